@@ -1,0 +1,60 @@
+//! Command-line interface: clap wiring, one small module per subcommand.
+//!
+//! The only module that prints, reads files or chooses exit codes. Exit codes are a contract:
+//! 0 ok, 1 objective missed or regression (`check`), 2 bad input or I/O. A closed stdout pipe
+//! (`faultline graph ... | head`) ends the command quietly with 0: it is not a crash.
+
+mod graph;
+mod output;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code: success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: an objective was missed or a metric regressed (`check` only).
+pub const EXIT_FAILED_CHECK: u8 = 1;
+/// Exit code: bad input or I/O error.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// Deterministic fault-injection simulator for high-availability and disaster-recovery designs.
+#[derive(Debug, Parser)]
+#[command(
+    name = "faultline",
+    version,
+    about,
+    long_about = None,
+    after_help = "Examples:\n  faultline validate scenarios/*.ron\n  faultline graph scenarios/web-single-vs-multi-az.ron --arch multi-az | dot -Tsvg > multi-az.svg\n\nExit codes: 0 ok, 1 objective missed or regression (check), 2 bad input or I/O."
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check scenario files and report every mistake with file:line:col.
+    #[command(
+        after_help = "Examples:\n  faultline validate scenarios/three-tier.ron\n  faultline validate scenarios/*.ron\n\nExit code 2 if any file has an error; warnings alone exit 0."
+    )]
+    Validate(validate::Args),
+    /// Print an architecture's dependency graph as Graphviz DOT.
+    #[command(
+        after_help = "Examples:\n  faultline graph scenarios/three-tier.ron --arch three-az\n  faultline graph scenarios/three-tier.ron --arch three-az | dot -Tpng > three-az.png\n\nEdges point from a component to what it needs; dashed edges and double octagons mark\nredundancy (Any / AtLeast); grey nodes are shared components; the service is bold."
+    )]
+    Graph(graph::Args),
+}
+
+/// Parses the command line, runs the command and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Graph(args) => graph::run(&args),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,54 @@
+//! Writing to stdout and stderr, and reading scenario files with diagnostics.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::diagnostic;
+use crate::model::{self, Compiled};
+
+/// Writes `bytes` to stdout. A closed pipe is not an error: the reader has what it wanted.
+pub fn stdout(bytes: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// Writes `text` to stderr, ignoring errors (there is nowhere left to report them).
+pub fn stderr(text: &str) {
+    let _ = io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// A scenario file read and compiled; diagnostics (warnings included) already printed.
+pub fn compile_file(path: &Path) -> Option<Compiled> {
+    let origin = path.display().to_string();
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                stderr(&format!(
+                    "{origin}: error: not UTF-8 text (invalid byte at offset {})\n  = hint: save the scenario as UTF-8\n",
+                    e.utf8_error().valid_up_to()
+                ));
+                return None;
+            }
+        },
+        Err(e) => {
+            stderr(&format!("{origin}: error: cannot read the file: {e}\n"));
+            return None;
+        }
+    };
+    match model::compile_str(&text) {
+        Ok(compiled) => {
+            stderr(&diagnostic::render(&origin, &text, &compiled.warnings));
+            Some(compiled)
+        }
+        Err(diagnostics) => {
+            stderr(&diagnostic::render(&origin, &text, &diagnostics));
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            stderr(&format!("{origin}: {errors} error{}\n", if errors == 1 { "" } else { "s" }));
+            None
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! `faultline validate FILE...`: every file, every diagnostic.
+
+use std::path::PathBuf;
+
+use super::output;
+use super::{EXIT_BAD_INPUT, EXIT_OK};
+
+/// Arguments of `validate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario files (RON).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+/// Validates each file; exit 2 if any has an error.
+pub fn run(args: &Args) -> u8 {
+    let mut failed = false;
+    let mut summary = String::new();
+    for path in &args.files {
+        match output::compile_file(path) {
+            Some(compiled) => {
+                let s = &compiled.system;
+                // Shared components count once, not once per architecture.
+                let components: usize = s
+                    .architectures
+                    .iter()
+                    .map(|a| a.components.iter().filter(|c| !c.shared).count())
+                    .sum::<usize>()
+                    + s.architectures.first().map_or(0, |a| a.components.iter().filter(|c| c.shared).count());
+                summary.push_str(&format!(
+                    "{}: ok: {} architecture{}, {} component{}, {} replications over {}\n",
+                    path.display(),
+                    s.architectures.len(),
+                    plural(s.architectures.len()),
+                    components,
+                    plural(components),
+                    s.replications,
+                    s.horizon,
+                ));
+            }
+            None => failed = true,
+        }
+    }
+    if output::stdout(summary.as_bytes()).is_err() {
+        return EXIT_BAD_INPUT;
+    }
+    if failed { EXIT_BAD_INPUT } else { EXIT_OK }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

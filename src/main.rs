@@ -1,0 +1,5 @@
+//! The `faultline` binary: everything lives in the library's `cli` module.
+
+fn main() -> std::process::ExitCode {
+    faultline::cli::main()
+}

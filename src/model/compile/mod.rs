@@ -1,0 +1,114 @@
+//! Compilation: from the scenario as written to a [`System`] the engine can trust.
+//!
+//! Every check collects its diagnostic and goes on, so one run reports every mistake in a
+//! file; the result is rejected iff there is at least one error. Things declared once are
+//! checked once: profiles and shared components are compiled before the architectures and
+//! reused by each, and identical diagnostics are reported once. Diagnostics come out in file
+//! order.
+//!
+//! Decisions where DESIGN.md is silent:
+//! - A shared component may only need shared components, so that it means the same thing in
+//!   every architecture.
+//! - A `Group` has no failures of its own: `fail` or `recover` on a group (or from its profile)
+//!   is an error, and so is a group without `needs`.
+//! - A component that can fail must say how it recovers (`recover`, from itself or its profile).
+//! - A name listed twice in one `needs` list is an error (it would count twice).
+//! - An injection starting at or after the horizon has no effect: a warning, not an error.
+
+mod architecture;
+mod components;
+mod values;
+
+use crate::diagnostic::{Diagnostic, Span};
+use crate::scenario::{self, DEFAULT_REPLICATIONS, Scenario};
+
+use super::{Objectives, System};
+
+/// A compiled scenario and the warnings found on the way.
+#[derive(Clone, Debug)]
+pub struct Compiled {
+    /// The validated model.
+    pub system: System,
+    /// Findings that did not reject the file.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Parses and compiles a scenario text.
+pub fn compile_str(text: &str) -> Result<Compiled, Vec<Diagnostic>> {
+    compile(&scenario::parse_str(text)?)
+}
+
+/// Compiles a parsed scenario. On failure returns every diagnostic (warnings included), in file
+/// order.
+pub fn compile(scenario: &Scenario) -> Result<Compiled, Vec<Diagnostic>> {
+    let mut cx = Context::default();
+    let horizon = cx.positive_duration(&scenario.horizon, "the horizon");
+    let replications = cx.replications(scenario);
+    let objectives = cx.objectives(scenario.objectives.as_ref(), Objectives::DEFAULT);
+    let profiles = components::compile_profiles(&mut cx, &scenario.profiles);
+    let shared = components::Drafts::new(&mut cx, &scenario.shared, &profiles, true);
+    let shared_names = components::Names::new(&mut cx, &shared, None);
+    let architectures = architecture::compile_all(
+        &mut cx,
+        scenario,
+        &architecture::Inputs {
+            shared: &shared,
+            shared_names: &shared_names,
+            objectives,
+            profiles: &profiles,
+        },
+        horizon,
+    );
+    let system = System {
+        name: scenario.name.value.clone(),
+        seed: scenario.seed,
+        horizon: horizon.unwrap_or_default(),
+        replications,
+        random: scenario.random.unwrap_or(true),
+        architectures,
+    };
+    cx.finish(system)
+}
+
+/// Collected diagnostics of one compilation.
+#[derive(Default)]
+pub(super) struct Context {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Context {
+    /// Records a diagnostic.
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Records an error at `span`.
+    pub fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic::error(span, message));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    fn replications(&mut self, scenario: &Scenario) -> u64 {
+        let Some(r) = &scenario.replications else { return u64::from(DEFAULT_REPLICATIONS) };
+        if r.value == 0 {
+            self.error(r.span, "`replications` must be at least 1").hint =
+                Some("1000 is a common choice; leave the field out to get it".into());
+        }
+        r.value
+    }
+
+    fn finish(mut self, system: System) -> Result<Compiled, Vec<Diagnostic>> {
+        self.diagnostics.sort_by_key(|d| d.span.map(|s| s.start));
+        self.diagnostics.dedup();
+        if self.diagnostics.iter().any(Diagnostic::is_error) {
+            Err(self.diagnostics)
+        } else {
+            Ok(Compiled { system, warnings: self.diagnostics })
+        }
+    }
+}
+
+impl Objectives {
+    /// No targets, gating on.
+    pub const DEFAULT: Objectives = Objectives { availability: None, rto: None, rpo: None, gate: true };
+}

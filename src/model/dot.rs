@@ -1,0 +1,85 @@
+//! Graphviz DOT of an architecture's dependency graph (`faultline graph`).
+//!
+//! Edges point from a component to what it needs, so `dot` draws the service on top and the
+//! infrastructure (regions, AZs, power) at the bottom. Redundancy is drawn distinctly: a
+//! component whose `needs` are `Any` or `AtLeast` is a double octagon labelled with its rule
+//! ("any 1 of 2", "2 of 3"), and its edges are dashed; `All` edges are solid. Groups have no
+//! failures of their own, which their rounded, dashed outline says. Shared components are
+//! grey, the service is bold. Output is deterministic: nodes and edges in id order.
+
+use std::fmt::Write as _;
+
+use super::{Architecture, NeedsRule};
+use crate::scenario::Kind;
+
+/// Renders `arch` as a DOT digraph.
+pub fn to_dot(arch: &Architecture) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "digraph {} {{", quote(&arch.name));
+    let _ = writeln!(out, "  rankdir=TB;");
+    let _ = writeln!(out, "  node [fontname=\"sans-serif\", fontsize=11];");
+    let _ = writeln!(out, "  edge [fontname=\"sans-serif\", fontsize=9];");
+    for (i, c) in arch.components.iter().enumerate() {
+        let redundant = matches!(c.needs.rule, NeedsRule::Any | NeedsRule::AtLeast);
+        let shape = match (c.kind, redundant) {
+            (_, true) => "doubleoctagon",
+            (Kind::Group, false) => "box",
+            (Kind::Region | Kind::Az, _) => "folder",
+            (Kind::Power, _) => "house",
+            (Kind::Link, _) => "cds",
+            (Kind::Database | Kind::Storage, _) => "cylinder",
+            (Kind::Queue, _) => "box3d",
+            _ => "box",
+        };
+        let mut label = format!("{}\\n{}", escape(&c.name), c.kind.name());
+        if redundant {
+            let n = c.needs.of.len();
+            let _ = write!(
+                label,
+                "\\n{}",
+                if c.needs.rule == NeedsRule::Any {
+                    format!("any 1 of {n}")
+                } else {
+                    format!("{} of {n}", c.needs.k)
+                }
+            );
+        }
+        let mut style = vec![];
+        if c.kind == Kind::Group {
+            style.extend(["rounded", "dashed"]);
+        }
+        if i == arch.service.index() {
+            style.push("bold");
+        }
+        if c.shared {
+            style.push("filled");
+        }
+        let _ = write!(out, "  n{i} [label=\"{label}\", shape={shape}");
+        if !style.is_empty() {
+            let _ = write!(out, ", style=\"{}\"", style.join(","));
+        }
+        if c.shared {
+            let _ = write!(out, ", fillcolor=\"#e8e8e8\"");
+        }
+        if i == arch.service.index() {
+            let _ = write!(out, ", penwidth=2");
+        }
+        let _ = writeln!(out, "];");
+    }
+    for (i, c) in arch.components.iter().enumerate() {
+        let dashed = matches!(c.needs.rule, NeedsRule::Any | NeedsRule::AtLeast);
+        for d in &c.needs.of {
+            let _ = writeln!(out, "  n{i} -> n{}{};", d.index(), if dashed { " [style=dashed]" } else { "" });
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", escape(s))
+}

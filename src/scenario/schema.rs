@@ -1,0 +1,211 @@
+//! The serde schema of a scenario file (DESIGN.md, "Scenario file (RON)").
+//!
+//! Every struct and enum denies unknown fields. Optional fields are written bare thanks to
+//! `IMPLICIT_SOME`. Defaults where the file is silent: `seed` 0, `replications` 1000,
+//! `random` true, no objectives, no profiles, no shared components, no injections.
+
+use serde::{Deserialize, Deserializer};
+
+use super::dist_expr::DistExpr;
+use super::spanned::Spanned;
+
+/// Replications run when the scenario does not say.
+pub const DEFAULT_REPLICATIONS: u32 = 1000;
+
+/// A whole scenario file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Scenario", deny_unknown_fields)]
+pub struct Scenario {
+    /// Title of the comparison.
+    pub name: Spanned<String>,
+    /// Master seed of every random stream.
+    #[serde(default)]
+    pub seed: u64,
+    /// Simulated time per replication, a positive duration.
+    pub horizon: Spanned<String>,
+    /// Number of independent replications.
+    pub replications: Option<Spanned<u64>>,
+    /// `false`: no random failures, only the injections happen.
+    pub random: Option<bool>,
+    /// Objectives of every architecture (each may override field by field).
+    pub objectives: Option<ObjectivesSpec>,
+    /// Named bundles of `fail`/`recover`, in file order.
+    #[serde(default)]
+    pub profiles: Profiles,
+    /// Components present in every architecture under the same names.
+    #[serde(default)]
+    pub shared: Vec<ComponentSpec>,
+    /// The candidate designs, compared side by side.
+    pub architectures: Vec<ArchitectureSpec>,
+    /// Scripted failures, applied to every architecture that has the target.
+    #[serde(default)]
+    pub injections: Vec<InjectionSpec>,
+}
+
+/// Targets a design must meet. Every field is optional.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename = "objectives", deny_unknown_fields)]
+pub struct ObjectivesSpec {
+    /// Availability target, a fraction in [0, 1] (0.9995 = "three and a half nines").
+    pub availability: Option<Spanned<f64>>,
+    /// Recovery time objective, a duration.
+    pub rto: Option<Spanned<String>>,
+    /// Recovery point objective, a duration.
+    pub rpo: Option<Spanned<String>>,
+    /// `false`: reported but never failing a `check` (a design kept for contrast).
+    pub gate: Option<bool>,
+}
+
+/// A profile: defaults for components that name it.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename = "profile", deny_unknown_fields)]
+pub struct ProfileSpec {
+    /// Time to failure, or `Never`.
+    pub fail: Option<DistExpr>,
+    /// How an own failure ends.
+    pub recover: Option<RecoverSpec>,
+}
+
+/// The `profiles` map in file order, duplicates kept so the compiler can report them.
+#[derive(Clone, Debug, Default)]
+pub struct Profiles(pub Vec<(Spanned<String>, ProfileSpec)>);
+
+impl<'de> Deserialize<'de> for Profiles {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = Profiles;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of profile names to profiles: { \"name\": (fail: ..., recover: ...) }")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Profiles, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Profiles(entries))
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
+}
+
+/// The kind of a component. Kinds are labels for reports and graphs, except `Group`, which
+/// has no failures of its own and is up iff its `needs` hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename = "kind")]
+pub enum Kind {
+    /// A cloud region.
+    Region,
+    /// An availability zone.
+    Az,
+    /// A power source or feed.
+    Power,
+    /// A network link.
+    Link,
+    /// A compute instance.
+    Instance,
+    /// A storage volume or service.
+    Storage,
+    /// A database.
+    Database,
+    /// A load balancer.
+    LoadBalancer,
+    /// A DNS service.
+    Dns,
+    /// A queue.
+    Queue,
+    /// A logical group: up iff its `needs` hold.
+    Group,
+}
+
+impl Kind {
+    /// The name as written in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Region => "Region",
+            Kind::Az => "Az",
+            Kind::Power => "Power",
+            Kind::Link => "Link",
+            Kind::Instance => "Instance",
+            Kind::Storage => "Storage",
+            Kind::Database => "Database",
+            Kind::LoadBalancer => "LoadBalancer",
+            Kind::Dns => "Dns",
+            Kind::Queue => "Queue",
+            Kind::Group => "Group",
+        }
+    }
+}
+
+/// One component as written.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "component", deny_unknown_fields)]
+pub struct ComponentSpec {
+    /// Unique name within its architecture (shared components included).
+    pub name: Spanned<String>,
+    /// What it is.
+    pub kind: Kind,
+    /// Profile supplying `fail`/`recover` not given here.
+    pub profile: Option<Spanned<String>>,
+    /// Time to failure; replaces the profile's whole.
+    pub fail: Option<DistExpr>,
+    /// How an own failure ends; replaces the profile's whole.
+    pub recover: Option<RecoverSpec>,
+    /// What must be effectively up for this component to be.
+    pub needs: Option<NeedsSpec>,
+}
+
+/// How an own failure ends.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "recover", deny_unknown_fields)]
+pub enum RecoverSpec {
+    /// Repaired in place after the given time.
+    Repair(DistExpr),
+    /// Detected, then replaced by a new component after launching.
+    Replace {
+        /// Time to notice the failure.
+        detect: DistExpr,
+        /// Time to bring up the replacement.
+        launch: DistExpr,
+    },
+}
+
+/// Dependencies.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "needs", deny_unknown_fields)]
+pub enum NeedsSpec {
+    /// Every listed component must be up.
+    All(Vec<Spanned<String>>),
+    /// At least one listed component must be up.
+    Any(Vec<Spanned<String>>),
+    /// At least k listed components must be up.
+    AtLeast(Spanned<u64>, Vec<Spanned<String>>),
+}
+
+/// One candidate design.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "architecture", deny_unknown_fields)]
+pub struct ArchitectureSpec {
+    /// Unique name, shown in reports.
+    pub name: Spanned<String>,
+    /// Overrides of the scenario's objectives, field by field.
+    pub objectives: Option<ObjectivesSpec>,
+    /// The design's own components (the shared ones are added).
+    #[serde(default)]
+    pub components: Vec<ComponentSpec>,
+    /// The component whose up-time is the service's availability.
+    pub service: Spanned<String>,
+}
+
+/// A scripted failure.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "injection", deny_unknown_fields)]
+pub struct InjectionSpec {
+    /// Component made own-down.
+    pub target: Spanned<String>,
+    /// Start, a duration since t = 0.
+    pub at: Spanned<String>,
+    /// How long the target stays own-down, a positive duration.
+    pub duration: Spanned<String>,
+}
