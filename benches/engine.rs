@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use faultline::engine::{Incident, Observer, RunParams, Simulator};
+use faultline::engine::{Incident, Observer, Prepared, RunParams, Simulator};
 use faultline::model::{System, compile_str};
 
 struct Discard;
@@ -32,7 +32,8 @@ fn engine(c: &mut Criterion) {
         let (_, system) = load(file);
         let arch = &system.architectures[0];
         let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
-        let mut sim = Simulator::new(arch, params);
+        let prepared = Prepared::new(arch, params);
+        let mut sim = Simulator::new(&prepared);
         let events: u64 = (0..replications).map(|r| sim.run(r, &mut Discard).events).sum();
         group.throughput(Throughput::Elements(events));
         group.bench_function(file, |b| {

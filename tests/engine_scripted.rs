@@ -1,6 +1,6 @@
 //! Scripted runs (`random: false`, fixed injections) whose incidents are known exactly.
 
-use faultline::engine::{Cause, Incident, Mode, Recorder, RunParams, Simulator};
+use faultline::engine::{Cause, Incident, Mode, Prepared, Recorder, RunParams, Simulator};
 use faultline::model::{Architecture, compile_str};
 use faultline::time::{MS_PER_DAY, MS_PER_HOUR, SimTime};
 
@@ -10,7 +10,8 @@ fn run(text: &str) -> (Architecture, Vec<Incident>, SimTime, u64) {
     let arch = system.architectures.into_iter().next().unwrap();
     let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
     let mut recorder = Recorder::default();
-    let summary = Simulator::new(&arch, params).run(0, &mut recorder);
+    let prepared = Prepared::new(&arch, params);
+    let summary = Simulator::new(&prepared).run(0, &mut recorder);
     (arch, recorder.incidents, summary.up, summary.events)
 }
 

@@ -6,6 +6,8 @@
 
 mod graph;
 mod output;
+mod progress;
+mod run;
 mod validate;
 
 use std::process::ExitCode;
@@ -26,7 +28,7 @@ pub const EXIT_BAD_INPUT: u8 = 2;
     version,
     about,
     long_about = None,
-    after_help = "Examples:\n  faultline validate scenarios/*.ron\n  faultline graph scenarios/web-single-vs-multi-az.ron --arch multi-az | dot -Tsvg > multi-az.svg\n\nExit codes: 0 ok, 1 objective missed or regression (check), 2 bad input or I/O."
+    after_help = "Examples:\n  faultline run scenarios/web-single-vs-multi-az.ron\n  faultline validate scenarios/*.ron\n  faultline graph scenarios/web-single-vs-multi-az.ron --arch multi-az | dot -Tsvg > multi-az.svg\n\nExit codes: 0 ok, 1 objective missed or regression (check), 2 bad input or I/O."
 )]
 pub struct Cli {
     /// What to do.
@@ -37,6 +39,11 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Simulate every architecture of a scenario and report availability and RTO side by side.
+    #[command(
+        after_help = "Examples:\n  faultline run scenarios/web-single-vs-multi-az.ron\n  faultline run scenarios/three-tier.ron --replications 200 --format json > result.json\n  faultline run scenarios/three-tier.ron --arch three-az --seed 7 --horizon 5y\n\nThe same scenario and seed give the same bytes, whatever --threads is."
+    )]
+    Run(run::Args),
     /// Check scenario files and report every mistake with file:line:col.
     #[command(
         after_help = "Examples:\n  faultline validate scenarios/three-tier.ron\n  faultline validate scenarios/*.ron\n\nExit code 2 if any file has an error; warnings alone exit 0."
@@ -53,6 +60,7 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
+        Command::Run(args) => run::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Graph(args) => graph::run(&args),
     };

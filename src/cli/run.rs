@@ -1,0 +1,174 @@
+//! `faultline run FILE`: simulate every architecture (or the chosen ones) and report them side
+//! by side.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use sha2::{Digest, Sha256};
+
+use super::output;
+use super::progress::Progress;
+use super::{EXIT_BAD_INPUT, EXIT_OK};
+use crate::diagnostic::did_you_mean;
+use crate::engine::RunParams;
+use crate::metrics::{Header, MIN_REPLICATIONS_WITH_DOWNTIME, Report, ScenarioId};
+use crate::model::System;
+use crate::report;
+use crate::rng::STREAM_VERSION;
+use crate::runner;
+use crate::time::{MS_PER_HOUR, SimTime, parse_duration};
+
+/// Output formats of `run`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    Table,
+    /// The stable machine format.
+    Json,
+}
+
+/// Arguments of `run`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (RON).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Master seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Number of replications (default: the scenario's).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub replications: Option<u64>,
+    /// Simulated time per replication, e.g. 10y (default: the scenario's).
+    #[arg(long, value_name = "DUR", value_parser = positive_duration)]
+    pub horizon: Option<SimTime>,
+    /// Worker threads (default: one per core). Results are identical for any value.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Simulate only these architectures (repeatable).
+    #[arg(long = "arch", value_name = "NAME")]
+    pub archs: Vec<String>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn positive_duration(text: &str) -> Result<SimTime, String> {
+    match parse_duration(text) {
+        Ok(SimTime(0)) => Err("the horizon must be longer than 0".to_string()),
+        Ok(t) => Ok(t),
+        Err(e) => Err(format!("{e}; durations look like 250ms, 30s, 15m, 4h, 30d, 2y")),
+    }
+}
+
+/// Runs the simulation and prints the report.
+pub fn run(args: &Args) -> u8 {
+    let Some(compiled) = output::compile_file(&args.file) else { return EXIT_BAD_INPUT };
+    let mut system = compiled.system;
+    let overrides = apply_overrides(&mut system, args);
+    let Some(selected) = select(&system, &args.archs, &args.file.display().to_string()) else {
+        return EXIT_BAD_INPUT;
+    };
+    let pool = match runner::thread_pool(args.threads.unwrap_or(0)) {
+        Ok(pool) => pool,
+        Err(e) => {
+            output::stderr(&format!("error: cannot start worker threads: {e}\n"));
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
+    let progress = Progress::new(system.replications * selected.len() as u64, args.quiet);
+    let mut architectures = Vec::new();
+    for (k, &i) in selected.iter().enumerate() {
+        let arch = &system.architectures[i];
+        let done_before = system.replications * k as u64;
+        let aggregate = runner::run_architecture(arch, params, system.replications, &pool, &|done| {
+            progress.update(done_before + done, &arch.name)
+        });
+        architectures.push(aggregate.report(arch, system.horizon));
+    }
+    progress.finish();
+    for a in &architectures {
+        if a.availability.ci_method != "degenerate" && !a.availability.ci_reliable {
+            output::stderr(&format!(
+                "warning: {}: only {} replication(s) saw downtime (fewer than {MIN_REPLICATIONS_WITH_DOWNTIME}); the availability CI is not reliable\n  = hint: run more replications (--replications) or a longer --horizon\n",
+                a.name, a.replications_with_downtime
+            ));
+        }
+    }
+    let header = Header {
+        schema: 1,
+        faultline: env!("CARGO_PKG_VERSION"),
+        stream_version: STREAM_VERSION,
+        scenario: ScenarioId { name: system.name.clone(), sha256: sha256_hex(&args.file) },
+        seed: system.seed,
+        replications: system.replications,
+        horizon_h: system.horizon.0 as f64 / MS_PER_HOUR as f64,
+        random: system.random,
+        overrides,
+    };
+    let report = Report { header, architectures };
+    let text = match args.format {
+        Format::Table => report::table::render(&report),
+        Format::Json => match report::json::render(&report) {
+            Ok(text) => text,
+            Err(e) => {
+                output::stderr(&format!("error: {e}\n"));
+                return EXIT_BAD_INPUT;
+            }
+        },
+    };
+    match output::stdout(text.as_bytes()) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            output::stderr(&format!("error: cannot write to stdout: {e}\n"));
+            EXIT_BAD_INPUT
+        }
+    }
+}
+
+fn apply_overrides(system: &mut System, args: &Args) -> BTreeMap<&'static str, serde_json::Value> {
+    let mut overrides = BTreeMap::new();
+    if let Some(seed) = args.seed {
+        system.seed = seed;
+        overrides.insert("seed", seed.into());
+    }
+    if let Some(r) = args.replications {
+        system.replications = r;
+        overrides.insert("replications", r.into());
+    }
+    if let Some(h) = args.horizon {
+        system.horizon = h;
+        overrides.insert("horizon", h.to_string().into());
+    }
+    if !args.archs.is_empty() {
+        overrides.insert("arch", args.archs.clone().into());
+    }
+    overrides
+}
+
+/// Indices of the chosen architectures, in file order; `None` (reported) if a name is unknown.
+fn select(system: &System, wanted: &[String], origin: &str) -> Option<Vec<usize>> {
+    let names: Vec<&str> = system.architectures.iter().map(|a| a.name.as_str()).collect();
+    let mut ok = true;
+    for w in wanted {
+        if !names.contains(&w.as_str()) {
+            let hint = did_you_mean(w, names.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| format!("architectures here: {}", names.join(", ")));
+            output::stderr(&format!("{origin}: error: no architecture named `{w}`\n  = hint: {hint}\n"));
+            ok = false;
+        }
+    }
+    ok.then(|| {
+        (0..names.len()).filter(|&i| wanted.is_empty() || wanted.iter().any(|w| w == names[i])).collect()
+    })
+}
+
+fn sha256_hex(path: &std::path::Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_default();
+    Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,134 @@
+//! Folding outcomes in replication order, then the statistics of DESIGN.md "Statistics".
+
+use std::collections::BTreeMap;
+
+use crate::engine::Cause;
+use crate::model::Architecture;
+use crate::time::{MS_PER_HOUR, MS_PER_YEAR, SimTime};
+
+use super::outcome::{Outcome, ProblemTotals};
+use super::report::{ArchitectureReport, AvailabilityStats, ObjectiveResult, Objectives, Problem, RtoStats};
+use super::{LogHistogram, student_t::t_quantile};
+
+/// Replications with downtime below which the availability CI is flagged unreliable.
+pub const MIN_REPLICATIONS_WITH_DOWNTIME: u64 = 30;
+
+/// Running totals of one architecture. Integer totals are exact; the variance uses Welford's
+/// update, applied strictly in replication order so the bits never depend on threads.
+#[derive(Clone, Debug, Default)]
+pub struct Aggregate {
+    replications: u64,
+    up_ms: u128,
+    welford_mean: f64,
+    welford_m2: f64,
+    min_up_ms: Option<u64>,
+    max_up_ms: u64,
+    with_downtime: u64,
+    events: u64,
+    incidents: u64,
+    censored: u64,
+    rto: LogHistogram,
+    within_rto: u64,
+    problems: BTreeMap<Cause, ProblemTotals>,
+}
+
+impl Aggregate {
+    /// Adds the next replication's outcome (call in replication order).
+    pub fn add(&mut self, o: &Outcome, horizon: SimTime) {
+        self.replications += 1;
+        self.up_ms += u128::from(o.up_ms);
+        let a = o.up_ms as f64 / horizon.0 as f64;
+        let delta = a - self.welford_mean;
+        self.welford_mean += delta / self.replications as f64;
+        self.welford_m2 += delta * (a - self.welford_mean);
+        self.min_up_ms = Some(self.min_up_ms.map_or(o.up_ms, |m| m.min(o.up_ms)));
+        self.max_up_ms = self.max_up_ms.max(o.up_ms);
+        self.with_downtime += u64::from(o.up_ms < horizon.0);
+        self.events += o.events;
+        self.incidents += o.incidents;
+        self.censored += o.censored;
+        self.rto.merge(&o.rto);
+        self.within_rto += o.within_rto;
+        for (cause, p) in &o.problems {
+            let t = self.problems.entry(*cause).or_default();
+            t.incidents += p.incidents;
+            t.downtime_ms += p.downtime_ms;
+        }
+    }
+
+    /// Replications folded so far.
+    pub fn replications(&self) -> u64 {
+        self.replications
+    }
+
+    /// The statistics of `arch` over the folded replications.
+    pub fn report(&self, arch: &Architecture, horizon: SimTime) -> ArchitectureReport {
+        let n = self.replications;
+        let total_ms = u128::from(horizon.0) * u128::from(n);
+        let mean = if total_ms == 0 { 1.0 } else { self.up_ms as f64 / total_ms as f64 };
+        let years = horizon.0 as f64 * n as f64 / MS_PER_YEAR as f64;
+        let degenerate = n < 2 || self.min_up_ms == Some(self.max_up_ms);
+        let (lo, hi) = if degenerate {
+            (mean, mean)
+        } else {
+            let sd = libm::sqrt(self.welford_m2 / (n - 1) as f64);
+            let half = t_quantile(0.975, (n - 1) as f64) * sd / libm::sqrt(n as f64);
+            ((mean - half).max(0.0), (mean + half).min(1.0))
+        };
+        let down_total_ms = total_ms - self.up_ms;
+        let uncensored = self.incidents - self.censored;
+        let rto_s = |q: f64| self.rto.quantile(q).map(|ms| ms / 1000.0);
+        let rto = RtoStats {
+            p50: rto_s(0.50),
+            p95: rto_s(0.95),
+            p99: rto_s(0.99),
+            max: self.rto.max().map(|ms| ms as f64 / 1000.0),
+            within_objective: (arch.objectives.rto.is_some() && uncensored > 0)
+                .then(|| self.within_rto as f64 / uncensored as f64),
+            censored: self.censored,
+        };
+        let objectives = Objectives {
+            availability: ObjectiveResult {
+                target: arch.objectives.availability,
+                met: arch.objectives.availability.map(|t| lo >= t),
+            },
+            rto: ObjectiveResult {
+                target: arch.objectives.rto.map(|t| t.0 as f64 / 1000.0),
+                met: arch.objectives.rto.map(|t| rto.p95.is_none_or(|p95| p95 <= t.0 as f64 / 1000.0)),
+            },
+            gate: arch.objectives.gate,
+        };
+        let mut problems: Vec<Problem> = self
+            .problems
+            .iter()
+            .map(|(cause, t)| Problem {
+                cause: format!("{}/{}", arch.components[cause.component.index()].name, cause.mode.name()),
+                incidents: t.incidents,
+                downtime_h: t.downtime_ms as f64 / MS_PER_HOUR as f64,
+            })
+            .collect();
+        problems.sort_by(|a, b| b.downtime_h.total_cmp(&a.downtime_h).then_with(|| a.cause.cmp(&b.cause)));
+        ArchitectureReport {
+            name: arch.name.clone(),
+            availability: AvailabilityStats {
+                mean,
+                ci95: [lo, hi],
+                ci_method: if degenerate { "degenerate" } else { "student-t" },
+                ci_reliable: !degenerate && self.with_downtime >= MIN_REPLICATIONS_WITH_DOWNTIME,
+            },
+            replications_with_downtime: self.with_downtime,
+            nines: (mean < 1.0).then(|| -libm::log10(1.0 - mean)),
+            downtime_min_per_year: if years > 0.0 { down_total_ms as f64 / 60_000.0 / years } else { 0.0 },
+            incidents_per_year: if years > 0.0 { self.incidents as f64 / years } else { 0.0 },
+            incidents_per_year_upper95: (self.incidents == 0 && years > 0.0).then(|| 3.0 / years),
+            mtbi_h: (self.incidents > 0)
+                .then(|| self.up_ms as f64 / MS_PER_HOUR as f64 / self.incidents as f64),
+            incidents: self.incidents,
+            rto_s: rto,
+            objectives,
+            problems,
+            injections_skipped: arch.injections_skipped.clone(),
+            events: self.events,
+        }
+    }
+}

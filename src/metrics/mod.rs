@@ -1,0 +1,19 @@
+//! Statistics: per-replication outcomes, folded in replication order into a [`Report`].
+//!
+//! Owns the meaning of every reported number (DESIGN.md "Statistics"): availability is the
+//! mean over replications of up-time / horizon with a Student-t 95% CI; RTO quantiles are
+//! nearest-rank over all uncensored incidents, from [`LogHistogram`]s; an incident open at the
+//! horizon counts in availability, downtime and incidents/yr but only as `censored` for RTO.
+//! Mean time between incidents is the service's total up-time divided by the incidents.
+
+mod aggregate;
+mod histogram;
+mod outcome;
+mod report;
+mod student_t;
+
+pub use aggregate::{Aggregate, MIN_REPLICATIONS_WITH_DOWNTIME};
+pub use histogram::{LogHistogram, bucket_of};
+pub use outcome::{Outcome, ProblemTotals, simulate};
+pub use report::*;
+pub use student_t::{t_cdf, t_quantile};

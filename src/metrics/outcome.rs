@@ -1,0 +1,72 @@
+//! What one replication contributes to the statistics, collected as it runs.
+
+use std::collections::BTreeMap;
+
+use crate::engine::{Cause, Incident, Observer, Simulator};
+use crate::time::SimTime;
+
+use super::LogHistogram;
+
+/// Incidents and downtime charged to one problem.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProblemTotals {
+    /// Incidents it caused.
+    pub incidents: u64,
+    /// Downtime of those incidents `[ms]` (censored ones up to the horizon).
+    pub downtime_ms: u64,
+}
+
+/// One replication, folded: size bounded by the components and the distinct RTO buckets,
+/// not by the horizon.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outcome {
+    /// Service up-time `[ms]`.
+    pub up_ms: u64,
+    /// Own failures and recoveries applied.
+    pub events: u64,
+    /// Incidents, censored ones included.
+    pub incidents: u64,
+    /// Incidents still open at the horizon.
+    pub censored: u64,
+    /// Durations of uncensored incidents `[ms]`.
+    pub rto: LogHistogram,
+    /// Uncensored incidents no longer than the RTO objective (0 without one).
+    pub within_rto: u64,
+    /// Totals per problem.
+    pub problems: BTreeMap<Cause, ProblemTotals>,
+}
+
+/// Builds an [`Outcome`] from the engine's incidents.
+struct Collector {
+    rto_objective: Option<SimTime>,
+    outcome: Outcome,
+}
+
+impl Observer for Collector {
+    fn incident(&mut self, incident: &Incident) {
+        let o = &mut self.outcome;
+        let duration = incident.duration();
+        o.incidents += 1;
+        if incident.censored {
+            o.censored += 1;
+        } else {
+            o.rto.record(duration.0);
+            if self.rto_objective.is_some_and(|t| duration <= t) {
+                o.within_rto += 1;
+            }
+        }
+        let p = o.problems.entry(incident.cause).or_default();
+        p.incidents += 1;
+        p.downtime_ms += duration.0;
+    }
+}
+
+/// Runs `replication` and folds it into an [`Outcome`].
+pub fn simulate(sim: &mut Simulator<'_>, replication: u64, rto_objective: Option<SimTime>) -> Outcome {
+    let mut collector = Collector { rto_objective, outcome: Outcome::default() };
+    let summary = sim.run(replication, &mut collector);
+    let mut outcome = collector.outcome;
+    outcome.up_ms = summary.up.0;
+    outcome.events = summary.events;
+    outcome
+}

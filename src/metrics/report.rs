@@ -1,0 +1,145 @@
+//! The report: every number faultline prints, before formatting.
+//!
+//! Field names are the JSON contract (`--format json`); units are in the names (`_h`, `_s`,
+//! `_min_per_year`). Optional statistics are `None` (JSON `null`) when they do not exist: no
+//! incidents means no RTO quantiles and no nines.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+/// Everything `run` reports.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// How the report was made.
+    #[serde(flatten)]
+    pub header: Header,
+    /// One entry per simulated architecture, in file order.
+    pub architectures: Vec<ArchitectureReport>,
+}
+
+/// How a report was made. No path, time, host or revision: reruns give the same bytes.
+#[derive(Clone, Debug, Serialize)]
+pub struct Header {
+    /// Version of this JSON layout.
+    pub schema: u32,
+    /// Version of faultline that made it.
+    pub faultline: &'static str,
+    /// Version of the random stream derivation.
+    pub stream_version: u32,
+    /// The scenario simulated.
+    pub scenario: ScenarioId,
+    /// Master seed used.
+    pub seed: u64,
+    /// Replications run.
+    pub replications: u64,
+    /// Simulated time per replication `[h]`.
+    pub horizon_h: f64,
+    /// Random failures on.
+    pub random: bool,
+    /// Command-line values that replaced the scenario's.
+    pub overrides: BTreeMap<&'static str, serde_json::Value>,
+}
+
+/// Which scenario, by name and content.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScenarioId {
+    /// The scenario's `name`.
+    pub name: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+}
+
+/// The statistics of one architecture.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArchitectureReport {
+    /// Architecture name.
+    pub name: String,
+    /// Availability and its confidence interval.
+    pub availability: AvailabilityStats,
+    /// Replications in which the service was down at some point.
+    pub replications_with_downtime: u64,
+    /// -log10(1 - availability); `None` when there was no downtime.
+    pub nines: Option<f64>,
+    /// Mean downtime per year `[min/yr]`.
+    pub downtime_min_per_year: f64,
+    /// Incidents per simulated year.
+    pub incidents_per_year: f64,
+    /// With no incident observed: the 95% upper bound 3 / (replications x years).
+    pub incidents_per_year_upper95: Option<f64>,
+    /// Mean up-time between incidents `[h]`.
+    pub mtbi_h: Option<f64>,
+    /// Incidents over all replications, censored ones included.
+    pub incidents: u64,
+    /// Realised RTO: incident durations.
+    pub rto_s: RtoStats,
+    /// Objectives and whether they were met.
+    pub objectives: Objectives,
+    /// Root causes by downtime, then name.
+    pub problems: Vec<Problem>,
+    /// Injection targets that do not exist in this architecture.
+    pub injections_skipped: Vec<String>,
+    /// Own failures and recoveries simulated, over all replications.
+    pub events: u64,
+}
+
+/// Availability: the mean over replications of up-time / horizon.
+#[derive(Clone, Debug, Serialize)]
+pub struct AvailabilityStats {
+    /// Mean.
+    pub mean: f64,
+    /// 95% confidence interval (Student t across replications, clamped to [0, 1]).
+    pub ci95: [f64; 2],
+    /// `"student-t"`, or `"degenerate"` with fewer than 2 distinct per-replication values.
+    pub ci_method: &'static str,
+    /// False with fewer than 30 replications that saw any downtime.
+    pub ci_reliable: bool,
+}
+
+/// Realised RTO over uncensored incidents, nearest rank `[s]`.
+#[derive(Clone, Debug, Serialize)]
+pub struct RtoStats {
+    /// Median.
+    pub p50: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// 99th percentile.
+    pub p99: Option<f64>,
+    /// Longest.
+    pub max: Option<f64>,
+    /// Share of uncensored incidents no longer than the RTO objective.
+    pub within_objective: Option<f64>,
+    /// Incidents still open at the horizon, left out of the quantiles.
+    pub censored: u64,
+}
+
+/// Objectives with their verdicts.
+#[derive(Clone, Debug, Serialize)]
+pub struct Objectives {
+    /// Met iff the CI lower bound >= target.
+    pub availability: ObjectiveResult,
+    /// Target in seconds; met iff the pooled p95 <= target.
+    pub rto: ObjectiveResult,
+    /// `false`: a design kept for contrast, never failing a check.
+    pub gate: bool,
+}
+
+/// A target and whether it was met (`null`s without a target).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct ObjectiveResult {
+    /// The target.
+    pub target: Option<f64>,
+    /// Whether it was met.
+    pub met: Option<bool>,
+}
+
+/// One root cause.
+#[derive(Clone, Debug, Serialize)]
+pub struct Problem {
+    /// `<component>/<mode>`.
+    pub cause: String,
+    /// Incidents it caused.
+    pub incidents: u64,
+    /// Downtime of those incidents `[h]`.
+    pub downtime_h: f64,
+}

@@ -1,0 +1,8 @@
+//! Renderers: a [`Report`](crate::metrics::Report) in, bytes out. Nothing here prints.
+
+mod format;
+pub mod json;
+mod layout;
+pub mod table;
+
+pub use format::{duration_s, percent};

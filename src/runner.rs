@@ -1,0 +1,64 @@
+//! Runs replications on rayon and folds their outcomes strictly in replication order.
+//!
+//! Replications are processed in chunks of [`CHUNK`]. A chunk is cut into contiguous slices,
+//! one [`Simulator`] per slice runs them on the thread pool, and the outcomes come back as a
+//! vector in replication order, which is folded sequentially into the [`Aggregate`]. So the
+//! floating-point fold never depends on scheduling — output is byte-identical for any
+//! `--threads` — and memory holds one chunk of outcomes at a time, whatever the replication
+//! count or horizon.
+
+use rayon::prelude::*;
+
+use crate::engine::{Prepared, RunParams, Simulator};
+use crate::metrics::{Aggregate, Outcome, simulate};
+use crate::model::Architecture;
+
+/// Replications in flight at once.
+pub const CHUNK: u64 = 512;
+
+/// Slices per thread in a chunk, so uneven replications still balance.
+const SLICES_PER_THREAD: u64 = 4;
+
+/// Runs `replications` replications of `arch` on `pool`, calling `progress` with the number
+/// done after each chunk.
+pub fn run_architecture(
+    arch: &Architecture,
+    params: RunParams,
+    replications: u64,
+    pool: &rayon::ThreadPool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Aggregate {
+    let prepared = Prepared::new(arch, params);
+    let rto_objective = arch.objectives.rto;
+    let slices = (pool.current_num_threads() as u64 * SLICES_PER_THREAD).max(1);
+    let mut aggregate = Aggregate::default();
+    let mut start = 0;
+    while start < replications {
+        let end = (start + CHUNK).min(replications);
+        let per_slice = (end - start).div_ceil(slices);
+        let outcomes: Vec<Vec<Outcome>> = pool.install(|| {
+            (start..end)
+                .step_by(per_slice as usize)
+                .collect::<Vec<u64>>()
+                .into_par_iter()
+                .map(|from| {
+                    let mut sim = Simulator::new(&prepared);
+                    (from..(from + per_slice).min(end))
+                        .map(|r| simulate(&mut sim, r, rto_objective))
+                        .collect()
+                })
+                .collect()
+        });
+        for outcome in outcomes.iter().flatten() {
+            aggregate.add(outcome, params.horizon);
+        }
+        start = end;
+        progress(start);
+    }
+    aggregate
+}
+
+/// A thread pool of `threads` workers (0: one per core).
+pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build()
+}
