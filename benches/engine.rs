@@ -1,13 +1,16 @@
-//! Engine benchmarks: events per second on the bench-tiers models, and compile time.
+//! Benchmarks: the engine on the bench-tiers models (events/s), compiling a 10,000-component
+//! scenario (components/s), and the report fold (replications/s).
 //!
-//! `cargo bench` prints throughput in events/s (`Throughput::Elements(events)`); CI only
-//! smoke-runs these (`cargo test --benches`), timings come from a quiet machine.
+//! `cargo bench` prints throughput; CI only smoke-runs these (`cargo test --benches`). The
+//! figures recorded in benches/README.md come from a quiet machine.
 
+use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use faultline::engine::{Incident, Observer, Prepared, RunParams, Simulator};
+use faultline::metrics::{Aggregate, Outcome, simulate};
 use faultline::model::{System, compile_str};
 
 struct Discard;
@@ -18,21 +21,23 @@ impl Observer for Discard {
     }
 }
 
-fn load(name: &str) -> (String, System) {
+fn load(name: &str) -> System {
     let path = format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("bundled scenario");
-    let system = compile_str(&text).expect("bundled scenarios compile").system;
-    (text, system)
+    compile_str(&text).expect("bundled scenarios compile").system
 }
 
+fn params(system: &System) -> RunParams {
+    RunParams { seed: system.seed, horizon: system.horizon, random: system.random }
+}
+
+/// The engine alone: replications of one architecture on one thread, no statistics.
 fn engine(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine");
     group.measurement_time(Duration::from_secs(5)).sample_size(20);
     for (file, replications) in [("bench-tiers.ron", 20u64), ("bench-tiers-large.ron", 2)] {
-        let (_, system) = load(file);
-        let arch = &system.architectures[0];
-        let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
-        let prepared = Prepared::new(arch, params);
+        let system = load(file);
+        let prepared = Prepared::new(&system.architectures[0], params(&system));
         let mut sim = Simulator::new(&prepared);
         let events: u64 = (0..replications).map(|r| sim.run(r, &mut Discard).events).sum();
         group.throughput(Throughput::Elements(events));
@@ -43,13 +48,71 @@ fn engine(c: &mut Criterion) {
     group.finish();
 }
 
+/// A tiers scenario with `tiers` x 3 AZs x `per_az` instances, as text.
+pub fn tiers_scenario(tiers: usize, per_az: usize) -> String {
+    let mut s = String::from(
+        r#"(name: "generated", horizon: "10y",
+    profiles: { "i": (fail: Exp(mean: "2000h"), recover: Repair(Exp(mean: "15m"))),
+                "az": (fail: Exp(mean: "17520h"), recover: Repair(Exp(mean: "4h"))) },
+    shared: [ (name: "region", kind: Region, fail: Exp(mean: "87600h"), recover: Repair(Exp(mean: "8h"))),
+              (name: "az-1", kind: Az, profile: "az", needs: All(["region"])),
+              (name: "az-2", kind: Az, profile: "az", needs: All(["region"])),
+              (name: "az-3", kind: Az, profile: "az", needs: All(["region"])) ],
+    architectures: [( name: "tiers", service: "service", components: [
+"#,
+    );
+    for t in 1..=tiers {
+        let mut members = Vec::new();
+        for az in 1..=3 {
+            for k in 1..=per_az {
+                let name = format!("t{t}-az{az}-{k}");
+                let _ = writeln!(
+                    s,
+                    r#"(name: "{name}", kind: Instance, profile: "i", needs: All(["az-{az}"])),"#
+                );
+                members.push(format!("\"{name}\""));
+            }
+        }
+        let _ = writeln!(s, r#"(name: "tier-{t}", kind: Group, needs: Any([{}])),"#, members.join(", "));
+    }
+    let tiers: Vec<String> = (1..=tiers).map(|t| format!("\"tier-{t}\"")).collect();
+    let _ = writeln!(s, r#"(name: "service", kind: Group, needs: All([{}])),"#, tiers.join(", "));
+    s.push_str("])])\n");
+    s
+}
+
+/// Parsing and compiling a scenario of 10,000 components.
 fn compile(c: &mut Criterion) {
-    let (text, system) = load("bench-tiers-large.ron");
+    let text = tiers_scenario(20, 166); // 20 x 3 x 166 = 9,960 instances + 25 others
+    let components =
+        compile_str(&text).expect("generated scenario compiles").system.architectures[0].components.len();
     let mut group = c.benchmark_group("compile");
-    group.throughput(Throughput::Elements(system.architectures[0].components.len() as u64));
-    group.bench_function("bench-tiers-large.ron", |b| b.iter(|| compile_str(black_box(&text)).is_ok()));
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(components as u64));
+    group.bench_function("10k-components", |b| b.iter(|| compile_str(black_box(&text)).is_ok()));
     group.finish();
 }
 
-criterion_group!(benches, engine, compile);
+/// Folding per-replication outcomes into the report, in replication order.
+fn fold(c: &mut Criterion) {
+    let system = load("bench-tiers.ron");
+    let arch = &system.architectures[0];
+    let prepared = Prepared::new(arch, params(&system));
+    let mut sim = Simulator::new(&prepared);
+    let outcomes: Vec<Outcome> = (0..1000).map(|r| simulate(&mut sim, r, arch.objectives.rto)).collect();
+    let mut group = c.benchmark_group("report");
+    group.throughput(Throughput::Elements(outcomes.len() as u64));
+    group.bench_function("fold-1000-replications", |b| {
+        b.iter(|| {
+            let mut aggregate = Aggregate::default();
+            for o in &outcomes {
+                aggregate.add(o, system.horizon);
+            }
+            aggregate.report(arch, system.horizon)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine, compile, fold);
 criterion_main!(benches);

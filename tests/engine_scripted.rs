@@ -128,3 +128,53 @@ fn at_least_k_of_n() {
         (SimTime(36 * MS_PER_HOUR), SimTime(48 * MS_PER_HOUR))
     );
 }
+
+#[test]
+fn an_injection_crossing_the_horizon_is_cut_there_and_censored() {
+    let one = r#"(name: "svc", kind: Instance, fail: Never)"#;
+    // horizon is 10d: starts 1h before it, would last 2h
+    let (arch, incidents, up, events) = run(&scenario(one, r#"(target: "svc", at: "239h", duration: "2h")"#));
+    assert_eq!(incidents.len(), 1);
+    let i = &incidents[0];
+    assert!(i.censored);
+    assert_eq!((i.start, i.end), (SimTime(239 * MS_PER_HOUR), SimTime(240 * MS_PER_HOUR)));
+    assert_eq!(i.cause, cause(&arch, "svc", Mode::Injected));
+    assert_eq!(up, SimTime(239 * MS_PER_HOUR));
+    assert_eq!(events, 1, "the end falls after the horizon");
+}
+
+#[test]
+fn an_injection_ending_exactly_at_the_horizon_is_not_censored_but_counts() {
+    let one = r#"(name: "svc", kind: Instance, fail: Never)"#;
+    let (_, incidents, up, _) = run(&scenario(one, r#"(target: "svc", at: "238h", duration: "2h")"#));
+    // the end event is at the horizon, which is not simulated: the incident is open there
+    assert_eq!(incidents.len(), 1);
+    assert!(incidents[0].censored);
+    assert_eq!(incidents[0].duration(), SimTime(2 * MS_PER_HOUR));
+    assert_eq!(up, SimTime(238 * MS_PER_HOUR));
+}
+
+#[test]
+fn overlapping_injections_of_one_target_are_one_outage() {
+    let one = r#"(name: "svc", kind: Instance, fail: Never)"#;
+    let (_, incidents, up, events) = run(&scenario(
+        one,
+        r#"(target: "svc", at: "1d", duration: "4h"), (target: "svc", at: "26h", duration: "4h")"#,
+    ));
+    assert_eq!(incidents.len(), 1);
+    assert_eq!(
+        (incidents[0].start, incidents[0].end),
+        (SimTime(24 * MS_PER_HOUR), SimTime(30 * MS_PER_HOUR))
+    );
+    assert!(incidents[0].contributing.is_empty(), "a failure of the cause itself does not contribute");
+    assert_eq!(up, SimTime(10 * MS_PER_DAY - 6 * MS_PER_HOUR));
+    assert_eq!(events, 4);
+}
+
+#[test]
+fn an_injection_at_or_after_the_horizon_never_happens() {
+    let one = r#"(name: "svc", kind: Instance, fail: Never)"#;
+    let (_, incidents, up, events) = run(&scenario(one, r#"(target: "svc", at: "10d", duration: "1h")"#));
+    assert!(incidents.is_empty());
+    assert_eq!((up, events), (SimTime(10 * MS_PER_DAY), 0));
+}

@@ -137,12 +137,14 @@ fn positive(mean: SimTime) -> Result<f64, DistError> {
 }
 
 /// Rounds a non-negative duration in ms to whole ms, half up, saturating below "never".
+/// For x >= 0, truncating x + 0.5 toward zero is floor(x + 0.5): exact, and cheaper than a
+/// call.
 fn round_ms(ms: f64) -> SimTime {
-    let rounded = libm::floor(ms + 0.5);
-    if rounded >= (u64::MAX - 1) as f64 {
+    let shifted = ms + 0.5;
+    if shifted >= (u64::MAX - 1) as f64 {
         SimTime(u64::MAX - 1)
-    } else if rounded > 0.0 {
-        SimTime(rounded as u64)
+    } else if shifted >= 1.0 {
+        SimTime(shifted as u64)
     } else {
         SimTime::ZERO
     }

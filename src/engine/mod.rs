@@ -19,8 +19,9 @@
 //!   interval of 0 ms is therefore never an incident.
 //! - The cause of an incident is the own failure whose propagation took the service down; all
 //!   of the incident's downtime is charged to it. Own failures during the incident (and other
-//!   failures in the batch that opened it) are its contributing failures. An incident still
-//!   open at the horizon is reported censored, ending at the horizon.
+//!   failures in the batch that opened it) of components the service depends on, directly or
+//!   not, are its contributing failures; failures elsewhere are not. An incident still open at
+//!   the horizon is reported censored, ending at the horizon.
 //! - Random streams come from [`crate::rng`]: one per (seed, replication, component, purpose).
 //!
 //! [`Prepared`] holds what every replication of an architecture shares (stream keys, the
@@ -77,7 +78,8 @@ pub struct Incident {
     pub censored: bool,
     /// The own failure that took the service down.
     pub cause: Cause,
-    /// Other own failures in the batch that opened it or during it, in order, each once.
+    /// Other own failures of components the service depends on, in the batch that opened it
+    /// or during it, in order, each once.
     pub contributing: Vec<Cause>,
 }
 

@@ -1,6 +1,7 @@
 //! What every replication of one architecture shares, computed once per run.
 
-use crate::model::Architecture;
+use crate::dist::Dist;
+use crate::model::{Architecture, Recovery};
 use crate::rng::{Purpose, stream_key};
 use crate::time::SimTime;
 
@@ -37,6 +38,13 @@ pub struct Prepared<'a> {
     pub(super) keys: Vec<Keys>,
     pub(super) name_rank: Vec<u32>,
     pub(super) scripted: Vec<Scripted>,
+    /// Time to failure of each component, contiguous for the event loop.
+    pub(super) fail: Vec<Option<Dist>>,
+    /// Recovery of each component, contiguous for the event loop.
+    pub(super) recover: Vec<Option<Recovery>>,
+    /// Whether the service depends on the component, directly or not (or is it): only such
+    /// failures are listed as contributing to an incident.
+    pub(super) serves: Vec<bool>,
 }
 
 impl<'a> Prepared<'a> {
@@ -65,7 +73,16 @@ impl<'a> Prepared<'a> {
             scripted.push(Scripted { at: end, class: Class::InjectionEnd, component: inj.target.0 });
         }
         scripted.sort();
-        Prepared { arch, params, keys, name_rank, scripted }
+        let fail = arch.components.iter().map(|c| c.fail).collect();
+        let recover = arch.components.iter().map(|c| c.recover).collect();
+        let mut serves = vec![false; n];
+        let mut stack = vec![arch.service];
+        while let Some(c) = stack.pop() {
+            if !std::mem::replace(&mut serves[c.index()], true) {
+                stack.extend(arch.components[c.index()].needs.of.iter().copied());
+            }
+        }
+        Prepared { arch, params, keys, name_rank, scripted, fail, recover, serves }
     }
 
     /// The architecture.

@@ -7,6 +7,28 @@ use crate::time::SimTime;
 use super::prepared::{Class, Prepared};
 use super::{Cause, EventQueue, Incident, Mode, Observer, RunParams, Summary};
 
+/// The state of one component during a replication, packed for the propagation loop.
+#[derive(Clone, Copy, Debug, Default)]
+struct Node {
+    /// Needs currently effectively up.
+    needs_up: u32,
+    /// Needs that must be up (`needs.k`).
+    threshold: u32,
+    /// Injections active.
+    injected: u32,
+    /// A random failure is in progress.
+    failed: bool,
+    /// Effectively up.
+    up: bool,
+}
+
+impl Node {
+    #[inline]
+    fn should_be_up(&self) -> bool {
+        !self.failed && self.injected == 0 && self.needs_up >= self.threshold
+    }
+}
+
 /// Simulates replications of one architecture, reusing its buffers.
 pub struct Simulator<'a> {
     arch: &'a Architecture,
@@ -17,13 +39,10 @@ pub struct Simulator<'a> {
     fail_streams: Vec<Option<Stream>>,
     recover_streams: Vec<Option<Stream>>,
     detect_streams: Vec<Option<Stream>>,
-    failed: Vec<bool>,
-    injected: Vec<u32>,
-    up: Vec<bool>,
-    needs_up: Vec<u32>,
+    nodes: Vec<Node>,
     cause: Vec<Cause>,
     batch: Vec<(Class, u32, u32)>,
-    stack: Vec<(u32, Cause)>,
+    stack: Vec<u32>,
 }
 
 impl<'a> Simulator<'a> {
@@ -40,10 +59,7 @@ impl<'a> Simulator<'a> {
             fail_streams: vec![None; n],
             recover_streams: vec![None; n],
             detect_streams: vec![None; n],
-            failed: vec![false; n],
-            injected: vec![0; n],
-            up: vec![true; n],
-            needs_up: vec![0; n],
+            nodes: vec![Node::default(); n],
             cause: vec![dummy; n],
             batch: Vec::new(),
             stack: Vec::new(),
@@ -53,10 +69,9 @@ impl<'a> Simulator<'a> {
     fn reset(&mut self, replication: u64) {
         self.queue.clear();
         for (i, c) in self.arch.components.iter().enumerate() {
-            self.failed[i] = false;
-            self.injected[i] = 0;
-            self.up[i] = true;
-            self.needs_up[i] = c.needs.of.len() as u32;
+            let needs = c.needs.of.len() as u32;
+            self.nodes[i] =
+                Node { needs_up: needs, threshold: c.needs.k, injected: 0, failed: false, up: true };
             let random = self.params.random && c.fail.is_some();
             let keys = &self.prepared.keys[i];
             self.fail_streams[i] = random.then(|| Stream::new(&keys.fail, replication));
@@ -70,14 +85,16 @@ impl<'a> Simulator<'a> {
         }
     }
 
+    #[inline]
     fn time_to_failure(&mut self, i: usize) -> SimTime {
-        let dist = self.arch.components[i].fail.expect("only failing components draw");
+        let dist = self.prepared.fail[i].expect("only failing components draw");
         let word = self.fail_streams[i].as_mut().expect("stream exists").next_word();
         SimTime(dist.sample(word).0.max(1))
     }
 
+    #[inline]
     fn time_to_recover(&mut self, i: usize) -> SimTime {
-        match self.arch.components[i].recover.expect("failing components recover") {
+        match self.prepared.recover[i].expect("failing components recover") {
             Recovery::Repair(d) => d.sample(self.recover_streams[i].as_mut().expect("stream").next_word()),
             Recovery::Replace { detect, launch } => {
                 let d = detect.sample(self.detect_streams[i].as_mut().expect("stream").next_word());
@@ -92,66 +109,68 @@ impl<'a> Simulator<'a> {
         self.reset(replication);
         let horizon = self.params.horizon;
         let service = self.arch.service.index();
+        let scripted = &self.prepared.scripted;
         let mut events = 0u64;
         let mut down_total = 0u64;
         let mut open: Option<Incident> = None;
         let mut next_scripted = 0;
+        let scripted_at = |k: usize| scripted.get(k).map_or(SimTime::NEVER, |s| s.at);
         loop {
-            let random_at = self.queue.peek().map(|(t, _)| t);
-            let scripted_at = self.prepared.scripted.get(next_scripted).map(|s| s.at);
-            let now = match (random_at, scripted_at) {
-                (Some(a), Some(b)) => a.min(b),
-                (Some(a), None) | (None, Some(a)) => a,
-                (None, None) => break,
-            };
+            let random_at = self.queue.peek().map_or(SimTime::NEVER, |(t, _)| t);
+            let now = random_at.min(scripted_at(next_scripted));
             if now >= horizon {
                 break;
             }
-            // Gather the batch: own changes at `now`, with their class and name rank.
+            let was_up = self.nodes[service].up;
             self.batch.clear();
-            while let Some((t, id)) = self.queue.peek() {
-                if t != now {
-                    break;
+            let mut applied = false;
+            if random_at == now {
+                let (class, id) = self.apply_random(now);
+                let rank = self.prepared.name_rank[id as usize];
+                let alone =
+                    self.queue.peek().is_none_or(|(t, _)| t != now) && scripted_at(next_scripted) != now;
+                if alone {
+                    // The common case: one event alone at its instant, nothing to order.
+                    events += 1;
+                    self.refresh(id, Cause { component: ComponentId(id), mode: Mode::Failure });
+                    if was_up && self.nodes[service].up {
+                        continue; // nothing to record: no incident opened, none open
+                    }
+                    applied = true;
                 }
-                let i = id as usize;
-                if self.failed[i] {
-                    self.failed[i] = false;
-                    let ttf = self.time_to_failure(i);
-                    self.queue.reschedule_top(id, now.saturating_add(ttf));
-                    self.batch.push((Class::RandomRecovery, self.prepared.name_rank[i], id));
-                } else {
-                    self.failed[i] = true;
-                    let ttr = self.time_to_recover(i);
-                    self.queue.reschedule_top(id, now.saturating_add(ttr));
-                    self.batch.push((Class::RandomFailure, self.prepared.name_rank[i], id));
+                self.batch.push((class, rank, id));
+                while !alone && self.queue.peek().is_some_and(|(t, _)| t == now) {
+                    let (class, id) = self.apply_random(now);
+                    self.batch.push((class, self.prepared.name_rank[id as usize], id));
                 }
             }
-            while let Some(s) = self.prepared.scripted.get(next_scripted) {
-                if s.at != now {
-                    break;
-                }
+            while let Some(s) = scripted.get(next_scripted).filter(|s| s.at == now) {
                 let i = s.component as usize;
                 match s.class {
-                    Class::InjectionStart => self.injected[i] += 1,
-                    _ => self.injected[i] -= 1,
+                    Class::InjectionStart => self.nodes[i].injected += 1,
+                    _ => self.nodes[i].injected -= 1,
                 }
                 self.batch.push((s.class, self.prepared.name_rank[i], s.component));
                 next_scripted += 1;
             }
-            events += self.batch.len() as u64;
-            self.batch.sort_unstable();
-            // Apply them in (class, name) order.
-            let was_up = self.up[service];
-            let mut batch = std::mem::take(&mut self.batch);
-            for &(class, _, id) in &batch {
-                let mode = if class == Class::InjectionStart { Mode::Injected } else { Mode::Failure };
-                self.refresh(id, Cause { component: ComponentId(id), mode });
+            if !applied {
+                events += self.batch.len() as u64;
+                self.batch.sort_unstable();
+                // Apply them in (class, name) order.
+                for k in 0..self.batch.len() {
+                    let (class, _, id) = self.batch[k];
+                    let mode = if class == Class::InjectionStart { Mode::Injected } else { Mode::Failure };
+                    self.refresh(id, Cause { component: ComponentId(id), mode });
+                }
             }
-            let is_up = self.up[service];
+            let is_up = self.nodes[service].up;
+            let batch = &self.batch;
             match (was_up, is_up) {
                 (true, false) => {
                     let cause = self.cause[service];
-                    let contributing = failures(&batch).filter(|c| *c != cause).collect();
+                    let serves = &self.prepared.serves;
+                    let contributing =
+                        failures(batch).filter(|c| *c != cause && serves[c.component.index()]).collect();
                     open = Some(Incident { start: now, end: now, censored: false, cause, contributing });
                 }
                 (false, true) => {
@@ -162,7 +181,7 @@ impl<'a> Simulator<'a> {
                 }
                 (false, false) => {
                     let incident = open.as_mut().expect("an incident is open while the service is down");
-                    for c in failures(&batch) {
+                    for c in failures(batch).filter(|c| self.prepared.serves[c.component.index()]) {
                         if c != incident.cause && !incident.contributing.contains(&c) {
                             incident.contributing.push(c);
                         }
@@ -170,8 +189,6 @@ impl<'a> Simulator<'a> {
                 }
                 (true, true) => {}
             }
-            batch.clear();
-            self.batch = batch;
         }
         if let Some(mut incident) = open {
             incident.end = horizon;
@@ -182,42 +199,66 @@ impl<'a> Simulator<'a> {
         Summary { up: SimTime(horizon.0 - down_total), events }
     }
 
-    /// Re-evaluates `id` after an own change and propagates any flip of its effective state to
-    /// its dependents. `own_cause` is what to blame if `id` itself is now own-down.
-    fn refresh(&mut self, id: u32, own_cause: Cause) {
-        self.stack.clear();
-        self.stack.push((id, own_cause));
-        while let Some((c, cause)) = self.stack.pop() {
-            let i = c as usize;
-            let component = &self.arch.components[i];
-            let own_up = !self.failed[i] && self.injected[i] == 0;
-            let now_up = own_up && self.needs_up[i] >= component.needs.k;
-            if now_up == self.up[i] {
-                continue;
-            }
-            self.up[i] = now_up;
-            if !now_up {
-                self.cause[i] = if own_up { cause } else { own_cause_of(c, cause) };
-            }
-            let blame = self.cause[i];
-            for &d in self.arch.dependents_of(ComponentId(c)) {
-                let d = d.index();
-                let count = self.arch.components[d].needs.of.iter().filter(|&&x| x.0 == c).count() as u32;
-                if now_up {
-                    self.needs_up[d] += count;
-                } else {
-                    self.needs_up[d] -= count;
-                }
-                self.stack.push((d as u32, blame));
-            }
+    /// Applies the earliest random event (at `now`): a failure starts its recovery, a recovery
+    /// draws the next time to failure. Returns its class and component.
+    #[inline]
+    fn apply_random(&mut self, now: SimTime) -> (Class, u32) {
+        let (_, id) = self.queue.peek().expect("an event is due");
+        let i = id as usize;
+        if self.nodes[i].failed {
+            self.nodes[i].failed = false;
+            let ttf = self.time_to_failure(i);
+            self.queue.reschedule_top(id, now.saturating_add(ttf));
+            (Class::RandomRecovery, id)
+        } else {
+            self.nodes[i].failed = true;
+            let ttr = self.time_to_recover(i);
+            self.queue.reschedule_top(id, now.saturating_add(ttr));
+            (Class::RandomFailure, id)
         }
     }
-}
 
-/// The cause to record for `c` going own-down: the cause passed in if it names `c` itself;
-/// otherwise (an own-down component re-evaluated through a dependency) a random failure of `c`.
-fn own_cause_of(c: u32, cause: Cause) -> Cause {
-    if cause.component.0 == c { cause } else { Cause { component: ComponentId(c), mode: Mode::Failure } }
+    /// Re-evaluates `id` after an own change and propagates any flip of its effective state to
+    /// its dependents. If `id` goes down it is own-down, so `own_cause` is its cause; a
+    /// dependent that goes down inherits the cause of the dependency that took it down (a
+    /// dependent that is own-down is already down and does not flip).
+    fn refresh(&mut self, id: u32, own_cause: Cause) {
+        let root = &mut self.nodes[id as usize];
+        let up = root.should_be_up();
+        if up == root.up {
+            return;
+        }
+        root.up = up;
+        if !up {
+            self.cause[id as usize] = own_cause;
+        }
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.clear();
+        stack.push(id);
+        while let Some(c) = stack.pop() {
+            let up = self.nodes[c as usize].up;
+            let blame = self.cause[c as usize];
+            // Each dependent lists `c` once (the compiler rejects repeats), so its counter
+            // moves by one; it is visited again only if it flips.
+            for &d in self.arch.dependents_of(ComponentId(c)) {
+                let node = &mut self.nodes[d.index()];
+                if up {
+                    node.needs_up += 1;
+                } else {
+                    node.needs_up -= 1;
+                }
+                let now = node.should_be_up();
+                if now != node.up {
+                    node.up = now;
+                    if !now {
+                        self.cause[d.index()] = blame;
+                    }
+                    stack.push(d.0);
+                }
+            }
+        }
+        self.stack = stack;
+    }
 }
 
 /// The own failures of a batch, in application order.

@@ -60,12 +60,12 @@ fn comparison(archs: &[ArchitectureReport]) -> String {
                 "[{}, {}]{}",
                 percent(a.availability.ci95[0]),
                 percent(a.availability.ci95[1]),
-                if a.availability.ci_reliable { "" } else { "*" }
+                ci_mark(a)
             ),
             a.nines.map_or_else(|| "-".to_string(), |n| format!("{n:.2}")),
             format!("{:.1} min", a.downtime_min_per_year),
             match a.incidents_per_year_upper95 {
-                Some(upper) => format!("none (< {})", significant(upper)),
+                Some(upper) => format!("none observed (< {})", significant(upper)),
                 None => significant(a.incidents_per_year),
             },
             a.mtbi_h.map_or_else(|| "-".to_string(), |h| duration_s(h * 3600.0)),
@@ -155,12 +155,26 @@ fn notes(archs: &[ArchitectureReport]) -> String {
         }
         let _ = writeln!(out, "{}: {}", a.name, parts.join("; "));
     }
-    if archs.iter().any(|a| !a.availability.ci_reliable) {
+    if archs.iter().any(|a| ci_mark(a) == "*") {
         out.push_str(
             "* fewer than 30 replications saw downtime: the CI is not reliable; run more replications\n",
         );
     }
+    if archs.iter().any(|a| ci_mark(a) == "=") {
+        out.push_str("= every replication gave the same availability: the CI is a single point\n");
+    }
     out
+}
+
+/// `=` for a degenerate CI, `*` for one from too few replications with downtime.
+fn ci_mark(a: &ArchitectureReport) -> &'static str {
+    if a.availability.ci_method == "degenerate" {
+        "="
+    } else if !a.availability.ci_reliable {
+        "*"
+    } else {
+        ""
+    }
 }
 
 /// A positive number with 3 significant digits, without exponent for everyday sizes.
