@@ -163,7 +163,8 @@ fn unknown_field() {
         4,
         5,
         "unexpected field named `horizn` in `Scenario`, expected one of `name`, `seed`, `horizon`, \
-         `replications`, `random`, `objectives`, `profiles`, `shared`, `architectures`, or `injections` instead",
+         `replications`, `random`, `objectives`, `profiles`, `crews`, `shared`, `architectures`, or `injections` \
+         instead",
     );
     assert_eq!(hint.as_deref(), Some("did you mean `horizon`?"));
 }
@@ -187,7 +188,7 @@ fn unknown_distribution() {
         6,
         23,
         "unexpected variant named `Weibul` in enum `distribution`, expected one of `Exp`, `Weibull`, \
-         `LogNormal`, `Fixed`, `Uniform`, or `Never` instead",
+         `LogNormal`, `Fixed`, `Uniform`, `HealthCheck`, or `Never` instead",
     );
     assert_eq!(hint.as_deref(), Some("did you mean `Weibull`?"));
 }

@@ -38,6 +38,15 @@ pub enum Dist {
     },
     /// Always the same duration.
     Fixed(SimTime),
+    /// Detection by a periodic health check: `threshold` failed checks `interval` apart, the
+    /// failure at a uniformly random phase of the cycle, so uniform on
+    /// ((threshold - 1) · interval, threshold · interval).
+    HealthCheck {
+        /// Time between checks `[ms]`, > 0.
+        interval_ms: u64,
+        /// Consecutive failed checks needed, >= 1.
+        threshold: u32,
+    },
     /// Uniform on `[lo, hi]` `[ms]`.
     Uniform {
         /// Lower bound `[ms]`.
@@ -116,6 +125,7 @@ impl Dist {
             Dist::LogNormal { mu, sigma } => libm::exp(mu + sigma * sigma / 2.0),
             Dist::Fixed(t) => t.as_ms() as f64,
             Dist::Uniform { lo_ms, hi_ms } => (lo_ms as f64 + hi_ms as f64) / 2.0,
+            Dist::HealthCheck { interval_ms, threshold } => (f64::from(threshold) - 0.5) * interval_ms as f64,
         }
     }
 
@@ -127,6 +137,10 @@ impl Dist {
             Dist::LogNormal { mu, sigma } => sample::lognormal(word, mu, sigma),
             Dist::Fixed(t) => return t,
             Dist::Uniform { lo_ms, hi_ms } => sample::uniform(word, lo_ms, hi_ms),
+            Dist::HealthCheck { interval_ms, threshold } => {
+                let lo = interval_ms.saturating_mul(u64::from(threshold - 1));
+                sample::uniform(word, lo, lo.saturating_add(interval_ms))
+            }
         };
         round_ms(ms)
     }

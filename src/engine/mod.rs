@@ -10,13 +10,23 @@
 //!   effectively up. One counter per component holds how many of its needs are up; a change
 //!   propagates only to the dependents of what changed (a stack, not a sweep).
 //! - Failure clocks, repairs and replacements run whatever the dependencies do. `Repair(d)`
-//!   ends after a draw of `d` on the `recover` stream; `Replace(detect, launch)` after a draw
-//!   of `detect` on the `detect` stream plus a draw of `launch` on the `recover` stream. The
-//!   next time to failure is drawn when the recovery ends (the component is new again).
-//! - Events at the same time form one batch. Inside a batch, own changes are applied in the
-//!   order (event class, component name), classes in the order random failure, injection start,
-//!   random recovery, injection end; the service is evaluated once, after the batch. A down
-//!   interval of 0 ms is therefore never an incident.
+//!   starts after the alerting delay (`detect` of the component or its profile, a draw on the
+//!   `detect` stream) and once a member of its crew is free, and ends after a draw of `d` on
+//!   the `recover` stream; `Replace(detect, launch)` ends after a draw of `detect` on the
+//!   `detect` stream plus a draw of `launch` on the `recover` stream. The next time to failure
+//!   is drawn when the recovery ends (the component is new again). See `recovery.rs`.
+//! - Standby groups (`standby.rs`): one active member, detection, switching, failed starts,
+//!   failback, cold passive members whose failure clocks are paused.
+//! - Events at the same time form one batch; the queue yields them in name order. Inside a
+//!   batch, own changes are applied in the order (event class, component name), classes in the
+//!   order random failure, injection start, random recovery, injection end; standby timers come
+//!   after them and standby groups react last. The service is evaluated once, after the batch.
+//!   A down interval of 0 ms is never an incident (also when a zero-delay failover is decided
+//!   over several batches at one instant).
+//! - An incident is labelled with what ended it ([`Label`]): `failover` when a standby switch
+//!   completed; `repair`, `replacement` or `injection-end` when the incident's cause recovered
+//!   that way; `dependency` when something else came back first (a redundant member, or a
+//!   dependency of the service other than the cause).
 //! - The cause of an incident is the own failure whose propagation took the service down; all
 //!   of the incident's downtime is charged to it. Own failures during the incident (and other
 //!   failures in the batch that opened it) of components the service depends on, directly or
@@ -30,7 +40,9 @@
 
 mod prepared;
 mod queue;
+mod recovery;
 mod simulator;
+mod standby;
 
 pub use prepared::Prepared;
 pub use queue::EventQueue;
@@ -46,6 +58,10 @@ pub enum Mode {
     Failure,
     /// A scripted injection.
     Injected,
+    /// A standby member failed to start when it was activated.
+    StartFailure,
+    /// A standby group switched back to a higher-priority member (`failback: true`).
+    Failback,
 }
 
 impl Mode {
@@ -54,6 +70,8 @@ impl Mode {
         match self {
             Mode::Failure => "failure",
             Mode::Injected => "injected",
+            Mode::StartFailure => "start-failure",
+            Mode::Failback => "failback",
         }
     }
 }
@@ -81,6 +99,36 @@ pub struct Incident {
     /// Other own failures of components the service depends on, in the batch that opened it
     /// or during it, in order, each once.
     pub contributing: Vec<Cause>,
+    /// What ended it; `None` while open and when censored.
+    pub label: Option<Label>,
+}
+
+/// What ended an incident: the mechanism of the event that brought the service back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Label {
+    /// A standby group finished switching to a healthy member.
+    Failover,
+    /// A `Replace` recovery of the incident's cause completed.
+    Replacement,
+    /// A `Repair` of the incident's cause completed.
+    Repair,
+    /// The injection that caused it ended.
+    InjectionEnd,
+    /// Something other than the cause came back (a redundant member, another dependency).
+    Dependency,
+}
+
+impl Label {
+    /// The label as written in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Label::Failover => "failover",
+            Label::Replacement => "replacement",
+            Label::Repair => "repair",
+            Label::InjectionEnd => "injection-end",
+            Label::Dependency => "dependency",
+        }
+    }
 }
 
 impl Incident {

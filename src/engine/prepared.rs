@@ -1,19 +1,21 @@
 //! What every replication of one architecture shares, computed once per run.
 
 use crate::dist::Dist;
-use crate::model::{Architecture, Recovery};
+use crate::model::{Architecture, ComponentId, Recovery, Standby};
 use crate::rng::{Purpose, stream_key};
 use crate::time::SimTime;
 
 use super::RunParams;
 
-/// Event classes, in the order they are applied inside a batch.
+/// Event classes, in the order they are applied inside a batch. Standby timers come last,
+/// so a group decides on its members' state after every own change of the instant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Class {
     RandomFailure,
     InjectionStart,
     RandomRecovery,
     InjectionEnd,
+    GroupTimer,
 }
 
 /// A scripted own change, pre-sorted by time.
@@ -29,14 +31,20 @@ pub(super) struct Keys {
     pub fail: [u8; 32],
     pub recover: [u8; 32],
     pub detect: [u8; 32],
+    pub start: [u8; 32],
 }
 
-/// Stream keys, name ranks and the injection schedule of one architecture.
+/// Stream keys, name ranks, the injection schedule and compact per-component laws of one
+/// architecture.
 pub struct Prepared<'a> {
     pub(super) arch: &'a Architecture,
     pub(super) params: RunParams,
     pub(super) keys: Vec<Keys>,
+    /// Rank of each component in name order: the event queue's key, so that ties at one
+    /// instant are taken in name order (DESIGN rule 3).
     pub(super) name_rank: Vec<u32>,
+    /// Component id of each rank.
+    pub(super) by_rank: Vec<u32>,
     pub(super) scripted: Vec<Scripted>,
     /// Time to failure of each component, contiguous for the event loop.
     pub(super) fail: Vec<Option<Dist>>,
@@ -45,6 +53,14 @@ pub struct Prepared<'a> {
     /// Whether the service depends on the component, directly or not (or is it): only such
     /// failures are listed as contributing to an incident.
     pub(super) serves: Vec<bool>,
+    /// For each standby group (by index), its component id.
+    pub(super) groups: Vec<ComponentId>,
+    /// Standby group index of each component, if it is one.
+    pub(super) group_of: Vec<Option<u32>>,
+    /// For component `i`, `watchers[watcher_starts[i]..watcher_starts[i + 1]]` are the standby
+    /// groups (by index) it is a member of.
+    pub(super) watchers: Vec<u32>,
+    pub(super) watcher_starts: Vec<u32>,
 }
 
 impl<'a> Prepared<'a> {
@@ -58,12 +74,13 @@ impl<'a> Prepared<'a> {
                 fail: stream_key(params.seed, &c.name, Purpose::Fail),
                 recover: stream_key(params.seed, &c.name, Purpose::Recover),
                 detect: stream_key(params.seed, &c.name, Purpose::Detect),
+                start: stream_key(params.seed, &c.name, Purpose::Start),
             })
             .collect();
-        let mut by_name: Vec<u32> = (0..n as u32).collect();
-        by_name.sort_by(|&a, &b| arch.components[a as usize].name.cmp(&arch.components[b as usize].name));
+        let mut by_rank: Vec<u32> = (0..n as u32).collect();
+        by_rank.sort_by(|&a, &b| arch.components[a as usize].name.cmp(&arch.components[b as usize].name));
         let mut name_rank = vec![0; n];
-        for (rank, &id) in by_name.iter().enumerate() {
+        for (rank, &id) in by_rank.iter().enumerate() {
             name_rank[id as usize] = rank as u32;
         }
         let mut scripted = Vec::new();
@@ -79,10 +96,44 @@ impl<'a> Prepared<'a> {
         let mut stack = vec![arch.service];
         while let Some(c) = stack.pop() {
             if !std::mem::replace(&mut serves[c.index()], true) {
-                stack.extend(arch.components[c.index()].needs.of.iter().copied());
+                stack.extend(arch.components[c.index()].inputs());
             }
         }
-        Prepared { arch, params, keys, name_rank, scripted, fail, recover, serves }
+        let mut groups = Vec::new();
+        let mut group_of = vec![None; n];
+        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (i, c) in arch.components.iter().enumerate() {
+            if let Some(standby) = &c.standby {
+                let g = groups.len() as u32;
+                group_of[i] = Some(g);
+                groups.push(ComponentId(i as u32));
+                for m in &standby.members {
+                    lists[m.index()].push(g);
+                }
+            }
+        }
+        let mut watchers = Vec::new();
+        let mut watcher_starts = Vec::with_capacity(n + 1);
+        for list in &lists {
+            watcher_starts.push(watchers.len() as u32);
+            watchers.extend_from_slice(list);
+        }
+        watcher_starts.push(watchers.len() as u32);
+        Prepared {
+            arch,
+            params,
+            keys,
+            name_rank,
+            by_rank,
+            scripted,
+            fail,
+            recover,
+            serves,
+            groups,
+            group_of,
+            watchers,
+            watcher_starts,
+        }
     }
 
     /// The architecture.
@@ -93,5 +144,20 @@ impl<'a> Prepared<'a> {
     /// The run parameters.
     pub fn params(&self) -> RunParams {
         self.params
+    }
+
+    /// Number of repair crews.
+    pub(super) fn crew_count(&self) -> usize {
+        self.arch.crews.len()
+    }
+
+    /// The standby groups (by index) that `id` is a member of.
+    pub(super) fn watchers_of(&self, id: usize) -> &[u32] {
+        &self.watchers[self.watcher_starts[id] as usize..self.watcher_starts[id + 1] as usize]
+    }
+
+    /// The standby definition of group `g`.
+    pub(super) fn standby(&self, g: usize) -> &'a Standby {
+        self.arch.components[self.groups[g].index()].standby.as_ref().expect("groups are standby groups")
     }
 }

@@ -50,6 +50,12 @@ impl EventQueue {
         self.heap.first().map(|&k| (SimTime((k >> 32) as u64), k as u32))
     }
 
+    /// The time of `id`'s event, if it has one.
+    pub fn time_of(&self, id: u32) -> Option<SimTime> {
+        let at = self.position[id as usize];
+        (at != ABSENT).then(|| SimTime((self.heap[at as usize] >> 32) as u64))
+    }
+
     /// Sets (or moves) `id`'s event to `time`.
     pub fn schedule(&mut self, id: u32, time: SimTime) {
         let key = pack(time, id);

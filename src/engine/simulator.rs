@@ -1,47 +1,95 @@
-//! The simulator: per-replication state and the event loop.
+//! The simulator: per-replication state, the event loop and propagation.
+//!
+//! Own failures and recoveries live in `recovery.rs`, standby groups in `standby.rs`; this
+//! file owns the loop that takes the events of one instant as a batch, applies them in
+//! (class, name) order, lets standby groups react, and records incidents.
 
-use crate::model::{Architecture, ComponentId, Recovery};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::model::ComponentId;
 use crate::rng::Stream;
 use crate::time::SimTime;
 
 use super::prepared::{Class, Prepared};
-use super::{Cause, EventQueue, Incident, Mode, Observer, RunParams, Summary};
+use super::{Cause, EventQueue, Incident, Label, Mode, Observer, RunParams, Summary};
 
 /// The state of one component during a replication, packed for the propagation loop.
 #[derive(Clone, Copy, Debug, Default)]
-struct Node {
+pub(super) struct Node {
     /// Needs currently effectively up.
-    needs_up: u32,
+    pub needs_up: u32,
     /// Needs that must be up (`needs.k`).
-    threshold: u32,
+    pub threshold: u32,
     /// Injections active.
-    injected: u32,
-    /// A random failure is in progress.
-    failed: bool,
+    pub injected: u32,
+    /// An own failure (random or failed start) is in progress.
+    pub failed: bool,
+    /// For a standby group: an active member is healthy and no switch is in progress.
+    pub standby_ok: bool,
     /// Effectively up.
-    up: bool,
+    pub up: bool,
 }
 
 impl Node {
     #[inline]
-    fn should_be_up(&self) -> bool {
-        !self.failed && self.injected == 0 && self.needs_up >= self.threshold
+    pub fn should_be_up(&self) -> bool {
+        !self.failed && self.injected == 0 && self.needs_up >= self.threshold && self.standby_ok
     }
 }
 
+/// Where a component is in its own failure cycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Phase {
+    /// Own-up; its next failure is scheduled (or paused, if a cold passive member).
+    Up,
+    /// Failed; waiting for the alerting delay before its `Repair` is requested.
+    Alerting,
+    /// Failed; waiting for a member of its crew.
+    Waiting,
+    /// Failed; being repaired (holding a crew member if it has a crew).
+    Repairing,
+    /// Failed; being detected and replaced.
+    Replacing,
+}
+
+/// The random streams of one component.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Streams {
+    pub fail: Option<Stream>,
+    pub recover: Option<Stream>,
+    pub detect: Option<Stream>,
+    pub start: Option<Stream>,
+}
+
+/// A crew's state: members at work and repairs waiting, ordered (request time, name rank).
+#[derive(Clone, Debug, Default)]
+pub(super) struct CrewState {
+    pub busy: u32,
+    pub waiting: BinaryHeap<Reverse<(SimTime, u32)>>,
+}
+
+/// One own change of a batch: its class, the component's name rank, the component, and what
+/// it would be labelled as if it ended an incident.
+pub(super) type Entry = (Class, u32, u32, Option<Label>);
+
 /// Simulates replications of one architecture, reusing its buffers.
 pub struct Simulator<'a> {
-    arch: &'a Architecture,
-    prepared: &'a Prepared<'a>,
-    params: RunParams,
-    // state, reset per replication
-    queue: EventQueue,
-    fail_streams: Vec<Option<Stream>>,
-    recover_streams: Vec<Option<Stream>>,
-    detect_streams: Vec<Option<Stream>>,
-    nodes: Vec<Node>,
-    cause: Vec<Cause>,
-    batch: Vec<(Class, u32, u32)>,
+    pub(super) arch: &'a crate::model::Architecture,
+    pub(super) prepared: &'a Prepared<'a>,
+    pub(super) params: RunParams,
+    pub(super) queue: EventQueue,
+    pub(super) streams: Vec<Streams>,
+    pub(super) nodes: Vec<Node>,
+    pub(super) phase: Vec<Phase>,
+    /// Cold passive members: remaining time to failure while their clock is paused.
+    pub(super) paused: Vec<Option<SimTime>>,
+    pub(super) cause: Vec<Cause>,
+    pub(super) crews: Vec<CrewState>,
+    pub(super) groups: Vec<super::standby::GroupState>,
+    /// Standby groups (by index) whose members changed and that must re-decide.
+    pub(super) pending: Vec<u32>,
+    pub(super) batch: Vec<Entry>,
     stack: Vec<u32>,
 }
 
@@ -56,11 +104,14 @@ impl<'a> Simulator<'a> {
             prepared,
             params: prepared.params,
             queue: EventQueue::new(n),
-            fail_streams: vec![None; n],
-            recover_streams: vec![None; n],
-            detect_streams: vec![None; n],
+            streams: vec![Streams::default(); n],
             nodes: vec![Node::default(); n],
+            phase: vec![Phase::Up; n],
+            paused: vec![None; n],
             cause: vec![dummy; n],
+            crews: vec![CrewState::default(); prepared.crew_count()],
+            groups: Vec::new(),
+            pending: Vec::new(),
             batch: Vec::new(),
             stack: Vec::new(),
         }
@@ -68,40 +119,54 @@ impl<'a> Simulator<'a> {
 
     fn reset(&mut self, replication: u64) {
         self.queue.clear();
+        for crew in &mut self.crews {
+            crew.busy = 0;
+            crew.waiting.clear();
+        }
+        self.pending.clear();
         for (i, c) in self.arch.components.iter().enumerate() {
-            let needs = c.needs.of.len() as u32;
-            self.nodes[i] =
-                Node { needs_up: needs, threshold: c.needs.k, injected: 0, failed: false, up: true };
-            let random = self.params.random && c.fail.is_some();
+            self.nodes[i] = Node {
+                needs_up: c.needs.of.len() as u32,
+                threshold: c.needs.k,
+                injected: 0,
+                failed: false,
+                standby_ok: true,
+                up: true,
+            };
+            self.phase[i] = Phase::Up;
+            self.paused[i] = None;
+            let random = self.params.random;
             let keys = &self.prepared.keys[i];
-            self.fail_streams[i] = random.then(|| Stream::new(&keys.fail, replication));
-            self.recover_streams[i] = random.then(|| Stream::new(&keys.recover, replication));
-            self.detect_streams[i] = (random && matches!(c.recover, Some(Recovery::Replace { .. })))
-                .then(|| Stream::new(&keys.detect, replication));
-            if random {
+            let can_start_badly = random
+                && c.start_failure > 0.0
+                && !self.prepared.watchers_of(i).is_empty()
+                && c.recover.is_some();
+            let recovers = (random && c.fail.is_some()) || can_start_badly || c.standby.is_some();
+            self.streams[i] = Streams {
+                fail: (random && c.fail.is_some()).then(|| Stream::new(&keys.fail, replication)),
+                recover: recovers.then(|| Stream::new(&keys.recover, replication)),
+                detect: recovers.then(|| Stream::new(&keys.detect, replication)),
+                start: can_start_badly.then(|| Stream::new(&keys.start, replication)),
+            };
+        }
+        self.reset_groups();
+        for i in 0..self.arch.components.len() {
+            if self.streams[i].fail.is_some() {
                 let ttf = self.time_to_failure(i);
-                self.queue.schedule(i as u32, ttf);
+                self.start_clock(i, SimTime::ZERO, ttf);
             }
         }
     }
 
+    /// Schedules an event of component `i` at `at`.
     #[inline]
-    fn time_to_failure(&mut self, i: usize) -> SimTime {
-        let dist = self.prepared.fail[i].expect("only failing components draw");
-        let word = self.fail_streams[i].as_mut().expect("stream exists").next_word();
-        SimTime(dist.sample(word).0.max(1))
+    pub(super) fn schedule(&mut self, i: usize, at: SimTime) {
+        self.queue.schedule(self.prepared.name_rank[i], at);
     }
 
-    #[inline]
-    fn time_to_recover(&mut self, i: usize) -> SimTime {
-        match self.prepared.recover[i].expect("failing components recover") {
-            Recovery::Repair(d) => d.sample(self.recover_streams[i].as_mut().expect("stream").next_word()),
-            Recovery::Replace { detect, launch } => {
-                let d = detect.sample(self.detect_streams[i].as_mut().expect("stream").next_word());
-                let l = launch.sample(self.recover_streams[i].as_mut().expect("stream").next_word());
-                d.saturating_add(l)
-            }
-        }
+    /// Removes component `i`'s pending event, if any.
+    pub(super) fn unschedule(&mut self, i: usize) {
+        self.queue.remove(self.prepared.name_rank[i]);
     }
 
     /// Runs replication `replication`, reporting incidents to `observer`.
@@ -122,72 +187,109 @@ impl<'a> Simulator<'a> {
                 break;
             }
             let was_up = self.nodes[service].up;
-            self.batch.clear();
             let mut applied = false;
-            if random_at == now {
-                let (class, id) = self.apply_random(now);
-                let rank = self.prepared.name_rank[id as usize];
-                let alone =
-                    self.queue.peek().is_none_or(|(t, _)| t != now) && scripted_at(next_scripted) != now;
-                if alone {
-                    // The common case: one event alone at its instant, nothing to order.
-                    events += 1;
-                    self.refresh(id, Cause { component: ComponentId(id), mode: Mode::Failure });
-                    if was_up && self.nodes[service].up {
-                        continue; // nothing to record: no incident opened, none open
-                    }
-                    applied = true;
-                }
-                self.batch.push((class, rank, id));
-                while !alone && self.queue.peek().is_some_and(|(t, _)| t == now) {
-                    let (class, id) = self.apply_random(now);
-                    self.batch.push((class, self.prepared.name_rank[id as usize], id));
+            self.batch.clear();
+            // Gather the instant's events: the queue yields them in name order.
+            while self.queue.peek().is_some_and(|(t, _)| t == now) {
+                let (_, rank) = self.queue.peek().expect("peeked");
+                let id = self.prepared.by_rank[rank as usize];
+                if let Some(entry) = self.pop_event(id as usize, now) {
+                    self.batch.push(entry);
                 }
             }
             while let Some(s) = scripted.get(next_scripted).filter(|s| s.at == now) {
                 let i = s.component as usize;
-                match s.class {
-                    Class::InjectionStart => self.nodes[i].injected += 1,
-                    _ => self.nodes[i].injected -= 1,
-                }
-                self.batch.push((s.class, self.prepared.name_rank[i], s.component));
+                let label = match s.class {
+                    Class::InjectionStart => {
+                        self.nodes[i].injected += 1;
+                        None
+                    }
+                    _ => {
+                        self.nodes[i].injected -= 1;
+                        Some(Label::InjectionEnd)
+                    }
+                };
+                self.batch.push((s.class, self.prepared.name_rank[i], s.component, label));
                 next_scripted += 1;
             }
-            if !applied {
-                events += self.batch.len() as u64;
+            if self.batch.len() > 1 {
                 self.batch.sort_unstable();
-                // Apply them in (class, name) order.
-                for k in 0..self.batch.len() {
-                    let (class, _, id) = self.batch[k];
-                    let mode = if class == Class::InjectionStart { Mode::Injected } else { Mode::Failure };
-                    self.refresh(id, Cause { component: ComponentId(id), mode });
+            } else if let [(class, _, id, _)] = self.batch[..]
+                && class != Class::GroupTimer
+            {
+                // The common case, one own change alone at its instant: no order to settle,
+                // and nothing to record if the service stays up.
+                events += 1;
+                self.refresh(id, Cause { component: ComponentId(id), mode: mode_of(class) });
+                if was_up && self.pending.is_empty() && self.nodes[service].up {
+                    continue;
+                }
+                applied = true;
+            }
+            // Apply own changes in (class, name) order, then standby timers, then let the
+            // standby groups whose members changed decide.
+            for k in 0..self.batch.len() {
+                if applied {
+                    break;
+                }
+                let (class, _, id, _) = self.batch[k];
+                match class {
+                    Class::GroupTimer => {}
+                    _ => {
+                        events += 1;
+                        self.refresh(id, Cause { component: ComponentId(id), mode: mode_of(class) });
+                    }
                 }
             }
+            for k in 0..self.batch.len() {
+                if let (Class::GroupTimer, _, id, _) = self.batch[k] {
+                    events += self.group_timer(id as usize, now);
+                }
+            }
+            events += self.settle_groups(now);
             let is_up = self.nodes[service].up;
-            let batch = &self.batch;
+            if was_up && is_up {
+                continue;
+            }
+            let serves = &self.prepared.serves;
+            let failures = self
+                .batch
+                .iter()
+                .filter_map(|&(class, _, id, _)| own_failure(class, id))
+                .filter(|c| serves[c.component.index()]);
             match (was_up, is_up) {
                 (true, false) => {
                     let cause = self.cause[service];
-                    let serves = &self.prepared.serves;
-                    let contributing =
-                        failures(batch).filter(|c| *c != cause && serves[c.component.index()]).collect();
-                    open = Some(Incident { start: now, end: now, censored: false, cause, contributing });
+                    let contributing = failures.filter(|c| *c != cause).collect();
+                    open = Some(Incident {
+                        start: now,
+                        end: now,
+                        censored: false,
+                        cause,
+                        contributing,
+                        label: None,
+                    });
                 }
                 (false, true) => {
                     let mut incident = open.take().expect("an incident is open while the service is down");
                     incident.end = now;
-                    down_total += incident.duration().0;
-                    observer.incident(&incident);
+                    incident.label = Some(self.ending_label(incident.cause));
+                    // Down and up again at one instant (a zero-delay failover decided over
+                    // several batches) is no incident.
+                    if incident.start < now {
+                        down_total += incident.duration().0;
+                        observer.incident(&incident);
+                    }
                 }
                 (false, false) => {
                     let incident = open.as_mut().expect("an incident is open while the service is down");
-                    for c in failures(batch).filter(|c| self.prepared.serves[c.component.index()]) {
+                    for c in failures {
                         if c != incident.cause && !incident.contributing.contains(&c) {
                             incident.contributing.push(c);
                         }
                     }
                 }
-                (true, true) => {}
+                (true, true) => unreachable!("handled above"),
             }
         }
         if let Some(mut incident) = open {
@@ -199,30 +301,23 @@ impl<'a> Simulator<'a> {
         Summary { up: SimTime(horizon.0 - down_total), events }
     }
 
-    /// Applies the earliest random event (at `now`): a failure starts its recovery, a recovery
-    /// draws the next time to failure. Returns its class and component.
-    #[inline]
-    fn apply_random(&mut self, now: SimTime) -> (Class, u32) {
-        let (_, id) = self.queue.peek().expect("an event is due");
-        let i = id as usize;
-        if self.nodes[i].failed {
-            self.nodes[i].failed = false;
-            let ttf = self.time_to_failure(i);
-            self.queue.reschedule_top(id, now.saturating_add(ttf));
-            (Class::RandomRecovery, id)
-        } else {
-            self.nodes[i].failed = true;
-            let ttr = self.time_to_recover(i);
-            self.queue.reschedule_top(id, now.saturating_add(ttr));
-            (Class::RandomFailure, id)
+    /// What ended an incident caused by `cause`: the first recovery of the batch (in
+    /// application order) — its own mechanism if it is the cause's component or a failover,
+    /// `dependency` otherwise.
+    fn ending_label(&self, cause: Cause) -> Label {
+        let ender = self.batch.iter().find_map(|&(_, _, id, label)| label.map(|l| (id, l)));
+        match ender {
+            Some((_, Label::Failover)) => Label::Failover,
+            Some((id, label)) if id == cause.component.0 => label,
+            _ => Label::Dependency,
         }
     }
 
-    /// Re-evaluates `id` after an own change and propagates any flip of its effective state to
-    /// its dependents. If `id` goes down it is own-down, so `own_cause` is its cause; a
-    /// dependent that goes down inherits the cause of the dependency that took it down (a
-    /// dependent that is own-down is already down and does not flip).
-    fn refresh(&mut self, id: u32, own_cause: Cause) {
+    /// Re-evaluates `id` after a change of its own state and propagates any flip of its
+    /// effective state to its dependents and the standby groups it belongs to. If `id` goes
+    /// down, `own_cause` is its cause; a dependent that goes down inherits the cause of the
+    /// dependency that took it down (a dependent that is own-down is already down).
+    pub(super) fn refresh(&mut self, id: u32, own_cause: Cause) {
         let root = &mut self.nodes[id as usize];
         let up = root.should_be_up();
         if up == root.up {
@@ -238,6 +333,11 @@ impl<'a> Simulator<'a> {
         while let Some(c) = stack.pop() {
             let up = self.nodes[c as usize].up;
             let blame = self.cause[c as usize];
+            for &g in self.prepared.watchers_of(c as usize) {
+                if !self.pending.contains(&g) {
+                    self.pending.push(g);
+                }
+            }
             // Each dependent lists `c` once (the compiler rejects repeats), so its counter
             // moves by one; it is visited again only if it flips.
             for &d in self.arch.dependents_of(ComponentId(c)) {
@@ -261,11 +361,17 @@ impl<'a> Simulator<'a> {
     }
 }
 
-/// The own failures of a batch, in application order.
-fn failures(batch: &[(Class, u32, u32)]) -> impl Iterator<Item = Cause> + '_ {
-    batch.iter().filter_map(|&(class, _, id)| match class {
-        Class::RandomFailure => Some(Cause { component: ComponentId(id), mode: Mode::Failure }),
-        Class::InjectionStart => Some(Cause { component: ComponentId(id), mode: Mode::Injected }),
-        _ => None,
-    })
+/// The mode to blame if an entry of this class takes its component down.
+fn mode_of(class: Class) -> Mode {
+    if class == Class::InjectionStart { Mode::Injected } else { Mode::Failure }
+}
+
+/// The own failure an entry stands for, if it is one.
+fn own_failure(class: Class, id: u32) -> Option<Cause> {
+    let mode = match class {
+        Class::RandomFailure => Mode::Failure,
+        Class::InjectionStart => Mode::Injected,
+        _ => return None,
+    };
+    Some(Cause { component: ComponentId(id), mode })
 }

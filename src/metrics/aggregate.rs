@@ -2,12 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::Cause;
+use crate::engine::{Cause, Label};
 use crate::model::Architecture;
 use crate::time::{MS_PER_HOUR, MS_PER_YEAR, SimTime};
 
 use super::outcome::{Outcome, ProblemTotals};
-use super::report::{ArchitectureReport, AvailabilityStats, ObjectiveResult, Objectives, Problem, RtoStats};
+use super::report::{
+    ArchitectureReport, AvailabilityStats, LabelTotals, ObjectiveResult, Objectives, Problem, RtoStats,
+};
 use super::{LogHistogram, student_t::t_quantile};
 
 /// Replications with downtime below which the availability CI is flagged unreliable.
@@ -30,6 +32,7 @@ pub struct Aggregate {
     rto: LogHistogram,
     within_rto: u64,
     problems: BTreeMap<Cause, ProblemTotals>,
+    labels: BTreeMap<Option<Label>, ProblemTotals>,
 }
 
 impl Aggregate {
@@ -51,6 +54,11 @@ impl Aggregate {
         self.within_rto += o.within_rto;
         for (cause, p) in &o.problems {
             let t = self.problems.entry(*cause).or_default();
+            t.incidents += p.incidents;
+            t.downtime_ms += p.downtime_ms;
+        }
+        for (label, p) in &o.labels {
+            let t = self.labels.entry(*label).or_default();
             t.incidents += p.incidents;
             t.downtime_ms += p.downtime_ms;
         }
@@ -108,6 +116,21 @@ impl Aggregate {
             })
             .collect();
         problems.sort_by(|a, b| b.downtime_h.total_cmp(&a.downtime_h).then_with(|| a.cause.cmp(&b.cause)));
+        let mut downtime_by_label: Vec<Problem> = self
+            .labels
+            .iter()
+            .map(|(label, t)| Problem {
+                cause: label.map_or("open at horizon", |l| l.name()).to_string(),
+                incidents: t.incidents,
+                downtime_h: t.downtime_ms as f64 / MS_PER_HOUR as f64,
+            })
+            .collect();
+        downtime_by_label
+            .sort_by(|a, b| b.downtime_h.total_cmp(&a.downtime_h).then_with(|| a.cause.cmp(&b.cause)));
+        let downtime_by_label = downtime_by_label
+            .into_iter()
+            .map(|p| LabelTotals { label: p.cause, incidents: p.incidents, downtime_h: p.downtime_h })
+            .collect();
         ArchitectureReport {
             name: arch.name.clone(),
             availability: AvailabilityStats {
@@ -127,6 +150,7 @@ impl Aggregate {
             rto_s: rto,
             objectives,
             problems,
+            downtime_by_label,
             injections_skipped: arch.injections_skipped.clone(),
             events: self.events,
         }

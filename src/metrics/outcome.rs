@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::{Cause, Incident, Observer, Simulator};
+use crate::engine::{Cause, Incident, Label, Observer, Simulator};
 use crate::time::SimTime;
 
 use super::LogHistogram;
@@ -34,6 +34,8 @@ pub struct Outcome {
     pub within_rto: u64,
     /// Totals per problem.
     pub problems: BTreeMap<Cause, ProblemTotals>,
+    /// Totals per mechanism that ended the incidents (`None`: still open at the horizon).
+    pub labels: BTreeMap<Option<Label>, ProblemTotals>,
 }
 
 /// Builds an [`Outcome`] from the engine's incidents.
@@ -55,9 +57,12 @@ impl Observer for Collector {
                 o.within_rto += 1;
             }
         }
-        let p = o.problems.entry(incident.cause).or_default();
-        p.incidents += 1;
-        p.downtime_ms += duration.0;
+        for totals in
+            [o.problems.entry(incident.cause).or_default(), o.labels.entry(incident.label).or_default()]
+        {
+            totals.incidents += 1;
+            totals.downtime_ms += duration.0;
+        }
     }
 }
 

@@ -77,6 +77,8 @@ pub struct ArchitectureReport {
     pub objectives: Objectives,
     /// Root causes by downtime, then name.
     pub problems: Vec<Problem>,
+    /// Downtime by the mechanism that ended each incident, by downtime, then label.
+    pub downtime_by_label: Vec<LabelTotals>,
     /// Injection targets that do not exist in this architecture.
     pub injections_skipped: Vec<String>,
     /// Own failures and recoveries simulated, over all replications.
@@ -131,6 +133,18 @@ pub struct ObjectiveResult {
     pub target: Option<f64>,
     /// Whether it was met.
     pub met: Option<bool>,
+}
+
+/// Downtime ended by one mechanism.
+#[derive(Clone, Debug, Serialize)]
+pub struct LabelTotals {
+    /// `failover`, `replacement`, `repair`, `injection-end`, `dependency`, or `open at
+    /// horizon` for censored incidents.
+    pub label: String,
+    /// Incidents it ended.
+    pub incidents: u64,
+    /// Their downtime `[h]`.
+    pub downtime_h: f64,
 }
 
 /// One root cause.

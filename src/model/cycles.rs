@@ -1,7 +1,8 @@
 //! Dependency cycles, found with petgraph's Tarjan SCC and printed whole.
 //!
 //! Each strongly connected component with a cycle is reported once, as the shortest cycle
-//! through its smallest id, following `needs` in the order written, so the message is stable
+//! through its smallest id, following `needs` (then standby members) in the order written, so
+//! the message is stable
 //! and reads as "a -> b -> c -> a" (a needs b, b needs c, c needs a).
 
 use std::collections::VecDeque;
@@ -19,7 +20,7 @@ pub fn find_cycles(components: &[Component]) -> Vec<Vec<ComponentId>> {
         graph.add_node(());
     }
     for (i, c) in components.iter().enumerate() {
-        for d in &c.needs.of {
+        for d in c.inputs() {
             graph.add_edge(NodeIndex::new(i), NodeIndex::new(d.index()), ());
         }
     }
@@ -28,7 +29,7 @@ pub fn find_cycles(components: &[Component]) -> Vec<Vec<ComponentId>> {
         .filter_map(|scc| {
             let members: Vec<usize> = scc.iter().map(|n| n.index()).collect();
             let start = *members.iter().min()?;
-            let self_loop = components[start].needs.of.contains(&ComponentId(start as u32));
+            let self_loop = components[start].inputs().any(|d| d == ComponentId(start as u32));
             (members.len() > 1 || self_loop).then(|| shortest_cycle(components, start, &members))
         })
         .collect();
@@ -41,7 +42,7 @@ fn shortest_cycle(components: &[Component], start: usize, members: &[usize]) -> 
     let mut previous: Vec<Option<usize>> = vec![None; components.len()];
     let mut queue = VecDeque::from([start]);
     while let Some(at) = queue.pop_front() {
-        for next in components[at].needs.of.iter().map(|d| d.index()) {
+        for next in components[at].inputs().map(|d| d.index()) {
             if next == start {
                 let mut cycle = vec![ComponentId(at as u32)];
                 let mut cur = at;

@@ -48,7 +48,23 @@ pub struct System {
     pub random: bool,
     /// The candidate designs, in file order.
     pub architectures: Vec<Architecture>,
+    /// Repair crews, in file order (shared by every architecture's own simulation).
+    pub crews: Vec<Crew>,
 }
+
+/// A repair crew: `size` repairs can be in progress at once; the others wait, first come
+/// first served, ties broken by component name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Crew {
+    /// Name.
+    pub name: String,
+    /// Repairs it works on at once, >= 1.
+    pub size: u32,
+}
+
+/// Index of a crew in [`System::crews`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CrewId(pub u32);
 
 /// Targets one architecture is held to (the scenario's, overridden field by field).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -78,7 +94,11 @@ pub struct Architecture {
     pub injections: Vec<Injection>,
     /// Targets of scripted failures that do not exist here, in file order.
     pub injections_skipped: Vec<String>,
-    /// Dependency graph: node index = component id, edge dependency -> dependent.
+    /// The scenario's repair crews (the same in every architecture; each simulation has its
+    /// own).
+    pub crews: Vec<Crew>,
+    /// Dependency graph: node index = component id, edge dependency -> dependent (standby
+    /// members count as dependencies of their group).
     pub graph: DiGraph<ComponentId, ()>,
     /// For component `i`, `dependents[dependent_starts[i]..dependent_starts[i + 1]]` are the
     /// components whose `needs` list it (each once, ascending).
@@ -115,6 +135,48 @@ pub struct Component {
     pub recover: Option<Recovery>,
     /// Dependencies.
     pub needs: Needs,
+    /// Alerting: delay from an own failure until a `Repair` starts (none for `Replace`).
+    pub alert: Option<Dist>,
+    /// The crew a `Repair` waits for.
+    pub crew: Option<CrewId>,
+    /// Probability of failing to start when a standby group activates it.
+    pub start_failure: f64,
+    /// As a standby member: how long it carries the load once active, and how long its needs
+    /// must hold again before it can carry it again.
+    pub battery: Option<Battery>,
+    /// For a standby group: its members and failover delays.
+    pub standby: Option<Standby>,
+}
+
+impl Component {
+    /// Everything this component's state depends on: its `needs`, then its standby members.
+    pub fn inputs(&self) -> impl Iterator<Item = ComponentId> + '_ {
+        self.needs.of.iter().copied().chain(self.standby.iter().flat_map(|s| s.members.iter().copied()))
+    }
+}
+
+/// A limited runtime, as of a UPS battery.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Battery {
+    /// How long it carries the load after becoming active.
+    pub runtime: Dist,
+    /// How long its needs must hold again to recharge.
+    pub recharge: Dist,
+}
+
+/// An active/passive group: one active member at a time, failover to the next healthy one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Standby {
+    /// Members in priority order (the first is active at t = 0).
+    pub members: Vec<ComponentId>,
+    /// Time from the active member becoming unhealthy to the decision to switch.
+    pub detect: Dist,
+    /// Time to switch to a member.
+    pub switch: Dist,
+    /// Switch back to a higher-priority member once it is healthy again.
+    pub failback: bool,
+    /// Passive members' failure clocks are paused (`Cold`) or run (`Hot`).
+    pub cold: bool,
 }
 
 /// How an own failure ends.

@@ -39,7 +39,11 @@ fn check_finite(a: &ArchitectureReport) -> Result<(), NonFinite> {
         ("rto_s.within_objective", a.rto_s.within_objective),
         ("objectives.rto.target", a.objectives.rto.target),
     ];
-    let problems = a.problems.iter().map(|p| ("problems.downtime_h", Some(p.downtime_h)));
+    let problems = a
+        .problems
+        .iter()
+        .map(|p| ("problems.downtime_h", Some(p.downtime_h)))
+        .chain(a.downtime_by_label.iter().map(|l| ("downtime_by_label.downtime_h", Some(l.downtime_h))));
     for (field, v) in values.into_iter().chain(problems) {
         if v.is_some_and(|v| !v.is_finite()) {
             return Err(NonFinite { architecture: a.name.clone(), field });

@@ -120,7 +120,7 @@ fn verdict(o: ObjectiveResult, describe: impl Fn(f64) -> String) -> String {
 fn problems(archs: &[ArchitectureReport]) -> String {
     let mut out = String::new();
     for a in archs.iter().filter(|a| !a.problems.is_empty()) {
-        let _ = writeln!(out, "top problems of {} (by downtime)", a.name);
+        let _ = writeln!(out, "top problems of {} (by downtime), and what ended the incidents", a.name);
         let mut rows = vec![["cause", "incidents", "downtime"].map(String::from).to_vec()];
         for p in a.problems.iter().take(TOP_PROBLEMS) {
             rows.push(vec![p.cause.clone(), p.incidents.to_string(), format!("{:.1} h", p.downtime_h)]);
@@ -131,6 +131,12 @@ fn problems(archs: &[ArchitectureReport]) -> String {
                 String::new(),
                 String::new(),
             ]);
+        }
+        // What ended the incidents, in the same columns.
+        rows.push(vec![String::new(); 3]);
+        rows.push(["ended by", "incidents", "downtime"].map(String::from).to_vec());
+        for l in &a.downtime_by_label {
+            rows.push(vec![l.label.clone(), l.incidents.to_string(), format!("{:.1} h", l.downtime_h)]);
         }
         out.push_str(&columns(&rows, &[Align::Left, Align::Right, Align::Right], "  "));
         out.push('\n');

@@ -43,6 +43,14 @@ pub enum DistSpec {
         /// Upper bound, a duration, >= `lo`.
         hi: Spanned<String>,
     },
+    /// Detection by a periodic health check: `threshold` consecutive failed checks every
+    /// `interval`; the failure lands at a uniformly random phase of the cycle (a delay only).
+    HealthCheck {
+        /// Time between checks, a positive duration.
+        interval: Spanned<String>,
+        /// Consecutive failed checks that declare the target unhealthy, >= 1.
+        threshold: Spanned<u64>,
+    },
     /// No failure ever (only in `fail`).
     Never,
 }

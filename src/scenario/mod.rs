@@ -9,10 +9,12 @@ mod dist_expr;
 mod ron_error;
 mod schema;
 mod spanned;
+mod target_expr;
 
 pub use dist_expr::{DistExpr, DistForm, DistSpec};
 pub use schema::*;
 pub use spanned::{Spanned, ron_options};
+pub use target_expr::{TargetExpr, TargetForm, TargetSpec};
 
 use crate::diagnostic::Diagnostic;
 

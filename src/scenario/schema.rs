@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::dist_expr::DistExpr;
 use super::spanned::Spanned;
+use super::target_expr::TargetExpr;
 
 /// Replications run when the scenario does not say.
 pub const DEFAULT_REPLICATIONS: u32 = 1000;
@@ -29,9 +30,12 @@ pub struct Scenario {
     pub random: Option<bool>,
     /// Objectives of every architecture (each may override field by field).
     pub objectives: Option<ObjectivesSpec>,
-    /// Named bundles of `fail`/`recover`, in file order.
+    /// Named bundles of component fields, in file order.
     #[serde(default)]
     pub profiles: Profiles,
+    /// Repair crews: name -> how many repairs they work on at once.
+    #[serde(default)]
+    pub crews: Crews,
     /// Components present in every architecture under the same names.
     #[serde(default)]
     pub shared: Vec<ComponentSpec>,
@@ -56,7 +60,8 @@ pub struct ObjectivesSpec {
     pub gate: Option<bool>,
 }
 
-/// A profile: defaults for components that name it.
+/// A profile: defaults for components that name it. Each field a component gives itself
+/// replaces the profile's whole.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename = "profile", deny_unknown_fields)]
 pub struct ProfileSpec {
@@ -64,31 +69,50 @@ pub struct ProfileSpec {
     pub fail: Option<DistExpr>,
     /// How an own failure ends.
     pub recover: Option<RecoverSpec>,
+    /// Alerting: time from an own failure until someone starts the `Repair` (no effect on
+    /// `Replace`, which has its own `detect`).
+    pub detect: Option<DistExpr>,
+    /// The repair crew a `Repair` waits for.
+    pub crew: Option<Spanned<String>>,
+    /// Probability in [0, 1] that the component fails to start when a standby group activates it.
+    pub start_failure: Option<Spanned<f64>>,
 }
 
-/// The `profiles` map in file order, duplicates kept so the compiler can report them.
-#[derive(Clone, Debug, Default)]
-pub struct Profiles(pub Vec<(Spanned<String>, ProfileSpec)>);
+/// A `{ "name": value }` map in file order, duplicates kept so the compiler can report them.
+#[derive(Clone, Debug)]
+pub struct NamedMap<V>(pub Vec<(Spanned<String>, V)>);
 
-impl<'de> Deserialize<'de> for Profiles {
+impl<V> Default for NamedMap<V> {
+    fn default() -> Self {
+        NamedMap(Vec::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for NamedMap<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Entries;
-        impl<'de> serde::de::Visitor<'de> for Entries {
-            type Value = Profiles;
+        struct Entries<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Entries<V> {
+            type Value = NamedMap<V>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a map of profile names to profiles: { \"name\": (fail: ..., recover: ...) }")
+                f.write_str("a map of names to values: { \"name\": ... }")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Profiles, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NamedMap<V>, A::Error> {
                 let mut entries = Vec::new();
                 while let Some(entry) = map.next_entry()? {
                     entries.push(entry);
                 }
-                Ok(Profiles(entries))
+                Ok(NamedMap(entries))
             }
         }
-        deserializer.deserialize_map(Entries)
+        deserializer.deserialize_map(Entries(std::marker::PhantomData))
     }
 }
+
+/// The `profiles` map.
+pub type Profiles = NamedMap<ProfileSpec>;
+
+/// The `crews` map: repair crews and how many repairs each can work on at once.
+pub type Crews = NamedMap<Spanned<u64>>;
 
 /// The kind of a component. Kinds are labels for reports and graphs, except `Group`, which
 /// has no failures of its own and is up iff its `needs` hold.
@@ -154,6 +178,45 @@ pub struct ComponentSpec {
     pub recover: Option<RecoverSpec>,
     /// What must be effectively up for this component to be.
     pub needs: Option<NeedsSpec>,
+    /// Alerting delay before a `Repair` starts (see [`ProfileSpec::detect`]).
+    pub detect: Option<DistExpr>,
+    /// The repair crew a `Repair` waits for.
+    pub crew: Option<Spanned<String>>,
+    /// Probability in [0, 1] of failing to start when a standby group activates it.
+    pub start_failure: Option<Spanned<f64>>,
+    /// As a standby member: how long it can carry the load once active (a UPS battery).
+    pub runtime: Option<DistExpr>,
+    /// As a standby member with `runtime`: how long its `needs` must hold again to recharge.
+    pub recharge: Option<DistExpr>,
+    /// Makes a `Group` a standby group: one active member, failover to the next.
+    pub standby: Option<StandbySpec>,
+}
+
+/// A standby (active/passive) group.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "standby", deny_unknown_fields)]
+pub struct StandbySpec {
+    /// Members in priority order; the first is active at the start.
+    pub members: Vec<Spanned<String>>,
+    /// Time from the active member becoming unhealthy to the decision to switch.
+    pub detect: DistExpr,
+    /// Time to switch to a member (promotion, DNS change, transfer switch).
+    pub switch: DistExpr,
+    /// Switch back to a higher-priority member once it is healthy again (default false).
+    pub failback: Option<bool>,
+    /// Whether passive members age (`Hot`, default) or their failure clock is paused (`Cold`).
+    pub passive: Option<Passive>,
+}
+
+/// How passive standby members age.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename = "passive")]
+pub enum Passive {
+    /// Running and ageing like any component.
+    #[default]
+    Hot,
+    /// Idle: cannot fail until activated.
+    Cold,
 }
 
 /// How an own failure ends.
@@ -202,8 +265,8 @@ pub struct ArchitectureSpec {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename = "injection", deny_unknown_fields)]
 pub struct InjectionSpec {
-    /// Component made own-down.
-    pub target: Spanned<String>,
+    /// Component(s) made own-down.
+    pub target: TargetExpr,
     /// Start, a duration since t = 0.
     pub at: Spanned<String>,
     /// How long the target stays own-down, a positive duration.

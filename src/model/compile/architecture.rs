@@ -4,14 +4,16 @@ use std::collections::BTreeMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::diagnostic::{Diagnostic, Span, did_you_mean};
+use crate::diagnostic::{Diagnostic, Span};
 use crate::scenario::{ArchitectureSpec, InjectionSpec, Scenario};
 use crate::time::SimTime;
 
 use super::super::cycles::find_cycles;
-use super::super::{Architecture, Component, ComponentId, Injection, Objectives};
+use super::super::{Architecture, Component, ComponentId, Crew, Injection, Objectives};
 use super::Context;
 use super::components::{CompiledProfiles, Drafts, Names, ResolvedNeeds, resolve_needs};
+use super::ha::{CrewTable, ResolvedStandby, resolve_standby};
+use super::targets::{Expanded, describe, expand};
 
 /// What every architecture is compiled against.
 pub(super) struct Inputs<'a, 's> {
@@ -19,6 +21,8 @@ pub(super) struct Inputs<'a, 's> {
     pub shared_names: &'a Names<'s>,
     pub objectives: Objectives,
     pub profiles: &'a CompiledProfiles,
+    pub crews: &'a CrewTable,
+    pub crew_list: &'a [Crew],
 }
 
 /// An injection with its values checked once.
@@ -38,6 +42,7 @@ pub(super) fn compile_all(
         scenario.injections.iter().map(|spec| check_injection(cx, spec, horizon)).collect();
     let mut first: BTreeMap<&str, Span> = BTreeMap::new();
     let mut architectures = Vec::new();
+    let mut found_anywhere = vec![false; injections.len()];
     if scenario.architectures.is_empty() {
         cx.error(scenario.name.span, "the scenario has no architectures").hint =
             Some("add `architectures: [(name: ..., components: [...], service: ...)]`".into());
@@ -59,25 +64,15 @@ pub(super) fn compile_all(
         } else {
             first.insert(spec.name.as_str(), spec.name.span);
         }
-        architectures.push(compile_one(cx, spec, inputs, &injections));
+        let (arch, found) = compile_one(cx, spec, inputs, &injections);
+        for (any, f) in found_anywhere.iter_mut().zip(found) {
+            *any |= f;
+        }
+        architectures.push(arch);
     }
-    for injection in &injections {
-        let target = &injection.spec.target;
-        if architectures.iter().all(|a| a.find(target.as_str()).is_none()) {
-            let all: Vec<&str> =
-                architectures.iter().flat_map(|a| a.components.iter().map(|c| c.name.as_str())).collect();
-            let hint = did_you_mean(target.as_str(), all.iter().copied())
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| {
-                    "an injection's target must exist in at least one architecture".to_string()
-                });
-            cx.report(
-                Diagnostic::error(
-                    target.span,
-                    format!("injection target `{}` is in no architecture", target.value),
-                )
-                .with_hint(hint),
-            );
+    for (injection, found) in injections.iter().zip(found_anywhere) {
+        if !found && !architectures.is_empty() {
+            super::targets::report_missing(cx, &architectures, &injection.spec.target);
         }
     }
     architectures
@@ -109,17 +104,24 @@ fn compile_one(
     spec: &ArchitectureSpec,
     inputs: &Inputs<'_, '_>,
     injections: &[CheckedInjection<'_>],
-) -> Architecture {
-    let own = Drafts::new(cx, &spec.components, inputs.profiles, false);
+) -> (Architecture, Vec<bool>) {
+    let own = Drafts::new(cx, &spec.components, inputs.profiles, inputs.crews, false);
     let names = Names::new(cx, &own, Some(inputs.shared_names));
     let mut components = Vec::new();
     let mut reference_spans = Vec::new();
     for draft in inputs.shared.0.iter().chain(&own.0) {
         let (scope, outside) =
             if draft.shared { (inputs.shared_names, Some(&names)) } else { (&names, None) };
-        let ResolvedNeeds { needs, spans } =
+        let ResolvedNeeds { needs, mut spans } =
             resolve_needs(cx, &draft.spec.name, draft.spec.needs.as_ref(), scope, outside);
+        let standby = draft.spec.standby.as_ref().and_then(|s| {
+            let ResolvedStandby { standby, spans: member_spans } =
+                resolve_standby(cx, draft.spec, s, scope, outside)?;
+            spans.extend(member_spans);
+            Some(standby)
+        });
         reference_spans.push(spans);
+        let extras = draft.extras;
         components.push(Component {
             name: draft.spec.name.value.clone(),
             kind: draft.spec.kind,
@@ -127,6 +129,11 @@ fn compile_one(
             fail: draft.fail,
             recover: draft.recover,
             needs,
+            alert: extras.alert,
+            crew: extras.crew,
+            start_failure: extras.start_failure,
+            battery: extras.battery,
+            standby,
         });
     }
     let service = names.resolve(cx, &spec.service, None).unwrap_or(ComponentId(0));
@@ -134,27 +141,32 @@ fn compile_one(
     let (graph, dependents, dependent_starts) = dependency_graph(&components);
     let mut placed = Vec::new();
     let mut skipped = Vec::new();
+    let mut found = Vec::new();
     for injection in injections {
-        match names.get(injection.spec.target.as_str()) {
-            Some((target, _)) => {
+        let expanded = expand(&components, &dependents, &dependent_starts, &names, &injection.spec.target);
+        found.push(matches!(expanded, Expanded::Targets(_)));
+        match expanded {
+            Expanded::Targets(targets) => {
                 if let Some((at, duration)) = injection.times {
-                    placed.push(Injection { target, at, duration });
+                    placed.extend(targets.into_iter().map(|target| Injection { target, at, duration }));
                 }
             }
-            None => skipped.push(injection.spec.target.value.clone()),
+            Expanded::Missing => skipped.push(describe(&injection.spec.target)),
         }
     }
-    Architecture {
+    let arch = Architecture {
         name: spec.name.value.clone(),
         objectives: cx.objectives(spec.objectives.as_ref(), inputs.objectives),
         components,
         service,
         injections: placed,
         injections_skipped: skipped,
+        crews: inputs.crew_list.to_vec(),
         graph,
         dependents,
         dependent_starts,
-    }
+    };
+    (arch, found)
 }
 
 fn report_cycles(cx: &mut Context, components: &[Component], reference_spans: &[Vec<Span>]) {
@@ -162,8 +174,7 @@ fn report_cycles(cx: &mut Context, components: &[Component], reference_spans: &[
         let names: Vec<&str> =
             cycle.iter().chain(cycle.first()).map(|id| components[id.index()].name.as_str()).collect();
         let (from, to) = (cycle[0], cycle[1 % cycle.len()]);
-        let position =
-            components[from.index()].needs.of.iter().position(|&d| d == to).expect("cycle edge exists");
+        let position = components[from.index()].inputs().position(|d| d == to).expect("cycle edge exists");
         cx.error(
             reference_spans[from.index()][position],
             format!("dependency cycle: {}", names.join(" -> ")),
@@ -175,7 +186,8 @@ fn report_cycles(cx: &mut Context, components: &[Component], reference_spans: &[
     }
 }
 
-/// The petgraph graph (edge dependency -> dependent) and the same adjacency as compact arrays.
+/// The petgraph graph (edge dependency -> dependent, standby members included) and the `needs`
+/// adjacency as compact arrays, for the engine's counters.
 fn dependency_graph(components: &[Component]) -> (DiGraph<ComponentId, ()>, Vec<ComponentId>, Vec<u32>) {
     let mut graph = DiGraph::with_capacity(components.len(), 0);
     for i in 0..components.len() {
@@ -184,8 +196,10 @@ fn dependency_graph(components: &[Component]) -> (DiGraph<ComponentId, ()>, Vec<
     let mut lists: Vec<Vec<ComponentId>> = vec![Vec::new(); components.len()];
     for (i, c) in components.iter().enumerate() {
         for &d in &c.needs.of {
-            graph.add_edge(NodeIndex::new(d.index()), NodeIndex::new(i), ());
             lists[d.index()].push(ComponentId(i as u32));
+        }
+        for d in c.inputs() {
+            graph.add_edge(NodeIndex::new(d.index()), NodeIndex::new(i), ());
         }
     }
     let mut dependents = Vec::new();

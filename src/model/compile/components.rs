@@ -7,6 +7,7 @@ use crate::scenario::{ComponentSpec, Kind, NeedsSpec, Profiles, RecoverSpec, Spa
 
 use super::super::{ComponentId, Needs, NeedsRule, Recovery};
 use super::Context;
+use super::ha::{CrewTable, Extras, extras, probability};
 use super::values::{FailLaw, Role};
 use crate::dist::Dist;
 
@@ -17,6 +18,16 @@ type Given<T> = Option<Option<T>>;
 pub(super) struct CompiledProfile {
     fail: Given<FailLaw>,
     recover: Given<Recovery>,
+    pub alert: Option<Dist>,
+    pub crew: Option<Spanned<String>>,
+    pub start_failure: Option<Spanned<f64>>,
+}
+
+impl CompiledProfile {
+    /// Whether the profile gives a `recover`.
+    pub fn has_recover(&self) -> bool {
+        self.recover.is_some()
+    }
 }
 
 /// Profiles by name (the first definition wins; later ones are reported).
@@ -29,6 +40,10 @@ pub(super) fn compile_profiles(cx: &mut Context, profiles: &Profiles) -> Compile
     for (name, spec) in &profiles.0 {
         let fail = spec.fail.as_ref().map(|f| cx.fail_law(f));
         let recover = spec.recover.as_ref().map(|r| cx.recovery(r));
+        let alert = spec.detect.as_ref().and_then(|d| cx.dist(d, Role::Delay));
+        if let Some(p) = &spec.start_failure {
+            probability(cx, p);
+        }
         if let Some(&at) = first.get(name.as_str()) {
             cx.report(
                 Diagnostic::error(name.span, format!("profile `{}` is defined twice", name.value))
@@ -38,7 +53,16 @@ pub(super) fn compile_profiles(cx: &mut Context, profiles: &Profiles) -> Compile
             continue;
         }
         first.insert(name.as_str(), name.span);
-        compiled.insert(name.value.clone(), CompiledProfile { fail, recover });
+        compiled.insert(
+            name.value.clone(),
+            CompiledProfile {
+                fail,
+                recover,
+                alert,
+                crew: spec.crew.clone(),
+                start_failure: spec.start_failure.clone(),
+            },
+        );
     }
     compiled
 }
@@ -64,6 +88,7 @@ pub(super) struct Draft<'s> {
     pub shared: bool,
     pub fail: Option<Dist>,
     pub recover: Option<Recovery>,
+    pub extras: Extras,
 }
 
 /// The drafts of one list of components (`shared`, or one architecture's), in file order.
@@ -75,9 +100,10 @@ impl<'s> Drafts<'s> {
         cx: &mut Context,
         specs: &'s [ComponentSpec],
         profiles: &CompiledProfiles,
+        crews: &CrewTable,
         shared: bool,
     ) -> Drafts<'s> {
-        Drafts(specs.iter().map(|spec| draft(cx, spec, profiles, shared)).collect())
+        Drafts(specs.iter().map(|spec| draft(cx, spec, profiles, crews, shared)).collect())
     }
 }
 
@@ -85,6 +111,7 @@ fn draft<'s>(
     cx: &mut Context,
     spec: &'s ComponentSpec,
     profiles: &CompiledProfiles,
+    crews: &CrewTable,
     shared: bool,
 ) -> Draft<'s> {
     let profile = spec.profile.as_ref().and_then(|p| {
@@ -108,7 +135,9 @@ fn draft<'s>(
         Some(r) => Some(cx.recovery(r)),
         None => profile.and_then(|p| p.recover),
     };
+    let extras = extras(cx, spec, profile, crews);
     let name = &spec.name;
+    let none = Draft { spec, shared, fail: None, recover: None, extras };
     if spec.kind == Kind::Group {
         if fail.is_some() || recover.is_some() {
             let span = spec
@@ -121,21 +150,21 @@ fn draft<'s>(
                 "a Group is up iff its `needs` hold: remove `fail`, `recover` and `profile` from it".into(),
             );
         }
-        if spec.needs.is_none() {
+        if spec.needs.is_none() && spec.standby.is_none() {
             cx.error(name.span, format!("group `{}` has no `needs`", name.value)).hint =
                 Some("list its members, e.g. `needs: Any([\"web-1\", \"web-2\"])`".into());
         }
-        return Draft { spec, shared, fail: None, recover: None };
+        return none;
     }
     let fail = match fail {
-        None if profile_unknown => return Draft { spec, shared, fail: None, recover: None },
+        None if profile_unknown => return none,
         None => {
             cx.error(name.span, format!("component `{}` has no `fail`", name.value)).hint = Some(
                 "add `fail: Exp(mean: \"2000h\")` (or `fail: Never`), or a `profile` that has one".into(),
             );
-            return Draft { spec, shared, fail: None, recover: None };
+            return none;
         }
-        Some(None) => return Draft { spec, shared, fail: None, recover: None },
+        Some(None) => return none,
         Some(Some(FailLaw::Never)) => None,
         Some(Some(FailLaw::After(d))) => Some(d),
     };
@@ -149,7 +178,7 @@ fn draft<'s>(
         Some(r) => r,
         None => None,
     };
-    Draft { spec, shared, fail, recover }
+    Draft { spec, shared, fail, recover, extras }
 }
 
 /// A name table: names to ids, optionally on top of a parent table (the shared components).

@@ -17,6 +17,8 @@
 
 mod architecture;
 mod components;
+mod ha;
+mod targets;
 mod values;
 
 use crate::diagnostic::{Diagnostic, Span};
@@ -45,8 +47,9 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, Vec<Diagnostic>> {
     let horizon = cx.positive_duration(&scenario.horizon, "the horizon");
     let replications = cx.replications(scenario);
     let objectives = cx.objectives(scenario.objectives.as_ref(), Objectives::DEFAULT);
+    let (crews, crew_table) = ha::compile_crews(&mut cx, &scenario.crews);
     let profiles = components::compile_profiles(&mut cx, &scenario.profiles);
-    let shared = components::Drafts::new(&mut cx, &scenario.shared, &profiles, true);
+    let shared = components::Drafts::new(&mut cx, &scenario.shared, &profiles, &crew_table, true);
     let shared_names = components::Names::new(&mut cx, &shared, None);
     let architectures = architecture::compile_all(
         &mut cx,
@@ -56,6 +59,8 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, Vec<Diagnostic>> {
             shared_names: &shared_names,
             objectives,
             profiles: &profiles,
+            crews: &crew_table,
+            crew_list: &crews,
         },
         horizon,
     );
@@ -66,6 +71,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, Vec<Diagnostic>> {
         replications,
         random: scenario.random.unwrap_or(true),
         architectures,
+        crews,
     };
     cx.finish(system)
 }

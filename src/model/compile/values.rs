@@ -115,6 +115,25 @@ impl Context {
                 Role::Fail => self.positive_duration(d, "a time to failure")?,
                 Role::Delay => self.duration(d)?,
             })),
+            DistSpec::HealthCheck { interval, threshold } => {
+                if role == Role::Fail {
+                    self.error(expr.span, "a health check is a detection delay, not a time to failure")
+                        .hint = Some("use it in `detect:` of `Replace`, a standby group or a profile".into());
+                    return None;
+                }
+                let interval = self.positive_duration(interval, "a health check's interval");
+                if threshold.value == 0 || threshold.value > u64::from(u32::MAX) {
+                    self.error(
+                        threshold.span,
+                        format!("`threshold` must be at least 1, got {}", threshold.value),
+                    )
+                    .hint = Some(
+                        "it counts the consecutive failed checks that mark a target unhealthy, e.g. 3".into(),
+                    );
+                    return None;
+                }
+                Ok(Dist::HealthCheck { interval_ms: interval?.as_ms(), threshold: threshold.value as u32 })
+            }
             DistSpec::Uniform { lo, hi } => {
                 let (lo_t, hi_t) = (self.duration(lo), self.duration(hi));
                 let (lo_t, hi_t) = (lo_t?, hi_t?);

@@ -1,0 +1,166 @@
+//! Own failures and recoveries: failure clocks, alerting, repair crews, replacement, and the
+//! paused clocks of cold standby members.
+//!
+//! Each component has at most one pending event, kept in the queue under its name rank: its
+//! next failure while up, the end of its alerting delay, of its repair, or of its
+//! replacement. A repair that waits for its crew has no event; it is queued at the crew,
+//! first come first served, ties (same instant) broken by component name, and starts when a
+//! crew member is released. A `Replace` needs no crew.
+
+use std::cmp::Reverse;
+
+use crate::model::Recovery;
+use crate::time::SimTime;
+
+use super::prepared::Class;
+use super::simulator::{Entry, Phase, Simulator};
+use super::{Cause, ComponentId, Label, Mode};
+
+impl Simulator<'_> {
+    /// Draws a time to failure for component `i` (at least 1 ms).
+    pub(super) fn time_to_failure(&mut self, i: usize) -> SimTime {
+        let dist = self.prepared.fail[i].expect("only failing components draw");
+        let word = self.streams[i].fail.as_mut().expect("stream exists").next_word();
+        SimTime(dist.sample(word).0.max(1))
+    }
+
+    /// Starts the failure clock of own-up component `i` with `ttf` to go, or keeps it paused if
+    /// `i` is a passive member of a cold standby group.
+    pub(super) fn start_clock(&mut self, i: usize, now: SimTime, ttf: SimTime) {
+        if self.is_cold_passive(i) {
+            self.paused[i] = Some(ttf);
+        } else {
+            self.schedule(i, now.saturating_add(ttf));
+        }
+    }
+
+    /// Pauses the failure clock of `i` (it became a cold passive member).
+    pub(super) fn pause_clock(&mut self, i: usize, now: SimTime) {
+        if self.phase[i] == Phase::Up && self.paused[i].is_none() && self.streams[i].fail.is_some() {
+            let at = self
+                .queue
+                .time_of(self.prepared.name_rank[i])
+                .expect("an up component's failure is scheduled");
+            self.unschedule(i);
+            self.paused[i] = Some(SimTime(at.0 - now.0));
+        }
+    }
+
+    /// Resumes the failure clock of `i` (it became active).
+    pub(super) fn resume_clock(&mut self, i: usize, now: SimTime) {
+        if let Some(remaining) = self.paused[i].take() {
+            self.schedule(i, now.saturating_add(remaining));
+        }
+    }
+
+    /// Handles component `i`'s due event at `now`; returns the batch entry if its own state
+    /// changed.
+    pub(super) fn pop_event(&mut self, i: usize, now: SimTime) -> Option<Entry> {
+        let rank = self.prepared.name_rank[i];
+        let id = i as u32;
+        if let Some(g) = self.prepared.group_of[i] {
+            self.unschedule(i);
+            let switch_ends = self.groups[g as usize].phase == super::standby::GroupPhase::Switching;
+            return Some((Class::GroupTimer, rank, id, switch_ends.then_some(Label::Failover)));
+        }
+        match self.phase[i] {
+            Phase::Up => {
+                self.fail(i, now);
+                Some((Class::RandomFailure, rank, id, None))
+            }
+            Phase::Alerting => {
+                self.request_repair(i, now);
+                None
+            }
+            Phase::Repairing => {
+                self.release_crew(i, now);
+                self.recovered(i, now);
+                Some((Class::RandomRecovery, rank, id, Some(Label::Repair)))
+            }
+            Phase::Replacing => {
+                self.recovered(i, now);
+                Some((Class::RandomRecovery, rank, id, Some(Label::Replacement)))
+            }
+            Phase::Waiting => unreachable!("a repair waiting for its crew has no event"),
+        }
+    }
+
+    /// Starts an own failure of `i` at `now`: its recovery begins. The caller refreshes `i`.
+    pub(super) fn fail(&mut self, i: usize, now: SimTime) {
+        self.nodes[i].failed = true;
+        self.paused[i] = None;
+        match self.prepared.recover[i].expect("failing components recover") {
+            Recovery::Replace { detect, launch } => {
+                let d = detect.sample(self.streams[i].detect.as_mut().expect("stream").next_word());
+                let l = launch.sample(self.streams[i].recover.as_mut().expect("stream").next_word());
+                self.phase[i] = Phase::Replacing;
+                self.schedule(i, now.saturating_add(d).saturating_add(l));
+            }
+            Recovery::Repair(_) => match self.arch.components[i].alert {
+                Some(alert) => {
+                    let d = alert.sample(self.streams[i].detect.as_mut().expect("stream").next_word());
+                    self.phase[i] = Phase::Alerting;
+                    self.schedule(i, now.saturating_add(d));
+                }
+                None => self.request_repair(i, now),
+            },
+        }
+    }
+
+    /// Fails standby member `i` on a failed start, as an own failure under its own recovery.
+    pub(super) fn fail_to_start(&mut self, i: usize, now: SimTime) {
+        if self.nodes[i].failed {
+            return;
+        }
+        if self.streams[i].recover.is_none() {
+            return; // no recovery to run: compile requires `recover` with `start_failure`
+        }
+        self.fail(i, now);
+        self.refresh(i as u32, Cause { component: ComponentId(i as u32), mode: Mode::StartFailure });
+    }
+
+    fn request_repair(&mut self, i: usize, now: SimTime) {
+        let Some(crew) = self.arch.components[i].crew else {
+            return self.start_repair(i, now);
+        };
+        let c = crew.0 as usize;
+        if self.crews[c].busy < self.arch.crews[c].size {
+            self.crews[c].busy += 1;
+            self.start_repair(i, now);
+        } else {
+            self.phase[i] = Phase::Waiting;
+            self.unschedule(i);
+            self.crews[c].waiting.push(Reverse((now, self.prepared.name_rank[i])));
+        }
+    }
+
+    fn start_repair(&mut self, i: usize, now: SimTime) {
+        let Some(Recovery::Repair(d)) = self.prepared.recover[i] else { unreachable!("repairs only") };
+        let t = d.sample(self.streams[i].recover.as_mut().expect("stream").next_word());
+        self.phase[i] = Phase::Repairing;
+        self.schedule(i, now.saturating_add(t));
+    }
+
+    /// Frees `i`'s crew member and gives it to the first waiting repair.
+    fn release_crew(&mut self, i: usize, now: SimTime) {
+        let Some(crew) = self.arch.components[i].crew else { return };
+        let c = crew.0 as usize;
+        self.crews[c].busy -= 1;
+        if let Some(Reverse((_, rank))) = self.crews[c].waiting.pop() {
+            self.crews[c].busy += 1;
+            self.start_repair(self.prepared.by_rank[rank as usize] as usize, now);
+        }
+    }
+
+    /// `i`'s recovery ended at `now`: it is own-up and new again.
+    fn recovered(&mut self, i: usize, now: SimTime) {
+        self.nodes[i].failed = false;
+        self.phase[i] = Phase::Up;
+        if self.streams[i].fail.is_some() {
+            let ttf = self.time_to_failure(i);
+            self.start_clock(i, now, ttf);
+        } else {
+            self.unschedule(i);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Standby groups: one active member, detection, switching, failed starts, failback, and
+//! cold passive members (DESIGN-level semantics in the module docs of `engine`).
+//!
+//! A group's state machine, driven by its members' health (a member is healthy iff it is
+//! effectively up) and by one timer kept in the group's own queue slot (a group has no own
+//! failures):
+//! - `Active`: the active member carries the load. When it stops being healthy, detection
+//!   starts (`detect`, drawn on the group's `detect` stream).
+//! - `Detecting`: if the active member is healthy again before `detect` ends, nothing
+//!   switches. Otherwise the highest-priority healthy member is activated.
+//! - `Switching { to }`: for `switch` (the group's `recover` stream). Activating a member draws
+//!   once on its `start` stream against its `start_failure`; a failed start is an own failure of
+//!   that member under its own recovery, and the next healthy member is tried at once. If `to`
+//!   stops being healthy during the switch, the next healthy member is tried with a new switch
+//!   (no second detect); the old member coming back does not stop the switch.
+//! - `NoHealthy`: the first member to become healthy is activated (after `switch`).
+//! - With `failback`, once a switch has ended and the group is active, a healthy member of
+//!   higher priority than the active one is switched back to, costing one `switch` of downtime
+//!   (problem `<group>/failback`).
+//!
+//! The group is up iff it is `Active`, its active member is healthy, and its own `needs` hold.
+//! A member becomes active when the switch to it begins; with `passive: Cold` every other
+//! member's failure clock is paused (it resumes, with the time it had left, on activation).
+
+use crate::time::SimTime;
+
+use super::simulator::Simulator;
+use super::{Cause, ComponentId, Mode};
+
+/// A standby group's phase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum GroupPhase {
+    Active,
+    Detecting,
+    Switching,
+    NoHealthy,
+}
+
+/// A standby group's state during a replication.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct GroupState {
+    /// Index (priority) of the active member in `members`.
+    pub active: usize,
+    pub phase: GroupPhase,
+}
+
+impl Simulator<'_> {
+    /// Every group starts `Active` on its first member.
+    pub(super) fn reset_groups(&mut self) {
+        self.groups.clear();
+        self.groups
+            .extend(self.prepared.groups.iter().map(|_| GroupState { active: 0, phase: GroupPhase::Active }));
+    }
+
+    /// Whether `i` is a passive member of a cold standby group (its failure clock is paused).
+    pub(super) fn is_cold_passive(&self, i: usize) -> bool {
+        self.prepared.watchers_of(i).iter().any(|&g| {
+            let standby = self.prepared.standby(g as usize);
+            standby.cold && standby.members[self.groups[g as usize].active].index() != i
+        })
+    }
+
+    fn member(&self, g: usize, k: usize) -> usize {
+        self.prepared.standby(g).members[k].index()
+    }
+
+    fn healthy(&self, g: usize, k: usize) -> bool {
+        self.nodes[self.member(g, k)].up
+    }
+
+    /// A group's detect or switch timer ended. Returns the failed starts it caused.
+    pub(super) fn group_timer(&mut self, id: usize, now: SimTime) -> u64 {
+        let g = self.prepared.group_of[id].expect("timers belong to standby groups") as usize;
+        match self.groups[g].phase {
+            GroupPhase::Detecting => self.try_next(g, now),
+            GroupPhase::Switching => {
+                self.groups[g].phase = GroupPhase::Active;
+                let active = self.groups[g].active;
+                let ok = self.healthy(g, active);
+                let blame = self.cause[self.member(g, active)];
+                self.set_ok(g, ok, blame);
+                self.consider_failback(g, now)
+            }
+            GroupPhase::Active | GroupPhase::NoHealthy => unreachable!("no timer in this phase"),
+        }
+    }
+
+    /// Lets every group whose members changed decide, in name order, until none is left.
+    /// Returns the failed starts it caused (own failures, counted as events).
+    pub(super) fn settle_groups(&mut self, now: SimTime) -> u64 {
+        let mut start_failures = 0;
+        while !self.pending.is_empty() {
+            let ranks = &self.prepared.name_rank;
+            let groups = &self.prepared.groups;
+            let k = (0..self.pending.len())
+                .min_by_key(|&k| ranks[groups[self.pending[k] as usize].index()])
+                .expect("not empty");
+            let g = self.pending.swap_remove(k) as usize;
+            start_failures += self.members_changed(g, now);
+        }
+        start_failures
+    }
+
+    fn members_changed(&mut self, g: usize, now: SimTime) -> u64 {
+        let active = self.groups[g].active;
+        match self.groups[g].phase {
+            GroupPhase::Active if !self.healthy(g, active) => {
+                let d = self.prepared.standby(g).detect;
+                let id = self.prepared.groups[g].index();
+                let word = self.streams[id].detect.as_mut().expect("groups have streams").next_word();
+                self.groups[g].phase = GroupPhase::Detecting;
+                self.schedule(id, now.saturating_add(d.sample(word)));
+                let blame = self.cause[self.member(g, active)];
+                self.set_ok(g, false, blame);
+                0
+            }
+            GroupPhase::Active => self.consider_failback(g, now),
+            GroupPhase::Detecting if self.healthy(g, active) => {
+                self.unschedule(self.prepared.groups[g].index());
+                self.groups[g].phase = GroupPhase::Active;
+                let blame = self.cause[self.member(g, active)];
+                self.set_ok(g, true, blame);
+                0
+            }
+            GroupPhase::Switching if !self.healthy(g, active) => {
+                self.unschedule(self.prepared.groups[g].index());
+                self.try_next(g, now)
+            }
+            GroupPhase::NoHealthy => self.try_next(g, now),
+            GroupPhase::Detecting | GroupPhase::Switching => 0,
+        }
+    }
+
+    /// Activates the highest-priority healthy member, trying the next one after each failed
+    /// start; with none healthy the group waits in `NoHealthy`. Returns the failed starts.
+    fn try_next(&mut self, g: usize, now: SimTime) -> u64 {
+        let mut start_failures = 0;
+        let n = self.prepared.standby(g).members.len();
+        loop {
+            let Some(k) = (0..n).find(|&k| self.healthy(g, k)) else {
+                self.groups[g].phase = GroupPhase::NoHealthy;
+                let blame = self.cause[self.prepared.groups[g].index()];
+                self.set_ok(g, false, blame);
+                return start_failures;
+            };
+            if self.start_switch(g, k, now, false) {
+                return start_failures;
+            }
+            start_failures += 1;
+        }
+    }
+
+    /// With `failback`, switches back to the best healthy member of higher priority than the
+    /// active one. Returns the failed starts.
+    fn consider_failback(&mut self, g: usize, now: SimTime) -> u64 {
+        if !self.prepared.standby(g).failback || self.groups[g].phase != GroupPhase::Active {
+            return 0;
+        }
+        let active = self.groups[g].active;
+        let mut start_failures = 0;
+        for k in 0..active {
+            if self.healthy(g, k) {
+                if self.start_switch(g, k, now, true) {
+                    return start_failures;
+                }
+                start_failures += 1;
+            }
+        }
+        start_failures
+    }
+
+    /// Begins a switch to member `k`: one draw against its start failure; on success the member
+    /// becomes active and the group is down for `switch`. Returns whether it started.
+    fn start_switch(&mut self, g: usize, k: usize, now: SimTime, failback: bool) -> bool {
+        let m = self.member(g, k);
+        let p = self.arch.components[m].start_failure;
+        if let Some(stream) = self.streams[m].start.as_mut() {
+            let u = crate::dist::unit_open(stream.next_word());
+            if u < p {
+                self.fail_to_start(m, now);
+                return false;
+            }
+        }
+        let old = self.member(g, self.groups[g].active);
+        self.groups[g].active = k;
+        self.groups[g].phase = GroupPhase::Switching;
+        if self.prepared.standby(g).cold && old != m {
+            self.pause_clock(old, now);
+            self.resume_clock(m, now);
+        }
+        let id = self.prepared.groups[g].index();
+        let s = self.prepared.standby(g).switch;
+        let word = self.streams[id].recover.as_mut().expect("groups have streams").next_word();
+        self.schedule(id, now.saturating_add(s.sample(word)));
+        let blame = if failback {
+            Cause { component: ComponentId(id as u32), mode: Mode::Failback }
+        } else {
+            self.cause[id]
+        };
+        self.set_ok(g, false, blame);
+        true
+    }
+
+    /// Sets whether group `g`'s standby condition holds and propagates the change.
+    fn set_ok(&mut self, g: usize, ok: bool, blame: Cause) {
+        let id = self.prepared.groups[g].index();
+        self.nodes[id].standby_ok = ok;
+        self.refresh(id as u32, blame);
+    }
+}
