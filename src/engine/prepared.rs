@@ -16,6 +16,9 @@ pub(super) enum Class {
     RandomRecovery,
     InjectionEnd,
     GroupTimer,
+    /// A standby member failed to start (recorded while standby groups decide, after the
+    /// batch's own changes).
+    StartFailure,
 }
 
 /// A scripted own change, pre-sorted by time.

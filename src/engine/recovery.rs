@@ -29,6 +29,7 @@ impl Simulator<'_> {
     pub(super) fn start_clock(&mut self, i: usize, now: SimTime, ttf: SimTime) {
         if self.is_cold_passive(i) {
             self.paused[i] = Some(ttf);
+            self.unschedule(i); // the event that just ended (a repair) must not fire again
         } else {
             self.schedule(i, now.saturating_add(ttf));
         }
@@ -116,6 +117,7 @@ impl Simulator<'_> {
             return; // no recovery to run: compile requires `recover` with `start_failure`
         }
         self.fail(i, now);
+        self.batch.push((Class::StartFailure, self.prepared.name_rank[i], i as u32, None));
         self.refresh(i as u32, Cause { component: ComponentId(i as u32), mode: Mode::StartFailure });
     }
 

@@ -234,7 +234,7 @@ impl<'a> Simulator<'a> {
                 }
                 let (class, _, id, _) = self.batch[k];
                 match class {
-                    Class::GroupTimer => {}
+                    Class::GroupTimer | Class::StartFailure => {}
                     _ => {
                         events += 1;
                         self.refresh(id, Cause { component: ComponentId(id), mode: mode_of(class) });
@@ -371,6 +371,7 @@ fn own_failure(class: Class, id: u32) -> Option<Cause> {
     let mode = match class {
         Class::RandomFailure => Mode::Failure,
         Class::InjectionStart => Mode::Injected,
+        Class::StartFailure => Mode::StartFailure,
         _ => return None,
     };
     Some(Cause { component: ComponentId(id), mode })

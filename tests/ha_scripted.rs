@@ -1,0 +1,144 @@
+//! Standby groups with scripted failures and fixed delays, whose incidents are known exactly.
+
+use faultline::engine::{Incident, Label, Mode, Prepared, Recorder, RunParams, Simulator};
+use faultline::model::{Architecture, compile_str};
+use faultline::time::{MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, SimTime};
+
+fn run(text: &str) -> (Architecture, Vec<Incident>) {
+    let system = compile_str(text).unwrap_or_else(|d| panic!("{d:#?}")).system;
+    let arch = system.architectures.into_iter().next().unwrap();
+    let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
+    let prepared = Prepared::new(&arch, params);
+    let mut recorder = Recorder::default();
+    Simulator::new(&prepared).run(0, &mut recorder);
+    (arch, recorder.incidents)
+}
+
+/// A pair `a` (primary) and `b` behind standby group `svc`, never failing on their own.
+fn pair(standby: &str, injections: &str) -> String {
+    format!(
+        r#"(name: "s", horizon: "1d", random: false,
+            architectures: [(name: "x", service: "svc", components: [
+                (name: "a", kind: Database, fail: Never), (name: "b", kind: Database, fail: Never),
+                (name: "svc", kind: Group, standby: (members: ["a", "b"], {standby})),
+            ])],
+            injections: [{injections}])"#
+    )
+}
+
+fn ms(h: u64, m: u64, s: u64) -> SimTime {
+    SimTime(h * MS_PER_HOUR + m * MS_PER_MINUTE + s * MS_PER_SECOND)
+}
+
+fn span(i: &Incident) -> (SimTime, SimTime) {
+    (i.start, i.end)
+}
+
+#[test]
+fn failover_costs_detect_plus_switch_and_stays_without_failback() {
+    let (arch, incidents) =
+        run(&pair(r#"detect: "30s", switch: "90s""#, r#"(target: "a", at: "1h", duration: "1h")"#));
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    let i = &incidents[0];
+    assert_eq!(span(i), (ms(1, 0, 0), ms(1, 2, 0)));
+    assert_eq!((i.cause.component, i.cause.mode), (arch.find("a").unwrap(), Mode::Injected));
+    assert_eq!(i.label, Some(Label::Failover));
+}
+
+#[test]
+fn failback_switches_back_at_the_cost_of_one_switch() {
+    let (arch, incidents) = run(&pair(
+        r#"detect: "30s", switch: "90s", failback: true"#,
+        r#"(target: "a", at: "1h", duration: "1h")"#,
+    ));
+    assert_eq!(incidents.len(), 2, "{incidents:?}");
+    assert_eq!(span(&incidents[0]), (ms(1, 0, 0), ms(1, 2, 0)));
+    assert_eq!(span(&incidents[1]), (ms(2, 0, 0), ms(2, 1, 30)));
+    assert_eq!(incidents[1].cause.component, arch.find("svc").unwrap());
+    assert_eq!(incidents[1].cause.mode, Mode::Failback);
+    assert_eq!(incidents[1].label, Some(Label::Failover));
+}
+
+#[test]
+fn an_active_member_back_before_detection_ends_means_no_switch() {
+    let (arch, incidents) =
+        run(&pair(r#"detect: "30s", switch: "90s""#, r#"(target: "a", at: "1h", duration: "10s")"#));
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(span(&incidents[0]), (ms(1, 0, 0), ms(1, 0, 10)));
+    assert_eq!(incidents[0].label, Some(Label::InjectionEnd));
+    assert_eq!(incidents[0].cause.component, arch.find("a").unwrap());
+}
+
+#[test]
+fn a_failed_start_tries_the_next_member_at_once() {
+    // b always fails to start (and is then repaired in 1 h); c starts.
+    let text = r#"(name: "s", horizon: "1d",
+        architectures: [(name: "x", service: "svc", components: [
+            (name: "a", kind: Instance, fail: Never),
+            (name: "b", kind: Instance, fail: Never, recover: Repair("1h"), start_failure: 1.0),
+            (name: "c", kind: Instance, fail: Never),
+            (name: "svc", kind: Group, standby: (members: ["a", "b", "c"], detect: "30s", switch: "90s")),
+        ])],
+        injections: [(target: "a", at: "1h", duration: "5h")])"#;
+    let (arch, incidents) = run(text);
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    let i = &incidents[0];
+    assert_eq!(span(i), (ms(1, 0, 0), ms(1, 2, 0)), "detect, a failed start, then c's switch");
+    assert_eq!(i.contributing.len(), 1);
+    assert_eq!(
+        (i.contributing[0].component, i.contributing[0].mode),
+        (arch.find("b").unwrap(), Mode::StartFailure)
+    );
+}
+
+#[test]
+fn a_member_failing_during_the_switch_is_abandoned_for_the_next() {
+    let text = r#"(name: "s", horizon: "1d", random: false,
+        architectures: [(name: "x", service: "svc", components: [
+            (name: "a", kind: Instance, fail: Never), (name: "b", kind: Instance, fail: Never),
+            (name: "c", kind: Instance, fail: Never),
+            (name: "svc", kind: Group, standby: (members: ["a", "b", "c"], detect: "30s", switch: "90s")),
+        ])],
+        injections: [(target: "a", at: "1h", duration: "5h"), (target: "b", at: "3660s", duration: "5h")])"#;
+    let (_, incidents) = run(text);
+    // a down at 1h; switch to b starts at 1h 00m 30s; b fails at 1h 01m; c's switch ends at 1h 02m 30s.
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(span(&incidents[0]), (ms(1, 0, 0), ms(1, 2, 30)));
+}
+
+#[test]
+fn with_no_healthy_member_the_first_back_takes_over_after_a_switch() {
+    let (_, incidents) = run(&pair(
+        r#"detect: "30s", switch: "90s""#,
+        r#"(target: "a", at: "1h", duration: "2h"), (target: "b", at: "30m", duration: "3h")"#,
+    ));
+    // b (passive) down from 30m; a down at 1h: no healthy member until a is back at 3h.
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(span(&incidents[0]), (ms(1, 0, 0), ms(3, 1, 30)));
+    assert_eq!(incidents[0].label, Some(Label::Failover));
+}
+
+/// Secondary fails 100 min after it starts ageing; primary is injected from 3h on.
+fn cold_or_hot(passive: &str) -> Vec<Incident> {
+    let text = format!(
+        r#"(name: "s", horizon: "10h",
+        architectures: [(name: "x", service: "svc", components: [
+            (name: "a", kind: Power, fail: Never),
+            (name: "b", kind: Power, fail: Fixed("100m"), recover: Repair("1h")),
+            (name: "svc", kind: Group, standby: (members: ["a", "b"], detect: "0s", switch: "0s",
+                                                 passive: {passive})),
+        ])],
+        injections: [(target: "a", at: "3h", duration: "20h")])"#
+    );
+    run(&text).1
+}
+
+#[test]
+fn cold_passive_members_do_not_age_until_activated() {
+    // Hot: b fails at 1h40m (passive), again at 4h20m (active): down until 5h20m.
+    let hot = cold_or_hot("Hot");
+    assert_eq!(span(&hot[0]), (ms(4, 20, 0), ms(5, 20, 0)), "{hot:?}");
+    // Cold: b's clock starts at 3h: it fails at 4h40m.
+    let cold = cold_or_hot("Cold");
+    assert_eq!(span(&cold[0]), (ms(4, 40, 0), ms(5, 40, 0)), "{cold:?}");
+}
