@@ -17,18 +17,16 @@ fn stationary(n: usize, transitions: &[(usize, usize, f64)]) -> Vec<f64> {
         a[to][from] += rate;
         a[from][from] -= rate;
     }
-    for j in 0..n {
-        a[n - 1][j] = 1.0;
-    }
-    a[n - 1][n] = 1.0;
+    a[n - 1].fill(1.0); // Σ π = 1 (the right-hand side, column n, is 1 too)
     for col in 0..n {
         let pivot = (col..n).max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs())).unwrap();
         a.swap(col, pivot);
-        for row in 0..n {
+        let pivot_row = a[col].clone();
+        for (row, r) in a.iter_mut().enumerate() {
             if row != col {
-                let f = a[row][col] / a[col][col];
-                for k in col..=n {
-                    a[row][k] -= f * a[col][k];
+                let f = r[col] / pivot_row[col];
+                for (x, p) in r.iter_mut().zip(&pivot_row).skip(col) {
+                    *x -= f * p;
                 }
             }
         }
