@@ -292,7 +292,10 @@ fn check_architecture(a: &Value, years: f64) {
         let at = at(&format!("problems[{i}]"));
         has_keys(p, &at, &["cause", "incidents", "downtime_h"]);
         let cause = p["cause"].as_str().expect("cause is a string");
-        assert!(cause.ends_with("/failure") || cause.ends_with("/injected"), "{at}: cause {cause}");
+        assert!(
+            ["/failure", "/injected", "/start-failure", "/failback"].iter().any(|m| cause.ends_with(m)),
+            "{at}: cause {cause}"
+        );
         let n = int(&p["incidents"], &at);
         assert!(n > 0, "{at}: a problem without incidents");
         total_incidents += n;

@@ -144,7 +144,7 @@ fn an_injection_crossing_the_horizon_is_cut_there_and_censored() {
 }
 
 #[test]
-fn an_injection_ending_exactly_at_the_horizon_is_not_censored_but_counts() {
+fn an_injection_ending_exactly_at_the_horizon_is_censored() {
     let one = r#"(name: "svc", kind: Instance, fail: Never)"#;
     let (_, incidents, up, _) = run(&scenario(one, r#"(target: "svc", at: "238h", duration: "2h")"#));
     // the end event is at the horizon, which is not simulated: the incident is open there

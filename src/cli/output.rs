@@ -22,6 +22,12 @@ pub fn stderr(text: &str) {
 
 /// A scenario file read and compiled; diagnostics (warnings included) already printed.
 pub fn compile_file(path: &Path) -> Option<Compiled> {
+    compile_file_with(path, true)
+}
+
+/// As [`compile_file`]; with `warnings` false, warnings of a file that compiles are not
+/// printed (the caller checks again against values given on the command line).
+pub fn compile_file_with(path: &Path, warnings: bool) -> Option<Compiled> {
     let origin = path.display().to_string();
     let text = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -41,7 +47,9 @@ pub fn compile_file(path: &Path) -> Option<Compiled> {
     };
     match model::compile_str(&text) {
         Ok(compiled) => {
-            stderr(&diagnostic::render(&origin, &text, &compiled.warnings));
+            if warnings {
+                stderr(&diagnostic::render(&origin, &text, &compiled.warnings));
+            }
             Some(compiled)
         }
         Err(diagnostics) => {

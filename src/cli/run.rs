@@ -66,9 +66,15 @@ fn positive_duration(text: &str) -> Result<SimTime, String> {
 
 /// Runs the simulation and prints the report.
 pub fn run(args: &Args) -> u8 {
-    let Some(compiled) = output::compile_file(&args.file) else { return EXIT_BAD_INPUT };
+    // With --horizon, the file's "injection after the horizon" warnings are checked again below.
+    let Some(compiled) = output::compile_file_with(&args.file, args.horizon.is_none()) else {
+        return EXIT_BAD_INPUT;
+    };
     let mut system = compiled.system;
     let overrides = apply_overrides(&mut system, args);
+    if args.horizon.is_some() {
+        warn_late_injections(&system, &args.file.display().to_string());
+    }
     let Some(selected) = select(&system, &args.archs, &args.file.display().to_string()) else {
         return EXIT_BAD_INPUT;
     };
@@ -92,7 +98,9 @@ pub fn run(args: &Args) -> u8 {
     }
     progress.finish();
     for a in &architectures {
-        if a.availability.ci_method != "degenerate" && !a.availability.ci_reliable {
+        // A degenerate CI is expected of a scripted run; with random failures on it means no
+        // replication (or all of them alike) saw downtime: nothing is shown either way.
+        if !a.availability.ci_reliable && (a.availability.ci_method != "degenerate" || system.random) {
             output::stderr(&format!(
                 "warning: {}: only {} replication(s) saw downtime (fewer than {MIN_REPLICATIONS_WITH_DOWNTIME}); the availability CI is not reliable\n  = hint: run more replications (--replications) or a longer --horizon\n",
                 a.name, a.replications_with_downtime
@@ -126,6 +134,22 @@ pub fn run(args: &Args) -> u8 {
         Err(e) => {
             output::stderr(&format!("error: cannot write to stdout: {e}\n"));
             EXIT_BAD_INPUT
+        }
+    }
+}
+
+/// Warns once per (target, start) of an injection that starts at or after the horizon.
+fn warn_late_injections(system: &System, origin: &str) {
+    let mut seen = std::collections::BTreeSet::new();
+    for arch in &system.architectures {
+        for inj in arch.injections.iter().filter(|i| i.at >= system.horizon) {
+            let target = &arch.components[inj.target.index()].name;
+            if seen.insert((target.clone(), inj.at)) {
+                output::stderr(&format!(
+                    "{origin}: warning: injection of `{target}` at {} starts at or after the horizon ({}) given by --horizon\n  = hint: it will never happen; move it earlier or lengthen the horizon\n",
+                    inj.at, system.horizon
+                ));
+            }
         }
     }
 }

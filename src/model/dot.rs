@@ -3,7 +3,9 @@
 //! Edges point from a component to what it needs, so `dot` draws the service on top and the
 //! infrastructure (regions, AZs, power) at the bottom. Redundancy is drawn distinctly: a
 //! component whose `needs` are `Any` or `AtLeast` is a double octagon labelled with its rule
-//! ("any 1 of 2", "2 of 3"), and its edges are dashed; `All` edges are solid. Groups have no
+//! ("any 1 of 2", "2 of 3"), and its edges are dashed; `All` edges are solid. A standby group
+//! is a double octagon too, with dotted edges to its members labelled by priority (1 is the
+//! primary). Groups have no
 //! failures of their own, which their rounded, dashed outline says. Shared components are
 //! grey, the service is bold. Output is deterministic: nodes and edges in id order.
 
@@ -20,7 +22,7 @@ pub fn to_dot(arch: &Architecture) -> String {
     let _ = writeln!(out, "  node [fontname=\"sans-serif\", fontsize=11];");
     let _ = writeln!(out, "  edge [fontname=\"sans-serif\", fontsize=9];");
     for (i, c) in arch.components.iter().enumerate() {
-        let redundant = matches!(c.needs.rule, NeedsRule::Any | NeedsRule::AtLeast);
+        let redundant = matches!(c.needs.rule, NeedsRule::Any | NeedsRule::AtLeast) || c.standby.is_some();
         let shape = match (c.kind, redundant) {
             (_, true) => "doubleoctagon",
             (Kind::Group, false) => "box",
@@ -32,7 +34,14 @@ pub fn to_dot(arch: &Architecture) -> String {
             _ => "box",
         };
         let mut label = format!("{}\\n{}", escape(&c.name), c.kind.name());
-        if redundant {
+        if let Some(standby) = &c.standby {
+            let _ = write!(
+                label,
+                "\\nstandby, 1 of {} active{}",
+                standby.members.len(),
+                if standby.failback { ", failback" } else { "" }
+            );
+        } else if redundant {
             let n = c.needs.of.len();
             let _ = write!(
                 label,
@@ -70,6 +79,11 @@ pub fn to_dot(arch: &Architecture) -> String {
         let dashed = matches!(c.needs.rule, NeedsRule::Any | NeedsRule::AtLeast);
         for d in &c.needs.of {
             let _ = writeln!(out, "  n{i} -> n{}{};", d.index(), if dashed { " [style=dashed]" } else { "" });
+        }
+        if let Some(standby) = &c.standby {
+            for (priority, m) in standby.members.iter().enumerate() {
+                let _ = writeln!(out, "  n{i} -> n{} [style=dotted, label=\"{}\"];", m.index(), priority + 1);
+            }
         }
     }
     out.push_str("}\n");

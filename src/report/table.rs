@@ -96,7 +96,7 @@ fn objectives(archs: &[ArchitectureReport]) -> String {
             format!(">= {} (CI low {})", percent(t), percent(a.availability.ci95[0]))
         });
         let rto = verdict(o.rto, |t| {
-            let got = a.rto_s.p95.map_or_else(|| "no incidents".to_string(), duration_s);
+            let got = a.rto_s.p95.map_or_else(|| "no completed incident".to_string(), duration_s);
             format!("<= {} (got {got})", duration_s(t))
         });
         rows.push(vec![
@@ -120,8 +120,12 @@ fn verdict(o: ObjectiveResult, describe: impl Fn(f64) -> String) -> String {
 fn problems(archs: &[ArchitectureReport]) -> String {
     let mut out = String::new();
     for a in archs.iter().filter(|a| !a.problems.is_empty()) {
-        let _ = writeln!(out, "top problems of {} (by downtime), and what ended the incidents", a.name);
-        let mut rows = vec![["cause", "incidents", "downtime"].map(String::from).to_vec()];
+        let _ = writeln!(
+            out,
+            "top problems of {} (by downtime, summed over all replications), and what ended the incidents",
+            a.name
+        );
+        let mut rows = vec![["cause", "incidents", "total downtime"].map(String::from).to_vec()];
         for p in a.problems.iter().take(TOP_PROBLEMS) {
             rows.push(vec![p.cause.clone(), p.incidents.to_string(), format!("{:.1} h", p.downtime_h)]);
         }
@@ -134,7 +138,7 @@ fn problems(archs: &[ArchitectureReport]) -> String {
         }
         // What ended the incidents, in the same columns.
         rows.push(vec![String::new(); 3]);
-        rows.push(["ended by", "incidents", "downtime"].map(String::from).to_vec());
+        rows.push(["ended by", "incidents", "total downtime"].map(String::from).to_vec());
         for l in &a.downtime_by_label {
             rows.push(vec![l.label.clone(), l.incidents.to_string(), format!("{:.1} h", l.downtime_h)]);
         }
@@ -147,7 +151,7 @@ fn problems(archs: &[ArchitectureReport]) -> String {
 fn notes(archs: &[ArchitectureReport]) -> String {
     let mut out = String::new();
     for a in archs {
-        let mut parts = vec![format!("{} events", a.events)];
+        let mut parts = vec![format!("{} event{}", a.events, if a.events == 1 { "" } else { "s" })];
         if a.rto_s.censored > 0 {
             parts
                 .push(format!("{} incident(s) open at the horizon (censored, not in RTO)", a.rto_s.censored));

@@ -71,7 +71,11 @@ pub(super) fn compile_all(
         architectures.push(arch);
     }
     for (injection, found) in injections.iter().zip(found_anywhere) {
-        if !found && !architectures.is_empty() {
+        if architectures.is_empty() {
+            break;
+        }
+        super::targets::check_each(cx, &architectures, &injection.spec.target);
+        if !found {
             super::targets::report_missing(cx, &architectures, &injection.spec.target);
         }
     }
@@ -136,7 +140,7 @@ fn compile_one(
             standby,
         });
     }
-    let service = names.resolve(cx, &spec.service, None).unwrap_or(ComponentId(0));
+    let service = names.resolve(cx, &spec.service, None, None).unwrap_or(ComponentId(0));
     report_cycles(cx, &components, &reference_spans);
     let (graph, dependents, dependent_starts) = dependency_graph(&components);
     let mut placed = Vec::new();

@@ -7,7 +7,7 @@ use crate::scenario::{ComponentSpec, Kind, NeedsSpec, Profiles, RecoverSpec, Spa
 
 use super::super::{ComponentId, Needs, NeedsRule, Recovery};
 use super::Context;
-use super::ha::{CrewTable, Extras, extras, probability};
+use super::ha::{CrewTable, Extras, extras, probability, resolve_crew};
 use super::values::{FailLaw, Role};
 use crate::dist::Dist;
 
@@ -34,13 +34,16 @@ impl CompiledProfile {
 pub(super) type CompiledProfiles = BTreeMap<String, CompiledProfile>;
 
 /// Compiles every profile once and reports duplicate names.
-pub(super) fn compile_profiles(cx: &mut Context, profiles: &Profiles) -> CompiledProfiles {
+pub(super) fn compile_profiles(cx: &mut Context, profiles: &Profiles, crews: &CrewTable) -> CompiledProfiles {
     let mut compiled = CompiledProfiles::new();
     let mut first: BTreeMap<&str, Span> = BTreeMap::new();
     for (name, spec) in &profiles.0 {
         let fail = spec.fail.as_ref().map(|f| cx.fail_law(f));
         let recover = spec.recover.as_ref().map(|r| cx.recovery(r));
         let alert = spec.detect.as_ref().and_then(|d| cx.dist(d, Role::Delay));
+        if let Some(crew) = &spec.crew {
+            resolve_crew(cx, crew, crews);
+        }
         if let Some(p) = &spec.start_failure {
             probability(cx, p);
         }
@@ -157,7 +160,8 @@ fn draft<'s>(
         return none;
     }
     let fail = match fail {
-        None if profile_unknown => return none,
+        // `standby` on another kind is reported as such; a missing `fail` would mislead.
+        None if profile_unknown || spec.standby.is_some() => return none,
         None => {
             cx.error(name.span, format!("component `{}` has no `fail`", name.value)).hint = Some(
                 "add `fail: Exp(mean: \"2000h\")` (or `fail: Never`), or a `profile` that has one".into(),
@@ -229,13 +233,15 @@ impl<'s> Names<'s> {
         all
     }
 
-    /// Resolves a reference, reporting unknown names with a suggestion. `outside` is a wider
-    /// table the name is not allowed to come from (an architecture's, for a shared component).
+    /// Resolves a reference, reporting unknown names with a suggestion (never `owner`, the
+    /// component making the reference: it cannot depend on itself). `outside` is a wider table
+    /// the name is not allowed to come from (an architecture's, for a shared component).
     pub fn resolve(
         &self,
         cx: &mut Context,
         name: &Spanned<String>,
         outside: Option<&Names<'_>>,
+        owner: Option<&str>,
     ) -> Option<ComponentId> {
         if let Some((id, _)) = self.get(name.as_str()) {
             return Some(id);
@@ -245,7 +251,7 @@ impl<'s> Names<'s> {
                 .hint = Some("shared components may only need shared components: move it to `shared`".into());
             return None;
         }
-        let all = self.all();
+        let all: Vec<&str> = self.all().into_iter().filter(|n| Some(*n) != owner).collect();
         let hint = did_you_mean(name.as_str(), all.iter().copied())
             .map(|s| format!("did you mean `{s}`?"))
             .unwrap_or_else(|| known_list("components", all.iter().copied()));
@@ -301,7 +307,7 @@ pub(super) fn resolve_needs(
             continue;
         }
         seen.insert(name.as_str(), name.span);
-        if let Some(id) = names.resolve(cx, name, outside) {
+        if let Some(id) = names.resolve(cx, name, outside, Some(owner.as_str())) {
             of.push(id);
             spans.push(name.span);
         }

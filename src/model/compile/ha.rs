@@ -36,7 +36,12 @@ pub(super) fn compile_crews(cx: &mut Context, crews: &Crews) -> (Vec<Crew>, Crew
         }
         first.insert(name.as_str(), name.span);
         if size.value == 0 || size.value > u64::from(u32::MAX) {
-            cx.error(size.span, format!("crew `{}` must have at least one member", name.value)).hint =
+            let message = if size.value == 0 {
+                format!("crew `{}` must have at least one member", name.value)
+            } else {
+                format!("crew `{}` of {} members is too large (at most {})", name.value, size.value, u32::MAX)
+            };
+            cx.error(size.span, message).hint =
                 Some("a crew's size is how many repairs it works on at once, e.g. 1".into());
         }
         table.insert(name.value.clone(), CrewId(list.len() as u32));
@@ -113,7 +118,7 @@ pub(super) fn probability(cx: &mut Context, p: &Spanned<f64>) -> f64 {
     }
 }
 
-fn resolve_crew(cx: &mut Context, name: &Spanned<String>, crews: &CrewTable) -> Option<CrewId> {
+pub(super) fn resolve_crew(cx: &mut Context, name: &Spanned<String>, crews: &CrewTable) -> Option<CrewId> {
     if let Some(&id) = crews.get(&name.value) {
         return Some(id);
     }
@@ -176,7 +181,7 @@ pub(super) fn resolve_standby(
             );
             continue;
         }
-        if let Some(id) = names.resolve(cx, m, outside) {
+        if let Some(id) = names.resolve(cx, m, outside, Some(owner.as_str())) {
             members.push(id);
             spans.push(m.span);
         }

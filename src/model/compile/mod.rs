@@ -48,7 +48,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, Vec<Diagnostic>> {
     let replications = cx.replications(scenario);
     let objectives = cx.objectives(scenario.objectives.as_ref(), Objectives::DEFAULT);
     let (crews, crew_table) = ha::compile_crews(&mut cx, &scenario.crews);
-    let profiles = components::compile_profiles(&mut cx, &scenario.profiles);
+    let profiles = components::compile_profiles(&mut cx, &scenario.profiles, &crew_table);
     let shared = components::Drafts::new(&mut cx, &scenario.shared, &profiles, &crew_table, true);
     let shared_names = components::Names::new(&mut cx, &shared, None);
     let architectures = architecture::compile_all(

@@ -96,6 +96,24 @@ fn in_zone(form: &str, zone: &str, kind: Option<Kind>) -> String {
     }
 }
 
+/// Reports every name of an `Each` target that is in no architecture, and an empty `Each`.
+pub(super) fn check_each(cx: &mut Context, architectures: &[Architecture], target: &TargetExpr) {
+    let TargetForm::Set(TargetSpec::Each(list)) = &target.form else { return };
+    if list.is_empty() {
+        cx.error(target.span, "`Each([])` names no component").hint =
+            Some("list the targets: `Each([\"a\", \"b\"])`".into());
+    }
+    let all: Vec<&str> =
+        architectures.iter().flat_map(|a| a.components.iter().map(|c| c.name.as_str())).collect();
+    for n in list.iter().filter(|n| architectures.iter().all(|a| a.find(n.as_str()).is_none())) {
+        let hint = did_you_mean(n.as_str(), all.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+        cx.report(
+            Diagnostic::error(n.span, format!("injection target `{}` is in no architecture", n.value))
+                .with_hint_opt(hint),
+        );
+    }
+}
+
 /// Reports a target that matched nothing in any architecture.
 pub(super) fn report_missing(cx: &mut Context, architectures: &[Architecture], target: &TargetExpr) {
     let all: Vec<&str> =

@@ -123,11 +123,12 @@ impl Context {
                 }
                 let interval = self.positive_duration(interval, "a health check's interval");
                 if threshold.value == 0 || threshold.value > u64::from(u32::MAX) {
-                    self.error(
-                        threshold.span,
-                        format!("`threshold` must be at least 1, got {}", threshold.value),
-                    )
-                    .hint = Some(
+                    let message = if threshold.value == 0 {
+                        "`threshold` must be at least 1, got 0".to_string()
+                    } else {
+                        format!("`threshold` {} is too large (at most {})", threshold.value, u32::MAX)
+                    };
+                    self.error(threshold.span, message).hint = Some(
                         "it counts the consecutive failed checks that mark a target unhealthy, e.g. 3".into(),
                     );
                     return None;
