@@ -8,6 +8,7 @@ mod graph;
 mod output;
 mod progress;
 mod run;
+mod trace;
 mod validate;
 
 use std::process::ExitCode;
@@ -44,6 +45,9 @@ pub enum Command {
         after_help = "Examples:\n  faultline run scenarios/web-single-vs-multi-az.ron\n  faultline run scenarios/three-tier.ron --replications 200 --format json > result.json\n  faultline run scenarios/three-tier.ron --arch three-az --seed 7 --horizon 5y\n\nThe same scenario and seed give the same bytes, whatever --threads is."
     )]
     Run(run::Args),
+    /// Print one replication's timeline: failures, detections, switches, recoveries, incidents.
+    #[command(after_help = "Examples:\n  faultline trace scenarios/database-multi-az.ron --arch multi-az --replication 3\n  faultline trace scenarios/three-tier.ron --arch three-az --from 90d --to 120d\n  faultline trace scenarios/power-generator.ron --arch generator --format json\n\nThe same arguments always print the same bytes; the replication numbering is `run`'s.")]
+    Trace(trace::Args),
     /// Check scenario files and report every mistake with file:line:col.
     #[command(
         after_help = "Examples:\n  faultline validate scenarios/three-tier.ron\n  faultline validate scenarios/*.ron\n\nExit code 2 if any file has an error; warnings alone exit 0."
@@ -61,6 +65,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Trace(args) => trace::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Graph(args) => graph::run(&args),
     };

@@ -111,7 +111,7 @@ pub fn run(args: &Args) -> u8 {
         schema: 1,
         faultline: env!("CARGO_PKG_VERSION"),
         stream_version: STREAM_VERSION,
-        scenario: ScenarioId { name: system.name.clone(), sha256: sha256_hex(&args.file) },
+        scenario: scenario_id(&system, &args.file),
         seed: system.seed,
         replications: system.replications,
         horizon_h: system.horizon.0 as f64 / MS_PER_HOUR as f64,
@@ -174,8 +174,13 @@ fn apply_overrides(system: &mut System, args: &Args) -> BTreeMap<&'static str, s
     overrides
 }
 
+/// The scenario's name and the SHA-256 of its file.
+pub(super) fn scenario_id(system: &System, path: &std::path::Path) -> ScenarioId {
+    ScenarioId { name: system.name.clone(), sha256: sha256_hex(path) }
+}
+
 /// Indices of the chosen architectures, in file order; `None` (reported) if a name is unknown.
-fn select(system: &System, wanted: &[String], origin: &str) -> Option<Vec<usize>> {
+pub(super) fn select(system: &System, wanted: &[String], origin: &str) -> Option<Vec<usize>> {
     let names: Vec<&str> = system.architectures.iter().map(|a| a.name.as_str()).collect();
     let mut ok = true;
     for w in wanted {

@@ -43,10 +43,12 @@ mod queue;
 mod recovery;
 mod simulator;
 mod standby;
+mod trace;
 
 pub use prepared::Prepared;
 pub use queue::EventQueue;
 pub use simulator::Simulator;
+pub use trace::{TraceEvent, TraceKind};
 
 use crate::model::ComponentId;
 use crate::time::SimTime;

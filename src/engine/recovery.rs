@@ -14,7 +14,7 @@ use crate::time::SimTime;
 
 use super::prepared::Class;
 use super::simulator::{Entry, Phase, Simulator};
-use super::{Cause, ComponentId, Label, Mode};
+use super::{Cause, ComponentId, Label, Mode, TraceKind};
 
 impl Simulator<'_> {
     /// Draws a time to failure for component `i` (at least 1 ms).
@@ -66,19 +66,23 @@ impl Simulator<'_> {
         }
         match self.phase[i] {
             Phase::Up => {
+                self.note(now, i, TraceKind::Failed(Mode::Failure));
                 self.fail(i, now);
                 Some((Class::RandomFailure, rank, id, None))
             }
             Phase::Alerting => {
+                self.note(now, i, TraceKind::Detected);
                 self.request_repair(i, now);
                 None
             }
             Phase::Repairing => {
+                self.note(now, i, TraceKind::Recovered(Label::Repair));
                 self.release_crew(i, now);
                 self.recovered(i, now);
                 Some((Class::RandomRecovery, rank, id, Some(Label::Repair)))
             }
             Phase::Replacing => {
+                self.note(now, i, TraceKind::Recovered(Label::Replacement));
                 self.recovered(i, now);
                 Some((Class::RandomRecovery, rank, id, Some(Label::Replacement)))
             }
@@ -116,6 +120,7 @@ impl Simulator<'_> {
         if self.streams[i].recover.is_none() {
             return; // no recovery to run: compile requires `recover` with `start_failure`
         }
+        self.note(now, i, TraceKind::Failed(Mode::StartFailure));
         self.fail(i, now);
         self.batch.push((Class::StartFailure, self.prepared.name_rank[i], i as u32, None));
         self.refresh(i as u32, Cause { component: ComponentId(i as u32), mode: Mode::StartFailure });
@@ -130,6 +135,7 @@ impl Simulator<'_> {
             self.crews[c].busy += 1;
             self.start_repair(i, now);
         } else {
+            self.note(now, i, TraceKind::WaitingForCrew);
             self.phase[i] = Phase::Waiting;
             self.unschedule(i);
             self.crews[c].waiting.push(Reverse((now, self.prepared.name_rank[i])));
@@ -139,6 +145,9 @@ impl Simulator<'_> {
     fn start_repair(&mut self, i: usize, now: SimTime) {
         let Some(Recovery::Repair(d)) = self.prepared.recover[i] else { unreachable!("repairs only") };
         let t = d.sample(self.streams[i].recover.as_mut().expect("stream").next_word());
+        if self.arch.components[i].alert.is_some() || self.arch.components[i].crew.is_some() {
+            self.note(now, i, TraceKind::RepairStarted);
+        }
         self.phase[i] = Phase::Repairing;
         self.schedule(i, now.saturating_add(t));
     }

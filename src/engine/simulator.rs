@@ -12,7 +12,7 @@ use crate::rng::Stream;
 use crate::time::SimTime;
 
 use super::prepared::{Class, Prepared};
-use super::{Cause, EventQueue, Incident, Label, Mode, Observer, RunParams, Summary};
+use super::{Cause, EventQueue, Incident, Label, Mode, Observer, RunParams, Summary, TraceEvent, TraceKind};
 
 /// The state of one component during a replication, packed for the propagation loop.
 #[derive(Clone, Copy, Debug, Default)]
@@ -91,6 +91,8 @@ pub struct Simulator<'a> {
     pub(super) pending: Vec<u32>,
     pub(super) batch: Vec<Entry>,
     stack: Vec<u32>,
+    /// Trace events of the current replication, when tracing.
+    pub(super) trace: Option<Vec<TraceEvent>>,
 }
 
 impl<'a> Simulator<'a> {
@@ -114,11 +116,33 @@ impl<'a> Simulator<'a> {
             pending: Vec::new(),
             batch: Vec::new(),
             stack: Vec::new(),
+            trace: None,
+        }
+    }
+
+    /// Turns recording of trace events on or off (off by default).
+    pub fn set_tracing(&mut self, on: bool) {
+        self.trace = on.then(Vec::new);
+    }
+
+    /// The trace events of the last replication run (empty when not tracing).
+    pub fn take_trace(&mut self) -> Vec<TraceEvent> {
+        self.trace.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// Records a trace event if tracing.
+    #[inline]
+    pub(super) fn note(&mut self, at: SimTime, component: usize, kind: TraceKind) {
+        if let Some(trace) = self.trace.as_mut() {
+            trace.push(TraceEvent { at, component: ComponentId(component as u32), kind });
         }
     }
 
     fn reset(&mut self, replication: u64) {
         self.queue.clear();
+        if let Some(trace) = self.trace.as_mut() {
+            trace.clear();
+        }
         for crew in &mut self.crews {
             crew.busy = 0;
             crew.waiting.clear();
@@ -202,10 +226,12 @@ impl<'a> Simulator<'a> {
                 let label = match s.class {
                     Class::InjectionStart => {
                         self.nodes[i].injected += 1;
+                        self.note(now, i, TraceKind::Failed(Mode::Injected));
                         None
                     }
                     _ => {
                         self.nodes[i].injected -= 1;
+                        self.note(now, i, TraceKind::Recovered(Label::InjectionEnd));
                         Some(Label::InjectionEnd)
                     }
                 };
@@ -269,6 +295,7 @@ impl<'a> Simulator<'a> {
                         contributing,
                         label: None,
                     });
+                    self.note(now, service, TraceKind::ServiceDown { cause });
                 }
                 (false, true) => {
                     let mut incident = open.take().expect("an incident is open while the service is down");
@@ -280,6 +307,8 @@ impl<'a> Simulator<'a> {
                         down_total += incident.duration().0;
                         observer.incident(&incident);
                     }
+                    let (label, downtime) = (incident.label.expect("just set"), incident.duration());
+                    self.note(now, service, TraceKind::ServiceUp { label, downtime });
                 }
                 (false, false) => {
                     let incident = open.as_mut().expect("an incident is open while the service is down");

@@ -25,7 +25,7 @@
 use crate::time::SimTime;
 
 use super::simulator::Simulator;
-use super::{Cause, ComponentId, Mode};
+use super::{Cause, ComponentId, Mode, TraceKind};
 
 /// A standby group's phase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,6 +74,7 @@ impl Simulator<'_> {
         match self.groups[g].phase {
             GroupPhase::Detecting => self.try_next(g, now),
             GroupPhase::Switching => {
+                self.note(now, id, TraceKind::SwitchEnded);
                 self.groups[g].phase = GroupPhase::Active;
                 let active = self.groups[g].active;
                 let ok = self.healthy(g, active);
@@ -110,6 +111,7 @@ impl Simulator<'_> {
                 let word = self.streams[id].detect.as_mut().expect("groups have streams").next_word();
                 self.groups[g].phase = GroupPhase::Detecting;
                 self.schedule(id, now.saturating_add(d.sample(word)));
+                self.note(now, id, TraceKind::DetectionStarted);
                 let blame = self.cause[self.member(g, active)];
                 self.set_ok(g, false, blame);
                 0
@@ -117,6 +119,7 @@ impl Simulator<'_> {
             GroupPhase::Active => self.consider_failback(g, now),
             GroupPhase::Detecting if self.healthy(g, active) => {
                 self.unschedule(self.prepared.groups[g].index());
+                self.note(now, self.prepared.groups[g].index(), TraceKind::DetectionCancelled);
                 self.groups[g].phase = GroupPhase::Active;
                 let blame = self.cause[self.member(g, active)];
                 self.set_ok(g, true, blame);
@@ -124,6 +127,7 @@ impl Simulator<'_> {
             }
             GroupPhase::Switching if !self.healthy(g, active) => {
                 self.unschedule(self.prepared.groups[g].index());
+                self.note(now, self.prepared.groups[g].index(), TraceKind::SwitchAbandoned);
                 self.try_next(g, now)
             }
             GroupPhase::NoHealthy => self.try_next(g, now),
@@ -138,6 +142,9 @@ impl Simulator<'_> {
         let n = self.prepared.standby(g).members.len();
         loop {
             let Some(k) = (0..n).find(|&k| self.healthy(g, k)) else {
+                if self.groups[g].phase != GroupPhase::NoHealthy {
+                    self.note(now, self.prepared.groups[g].index(), TraceKind::NoHealthyMember);
+                }
                 self.groups[g].phase = GroupPhase::NoHealthy;
                 let blame = self.cause[self.prepared.groups[g].index()];
                 self.set_ok(g, false, blame);
@@ -189,6 +196,7 @@ impl Simulator<'_> {
             self.resume_clock(m, now);
         }
         let id = self.prepared.groups[g].index();
+        self.note(now, id, TraceKind::SwitchStarted { to: ComponentId(m as u32), failback });
         let s = self.prepared.standby(g).switch;
         let word = self.streams[id].recover.as_mut().expect("groups have streams").next_word();
         self.schedule(id, now.saturating_add(s.sample(word)));

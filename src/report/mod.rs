@@ -4,5 +4,6 @@ mod format;
 pub mod json;
 mod layout;
 pub mod table;
+pub mod trace;
 
 pub use format::{duration_s, percent};

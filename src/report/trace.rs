@@ -1,0 +1,219 @@
+//! `faultline trace` renderers: one replication's timeline as text or JSON.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::format::duration_s;
+use super::layout::{Align, columns};
+use crate::engine::{Cause, TraceEvent, TraceKind};
+use crate::metrics::ScenarioId;
+use crate::model::Architecture;
+use crate::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, SimTime};
+
+/// A replication's timeline and totals.
+#[derive(Clone, Debug)]
+pub struct Trace<'a> {
+    /// The scenario.
+    pub scenario: ScenarioId,
+    /// Master seed.
+    pub seed: u64,
+    /// Version of the random streams.
+    pub stream_version: u32,
+    /// The architecture traced.
+    pub arch: &'a Architecture,
+    /// The replication traced.
+    pub replication: u64,
+    /// Simulated time per replication.
+    pub horizon: SimTime,
+    /// The window shown, `[from, to)`.
+    pub window: (SimTime, SimTime),
+    /// Every event of the replication, in order.
+    pub events: Vec<TraceEvent>,
+    /// Incidents of the replication (censored included), over the whole horizon.
+    pub incidents: u64,
+    /// Service up-time over the whole horizon.
+    pub up: SimTime,
+}
+
+/// `12d 04:13:22.120`.
+pub fn clock(t: SimTime) -> String {
+    let ms = t.0;
+    format!(
+        "{}d {:02}:{:02}:{:02}.{:03}",
+        ms / MS_PER_DAY,
+        ms % MS_PER_DAY / MS_PER_HOUR,
+        ms % MS_PER_HOUR / MS_PER_MINUTE,
+        ms % MS_PER_MINUTE / MS_PER_SECOND,
+        ms % MS_PER_SECOND
+    )
+}
+
+fn name(arch: &Architecture, c: crate::model::ComponentId) -> &str {
+    &arch.components[c.index()].name
+}
+
+fn problem(arch: &Architecture, cause: Cause) -> String {
+    format!("{}/{}", name(arch, cause.component), cause.mode.name())
+}
+
+/// The event as words.
+fn describe(arch: &Architecture, kind: &TraceKind) -> String {
+    match kind {
+        TraceKind::Failed(mode) => format!("own failure ({})", mode.name()),
+        TraceKind::Detected => "failure noticed (alerting delay over)".into(),
+        TraceKind::RepairStarted => "repair started".into(),
+        TraceKind::WaitingForCrew => "repair waits for its crew".into(),
+        TraceKind::Recovered(label) => format!("recovered ({})", label.name()),
+        TraceKind::DetectionStarted => "active member unhealthy: detection started".into(),
+        TraceKind::DetectionCancelled => "active member healthy again: no switch".into(),
+        TraceKind::SwitchStarted { to, failback } => {
+            format!("{} to {} started", if *failback { "failback" } else { "switch" }, name(arch, *to))
+        }
+        TraceKind::SwitchAbandoned => "switch abandoned: target unhealthy".into(),
+        TraceKind::SwitchEnded => "switch ended".into(),
+        TraceKind::NoHealthyMember => "no healthy member".into(),
+        TraceKind::ServiceDown { cause } => format!("SERVICE DOWN, cause {}", problem(arch, *cause)),
+        TraceKind::ServiceUp { label, downtime } => {
+            format!("SERVICE UP after {} ({})", duration_s(downtime.0 as f64 / 1000.0), label.name())
+        }
+    }
+}
+
+fn shown<'t>(trace: &'t Trace<'_>) -> impl Iterator<Item = &'t TraceEvent> {
+    trace.events.iter().filter(|e| e.at >= trace.window.0 && e.at < trace.window.1)
+}
+
+/// The timeline as aligned text.
+pub fn render_text(trace: &Trace<'_>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: architecture {}, replication {} (seed {}, horizon {}, stream v{})",
+        trace.scenario.name, trace.arch.name, trace.replication, trace.seed, trace.horizon, trace.stream_version
+    );
+    if trace.window != (SimTime::ZERO, trace.horizon) {
+        let _ = writeln!(out, "events from {} to {}", clock(trace.window.0), clock(trace.window.1));
+    }
+    out.push('\n');
+    let mut rows = vec![["time", "component", "event"].map(String::from).to_vec()];
+    for e in shown(trace) {
+        rows.push(vec![clock(e.at), name(trace.arch, e.component).to_string(), describe(trace.arch, &e.kind)]);
+    }
+    out.push_str(&columns(&rows, &[Align::Right, Align::Left, Align::Left], ""));
+    let down = trace.horizon.0 - trace.up.0;
+    let _ = writeln!(
+        out,
+        "\nreplication {}: {} incident{}, downtime {}, availability {:.6}",
+        trace.replication,
+        trace.incidents,
+        if trace.incidents == 1 { "" } else { "s" },
+        duration_s(down as f64 / 1000.0),
+        trace.up.0 as f64 / trace.horizon.0 as f64
+    );
+    out
+}
+
+#[derive(Serialize)]
+struct JsonTrace<'a> {
+    schema: u32,
+    faultline: &'static str,
+    stream_version: u32,
+    scenario: &'a ScenarioId,
+    seed: u64,
+    architecture: &'a str,
+    replication: u64,
+    horizon_h: f64,
+    window_h: [f64; 2],
+    events: Vec<JsonEvent>,
+    incidents: u64,
+    downtime_h: f64,
+    availability: f64,
+}
+
+#[derive(Serialize)]
+struct JsonEvent {
+    t_ms: u64,
+    component: String,
+    event: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mode: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cause: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    downtime_s: Option<f64>,
+}
+
+/// The timeline as JSON (pretty, trailing newline).
+pub fn render_json(trace: &Trace<'_>) -> String {
+    let arch = trace.arch;
+    let events = shown(trace)
+        .map(|e| {
+            let mut j = JsonEvent {
+                t_ms: e.at.0,
+                component: name(arch, e.component).to_string(),
+                event: "",
+                mode: None,
+                to: None,
+                cause: None,
+                label: None,
+                downtime_s: None,
+            };
+            j.event = match &e.kind {
+                TraceKind::Failed(mode) => {
+                    j.mode = Some(mode.name());
+                    "failed"
+                }
+                TraceKind::Detected => "detected",
+                TraceKind::RepairStarted => "repair_started",
+                TraceKind::WaitingForCrew => "waiting_for_crew",
+                TraceKind::Recovered(label) => {
+                    j.label = Some(label.name());
+                    "recovered"
+                }
+                TraceKind::DetectionStarted => "detection_started",
+                TraceKind::DetectionCancelled => "detection_cancelled",
+                TraceKind::SwitchStarted { to, failback } => {
+                    j.to = Some(name(arch, *to).to_string());
+                    if *failback { "failback_started" } else { "switch_started" }
+                }
+                TraceKind::SwitchAbandoned => "switch_abandoned",
+                TraceKind::SwitchEnded => "switch_ended",
+                TraceKind::NoHealthyMember => "no_healthy_member",
+                TraceKind::ServiceDown { cause } => {
+                    j.cause = Some(problem(arch, *cause));
+                    "service_down"
+                }
+                TraceKind::ServiceUp { label, downtime } => {
+                    j.label = Some(label.name());
+                    j.downtime_s = Some(downtime.0 as f64 / 1000.0);
+                    "service_up"
+                }
+            };
+            j
+        })
+        .collect();
+    let hours = |t: SimTime| t.0 as f64 / MS_PER_HOUR as f64;
+    let json = JsonTrace {
+        schema: 1,
+        faultline: env!("CARGO_PKG_VERSION"),
+        stream_version: trace.stream_version,
+        scenario: &trace.scenario,
+        seed: trace.seed,
+        architecture: &arch.name,
+        replication: trace.replication,
+        horizon_h: hours(trace.horizon),
+        window_h: [hours(trace.window.0), hours(trace.window.1)],
+        events,
+        incidents: trace.incidents,
+        downtime_h: hours(SimTime(trace.horizon.0 - trace.up.0)),
+        availability: trace.up.0 as f64 / trace.horizon.0 as f64,
+    };
+    let mut text = serde_json::to_string_pretty(&json).expect("trace serialises");
+    text.push('\n');
+    text
+}
