@@ -351,16 +351,11 @@ fn start_failure_without_recover() {
 }
 
 #[test]
-fn runtime_is_not_simulated_yet() {
-    let hint = expect_single_error(
-        "ha_runtime",
-        10,
-        66,
-        "`runtime` (a battery's limited runtime) is not simulated yet",
-    );
+fn runtime_outside_a_standby_group() {
+    let hint = expect_single_error("ha_runtime", 10, 66, "`ups` has a `runtime` but is in no standby group");
     assert_eq!(
         hint.as_deref(),
-        Some("leave it out: the member then carries the load for as long as it is healthy")
+        Some("a battery's runtime counts from when a standby group activates the member")
     );
 }
 

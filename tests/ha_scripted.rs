@@ -115,7 +115,8 @@ fn with_no_healthy_member_the_first_back_takes_over_after_a_switch() {
     // b (passive) down from 30m; a down at 1h: no healthy member until a is back at 3h.
     assert_eq!(incidents.len(), 1, "{incidents:?}");
     assert_eq!(span(&incidents[0]), (ms(1, 0, 0), ms(3, 1, 30)));
-    assert_eq!(incidents[0].label, Some(Label::Failover));
+    // No failover ended it: a, the cause, came back (and took over after a switch).
+    assert_eq!(incidents[0].label, Some(Label::InjectionEnd));
 }
 
 /// Secondary fails 100 min after it starts ageing; primary is injected from 3h on.
@@ -141,4 +142,44 @@ fn cold_passive_members_do_not_age_until_activated() {
     // Cold: b's clock starts at 3h: it fails at 4h40m.
     let cold = cold_or_hot("Cold");
     assert_eq!(span(&cold[0]), (ms(4, 40, 0), ms(5, 40, 0)), "{cold:?}");
+}
+
+/// A utility feed backed by a UPS (15 min of runtime, 2 h to recharge while its `room` is up).
+fn ups(injections: &str) -> (Architecture, Vec<Incident>) {
+    run(&format!(
+        r#"(name: "s", horizon: "1d", random: false,
+        architectures: [(name: "x", service: "power", components: [
+            (name: "room", kind: Az, fail: Never),
+            (name: "utility", kind: Power, fail: Never),
+            (name: "ups", kind: Power, fail: Never, runtime: "15m", recharge: "2h", needs: All(["room"])),
+            (name: "power", kind: Group, standby: (members: ["utility", "ups"], detect: "0s", switch: "0s",
+                                                   failback: true)),
+        ])],
+        injections: [{injections}])"#
+    ))
+}
+
+#[test]
+fn a_ups_carries_the_load_for_its_runtime_then_runs_out() {
+    let (arch, incidents) = ups(r#"(target: "utility", at: "1h", duration: "1h")"#);
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    let i = &incidents[0];
+    assert_eq!(span(i), (ms(1, 15, 0), ms(2, 0, 0)), "the UPS bridges 15 min of the hour");
+    assert_eq!((i.cause.component, i.cause.mode), (arch.find("ups").unwrap(), Mode::BatteryEmpty));
+    assert_eq!(i.label, Some(Label::Dependency), "the utility came back, not the battery");
+}
+
+#[test]
+fn an_empty_ups_recharges_only_while_its_needs_hold() {
+    // Empty at 1h15m; recharging pauses while the room is down (1h20m to 2h20m) and restarts
+    // from nothing: full at 4h20m. A utility outage at 4h finds it empty; one at 4h30m does not.
+    let (_, early) =
+        ups(r#"(target: "utility", at: "1h", duration: "1h"), (target: "room", at: "80m", duration: "1h"),
+           (target: "utility", at: "4h", duration: "10m")"#);
+    assert_eq!(early.len(), 2, "{early:?}");
+    assert_eq!(span(&early[1]), (ms(4, 0, 0), ms(4, 10, 0)));
+    let (_, late) =
+        ups(r#"(target: "utility", at: "1h", duration: "1h"), (target: "room", at: "80m", duration: "1h"),
+           (target: "utility", at: "270m", duration: "10m")"#);
+    assert_eq!(late.len(), 1, "the recharged UPS carries the second outage: {late:?}");
 }

@@ -26,7 +26,12 @@ fn the_timeline_adds_up_to_the_replication_and_changes_nothing() {
                 let (mut a, mut b) = (Recorder::default(), Recorder::default());
                 let s1 = plain.run(r, &mut a);
                 let s2 = traced.run(r, &mut b);
-                assert_eq!((s1, &a.incidents), (s2, &b.incidents), "{file}/{}: tracing changed the run", arch.name);
+                assert_eq!(
+                    (s1, &a.incidents),
+                    (s2, &b.incidents),
+                    "{file}/{}: tracing changed the run",
+                    arch.name
+                );
                 let events = traced.take_trace();
                 assert!(events.windows(2).all(|w| w[0].at <= w[1].at), "events in time order");
                 let mut down = 0u64;
@@ -88,7 +93,8 @@ fn the_same_arguments_print_the_same_bytes() {
 
 #[test]
 fn a_window_shows_only_its_events_but_the_totals_of_the_whole_replication() {
-    let base = ["scenarios/database-multi-az.ron", "--arch", "multi-az", "--replication", "3", "--format", "json"];
+    let base =
+        ["scenarios/database-multi-az.ron", "--arch", "multi-az", "--replication", "3", "--format", "json"];
     let whole: serde_json::Value = serde_json::from_str(&trace(&base).1).unwrap();
     let part: serde_json::Value =
         serde_json::from_str(&trace(&[&base[..], &["--from", "100d", "--to", "1y"]].concat()).1).unwrap();

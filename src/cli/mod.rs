@@ -46,7 +46,9 @@ pub enum Command {
     )]
     Run(run::Args),
     /// Print one replication's timeline: failures, detections, switches, recoveries, incidents.
-    #[command(after_help = "Examples:\n  faultline trace scenarios/database-multi-az.ron --arch multi-az --replication 3\n  faultline trace scenarios/three-tier.ron --arch three-az --from 90d --to 120d\n  faultline trace scenarios/power-generator.ron --arch generator --format json\n\nThe same arguments always print the same bytes; the replication numbering is `run`'s.")]
+    #[command(
+        after_help = "Examples:\n  faultline trace scenarios/database-multi-az.ron --arch multi-az --replication 3\n  faultline trace scenarios/three-tier.ron --arch three-az --from 90d --to 120d\n  faultline trace scenarios/power-generator.ron --arch generator --format json\n\nThe same arguments always print the same bytes; the replication numbering is `run`'s."
+    )]
     Trace(trace::Args),
     /// Check scenario files and report every mistake with file:line:col.
     #[command(

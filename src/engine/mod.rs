@@ -16,7 +16,8 @@
 //!   `detect` stream plus a draw of `launch` on the `recover` stream. The next time to failure
 //!   is drawn when the recovery ends (the component is new again). See `recovery.rs`.
 //! - Standby groups (`standby.rs`): one active member, detection, switching, failed starts,
-//!   failback, cold passive members whose failure clocks are paused.
+//!   failback, cold passive members whose failure clocks are paused; members with a battery
+//!   (`battery.rs`) carry the load for a limited runtime, then recharge.
 //! - Events at the same time form one batch; the queue yields them in name order. Inside a
 //!   batch, own changes are applied in the order (event class, component name), classes in the
 //!   order random failure, injection start, random recovery, injection end; standby timers come
@@ -38,6 +39,7 @@
 //! injection schedule, name order) and is computed once per run; each worker thread owns a
 //! [`Simulator`], which keeps its buffers between replications.
 
+mod battery;
 mod prepared;
 mod queue;
 mod recovery;
@@ -64,6 +66,8 @@ pub enum Mode {
     StartFailure,
     /// A standby group switched back to a higher-priority member (`failback: true`).
     Failback,
+    /// A standby member's battery ran out (`runtime`).
+    BatteryEmpty,
 }
 
 impl Mode {
@@ -74,6 +78,7 @@ impl Mode {
             Mode::Injected => "injected",
             Mode::StartFailure => "start-failure",
             Mode::Failback => "failback",
+            Mode::BatteryEmpty => "battery-empty",
         }
     }
 }

@@ -12,8 +12,10 @@ use super::RunParams;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Class {
     RandomFailure,
+    BatteryEmpty,
     InjectionStart,
     RandomRecovery,
+    BatteryFull,
     InjectionEnd,
     GroupTimer,
     /// A standby member failed to start (recorded while standby groups decide, after the
@@ -53,6 +55,11 @@ pub struct Prepared<'a> {
     pub(super) fail: Vec<Option<Dist>>,
     /// Recovery of each component, contiguous for the event loop.
     pub(super) recover: Vec<Option<Recovery>>,
+    /// Alerting delay before each component's repair.
+    pub(super) alert: Vec<Option<Dist>>,
+    /// Crew of each component's repair.
+    pub(super) crew: Vec<Option<u32>>,
+
     /// Whether the service depends on the component, directly or not (or is it): only such
     /// failures are listed as contributing to an incident.
     pub(super) serves: Vec<bool>,
@@ -95,6 +102,9 @@ impl<'a> Prepared<'a> {
         scripted.sort();
         let fail = arch.components.iter().map(|c| c.fail).collect();
         let recover = arch.components.iter().map(|c| c.recover).collect();
+        let alert = arch.components.iter().map(|c| c.alert).collect();
+        let crew = arch.components.iter().map(|c| c.crew.map(|c| c.0)).collect();
+
         let mut serves = vec![false; n];
         let mut stack = vec![arch.service];
         while let Some(c) = stack.pop() {
@@ -131,6 +141,8 @@ impl<'a> Prepared<'a> {
             scripted,
             fail,
             recover,
+            alert,
+            crew,
             serves,
             groups,
             group_of,

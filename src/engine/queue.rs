@@ -127,16 +127,21 @@ impl EventQueue {
             if first >= n {
                 break;
             }
-            let last = (first + ARITY).min(n);
-            let mut child = first;
-            let mut c = self.heap[first];
-            for k in first + 1..last {
-                let v = self.heap[k];
-                if v < c {
-                    child = k;
-                    c = v;
+            // The smallest child: a tournament of two pairs when all four exist.
+            let (child, c) = if first + 3 < n {
+                let h = &self.heap[first..first + 4];
+                let (i1, m1) = if h[1] < h[0] { (1, h[1]) } else { (0, h[0]) };
+                let (i2, m2) = if h[3] < h[2] { (3, h[3]) } else { (2, h[2]) };
+                if m2 < m1 { (first + i2, m2) } else { (first + i1, m1) }
+            } else {
+                let mut best = (first, self.heap[first]);
+                for k in first + 1..n {
+                    if self.heap[k] < best.1 {
+                        best = (k, self.heap[k]);
+                    }
                 }
-            }
+                best
+            };
             if key <= c {
                 break;
             }

@@ -27,7 +27,7 @@ impl Simulator<'_> {
     /// Starts the failure clock of own-up component `i` with `ttf` to go, or keeps it paused if
     /// `i` is a passive member of a cold standby group.
     pub(super) fn start_clock(&mut self, i: usize, now: SimTime, ttf: SimTime) {
-        if self.is_cold_passive(i) {
+        if self.nodes[i].watched && self.is_cold_passive(i) {
             self.paused[i] = Some(ttf);
             self.unschedule(i); // the event that just ended (a repair) must not fire again
         } else {
@@ -61,8 +61,13 @@ impl Simulator<'_> {
         let id = i as u32;
         if let Some(g) = self.prepared.group_of[i] {
             self.unschedule(i);
-            let switch_ends = self.groups[g as usize].phase == super::standby::GroupPhase::Switching;
-            return Some((Class::GroupTimer, rank, id, switch_ends.then_some(Label::Failover)));
+            let group = self.groups[g as usize];
+            let label = match group.phase {
+                super::standby::GroupPhase::Switching if group.failover => Some((id, Label::Failover)),
+                super::standby::GroupPhase::Switching => group.resume,
+                _ => None,
+            };
+            return Some((Class::GroupTimer, rank, id, label));
         }
         match self.phase[i] {
             Phase::Up => {
@@ -79,12 +84,12 @@ impl Simulator<'_> {
                 self.note(now, i, TraceKind::Recovered(Label::Repair));
                 self.release_crew(i, now);
                 self.recovered(i, now);
-                Some((Class::RandomRecovery, rank, id, Some(Label::Repair)))
+                Some((Class::RandomRecovery, rank, id, Some((id, Label::Repair))))
             }
             Phase::Replacing => {
                 self.note(now, i, TraceKind::Recovered(Label::Replacement));
                 self.recovered(i, now);
-                Some((Class::RandomRecovery, rank, id, Some(Label::Replacement)))
+                Some((Class::RandomRecovery, rank, id, Some((id, Label::Replacement))))
             }
             Phase::Waiting => unreachable!("a repair waiting for its crew has no event"),
         }
@@ -101,7 +106,7 @@ impl Simulator<'_> {
                 self.phase[i] = Phase::Replacing;
                 self.schedule(i, now.saturating_add(d).saturating_add(l));
             }
-            Recovery::Repair(_) => match self.arch.components[i].alert {
+            Recovery::Repair(_) => match self.prepared.alert[i] {
                 Some(alert) => {
                     let d = alert.sample(self.streams[i].detect.as_mut().expect("stream").next_word());
                     self.phase[i] = Phase::Alerting;
@@ -127,10 +132,10 @@ impl Simulator<'_> {
     }
 
     fn request_repair(&mut self, i: usize, now: SimTime) {
-        let Some(crew) = self.arch.components[i].crew else {
+        let Some(crew) = self.prepared.crew[i] else {
             return self.start_repair(i, now);
         };
-        let c = crew.0 as usize;
+        let c = crew as usize;
         if self.crews[c].busy < self.arch.crews[c].size {
             self.crews[c].busy += 1;
             self.start_repair(i, now);
@@ -145,7 +150,7 @@ impl Simulator<'_> {
     fn start_repair(&mut self, i: usize, now: SimTime) {
         let Some(Recovery::Repair(d)) = self.prepared.recover[i] else { unreachable!("repairs only") };
         let t = d.sample(self.streams[i].recover.as_mut().expect("stream").next_word());
-        if self.arch.components[i].alert.is_some() || self.arch.components[i].crew.is_some() {
+        if self.trace.is_some() && (self.prepared.alert[i].is_some() || self.prepared.crew[i].is_some()) {
             self.note(now, i, TraceKind::RepairStarted);
         }
         self.phase[i] = Phase::Repairing;
@@ -154,8 +159,8 @@ impl Simulator<'_> {
 
     /// Frees `i`'s crew member and gives it to the first waiting repair.
     fn release_crew(&mut self, i: usize, now: SimTime) {
-        let Some(crew) = self.arch.components[i].crew else { return };
-        let c = crew.0 as usize;
+        let Some(crew) = self.prepared.crew[i] else { return };
+        let c = crew as usize;
         self.crews[c].busy -= 1;
         if let Some(Reverse((_, rank))) = self.crews[c].waiting.pop() {
             self.crews[c].busy += 1;

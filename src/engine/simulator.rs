@@ -1,8 +1,9 @@
 //! The simulator: per-replication state, the event loop and propagation.
 //!
-//! Own failures and recoveries live in `recovery.rs`, standby groups in `standby.rs`; this
-//! file owns the loop that takes the events of one instant as a batch, applies them in
-//! (class, name) order, lets standby groups react, and records incidents.
+//! Own failures and recoveries live in `recovery.rs`, standby groups in `standby.rs`,
+//! batteries in `battery.rs`; this file owns the loop that takes the events of one instant as
+//! a batch, applies them in (class, name) order, lets standby groups react, and records
+//! incidents.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -11,6 +12,7 @@ use crate::model::ComponentId;
 use crate::rng::Stream;
 use crate::time::SimTime;
 
+use super::battery::Charge;
 use super::prepared::{Class, Prepared};
 use super::{Cause, EventQueue, Incident, Label, Mode, Observer, RunParams, Summary, TraceEvent, TraceKind};
 
@@ -27,6 +29,13 @@ pub(super) struct Node {
     pub failed: bool,
     /// For a standby group: an active member is healthy and no switch is in progress.
     pub standby_ok: bool,
+    /// A standby member whose battery is not full after running out (or being switched away
+    /// from): not healthy.
+    pub drained: bool,
+    /// A member of a standby group: its flips concern its groups.
+    pub watched: bool,
+    /// Has a battery: changes of its needs concern its recharging.
+    pub battery: bool,
     /// Effectively up.
     pub up: bool,
 }
@@ -34,7 +43,11 @@ pub(super) struct Node {
 impl Node {
     #[inline]
     pub fn should_be_up(&self) -> bool {
-        !self.failed && self.injected == 0 && self.needs_up >= self.threshold && self.standby_ok
+        !self.failed
+            && self.injected == 0
+            && self.needs_up >= self.threshold
+            && self.standby_ok
+            && !self.drained
     }
 }
 
@@ -69,9 +82,9 @@ pub(super) struct CrewState {
     pub waiting: BinaryHeap<Reverse<(SimTime, u32)>>,
 }
 
-/// One own change of a batch: its class, the component's name rank, the component, and what
-/// it would be labelled as if it ended an incident.
-pub(super) type Entry = (Class, u32, u32, Option<Label>);
+/// One own change of a batch: its class, the component's name rank, the component, and, for a
+/// recovery, the component that recovered and how (what it would label an incident it ends).
+pub(super) type Entry = (Class, u32, u32, Option<(u32, Label)>);
 
 /// Simulates replications of one architecture, reusing its buffers.
 pub struct Simulator<'a> {
@@ -89,6 +102,10 @@ pub struct Simulator<'a> {
     pub(super) groups: Vec<super::standby::GroupState>,
     /// Standby groups (by index) whose members changed and that must re-decide.
     pub(super) pending: Vec<u32>,
+    /// Battery state of each component (`Full` for those without one).
+    pub(super) charge: Vec<Charge>,
+    /// Battery members whose needs changed this instant.
+    pub(super) battery_pending: Vec<u32>,
     pub(super) batch: Vec<Entry>,
     stack: Vec<u32>,
     /// Trace events of the current replication, when tracing.
@@ -105,7 +122,7 @@ impl<'a> Simulator<'a> {
             arch,
             prepared,
             params: prepared.params,
-            queue: EventQueue::new(n),
+            queue: EventQueue::new(2 * n), // each component's own slot, then its battery's
             streams: vec![Streams::default(); n],
             nodes: vec![Node::default(); n],
             phase: vec![Phase::Up; n],
@@ -114,6 +131,8 @@ impl<'a> Simulator<'a> {
             crews: vec![CrewState::default(); prepared.crew_count()],
             groups: Vec::new(),
             pending: Vec::new(),
+            charge: vec![Charge::Full; n],
+            battery_pending: Vec::new(),
             batch: Vec::new(),
             stack: Vec::new(),
             trace: None,
@@ -148,29 +167,33 @@ impl<'a> Simulator<'a> {
             crew.waiting.clear();
         }
         self.pending.clear();
+        self.battery_pending.clear();
         for (i, c) in self.arch.components.iter().enumerate() {
+            let watched = !self.prepared.watchers_of(i).is_empty();
             self.nodes[i] = Node {
                 needs_up: c.needs.of.len() as u32,
                 threshold: c.needs.k,
                 injected: 0,
                 failed: false,
                 standby_ok: true,
+                drained: false,
+                watched,
+                battery: c.battery.is_some(),
                 up: true,
             };
+            self.charge[i] = Charge::Full;
             self.phase[i] = Phase::Up;
             self.paused[i] = None;
             let random = self.params.random;
             let keys = &self.prepared.keys[i];
-            let can_start_badly = random
-                && c.start_failure > 0.0
-                && !self.prepared.watchers_of(i).is_empty()
-                && c.recover.is_some();
+            let can_start_badly = random && c.start_failure > 0.0 && watched && c.recover.is_some();
             let recovers = (random && c.fail.is_some()) || can_start_badly || c.standby.is_some();
+            let stream = |wanted: bool, key: &[u8; 32]| wanted.then(|| Stream::new(key, replication));
             self.streams[i] = Streams {
-                fail: (random && c.fail.is_some()).then(|| Stream::new(&keys.fail, replication)),
-                recover: recovers.then(|| Stream::new(&keys.recover, replication)),
-                detect: recovers.then(|| Stream::new(&keys.detect, replication)),
-                start: can_start_badly.then(|| Stream::new(&keys.start, replication)),
+                fail: stream(random && c.fail.is_some(), &keys.fail),
+                recover: stream(recovers, &keys.recover),
+                detect: stream(recovers, &keys.detect),
+                start: stream(can_start_badly || c.battery.is_some(), &keys.start),
             };
         }
         self.reset_groups();
@@ -185,12 +208,32 @@ impl<'a> Simulator<'a> {
     /// Schedules an event of component `i` at `at`.
     #[inline]
     pub(super) fn schedule(&mut self, i: usize, at: SimTime) {
-        self.queue.schedule(self.prepared.name_rank[i], at);
+        let rank = self.prepared.name_rank[i];
+        if self.queue.peek().is_some_and(|(_, top)| top == rank) {
+            // The usual case: the event being handled schedules its successor.
+            self.queue.reschedule_top(rank, at);
+        } else {
+            self.queue.schedule(rank, at);
+        }
     }
 
     /// Removes component `i`'s pending event, if any.
     pub(super) fn unschedule(&mut self, i: usize) {
         self.queue.remove(self.prepared.name_rank[i]);
+    }
+
+    /// Handles the event in the queue's first slot at `now`: a component's own event or its
+    /// battery's timer. Returns the batch entry if an own state changed.
+    fn pop_slot(&mut self, now: SimTime) -> Option<Entry> {
+        let (_, slot) = self.queue.peek().expect("an event is due");
+        let n = self.prepared.by_rank.len();
+        if (slot as usize) < n {
+            let id = self.prepared.by_rank[slot as usize];
+            self.pop_event(id as usize, now)
+        } else {
+            let id = self.prepared.by_rank[slot as usize - n];
+            self.battery_timer(id as usize, now)
+        }
     }
 
     /// Runs replication `replication`, reporting incidents to `observer`.
@@ -214,11 +257,33 @@ impl<'a> Simulator<'a> {
             let mut applied = false;
             self.batch.clear();
             // Gather the instant's events: the queue yields them in name order.
-            while self.queue.peek().is_some_and(|(t, _)| t == now) {
-                let (_, rank) = self.queue.peek().expect("peeked");
-                let id = self.prepared.by_rank[rank as usize];
-                if let Some(entry) = self.pop_event(id as usize, now) {
-                    self.batch.push(entry);
+            if random_at == now {
+                let first = self.pop_slot(now);
+                let alone =
+                    self.queue.peek().is_none_or(|(t, _)| t != now) && scripted_at(next_scripted) != now;
+                match first {
+                    Some(entry @ (class, _, id, _)) if alone && class != Class::GroupTimer => {
+                        // The common case, one own change alone at its instant: no order to
+                        // settle, and nothing to record if the service stays up.
+                        events += 1;
+                        self.refresh(id, Cause { component: ComponentId(id), mode: mode_of(class) });
+                        if was_up
+                            && self.pending.is_empty()
+                            && self.battery_pending.is_empty()
+                            && self.nodes[service].up
+                        {
+                            continue;
+                        }
+                        applied = true;
+                        self.batch.push(entry);
+                    }
+                    Some(entry) => self.batch.push(entry),
+                    None => {}
+                }
+                while self.queue.peek().is_some_and(|(t, _)| t == now) {
+                    if let Some(entry) = self.pop_slot(now) {
+                        self.batch.push(entry);
+                    }
                 }
             }
             while let Some(s) = scripted.get(next_scripted).filter(|s| s.at == now) {
@@ -232,7 +297,7 @@ impl<'a> Simulator<'a> {
                     _ => {
                         self.nodes[i].injected -= 1;
                         self.note(now, i, TraceKind::Recovered(Label::InjectionEnd));
-                        Some(Label::InjectionEnd)
+                        Some((s.component, Label::InjectionEnd))
                     }
                 };
                 self.batch.push((s.class, self.prepared.name_rank[i], s.component, label));
@@ -240,20 +305,9 @@ impl<'a> Simulator<'a> {
             }
             if self.batch.len() > 1 {
                 self.batch.sort_unstable();
-            } else if let [(class, _, id, _)] = self.batch[..]
-                && class != Class::GroupTimer
-            {
-                // The common case, one own change alone at its instant: no order to settle,
-                // and nothing to record if the service stays up.
-                events += 1;
-                self.refresh(id, Cause { component: ComponentId(id), mode: mode_of(class) });
-                if was_up && self.pending.is_empty() && self.nodes[service].up {
-                    continue;
-                }
-                applied = true;
             }
             // Apply own changes in (class, name) order, then standby timers, then let the
-            // standby groups whose members changed decide.
+            // standby groups whose members changed decide, then batteries.
             for k in 0..self.batch.len() {
                 if applied {
                     break;
@@ -273,6 +327,9 @@ impl<'a> Simulator<'a> {
                 }
             }
             events += self.settle_groups(now);
+            while let Some(i) = self.battery_pending.pop() {
+                self.needs_changed(i as usize, now);
+            }
             let is_up = self.nodes[service].up;
             if was_up && is_up {
                 continue;
@@ -330,16 +387,17 @@ impl<'a> Simulator<'a> {
         Summary { up: SimTime(horizon.0 - down_total), events }
     }
 
-    /// What ended an incident caused by `cause`: the first recovery of the batch (in
-    /// application order) — its own mechanism if it is the cause's component or a failover,
-    /// `dependency` otherwise.
+    /// What ended an incident caused by `cause`: the recovery of the cause's component in this
+    /// batch (its own mechanism), else a completed failover, else `dependency`.
     fn ending_label(&self, cause: Cause) -> Label {
-        let ender = self.batch.iter().find_map(|&(_, _, id, label)| label.map(|l| (id, l)));
-        match ender {
-            Some((_, Label::Failover)) => Label::Failover,
-            Some((id, label)) if id == cause.component.0 => label,
-            _ => Label::Dependency,
+        let labelled = || self.batch.iter().filter_map(|&(_, _, _, label)| label);
+        if let Some((_, label)) = labelled().find(|&(id, _)| id == cause.component.0) {
+            return label; // the cause itself recovered
         }
+        if labelled().any(|(_, l)| l == Label::Failover) {
+            return Label::Failover;
+        }
+        Label::Dependency
     }
 
     /// Re-evaluates `id` after a change of its own state and propagates any flip of its
@@ -356,43 +414,56 @@ impl<'a> Simulator<'a> {
         if !up {
             self.cause[id as usize] = own_cause;
         }
-        let mut stack = std::mem::take(&mut self.stack);
-        stack.clear();
-        stack.push(id);
-        while let Some(c) = stack.pop() {
-            let up = self.nodes[c as usize].up;
-            let blame = self.cause[c as usize];
+        // Most changes stop at the root's dependents; the stack is only used past them.
+        self.propagate(id);
+        while let Some(c) = self.stack.pop() {
+            self.propagate(c);
+        }
+    }
+
+    /// Tells the dependents (and standby groups) of `c`, which just flipped, and queues the
+    /// dependents that flip in turn.
+    fn propagate(&mut self, c: u32) {
+        let node = self.nodes[c as usize];
+        let (up, blame) = (node.up, self.cause[c as usize]);
+        if node.watched {
             for &g in self.prepared.watchers_of(c as usize) {
                 if !self.pending.contains(&g) {
                     self.pending.push(g);
                 }
             }
-            // Each dependent lists `c` once (the compiler rejects repeats), so its counter
-            // moves by one; it is visited again only if it flips.
-            for &d in self.arch.dependents_of(ComponentId(c)) {
-                let node = &mut self.nodes[d.index()];
-                if up {
-                    node.needs_up += 1;
-                } else {
-                    node.needs_up -= 1;
+        }
+        // Each dependent lists `c` once (the compiler rejects repeats), so its counter moves
+        // by one; it is visited again only if it flips.
+        for &d in self.arch.dependents_of(ComponentId(c)) {
+            let node = &mut self.nodes[d.index()];
+            if up {
+                node.needs_up += 1;
+            } else {
+                node.needs_up -= 1;
+            }
+            if node.battery {
+                self.battery_pending.push(d.0);
+            }
+            let now = node.should_be_up();
+            if now != node.up {
+                node.up = now;
+                if !now {
+                    self.cause[d.index()] = blame;
                 }
-                let now = node.should_be_up();
-                if now != node.up {
-                    node.up = now;
-                    if !now {
-                        self.cause[d.index()] = blame;
-                    }
-                    stack.push(d.0);
-                }
+                self.stack.push(d.0);
             }
         }
-        self.stack = stack;
     }
 }
 
 /// The mode to blame if an entry of this class takes its component down.
 fn mode_of(class: Class) -> Mode {
-    if class == Class::InjectionStart { Mode::Injected } else { Mode::Failure }
+    match class {
+        Class::InjectionStart => Mode::Injected,
+        Class::BatteryEmpty => Mode::BatteryEmpty,
+        _ => Mode::Failure,
+    }
 }
 
 /// The own failure an entry stands for, if it is one.
@@ -401,6 +472,7 @@ fn own_failure(class: Class, id: u32) -> Option<Cause> {
         Class::RandomFailure => Mode::Failure,
         Class::InjectionStart => Mode::Injected,
         Class::StartFailure => Mode::StartFailure,
+        Class::BatteryEmpty => Mode::BatteryEmpty,
         _ => return None,
     };
     Some(Cause { component: ComponentId(id), mode })

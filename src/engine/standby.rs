@@ -13,7 +13,10 @@
 //!   that member under its own recovery, and the next healthy member is tried at once. If `to`
 //!   stops being healthy during the switch, the next healthy member is tried with a new switch
 //!   (no second detect); the old member coming back does not stop the switch.
-//! - `NoHealthy`: the first member to become healthy is activated (after `switch`).
+//! - `NoHealthy`: the first member to become healthy is activated (after `switch`), even if it
+//!   is the member that was active; an incident ended that way is labelled by how that member
+//!   recovered (its `repair`, `replacement` or `injection-end` if it was the incident's cause,
+//!   `dependency` otherwise), not `failover`.
 //! - With `failback`, once a switch has ended and the group is active, a healthy member of
 //!   higher priority than the active one is switched back to, costing one `switch` of downtime
 //!   (problem `<group>/failback`).
@@ -25,7 +28,7 @@
 use crate::time::SimTime;
 
 use super::simulator::Simulator;
-use super::{Cause, ComponentId, Mode, TraceKind};
+use super::{Cause, ComponentId, Label, Mode, TraceKind};
 
 /// A standby group's phase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,14 +45,24 @@ pub(super) struct GroupState {
     /// Index (priority) of the active member in `members`.
     pub active: usize,
     pub phase: GroupPhase,
+    /// The switch in progress is a failover or failback (not a resumption after no member
+    /// was healthy, which the recovery of a member or its dependency ended).
+    pub failover: bool,
+    /// For a resumption: how the member switched to recovered at the instant it was chosen
+    /// (its own repair, replacement or injection end), if it recovered on its own.
+    pub resume: Option<(u32, Label)>,
 }
 
 impl Simulator<'_> {
     /// Every group starts `Active` on its first member.
     pub(super) fn reset_groups(&mut self) {
         self.groups.clear();
-        self.groups
-            .extend(self.prepared.groups.iter().map(|_| GroupState { active: 0, phase: GroupPhase::Active }));
+        self.groups.extend(self.prepared.groups.iter().map(|_| GroupState {
+            active: 0,
+            phase: GroupPhase::Active,
+            failover: false,
+            resume: None,
+        }));
     }
 
     /// Whether `i` is a passive member of a cold standby group (its failure clock is paused).
@@ -189,12 +202,19 @@ impl Simulator<'_> {
             }
         }
         let old = self.member(g, self.groups[g].active);
+        self.groups[g].failover = self.groups[g].phase != GroupPhase::NoHealthy;
+        self.groups[g].resume = self.batch.iter().find(|e| e.2 == m as u32).and_then(|e| e.3);
         self.groups[g].active = k;
         self.groups[g].phase = GroupPhase::Switching;
         if self.prepared.standby(g).cold && old != m {
             self.pause_clock(old, now);
             self.resume_clock(m, now);
         }
+        if old != m {
+            self.battery_deactivated(old, now);
+            self.refresh(old as u32, Cause { component: ComponentId(old as u32), mode: Mode::BatteryEmpty });
+        }
+        self.battery_activated(m, now);
         let id = self.prepared.groups[g].index();
         self.note(now, id, TraceKind::SwitchStarted { to: ComponentId(m as u32), failback });
         let s = self.prepared.standby(g).switch;

@@ -34,6 +34,8 @@ pub enum TraceKind {
     WaitingForCrew,
     /// An own failure ended this way (`repair`, `replacement` or `injection-end`).
     Recovered(Label),
+    /// A battery finished recharging: its member is healthy again.
+    Recharged,
     /// A standby group's active member stopped being healthy: detection began.
     DetectionStarted,
     /// The active member was healthy again before detection ended: no switch.

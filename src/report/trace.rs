@@ -65,6 +65,7 @@ fn describe(arch: &Architecture, kind: &TraceKind) -> String {
         TraceKind::RepairStarted => "repair started".into(),
         TraceKind::WaitingForCrew => "repair waits for its crew".into(),
         TraceKind::Recovered(label) => format!("recovered ({})", label.name()),
+        TraceKind::Recharged => "battery recharged".into(),
         TraceKind::DetectionStarted => "active member unhealthy: detection started".into(),
         TraceKind::DetectionCancelled => "active member healthy again: no switch".into(),
         TraceKind::SwitchStarted { to, failback } => {
@@ -90,7 +91,12 @@ pub fn render_text(trace: &Trace<'_>) -> String {
     let _ = writeln!(
         out,
         "{}: architecture {}, replication {} (seed {}, horizon {}, stream v{})",
-        trace.scenario.name, trace.arch.name, trace.replication, trace.seed, trace.horizon, trace.stream_version
+        trace.scenario.name,
+        trace.arch.name,
+        trace.replication,
+        trace.seed,
+        trace.horizon,
+        trace.stream_version
     );
     if trace.window != (SimTime::ZERO, trace.horizon) {
         let _ = writeln!(out, "events from {} to {}", clock(trace.window.0), clock(trace.window.1));
@@ -98,7 +104,11 @@ pub fn render_text(trace: &Trace<'_>) -> String {
     out.push('\n');
     let mut rows = vec![["time", "component", "event"].map(String::from).to_vec()];
     for e in shown(trace) {
-        rows.push(vec![clock(e.at), name(trace.arch, e.component).to_string(), describe(trace.arch, &e.kind)]);
+        rows.push(vec![
+            clock(e.at),
+            name(trace.arch, e.component).to_string(),
+            describe(trace.arch, &e.kind),
+        ]);
     }
     out.push_str(&columns(&rows, &[Align::Right, Align::Left, Align::Left], ""));
     let down = trace.horizon.0 - trace.up.0;
@@ -169,6 +179,7 @@ pub fn render_json(trace: &Trace<'_>) -> String {
                     "failed"
                 }
                 TraceKind::Detected => "detected",
+                TraceKind::Recharged => "recharged",
                 TraceKind::RepairStarted => "repair_started",
                 TraceKind::WaitingForCrew => "waiting_for_crew",
                 TraceKind::Recovered(label) => {

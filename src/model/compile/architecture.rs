@@ -141,6 +141,7 @@ fn compile_one(
         });
     }
     let service = names.resolve(cx, &spec.service, None, None).unwrap_or(ComponentId(0));
+    check_batteries(cx, &components, inputs.shared.0.iter().chain(&own.0));
     report_cycles(cx, &components, &reference_spans);
     let (graph, dependents, dependent_starts) = dependency_graph(&components);
     let mut placed = Vec::new();
@@ -171,6 +172,30 @@ fn compile_one(
         dependent_starts,
     };
     (arch, found)
+}
+
+/// A battery (`runtime`) only makes sense on a standby member.
+fn check_batteries<'s>(
+    cx: &mut Context,
+    components: &[Component],
+    drafts: impl Iterator<Item = &'s super::components::Draft<'s>>,
+) {
+    let members: std::collections::BTreeSet<ComponentId> = components
+        .iter()
+        .filter_map(|c| c.standby.as_ref())
+        .flat_map(|s| s.members.iter().copied())
+        .collect();
+    for (i, draft) in drafts.enumerate() {
+        if let Some(runtime) = &draft.spec.runtime
+            && !members.contains(&ComponentId(i as u32))
+        {
+            cx.error(
+                runtime.span,
+                format!("`{}` has a `runtime` but is in no standby group", draft.spec.name.value),
+            )
+            .hint = Some("a battery's runtime counts from when a standby group activates the member".into());
+        }
+    }
 }
 
 fn report_cycles(cx: &mut Context, components: &[Component], reference_spans: &[Vec<Span>]) {

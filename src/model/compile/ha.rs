@@ -76,10 +76,6 @@ pub(super) fn extras(
         Some(p) => probability(cx, p),
         None => 0.0,
     };
-    if let Some(runtime) = &spec.runtime {
-        cx.error(runtime.span, "`runtime` (a battery's limited runtime) is not simulated yet").hint =
-            Some("leave it out: the member then carries the load for as long as it is healthy".into());
-    }
     let battery = match (&spec.runtime, &spec.recharge) {
         (Some(runtime), recharge) => {
             let runtime = cx.dist(runtime, Role::Delay);
