@@ -72,6 +72,12 @@ impl Stream {
         Stream(rng)
     }
 
+    /// Becomes the stream of `key` for `replication`, reusing this generator's memory.
+    pub fn rekey(&mut self, key: &[u8; 32], replication: u64) {
+        self.0 = ChaCha8Rng::from_seed(*key);
+        self.0.set_stream(replication);
+    }
+
     /// The stream of (seed, replication, component, purpose).
     pub fn for_component(seed: u64, replication: u64, component: &str, purpose: Purpose) -> Stream {
         Stream::new(&stream_key(seed, component, purpose), replication)

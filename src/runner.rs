@@ -1,8 +1,9 @@
 //! Runs replications on rayon and folds their outcomes strictly in replication order.
 //!
 //! Replications are processed in chunks of [`CHUNK`]. A chunk is cut into contiguous slices,
-//! one [`Simulator`] per slice runs them on the thread pool, and the outcomes come back as a
-//! vector in replication order, which is folded sequentially into the [`Aggregate`]. So the
+//! one [`Simulator`] per slice (the same ones for the whole run) runs them on the thread pool,
+//! and the outcomes come back as a vector in replication order, which is folded sequentially
+//! into the [`Aggregate`]. So the
 //! floating-point fold never depends on scheduling — output is byte-identical for any
 //! `--threads` — and memory holds one chunk of outcomes at a time, whatever the replication
 //! count or horizon.
@@ -31,21 +32,22 @@ pub fn run_architecture(
     let prepared = Prepared::new(arch, params);
     let rto_objective = arch.objectives.rto;
     let slices = (pool.current_num_threads() as u64 * SLICES_PER_THREAD).max(1);
+    // One simulator per slice, kept for the whole run: building one costs far more than a
+    // short replication, and the buffers are reset by every replication anyway.
+    let mut simulators: Vec<Simulator<'_>> = (0..slices).map(|_| Simulator::new(&prepared)).collect();
     let mut aggregate = Aggregate::default();
     let mut start = 0;
     while start < replications {
         let end = (start + CHUNK).min(replications);
         let per_slice = (end - start).div_ceil(slices);
         let outcomes: Vec<Vec<Outcome>> = pool.install(|| {
-            (start..end)
-                .step_by(per_slice as usize)
-                .collect::<Vec<u64>>()
-                .into_par_iter()
-                .map(|from| {
-                    let mut sim = Simulator::new(&prepared);
-                    (from..(from + per_slice).min(end))
-                        .map(|r| simulate(&mut sim, r, rto_objective))
-                        .collect()
+            simulators
+                .par_iter_mut()
+                .enumerate()
+                .map(|(k, sim)| {
+                    let from = (start + k as u64 * per_slice).min(end);
+                    let to = (from + per_slice).min(end);
+                    (from..to).map(|r| simulate(sim, r, rto_objective)).collect()
                 })
                 .collect()
         });

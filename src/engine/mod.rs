@@ -126,6 +126,15 @@ pub enum Label {
 }
 
 impl Label {
+    /// Every label, in a fixed order (the index of [`Label::index`]).
+    pub const ALL: [Label; 5] =
+        [Label::Failover, Label::Replacement, Label::Repair, Label::InjectionEnd, Label::Dependency];
+
+    /// Position in [`Label::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The label as written in reports.
     pub fn name(self) -> &'static str {
         match self {

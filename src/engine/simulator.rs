@@ -66,13 +66,15 @@ pub(super) enum Phase {
     Replacing,
 }
 
-/// The random streams of one component.
+/// The random streams of one component. The two that most components never use are boxed and
+/// only allocated for those that do (then reused across replications), which keeps every
+/// worker's streams small enough for two workers to share a core's caches.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Streams {
     pub fail: Option<Stream>,
     pub recover: Option<Stream>,
-    pub detect: Option<Stream>,
-    pub start: Option<Stream>,
+    pub detect: Option<Box<Stream>>,
+    pub start: Option<Box<Stream>>,
 }
 
 /// A crew's state: members at work and repairs waiting, ordered (request time, name rank).
@@ -188,13 +190,26 @@ impl<'a> Simulator<'a> {
             let keys = &self.prepared.keys[i];
             let can_start_badly = random && c.start_failure > 0.0 && watched && c.recover.is_some();
             let recovers = (random && c.fail.is_some()) || can_start_badly || c.standby.is_some();
-            let stream = |wanted: bool, key: &[u8; 32]| wanted.then(|| Stream::new(key, replication));
-            self.streams[i] = Streams {
-                fail: stream(random && c.fail.is_some(), &keys.fail),
-                recover: stream(recovers, &keys.recover),
-                detect: stream(recovers, &keys.detect),
-                start: stream(can_start_badly || c.battery.is_some(), &keys.start),
-            };
+            let detects = c.standby.is_some()
+                || (random
+                    && c.fail.is_some()
+                    && (c.alert.is_some()
+                        || matches!(c.recover, Some(crate::model::Recovery::Replace { .. }))));
+            let streams = &mut self.streams[i];
+            restart(&mut streams.fail, random && c.fail.is_some(), &keys.fail, replication);
+            restart(&mut streams.recover, recovers, &keys.recover, replication);
+            restart_boxed(
+                &mut streams.detect,
+                detects || (can_start_badly && c.alert.is_some()),
+                &keys.detect,
+                replication,
+            );
+            restart_boxed(
+                &mut streams.start,
+                can_start_badly || c.battery.is_some(),
+                &keys.start,
+                replication,
+            );
         }
         self.reset_groups();
         for i in 0..self.arch.components.len() {
@@ -454,6 +469,25 @@ impl<'a> Simulator<'a> {
                 self.stack.push(d.0);
             }
         }
+    }
+}
+
+/// Points `slot` at the stream of `replication` if the component uses it, or empties it. The
+/// generator is rekeyed in place: no copy of its state, no block computed before it is used.
+fn restart(slot: &mut Option<Stream>, wanted: bool, key: &[u8; 32], replication: u64) {
+    match (wanted, slot.as_mut()) {
+        (true, Some(stream)) => stream.rekey(key, replication),
+        (true, None) => *slot = Some(Stream::new(key, replication)),
+        (false, _) => *slot = None,
+    }
+}
+
+/// As [`restart`], for a boxed stream: the box is kept across replications.
+fn restart_boxed(slot: &mut Option<Box<Stream>>, wanted: bool, key: &[u8; 32], replication: u64) {
+    match (wanted, slot.as_mut()) {
+        (true, Some(stream)) => stream.rekey(key, replication),
+        (true, None) => *slot = Some(Box::new(Stream::new(key, replication))),
+        (false, _) => *slot = None,
     }
 }
 

@@ -6,7 +6,7 @@ use crate::engine::{Cause, Label};
 use crate::model::Architecture;
 use crate::time::{MS_PER_HOUR, MS_PER_YEAR, SimTime};
 
-use super::outcome::{Outcome, ProblemTotals};
+use super::outcome::{LABEL_SLOTS, Outcome, ProblemTotals};
 use super::report::{
     ArchitectureReport, AvailabilityStats, LabelTotals, ObjectiveResult, Objectives, Problem, RtoStats,
 };
@@ -32,7 +32,7 @@ pub struct Aggregate {
     rto: LogHistogram,
     within_rto: u64,
     problems: BTreeMap<Cause, ProblemTotals>,
-    labels: BTreeMap<Option<Label>, ProblemTotals>,
+    labels: [ProblemTotals; LABEL_SLOTS],
 }
 
 impl Aggregate {
@@ -57,8 +57,7 @@ impl Aggregate {
             t.incidents += p.incidents;
             t.downtime_ms += p.downtime_ms;
         }
-        for (label, p) in &o.labels {
-            let t = self.labels.entry(*label).or_default();
+        for (t, p) in self.labels.iter_mut().zip(&o.labels) {
             t.incidents += p.incidents;
             t.downtime_ms += p.downtime_ms;
         }
@@ -116,9 +115,10 @@ impl Aggregate {
             })
             .collect();
         problems.sort_by(|a, b| b.downtime_h.total_cmp(&a.downtime_h).then_with(|| a.cause.cmp(&b.cause)));
-        let mut downtime_by_label: Vec<Problem> = self
-            .labels
-            .iter()
+        let slots = Label::ALL.iter().map(|&l| Some(l)).chain([None]);
+        let mut downtime_by_label: Vec<Problem> = slots
+            .zip(&self.labels)
+            .filter(|(_, t)| t.incidents > 0)
             .map(|(label, t)| Problem {
                 cause: label.map_or("open at horizon", |l| l.name()).to_string(),
                 incidents: t.incidents,

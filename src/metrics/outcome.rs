@@ -16,6 +16,15 @@ pub struct ProblemTotals {
     pub downtime_ms: u64,
 }
 
+/// Slots of [`Outcome::labels`]: one per [`Label`], and the last for incidents still open at
+/// the horizon.
+pub const LABEL_SLOTS: usize = Label::ALL.len() + 1;
+
+/// The slot of a label (`None`: open at the horizon).
+pub fn label_slot(label: Option<Label>) -> usize {
+    label.map_or(Label::ALL.len(), Label::index)
+}
+
 /// One replication, folded: size bounded by the components and the distinct RTO buckets,
 /// not by the horizon.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -35,7 +44,9 @@ pub struct Outcome {
     /// Totals per problem.
     pub problems: BTreeMap<Cause, ProblemTotals>,
     /// Totals per mechanism that ended the incidents (`None`: still open at the horizon).
-    pub labels: BTreeMap<Option<Label>, ProblemTotals>,
+    /// Totals per mechanism that ended the incidents, by [`label_slot`] (a fixed array: no
+    /// allocation per replication).
+    pub labels: [ProblemTotals; LABEL_SLOTS],
 }
 
 /// Builds an [`Outcome`] from the engine's incidents.
@@ -58,7 +69,7 @@ impl Observer for Collector {
             }
         }
         for totals in
-            [o.problems.entry(incident.cause).or_default(), o.labels.entry(incident.label).or_default()]
+            [o.problems.entry(incident.cause).or_default(), &mut o.labels[label_slot(incident.label)]]
         {
             totals.incidents += 1;
             totals.downtime_ms += duration.0;
