@@ -208,3 +208,60 @@ fn generator_that_may_fail_to_start() {
     let (u, _) = simulate(text, 600);
     assert_unavailability(&u, pi[3]);
 }
+
+#[test]
+fn direct_connect_with_a_vpn_backup_and_failback() {
+    // Members D (Direct Connect, priority 1) and V (VPN), each failing and repaired on its own;
+    // detection Exp(δ), switch Exp(σ), failback to D. States (phase, member, D, V):
+    //  0 Active D 1 1 | 1 Active D 1 0 | 2 Active V 0 1 | 3 Detect D 0 1 | 4 Detect D 0 0
+    //  5 Detect V 0 0 | 6 Detect V 1 0 | 7 Switch V 0 1 | 8 Switch V 1 1 | 9 Switch D 1 1
+    // 10 Switch D 1 0 | 11 no healthy member 0 0. Up: 0, 1, 2.
+    let (ld, md, lv, mv, d, s) = (1.0 / 200.0, 1.0 / 8.0, 1.0 / 100.0, 1.0 / 2.0, 60.0, 20.0);
+    let pi = stationary(
+        12,
+        &[
+            (0, 3, ld),
+            (0, 1, lv),
+            (1, 4, ld),
+            (1, 0, mv),
+            (2, 5, lv),
+            (2, 9, md),
+            (3, 0, md),
+            (3, 4, lv),
+            (3, 7, d),
+            (4, 1, md),
+            (4, 3, mv),
+            (4, 11, d),
+            (5, 2, mv),
+            (5, 6, md),
+            (5, 11, d),
+            (6, 9, mv),
+            (6, 5, ld),
+            (6, 10, d),
+            (7, 2, s),
+            (7, 8, md),
+            (7, 11, lv),
+            (8, 9, s),
+            (8, 7, ld),
+            (8, 10, lv),
+            (9, 0, s),
+            (9, 10, lv),
+            (9, 7, ld),
+            (10, 1, s),
+            (10, 9, mv),
+            (10, 11, ld),
+            (11, 10, md),
+            (11, 7, mv),
+        ],
+    );
+    let exact = 1.0 - pi[0] - pi[1] - pi[2];
+    let text = r#"(name: "dx", seed: 21, horizon: "20000h",
+        architectures: [(name: "a", service: "link", components: [
+            (name: "dx", kind: Link, fail: Exp(mean: "200h"), recover: Repair(Exp(mean: "8h"))),
+            (name: "vpn", kind: Link, fail: Exp(mean: "100h"), recover: Repair(Exp(mean: "2h"))),
+            (name: "link", kind: Group, standby: (members: ["dx", "vpn"], detect: Exp(mean: "1m"),
+                                                  switch: Exp(mean: "3m"), failback: true)),
+        ])])"#;
+    let (u, _) = simulate(text, 500);
+    assert_unavailability(&u, exact);
+}

@@ -136,7 +136,8 @@ impl Simulator<'_> {
                 self.groups[g].phase = GroupPhase::Active;
                 let blame = self.cause[self.member(g, active)];
                 self.set_ok(g, true, blame);
-                0
+                // A preferred member may have come back meanwhile.
+                self.consider_failback(g, now)
             }
             GroupPhase::Switching if !self.healthy(g, active) => {
                 self.unschedule(self.prepared.groups[g].index());
