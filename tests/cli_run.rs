@@ -293,7 +293,9 @@ fn check_architecture(a: &Value, years: f64) {
         has_keys(p, &at, &["cause", "incidents", "downtime_h"]);
         let cause = p["cause"].as_str().expect("cause is a string");
         assert!(
-            ["/failure", "/injected", "/start-failure", "/failback"].iter().any(|m| cause.ends_with(m)),
+            ["/failure", "/injected", "/start-failure", "/failback", "/battery-empty"]
+                .iter()
+                .any(|m| cause.ends_with(m)),
             "{at}: cause {cause}"
         );
         let n = int(&p["incidents"], &at);

@@ -183,3 +183,20 @@ fn an_empty_ups_recharges_only_while_its_needs_hold() {
            (target: "utility", at: "270m", duration: "10m")"#);
     assert_eq!(late.len(), 1, "the recharged UPS carries the second outage: {late:?}");
 }
+
+#[test]
+fn a_partly_discharged_ups_carries_what_it_has_left() {
+    // 10 of its 15 minutes used from 1h; recharging (2 h) is not over when the utility fails
+    // again at 1h20m: the UPS carries 5 minutes, then the load is down until 1h30m.
+    let (arch, incidents) = ups(
+        r#"(target: "utility", at: "1h", duration: "10m"), (target: "utility", at: "80m", duration: "10m")"#,
+    );
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(span(&incidents[0]), (ms(1, 25, 0), ms(1, 30, 0)));
+    assert_eq!(incidents[0].cause.component, arch.find("ups").unwrap());
+    // After a full recharge the whole runtime is back.
+    let (_, later) = ups(
+        r#"(target: "utility", at: "1h", duration: "10m"), (target: "utility", at: "4h", duration: "14m")"#,
+    );
+    assert!(later.is_empty(), "{later:?}");
+}

@@ -3,12 +3,13 @@
 //! A member with a battery is `Full` at the start. When it becomes active (a switch to it
 //! begins) it is `Discharging`; after `runtime` it is `Empty`: not healthy, so its group fails
 //! over. It becomes `Charging` once its own `needs` hold, and `Full` (healthy) again after
-//! `recharge` of them holding without a break; if they stop holding, it is `Empty` again. A
-//! member switched away from while `Discharging` has used part of its charge: it is `Empty`
-//! and recharges the same way (the conservative reading: a partly drained battery is not
-//! counted on until it is full). Runtime and recharge are drawn on the member's `start`
-//! stream (the stream of its activations). Each battery has its own timer in the queue, in a
-//! second slot after the components' own.
+//! `recharge` of them holding without a break; if they stop holding, it is `Empty` again.
+//! A member switched away from while `Discharging` keeps what is left (`Partial`): it stays
+//! healthy, carries the load for that long if activated again, and is `Full` again after
+//! `recharge` of its needs holding (the decision where the contract is silent: a UPS that
+//! bridged a 10 s generator start is not out of service for hours). Runtime and recharge are
+//! drawn on the member's `start` stream (the stream of its activations). Each battery has its
+//! own timer in the queue, in a second slot after the components' own.
 
 use crate::time::SimTime;
 
@@ -21,6 +22,8 @@ use super::{Mode, TraceKind};
 pub(super) enum Charge {
     Full,
     Discharging,
+    /// Partly discharged, healthy; its timer (if any) is the recharge to full.
+    Partial,
     Empty,
     Charging,
 }
@@ -31,6 +34,7 @@ impl Simulator<'_> {
     }
 
     fn draw(&mut self, i: usize, runtime: bool) -> SimTime {
+        // One draw per discharge or recharge started.
         let battery = self.arch.components[i].battery.expect("only batteries draw");
         let dist = if runtime { battery.runtime } else { battery.recharge };
         let word = self.streams[i].start.as_mut().expect("batteries have a start stream").next_word();
@@ -39,23 +43,33 @@ impl Simulator<'_> {
 
     /// Member `i` became active.
     pub(super) fn battery_activated(&mut self, i: usize, now: SimTime) {
-        if self.arch.components[i].battery.is_none() || self.charge[i] != Charge::Full {
+        if !self.nodes[i].battery {
             return;
         }
+        let left = match self.charge[i] {
+            Charge::Full => self.draw(i, true),
+            Charge::Partial => self.left[i],
+            _ => return, // not healthy: not chosen
+        };
         self.charge[i] = Charge::Discharging;
-        let t = self.draw(i, true);
         let slot = self.battery_slot(i);
-        self.queue.schedule(slot, now.saturating_add(t));
+        self.queue.schedule(slot, now.saturating_add(left));
     }
 
     /// Member `i` stopped being active.
     pub(super) fn battery_deactivated(&mut self, i: usize, now: SimTime) {
-        if self.arch.components[i].battery.is_none() || self.charge[i] != Charge::Discharging {
+        if !self.nodes[i].battery || self.charge[i] != Charge::Discharging {
             return;
         }
         let slot = self.battery_slot(i);
+        let empty_at = self.queue.time_of(slot).expect("a discharging battery has a timer");
         self.queue.remove(slot);
-        self.empty(i, now);
+        if empty_at <= now {
+            return self.empty(i, now);
+        }
+        self.charge[i] = Charge::Partial;
+        self.left[i] = SimTime(empty_at.0 - now.0);
+        self.needs_changed(i, now);
     }
 
     /// The battery timer of member `i` ended; returns the batch entry if its health changed.
@@ -75,6 +89,11 @@ impl Simulator<'_> {
                 self.note(now, i, TraceKind::Recharged);
                 Some((Class::BatteryFull, rank, i as u32, None))
             }
+            Charge::Partial => {
+                self.charge[i] = Charge::Full; // healthy all along: no own change
+                self.note(now, i, TraceKind::Recharged);
+                None
+            }
             Charge::Full | Charge::Empty => unreachable!("no battery timer in this state"),
         }
     }
@@ -91,9 +110,12 @@ impl Simulator<'_> {
         let node = self.nodes[i];
         let hold = node.needs_up >= node.threshold;
         let slot = self.battery_slot(i);
+        let charging = self.queue.time_of(slot).is_some();
         match self.charge[i] {
-            Charge::Empty if hold => {
-                self.charge[i] = Charge::Charging;
+            Charge::Empty | Charge::Partial if hold && !charging => {
+                if self.charge[i] == Charge::Empty {
+                    self.charge[i] = Charge::Charging;
+                }
                 let t = self.draw(i, false);
                 self.queue.schedule(slot, now.saturating_add(t));
             }
@@ -101,6 +123,7 @@ impl Simulator<'_> {
                 self.charge[i] = Charge::Empty;
                 self.queue.remove(slot);
             }
+            Charge::Partial if !hold && charging => self.queue.remove(slot),
             _ => {}
         }
     }

@@ -108,6 +108,8 @@ pub struct Simulator<'a> {
     pub(super) charge: Vec<Charge>,
     /// Battery members whose needs changed this instant.
     pub(super) battery_pending: Vec<u32>,
+    /// Runtime left in a partly discharged battery.
+    pub(super) left: Vec<SimTime>,
     pub(super) batch: Vec<Entry>,
     stack: Vec<u32>,
     /// Trace events of the current replication, when tracing.
@@ -135,6 +137,7 @@ impl<'a> Simulator<'a> {
             pending: Vec::new(),
             charge: vec![Charge::Full; n],
             battery_pending: Vec::new(),
+            left: vec![SimTime::ZERO; n],
             batch: Vec::new(),
             stack: Vec::new(),
             trace: None,
