@@ -45,6 +45,8 @@ pub fn compile_file_with(path: &Path, warnings: bool) -> Option<Compiled> {
             return None;
         }
     };
+    // A byte-order mark (some Windows editors write one) is not part of the scenario.
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
     match model::compile_str(&text) {
         Ok(compiled) => {
             if warnings {

@@ -17,8 +17,9 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(out, "{}", h.scenario.name);
     let _ = writeln!(
         out,
-        "{} replications x {}, seed {}{}, stream v{}\n",
+        "{} replication{} x {}, seed {}{}, stream v{}\n",
         h.replications,
+        if h.replications == 1 { "" } else { "s" },
         SimTime(libm::round(h.horizon_h * MS_PER_HOUR as f64) as u64),
         h.seed,
         if h.random { "" } else { ", random failures off" },
