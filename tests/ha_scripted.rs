@@ -1,6 +1,6 @@
 //! Standby groups with scripted failures and fixed delays, whose incidents are known exactly.
 
-use faultline::engine::{Incident, Label, Mode, Prepared, Recorder, RunParams, Simulator};
+use faultline::engine::{Cause, Incident, Label, Mode, Prepared, Recorder, RunParams, Simulator};
 use faultline::model::{Architecture, compile_str};
 use faultline::time::{MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, SimTime};
 
@@ -199,4 +199,112 @@ fn a_partly_discharged_ups_carries_what_it_has_left() {
         r#"(target: "utility", at: "1h", duration: "10m"), (target: "utility", at: "4h", duration: "14m")"#,
     );
     assert!(later.is_empty(), "{later:?}");
+}
+
+#[test]
+fn a_battery_member_first_in_line_discharges_from_the_start() {
+    // The UPS is the primary: it carries the load from t = 0 and runs out at 15 min; the group
+    // then switches to `gen` (10 s), and does not fail back (no failback).
+    let text = r#"(name: "s", horizon: "1d", random: false,
+        architectures: [(name: "x", service: "p", components: [
+            (name: "ups", kind: Power, fail: Never, runtime: "15m", recharge: "1h"),
+            (name: "gen", kind: Power, fail: Never),
+            (name: "p", kind: Group, standby: (members: ["ups", "gen"], detect: "0s", switch: "10s")),
+        ])])"#;
+    let (arch, incidents) = run(text);
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(span(&incidents[0]), (ms(0, 15, 0), ms(0, 15, 10)));
+    assert_eq!(
+        (incidents[0].cause.component, incidents[0].cause.mode),
+        (arch.find("ups").unwrap(), Mode::BatteryEmpty)
+    );
+}
+
+#[test]
+fn the_same_instant_as_a_timer_is_seen_by_the_group() {
+    // m1 is back exactly when detection ends (1h01m): no switch, the incident is the 1 minute
+    // of m1's injection.
+    let (_, incidents) = run(r#"(name: "s", horizon: "1d", random: false,
+        architectures: [(name: "x", service: "p", components: [
+            (name: "m1", kind: Instance, fail: Never), (name: "m2", kind: Instance, fail: Never),
+            (name: "p", kind: Group, standby: (members: ["m1", "m2"], detect: "1m", switch: "10m")),
+        ])],
+        injections: [(target: "m1", at: "1h", duration: "1m")])"#);
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(span(&incidents[0]), (ms(1, 0, 0), ms(1, 1, 0)));
+    assert_eq!(incidents[0].label, Some(Label::InjectionEnd));
+    // m2 fails exactly when the switch to it ends (5h11m): the next member is tried with no
+    // second detection; none is healthy (m1 is down until 7h) until m2 is back at 5h21m, which
+    // then takes over after a switch: up at 5h31m.
+    let (_, incidents) = run(r#"(name: "s", horizon: "1d", random: false,
+        architectures: [(name: "x", service: "p", components: [
+            (name: "m1", kind: Instance, fail: Never), (name: "m2", kind: Instance, fail: Never),
+            (name: "p", kind: Group, standby: (members: ["m1", "m2"], detect: "1m", switch: "10m")),
+        ])],
+        injections: [(target: "m1", at: "5h", duration: "2h"), (target: "m2", at: "311m", duration: "10m")])"#);
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(span(&incidents[0]), (ms(5, 0, 0), ms(5, 31, 0)));
+}
+
+#[test]
+fn start_failures_are_random_draws_and_never_loop() {
+    // random: false turns start failures off, even with p = 1 and a battery.
+    let (_, incidents) = run(r#"(name: "s", horizon: "1d", random: false,
+        architectures: [(name: "x", service: "p", components: [
+            (name: "util", kind: Power, fail: Never),
+            (name: "ups", kind: Power, fail: Never, recover: Repair("1h"), start_failure: 1.0,
+             runtime: "15m", recharge: "1h"),
+            (name: "p", kind: Group, standby: (members: ["util", "ups"], detect: "0s", switch: "0s")),
+        ])],
+        injections: [(target: "util", at: "1h", duration: "10m")])"#);
+    assert!(incidents.is_empty(), "the UPS starts: {incidents:?}");
+    // With random failures on, p = 1 and an instant repair end in time: a failed start lasts at
+    // least 1 ms, so the group cannot retry the same member at the same instant for ever.
+    let (_, incidents) = run(r#"(name: "s", horizon: "1d",
+        architectures: [(name: "x", service: "p", components: [
+            (name: "util", kind: Power, fail: Never),
+            (name: "gen", kind: Power, fail: Never, recover: Repair("0s"), start_failure: 1.0),
+            (name: "p", kind: Group, standby: (members: ["util", "gen"], detect: "0s", switch: "0s")),
+        ])],
+        injections: [(target: "util", at: "1h", duration: "10ms")])"#);
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(span(&incidents[0]), (ms(1, 0, 0), SimTime(ms(1, 0, 0).0 + 10)));
+    // A member that never fails on its own but is replaced after each failed start (it always
+    // fails to start, so the service waits for the utility).
+    let (arch, incidents) = run(r#"(name: "s", horizon: "1d",
+        architectures: [(name: "x", service: "p", components: [
+            (name: "util", kind: Power, fail: Never),
+            (name: "vpn", kind: Link, fail: Never, recover: Replace(detect: "1m", launch: "5m"), start_failure: 1.0),
+            (name: "p", kind: Group, standby: (members: ["util", "vpn"], detect: "0s", switch: "0s")),
+        ])],
+        injections: [(target: "util", at: "1h", duration: "1h")])"#);
+    assert_eq!(span(&incidents[0]), (ms(1, 0, 0), ms(2, 0, 0)), "{incidents:?}");
+    assert_eq!(
+        incidents[0].contributing,
+        [Cause { component: arch.find("vpn").unwrap(), mode: Mode::StartFailure }]
+    );
+}
+
+#[test]
+fn batteries_and_memberships_that_cannot_be_simulated_are_errors() {
+    let with = |fields: &str, extra: &str| {
+        format!(
+            r#"(name: "s", horizon: "1d", architectures: [(name: "x", service: "p", components: [
+                (name: "a", kind: Power, fail: Never {fields}), (name: "b", kind: Power, fail: Never),
+                (name: "p", kind: Group, standby: (members: ["a", "b"], detect: "0s", switch: "0s")) {extra}
+            ])])"#
+        )
+    };
+    let message =
+        |text: String| compile_str(&text).unwrap_err().into_iter().map(|d| d.message).collect::<Vec<_>>();
+    assert_eq!(message(with(r#", runtime: "15m""#, "")), ["`a` has a `runtime` but no `recharge`"]);
+    assert_eq!(
+        message(with(r#", runtime: "15m", recharge: "0s""#, "")),
+        ["a battery's `recharge` must take time"]
+    );
+    let twice = r#", (name: "q", kind: Group, standby: (members: ["b", "a"], detect: "0s", switch: "0s"))"#;
+    assert_eq!(
+        message(with("", twice)),
+        ["`b` is already a member of standby group `p`", "`a` is already a member of standby group `p`"]
+    );
 }

@@ -1,7 +1,8 @@
 //! Batteries of standby members (a UPS): a limited `runtime` once active, then a `recharge`.
 //!
 //! A member with a battery is `Full` at the start. When it becomes active (a switch to it
-//! begins) it is `Discharging`; after `runtime` it is `Empty`: not healthy, so its group fails
+//! begins, or at t = 0 for a first member) it is `Discharging`; it never charges while it
+//! carries the load; after `runtime` it is `Empty`: not healthy, so its group fails
 //! over. It becomes `Charging` once its own `needs` hold, and `Full` (healthy) again after
 //! `recharge` of them holding without a break; if they stop holding, it is `Empty` again.
 //! A member switched away from while `Discharging` keeps what is left (`Partial`): it stays
@@ -15,7 +16,7 @@ use crate::time::SimTime;
 
 use super::prepared::Class;
 use super::simulator::{Entry, Simulator};
-use super::{Mode, TraceKind};
+use super::{Label, Mode, TraceKind};
 
 /// Where a battery is in its cycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,7 +88,7 @@ impl Simulator<'_> {
                 self.charge[i] = Charge::Full;
                 self.nodes[i].drained = false;
                 self.note(now, i, TraceKind::Recharged);
-                Some((Class::BatteryFull, rank, i as u32, None))
+                Some((Class::BatteryFull, rank, i as u32, Some((i as u32, Label::Repair))))
             }
             Charge::Partial => {
                 self.charge[i] = Charge::Full; // healthy all along: no own change
@@ -111,6 +112,8 @@ impl Simulator<'_> {
         let hold = node.needs_up >= node.threshold;
         let slot = self.battery_slot(i);
         let charging = self.queue.time_of(slot).is_some();
+        // A battery does not charge while it carries the load.
+        let hold = hold && !self.carrying(i);
         match self.charge[i] {
             Charge::Empty | Charge::Partial if hold && !charging => {
                 if self.charge[i] == Charge::Empty {

@@ -2,8 +2,9 @@
 //!
 //! Every component has at most one pending random event at a time — its next failure while
 //! it is up, the end of its recovery while it is down — so the queue holds one slot per
-//! component, keyed `(time, id)`, and rescheduling moves the slot in place. No event is ever
-//! cancelled in this model, so there are no stale entries to skip; ties at the same time come
+//! component, keyed `(time, id)`, and rescheduling moves the slot in place; a cancelled timer
+//! (a detection cut short, a switch abandoned) is removed from its slot at once, so there are
+//! never stale entries to skip; ties at the same time come
 //! out in id order, and the engine applies all of them as one batch (DESIGN rule 3), so the
 //! tie order never reaches an output. Integer times make the comparison a single `u128`
 //! compare of `time << 32 | id`. Four children per node halve the depth of a binary heap; the

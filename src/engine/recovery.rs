@@ -118,17 +118,22 @@ impl Simulator<'_> {
     }
 
     /// Fails standby member `i` on a failed start, as an own failure under its own recovery.
-    pub(super) fn fail_to_start(&mut self, i: usize, now: SimTime) {
-        if self.nodes[i].failed {
-            return;
-        }
-        if self.streams[i].recover.is_none() {
-            return; // no recovery to run: compile requires `recover` with `start_failure`
+    /// Returns whether it did fail (a member that cannot, or already has, does not).
+    pub(super) fn fail_to_start(&mut self, i: usize, now: SimTime) -> bool {
+        if self.nodes[i].failed || !self.nodes[i].flaky {
+            return false;
         }
         self.note(now, i, TraceKind::Failed(Mode::StartFailure));
         self.fail(i, now);
+        // A recovery of zero length would let the group try the same member again at the same
+        // instant, for ever (with start_failure 1): a failed start lasts at least 1 ms.
+        let rank = self.prepared.name_rank[i];
+        if self.queue.time_of(rank).is_some_and(|t| t <= now) {
+            self.queue.schedule(rank, now.saturating_add(SimTime(1)));
+        }
         self.batch.push((Class::StartFailure, self.prepared.name_rank[i], i as u32, None));
         self.refresh(i as u32, Cause { component: ComponentId(i as u32), mode: Mode::StartFailure });
+        true
     }
 
     fn request_repair(&mut self, i: usize, now: SimTime) {

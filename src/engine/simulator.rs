@@ -36,6 +36,8 @@ pub(super) struct Node {
     pub watched: bool,
     /// Has a battery: changes of its needs concern its recharging.
     pub battery: bool,
+    /// May fail to start when a standby group activates it (random failures on, p > 0).
+    pub flaky: bool,
     /// Effectively up.
     pub up: bool,
 }
@@ -184,6 +186,7 @@ impl<'a> Simulator<'a> {
                 drained: false,
                 watched,
                 battery: c.battery.is_some(),
+                flaky: false,
                 up: true,
             };
             self.charge[i] = Charge::Full;
@@ -192,21 +195,19 @@ impl<'a> Simulator<'a> {
             let random = self.params.random;
             let keys = &self.prepared.keys[i];
             let can_start_badly = random && c.start_failure > 0.0 && watched && c.recover.is_some();
+            self.nodes[i].flaky = can_start_badly;
             let recovers = (random && c.fail.is_some()) || can_start_badly || c.standby.is_some();
+            // Detection delays: a group's, and the alerting or Replace delays of anything that
+            // can fail (randomly or by failing to start).
+            let fails_somehow = (random && c.fail.is_some()) || can_start_badly;
             let detects = c.standby.is_some()
-                || (random
-                    && c.fail.is_some()
+                || (fails_somehow
                     && (c.alert.is_some()
                         || matches!(c.recover, Some(crate::model::Recovery::Replace { .. }))));
             let streams = &mut self.streams[i];
             restart(&mut streams.fail, random && c.fail.is_some(), &keys.fail, replication);
             restart(&mut streams.recover, recovers, &keys.recover, replication);
-            restart_boxed(
-                &mut streams.detect,
-                detects || (can_start_badly && c.alert.is_some()),
-                &keys.detect,
-                replication,
-            );
+            restart_boxed(&mut streams.detect, detects, &keys.detect, replication);
             restart_boxed(
                 &mut streams.start,
                 can_start_badly || c.battery.is_some(),

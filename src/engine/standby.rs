@@ -63,6 +63,20 @@ impl Simulator<'_> {
             failover: false,
             resume: None,
         }));
+        // The first member carries the load from t = 0, on its battery if it has one.
+        for g in 0..self.groups.len() {
+            let first = self.member(g, 0);
+            self.battery_activated(first, SimTime::ZERO);
+        }
+    }
+
+    /// Whether member `i` carries (or is being switched in to carry) its group's load.
+    pub(super) fn carrying(&self, i: usize) -> bool {
+        self.prepared.watchers_of(i).iter().any(|&g| {
+            let state = self.groups[g as usize];
+            self.member(g as usize, state.active) == i
+                && matches!(state.phase, GroupPhase::Active | GroupPhase::Switching)
+        })
     }
 
     /// Whether `i` is a passive member of a cold standby group (its failure clock is paused).
@@ -84,8 +98,16 @@ impl Simulator<'_> {
     /// A group's detect or switch timer ended. Returns the failed starts it caused.
     pub(super) fn group_timer(&mut self, id: usize, now: SimTime) -> u64 {
         let g = self.prepared.group_of[id].expect("timers belong to standby groups") as usize;
+        let active = self.groups[g].active;
         match self.groups[g].phase {
+            // The member came back at the very instant detection ended: nothing switches.
+            GroupPhase::Detecting if self.healthy(g, active) => self.members_changed(g, now),
             GroupPhase::Detecting => self.try_next(g, now),
+            // The member switched to failed at the very instant the switch ended: try the next.
+            GroupPhase::Switching if !self.healthy(g, active) => {
+                self.note(now, id, TraceKind::SwitchAbandoned);
+                self.try_next(g, now)
+            }
             GroupPhase::Switching => {
                 self.note(now, id, TraceKind::SwitchEnded);
                 self.groups[g].phase = GroupPhase::Active;
@@ -134,7 +156,9 @@ impl Simulator<'_> {
                 self.unschedule(self.prepared.groups[g].index());
                 self.note(now, self.prepared.groups[g].index(), TraceKind::DetectionCancelled);
                 self.groups[g].phase = GroupPhase::Active;
-                let blame = self.cause[self.member(g, active)];
+                let member = self.member(g, active);
+                self.battery_activated(member, now); // carrying again (a recharged battery)
+                let blame = self.cause[member];
                 self.set_ok(g, true, blame);
                 // A preferred member may have come back meanwhile.
                 self.consider_failback(g, now)
@@ -194,11 +218,10 @@ impl Simulator<'_> {
     /// becomes active and the group is down for `switch`. Returns whether it started.
     fn start_switch(&mut self, g: usize, k: usize, now: SimTime, failback: bool) -> bool {
         let m = self.member(g, k);
-        let p = self.arch.components[m].start_failure;
-        if let Some(stream) = self.streams[m].start.as_mut() {
-            let u = crate::dist::unit_open(stream.next_word());
-            if u < p {
-                self.fail_to_start(m, now);
+        if self.nodes[m].flaky {
+            let p = self.arch.components[m].start_failure;
+            let word = self.streams[m].start.as_mut().expect("flaky members have a start stream").next_word();
+            if crate::dist::unit_open(word) < p && self.fail_to_start(m, now) {
                 return false;
             }
         }

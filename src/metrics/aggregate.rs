@@ -29,6 +29,7 @@ pub struct Aggregate {
     events: u64,
     incidents: u64,
     censored: u64,
+    censored_max_ms: u64,
     rto: LogHistogram,
     within_rto: u64,
     problems: BTreeMap<Cause, ProblemTotals>,
@@ -50,6 +51,7 @@ impl Aggregate {
         self.events += o.events;
         self.incidents += o.incidents;
         self.censored += o.censored;
+        self.censored_max_ms = self.censored_max_ms.max(o.censored_max_ms);
         self.rto.merge(&o.rto);
         self.within_rto += o.within_rto;
         for (cause, p) in &o.problems {
@@ -101,7 +103,12 @@ impl Aggregate {
             },
             rto: ObjectiveResult {
                 target: arch.objectives.rto.map(|t| t.0 as f64 / 1000.0),
-                met: arch.objectives.rto.map(|t| rto.p95.is_none_or(|p95| p95 <= t.0 as f64 / 1000.0)),
+                // With no completed incident, an open one already longer than the target is a
+                // known miss.
+                met: arch.objectives.rto.map(|t| match rto.p95 {
+                    Some(p95) => p95 <= t.0 as f64 / 1000.0,
+                    None => self.censored_max_ms <= t.0,
+                }),
             },
             gate: arch.objectives.gate,
         };

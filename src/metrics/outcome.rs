@@ -37,6 +37,8 @@ pub struct Outcome {
     pub incidents: u64,
     /// Incidents still open at the horizon.
     pub censored: u64,
+    /// The longest of those, up to the horizon `[ms]` (0 without any).
+    pub censored_max_ms: u64,
     /// Durations of uncensored incidents `[ms]`.
     pub rto: LogHistogram,
     /// Uncensored incidents no longer than the RTO objective (0 without one).
@@ -62,6 +64,7 @@ impl Observer for Collector {
         o.incidents += 1;
         if incident.censored {
             o.censored += 1;
+            o.censored_max_ms = o.censored_max_ms.max(duration.0);
         } else {
             o.rto.record(duration.0);
             if self.rto_objective.is_some_and(|t| duration <= t) {

@@ -142,6 +142,7 @@ fn compile_one(
     }
     let service = names.resolve(cx, &spec.service, None, None).unwrap_or(ComponentId(0));
     check_batteries(cx, &components, inputs.shared.0.iter().chain(&own.0));
+    check_single_membership(cx, &components, inputs.shared.0.iter().chain(&own.0));
     report_cycles(cx, &components, &reference_spans);
     let (graph, dependents, dependent_starts) = dependency_graph(&components);
     let mut placed = Vec::new();
@@ -194,6 +195,28 @@ fn check_batteries<'s>(
                 format!("`{}` has a `runtime` but is in no standby group", draft.spec.name.value),
             )
             .hint = Some("a battery's runtime counts from when a standby group activates the member".into());
+        }
+    }
+}
+
+/// A component may be a member of one standby group only: which group's decisions would
+/// pause its clock or drain its battery is otherwise ambiguous.
+fn check_single_membership<'s>(
+    cx: &mut Context,
+    components: &[Component],
+    drafts: impl Iterator<Item = &'s super::components::Draft<'s>>,
+) {
+    let mut first: std::collections::BTreeMap<ComponentId, &str> = std::collections::BTreeMap::new();
+    for (c, draft) in components.iter().zip(drafts) {
+        let (Some(standby), Some(spec)) = (&c.standby, &draft.spec.standby) else { continue };
+        for (m, name) in standby.members.iter().zip(&spec.members) {
+            if let Some(other) = first.insert(*m, &c.name) {
+                cx.error(
+                    name.span,
+                    format!("`{}` is already a member of standby group `{other}`", name.value),
+                )
+                .hint = Some("a component can be a member of one standby group only".into());
+            }
         }
     }
 }

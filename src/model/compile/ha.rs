@@ -77,12 +77,19 @@ pub(super) fn extras(
         None => 0.0,
     };
     let battery = match (&spec.runtime, &spec.recharge) {
-        (Some(runtime), recharge) => {
+        (Some(runtime), Some(recharge)) => {
             let runtime = cx.dist(runtime, Role::Delay);
-            let recharge = recharge
-                .as_ref()
-                .map_or(Some(Dist::Fixed(crate::time::SimTime::ZERO)), |r| cx.dist(r, Role::Delay));
-            runtime.zip(recharge).map(|(runtime, recharge)| Battery { runtime, recharge })
+            let recharge_dist = cx.dist(recharge, Role::Delay);
+            if recharge_dist.is_some_and(|d| d.mean_ms() <= 0.0) {
+                cx.error(recharge.span, "a battery's `recharge` must take time").hint =
+                    Some("with no recharge time the battery would never run out; give e.g. \"4h\"".into());
+            }
+            runtime.zip(recharge_dist).map(|(runtime, recharge)| Battery { runtime, recharge })
+        }
+        (Some(runtime), None) => {
+            cx.error(runtime.span, format!("`{}` has a `runtime` but no `recharge`", spec.name.value)).hint =
+                Some("say how long the battery takes to refill, e.g. `recharge: \"4h\"`".into());
+            None
         }
         (None, Some(r)) => {
             cx.error(r.span, "`recharge` without `runtime`").hint =
