@@ -29,6 +29,19 @@ pub fn run_architecture(
     pool: &rayon::ThreadPool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Aggregate {
+    run_architecture_with(arch, params, replications, pool, progress, &mut |_, _| {})
+}
+
+/// As [`run_architecture`], also handing each outcome to `each` in replication order (for
+/// statistics that need per-replication values, such as paired comparisons).
+pub fn run_architecture_with(
+    arch: &Architecture,
+    params: RunParams,
+    replications: u64,
+    pool: &rayon::ThreadPool,
+    progress: &(dyn Fn(u64) + Sync),
+    each: &mut dyn FnMut(u64, &Outcome),
+) -> Aggregate {
     let prepared = Prepared::new(arch, params);
     let rto_objective = arch.objectives.rto;
     let slices = (pool.current_num_threads() as u64 * SLICES_PER_THREAD).max(1);
@@ -51,8 +64,9 @@ pub fn run_architecture(
                 })
                 .collect()
         });
-        for outcome in outcomes.iter().flatten() {
+        for (k, outcome) in outcomes.iter().flatten().enumerate() {
             aggregate.add(outcome, params.horizon);
+            each(start + k as u64, outcome);
         }
         start = end;
         progress(start);

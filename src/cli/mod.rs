@@ -4,6 +4,7 @@
 //! 0 ok, 1 objective missed or regression (`check`), 2 bad input or I/O. A closed stdout pipe
 //! (`faultline graph ... | head`) ends the command quietly with 0: it is not a crash.
 
+mod compare;
 mod graph;
 mod output;
 mod progress;
@@ -45,6 +46,11 @@ pub enum Command {
         after_help = "Examples:\n  faultline run scenarios/web-single-vs-multi-az.ron\n  faultline run scenarios/three-tier.ron --replications 200 --format json > result.json\n  faultline run scenarios/three-tier.ron --arch three-az --seed 7 --horizon 5y\n\nThe same scenario and seed give the same bytes, whatever --threads is."
     )]
     Run(run::Args),
+    /// Compare each architecture's downtime with a baseline, paired by replication.
+    #[command(
+        after_help = "Examples:\n  faultline compare scenarios/web-single-vs-multi-az.ron\n  faultline compare scenarios/three-tier.ron --baseline three-az --replications 2000\n\nThe same component names draw the same random numbers in every architecture, so the paired\nCI (per-replication differences) is much narrower than the unpaired one beside it."
+    )]
+    Compare(compare::Args),
     /// Print one replication's timeline: failures, detections, switches, recoveries, incidents.
     #[command(
         after_help = "Examples:\n  faultline trace scenarios/database-multi-az.ron --arch multi-az --replication 3\n  faultline trace scenarios/three-tier.ron --arch three-az --from 90d --to 120d\n  faultline trace scenarios/power-generator.ron --arch generator --format json\n\nThe same arguments always print the same bytes; the replication numbering is `run`'s."
@@ -67,9 +73,20 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Trace(args) => trace::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Graph(args) => graph::run(&args),
     };
     ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -25,6 +25,10 @@ pub enum Format {
     Table,
     /// The stable machine format.
     Json,
+    /// One row per architecture, RFC 4180.
+    Csv,
+    /// A document for design reviews.
+    Markdown,
 }
 
 /// Arguments of `run`.
@@ -121,6 +125,8 @@ pub fn run(args: &Args) -> u8 {
     let report = Report { header, architectures };
     let text = match args.format {
         Format::Table => report::table::render(&report),
+        Format::Csv => report::csv::render(&report),
+        Format::Markdown => report::markdown::render(&report),
         Format::Json => match report::json::render(&report) {
             Ok(text) => text,
             Err(e) => {
@@ -154,7 +160,7 @@ fn warn_late_injections(system: &System, origin: &str) {
     }
 }
 
-fn apply_overrides(system: &mut System, args: &Args) -> BTreeMap<&'static str, serde_json::Value> {
+pub(super) fn apply_overrides(system: &mut System, args: &Args) -> BTreeMap<&'static str, serde_json::Value> {
     let mut overrides = BTreeMap::new();
     if let Some(seed) = args.seed {
         system.seed = seed;

@@ -1,8 +1,10 @@
 //! Renderers: a [`Report`](crate::metrics::Report) in, bytes out. Nothing here prints.
 
+pub mod csv;
 mod format;
 pub mod json;
-mod layout;
+pub mod layout;
+pub mod markdown;
 pub mod table;
 pub mod trace;
 

@@ -1,0 +1,68 @@
+//! `faultline compare`: paired by replication, with common random numbers.
+
+use std::process::Command;
+
+fn compare(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("compare")
+        .args(args)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
+}
+
+const FIXTURE: &str = "tests/fixtures/compare/pairs.ron";
+
+fn json() -> serde_json::Value {
+    let (code, out) = compare(&[FIXTURE, "--format", "json", "-q"]);
+    assert_eq!(code, 0);
+    serde_json::from_str(&out).unwrap()
+}
+
+fn ci(v: &serde_json::Value) -> (f64, f64) {
+    (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+}
+
+#[test]
+fn an_unrelated_component_makes_exactly_no_difference() {
+    let v = json();
+    assert_eq!(v["baseline"], "pair");
+    let c = &v["comparisons"][1];
+    assert_eq!(c["name"], "pair-plus-orphan");
+    assert_eq!(c["difference"].as_f64(), Some(0.0));
+    assert_eq!(ci(&c["ci95_paired"]), (0.0, 0.0), "identical per replication");
+    let (lo, hi) = ci(&c["ci95_unpaired"]);
+    assert!(lo < 0.0 && hi > 0.0, "the unpaired CI is wide: {lo} {hi}");
+    assert_eq!(c["verdict"], "no significant difference");
+}
+
+#[test]
+fn removing_a_redundant_member_is_worse_and_the_pairing_narrows_the_interval() {
+    let v = json();
+    let c = &v["comparisons"][2];
+    assert_eq!(c["name"], "single");
+    let (lo, hi) = ci(&c["ci95_paired"]);
+    assert!(lo > 0.0, "the paired CI excludes 0: [{lo}, {hi}]");
+    assert_eq!(c["verdict"], "worse");
+    let (ulo, uhi) = ci(&c["ci95_unpaired"]);
+    assert!(hi - lo < uhi - ulo, "paired [{lo}, {hi}] narrower than unpaired [{ulo}, {uhi}]");
+    // Against `single` as the baseline the pair is better.
+    let (code, out) = compare(&[FIXTURE, "--baseline", "single", "--format", "json", "-q"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["comparisons"][0]["verdict"], "better");
+}
+
+#[test]
+fn the_same_arguments_give_the_same_bytes_on_any_thread_count() {
+    let one = compare(&[FIXTURE, "--threads", "1", "-q"]);
+    let two = compare(&[FIXTURE, "--threads", "2", "-q"]);
+    assert_eq!(one, two);
+    assert!(one.1.contains("(baseline)"));
+}
+
+#[test]
+fn an_unknown_baseline_is_an_error() {
+    assert_eq!(compare(&[FIXTURE, "--baseline", "pairr", "-q"]).0, 2);
+}
