@@ -4,6 +4,7 @@
 //! 0 ok, 1 objective missed or regression (`check`), 2 bad input or I/O. A closed stdout pipe
 //! (`faultline graph ... | head`) ends the command quietly with 0: it is not a crash.
 
+mod check;
 mod compare;
 mod graph;
 mod output;
@@ -46,6 +47,11 @@ pub enum Command {
         after_help = "Examples:\n  faultline run scenarios/web-single-vs-multi-az.ron\n  faultline run scenarios/three-tier.ron --replications 200 --format json > result.json\n  faultline run scenarios/three-tier.ron --arch three-az --seed 7 --horizon 5y\n\nThe same scenario and seed give the same bytes, whatever --threads is."
     )]
     Run(run::Args),
+    /// For cron and CI: fail (exit 1) when a gated design misses an objective or regressed.
+    #[command(
+        after_help = "Examples:\n  faultline check scenarios/*.ron\n  faultline check scenarios/database-multi-az.ron --update-baseline\n  faultline check scenarios/*.ron --baseline baselines/\n\nOne line per finding: FILE: FAIL|note: ARCHITECTURE: METRIC KIND: expected ..., got ...\nExit codes: 0 all passed, 1 a gated design missed an objective or regressed, 2 bad input\n(including a baseline made with another stream version or other run parameters)."
+    )]
+    Check(check::Args),
     /// Compare each architecture's downtime with a baseline, paired by replication.
     #[command(
         after_help = "Examples:\n  faultline compare scenarios/web-single-vs-multi-az.ron\n  faultline compare scenarios/three-tier.ron --baseline three-az --replications 2000\n\nThe same component names draw the same random numbers in every architecture, so the paired\nCI (per-replication differences) is much narrower than the unpaired one beside it."
@@ -74,6 +80,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
+        Command::Check(args) => check::run(&args),
         Command::Trace(args) => trace::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Graph(args) => graph::run(&args),

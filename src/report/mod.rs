@@ -1,7 +1,7 @@
 //! Renderers: a [`Report`](crate::metrics::Report) in, bytes out. Nothing here prints.
 
 pub mod csv;
-mod format;
+pub mod format;
 pub mod json;
 pub mod layout;
 pub mod markdown;

@@ -1,0 +1,145 @@
+//! Regression checks for scheduled runs: objectives of gated designs, and drift against a
+//! stored baseline.
+//!
+//! A finding is a *failure* when a design with `gate: true` misses an objective (availability:
+//! the CI lower bound is below the target; RTO: the pooled p95 is above it, or only open
+//! incidents exist and one already exceeds it), or when its downtime per year got
+//! significantly worse than the baseline's: a paired test on the stored per-replication values
+//! (same seed and replications, so replication k meets the same failures), failing when the
+//! 99% CI of the mean difference lies above 0. A CI below 0 is a *stale* baseline: reported,
+//! never failing. Designs with `gate: false` are reported the same way but never fail.
+//! The baseline (`baseline.json`) holds, per architecture, the per-replication downtime in
+//! minutes per year, exactly (serde_json's float round trip), with the stream version, seed,
+//! replications and horizon it was made with; a baseline made differently cannot be compared.
+
+use serde::{Deserialize, Serialize};
+
+use crate::metrics::{ArchitectureReport, t_quantile};
+use crate::report::format::duration_s;
+use crate::report::percent;
+
+/// Per-replication values of one run, as stored for later checks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Baseline {
+    /// Random stream version the values were made with.
+    pub stream_version: u32,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications.
+    pub replications: u64,
+    /// Horizon `[h]`.
+    pub horizon_h: f64,
+    /// Per architecture, in file order.
+    pub architectures: Vec<BaselineArchitecture>,
+}
+
+/// One architecture's stored values.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BaselineArchitecture {
+    /// Architecture name.
+    pub name: String,
+    /// Downtime of each replication `[min/yr]`, in replication order.
+    pub downtime_min_per_year: Vec<f64>,
+}
+
+/// What a check found about one architecture.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// Architecture.
+    pub architecture: String,
+    /// `availability`, `rto` or `downtime`.
+    pub metric: &'static str,
+    /// The target or the baseline, as printed.
+    pub expected: String,
+    /// What was got, as printed.
+    pub got: String,
+    /// Failing (exit 1) or only reported.
+    pub fails: bool,
+    /// `missed`, `regression` or `baseline stale`.
+    pub kind: &'static str,
+}
+
+/// Objectives missed by `a`.
+pub fn objectives(a: &ArchitectureReport) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let o = &a.objectives;
+    if let (Some(target), Some(false)) = (o.availability.target, o.availability.met) {
+        findings.push(Finding {
+            architecture: a.name.clone(),
+            metric: "availability",
+            expected: format!(">= {}", percent(target)),
+            got: format!(
+                "{} (95% CI [{}, {}])",
+                percent(a.availability.mean),
+                percent(a.availability.ci95[0]),
+                percent(a.availability.ci95[1])
+            ),
+            fails: o.gate,
+            kind: "missed",
+        });
+    }
+    if let (Some(target), Some(false)) = (o.rto.target, o.rto.met) {
+        let got = match a.rto_s.p95 {
+            Some(p95) => format!("p95 {}", duration_s(p95)),
+            None => {
+                format!("{} incident(s) still open at the horizon, longer than the target", a.rto_s.censored)
+            }
+        };
+        findings.push(Finding {
+            architecture: a.name.clone(),
+            metric: "rto",
+            expected: format!("p95 <= {}", duration_s(target)),
+            got,
+            fails: o.gate,
+            kind: "missed",
+        });
+    }
+    findings
+}
+
+/// The paired comparison of `now` with `before` (per-replication downtime, same replications).
+pub fn drift(name: &str, gate: bool, now: &[f64], before: &[f64]) -> Option<Finding> {
+    let n = now.len();
+    if n != before.len() || n < 2 {
+        return None;
+    }
+    let diffs: Vec<f64> = now.iter().zip(before).map(|(a, b)| a - b).collect();
+    let mean = diffs.iter().sum::<f64>() / n as f64;
+    let var = diffs.iter().map(|d| (d - mean) * (d - mean)).sum::<f64>() / (n - 1) as f64;
+    let half = if var > 0.0 { t_quantile(0.995, (n - 1) as f64) * libm::sqrt(var / n as f64) } else { 0.0 };
+    let (lo, hi) = (mean - half, mean + half);
+    let mean_of = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
+    let (kind, fails) = if lo > 0.0 {
+        ("regression", gate)
+    } else if hi < 0.0 {
+        ("baseline stale", false)
+    } else {
+        return None;
+    };
+    Some(Finding {
+        architecture: name.to_string(),
+        metric: "downtime",
+        expected: format!("baseline {:.1} min/yr", mean_of(before)),
+        got: format!("{:.1} min/yr, difference {:+.1} (99% CI [{:+.1}, {:+.1}])", mean_of(now), mean, lo, hi),
+        fails,
+        kind,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drift_is_a_paired_test() {
+        let before = [10.0, 20.0, 30.0, 40.0, 50.0];
+        let worse: Vec<f64> = before.iter().map(|x| x + 1.0).collect();
+        let f = drift("x", true, &worse, &before).unwrap();
+        assert_eq!((f.kind, f.fails), ("regression", true));
+        let better: Vec<f64> = before.iter().map(|x| x - 1.0).collect();
+        let f = drift("x", true, &better, &before).unwrap();
+        assert_eq!((f.kind, f.fails), ("baseline stale", false));
+        assert_eq!(drift("x", true, &before, &before), None);
+        assert!(!drift("x", false, &worse, &before).unwrap().fails, "gate off never fails");
+    }
+}
