@@ -308,3 +308,17 @@ fn batteries_and_memberships_that_cannot_be_simulated_are_errors() {
         ["`b` is already a member of standby group `p`", "`a` is already a member of standby group `p`"]
     );
 }
+
+#[test]
+fn an_emptied_ups_recharges_once_it_no_longer_carries_the_load() {
+    // Empty at 1h15m while the utility is still down: the group has no healthy member, the UPS
+    // no longer carries the load and recharges (2 h): full at 3h15m, in time for 3h20m.
+    let (_, incidents) = ups(
+        r#"(target: "utility", at: "1h", duration: "1h"), (target: "utility", at: "200m", duration: "10m")"#,
+    );
+    assert_eq!(incidents.len(), 1, "only the first outage: {incidents:?}");
+    let (_, incidents) = ups(
+        r#"(target: "utility", at: "1h", duration: "1h"), (target: "utility", at: "190m", duration: "10m")"#,
+    );
+    assert_eq!(incidents.len(), 2, "at 3h10m it is not full yet: {incidents:?}");
+}

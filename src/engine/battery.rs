@@ -59,8 +59,11 @@ impl Simulator<'_> {
 
     /// Member `i` stopped being active.
     pub(super) fn battery_deactivated(&mut self, i: usize, now: SimTime) {
-        if !self.nodes[i].battery || self.charge[i] != Charge::Discharging {
+        if !self.nodes[i].battery {
             return;
+        }
+        if self.charge[i] != Charge::Discharging {
+            return self.needs_changed(i, now); // an empty or partial battery may charge now
         }
         let slot = self.battery_slot(i);
         let empty_at = self.queue.time_of(slot).expect("a discharging battery has a timer");

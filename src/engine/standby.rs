@@ -258,5 +258,12 @@ impl Simulator<'_> {
         let id = self.prepared.groups[g].index();
         self.nodes[id].standby_ok = ok;
         self.refresh(id as u32, blame);
+        // Whether a member carries the load may have changed: a battery charges only when not.
+        for k in 0..self.prepared.standby(g).members.len() {
+            let m = self.member(g, k);
+            if self.nodes[m].battery {
+                self.battery_pending.push(m as u32);
+            }
+        }
     }
 }

@@ -1,0 +1,133 @@
+//! The part of a report the charts read, from a [`Report`] in memory or from its JSON
+//! (`run --format json`, the input of `faultline chart`). Unknown JSON fields are ignored, so
+//! later report fields do not break charts.
+
+use serde::Deserialize;
+
+use super::ChartError;
+use crate::metrics::{ObjectiveResult, Report};
+
+/// What the report-based charts need.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ReportData {
+    /// The scenario.
+    pub scenario: ScenarioName,
+    /// Replications run.
+    pub replications: u64,
+    /// Simulated time per replication `[h]`.
+    pub horizon_h: f64,
+    /// One entry per architecture, in file order.
+    pub architectures: Vec<ArchitectureData>,
+}
+
+/// The scenario's name.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ScenarioName {
+    /// The scenario's `name`.
+    pub name: String,
+}
+
+/// One architecture's figures.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ArchitectureData {
+    /// Architecture name.
+    pub name: String,
+    /// Availability and its confidence interval.
+    pub availability: AvailabilityData,
+    /// Objectives and verdicts.
+    pub objectives: ObjectivesData,
+    /// Root causes by downtime, then name.
+    pub problems: Vec<ProblemData>,
+}
+
+/// Availability, a fraction in [0, 1].
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+pub struct AvailabilityData {
+    /// Mean over replications.
+    pub mean: f64,
+    /// 95% confidence interval.
+    pub ci95: [f64; 2],
+}
+
+/// Objectives and verdicts.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+pub struct ObjectivesData {
+    /// Availability target (a fraction).
+    pub availability: ObjectiveData,
+    /// RTO target `[s]`.
+    pub rto: ObjectiveData,
+    /// `false`: kept for contrast.
+    pub gate: bool,
+}
+
+/// A target and whether it was met.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+pub struct ObjectiveData {
+    /// The target.
+    pub target: Option<f64>,
+    /// Whether it was met.
+    pub met: Option<bool>,
+}
+
+/// One root cause.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ProblemData {
+    /// `<component>/<mode>`.
+    pub cause: String,
+    /// Incidents it caused, over all replications.
+    pub incidents: u64,
+    /// Their downtime over all replications `[h]`.
+    pub downtime_h: f64,
+}
+
+impl ReportData {
+    /// Reads `run --format json` output.
+    pub fn from_json(text: &str) -> Result<ReportData, ChartError> {
+        Ok(serde_json::from_str(text)?)
+    }
+
+    /// Takes what the charts need from a report in memory.
+    pub fn from_report(report: &Report) -> ReportData {
+        let objective = |o: ObjectiveResult| ObjectiveData { target: o.target, met: o.met };
+        ReportData {
+            scenario: ScenarioName { name: report.header.scenario.name.clone() },
+            replications: report.header.replications,
+            horizon_h: report.header.horizon_h,
+            architectures: report
+                .architectures
+                .iter()
+                .map(|a| ArchitectureData {
+                    name: a.name.clone(),
+                    availability: AvailabilityData { mean: a.availability.mean, ci95: a.availability.ci95 },
+                    objectives: ObjectivesData {
+                        availability: objective(a.objectives.availability),
+                        rto: objective(a.objectives.rto),
+                        gate: a.objectives.gate,
+                    },
+                    problems: a
+                        .problems
+                        .iter()
+                        .map(|p| ProblemData {
+                            cause: p.cause.clone(),
+                            incidents: p.incidents,
+                            downtime_h: p.downtime_h,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Simulated years over all replications (the denominator of "per year").
+    pub fn simulated_years(&self) -> f64 {
+        self.replications as f64 * self.horizon_h / 8760.0
+    }
+
+    /// The architecture named `name`.
+    pub fn architecture(&self, name: &str) -> Result<&ArchitectureData, ChartError> {
+        self.architectures
+            .iter()
+            .find(|a| a.name == name)
+            .ok_or_else(|| ChartError::UnknownArchitecture(name.to_string()))
+    }
+}

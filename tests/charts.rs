@@ -1,0 +1,213 @@
+//! Charts: every chart renders valid SVG and PNG, byte-identical on a second render, from
+//! real runs of the bundled scenarios.
+//!
+//! `FAULTLINE_CHART_SAMPLES=/some/dir cargo test --test charts` also writes every chart there,
+//! to look at.
+
+use std::collections::BTreeMap;
+
+use faultline::chart::{self, ChartError, Format, ReportData};
+use faultline::engine::{Prepared, Recorder, RunParams, Simulator};
+use faultline::metrics::{Header, Report, ScenarioId};
+use faultline::model::{System, compile_str};
+use faultline::report::trace::Trace;
+use faultline::time::{MS_PER_DAY, MS_PER_HOUR, SimTime};
+
+/// Replications per architecture: enough for every chart to have content, quick in debug.
+const REPLICATIONS: u64 = 200;
+
+fn system(file: &str) -> System {
+    let path = format!("{}/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("scenario file");
+    let mut system = compile_str(&text).unwrap_or_else(|e| panic!("{path}: {e:?}")).system;
+    system.replications = REPLICATIONS;
+    system
+}
+
+fn params(system: &System) -> RunParams {
+    RunParams { seed: system.seed, horizon: system.horizon, random: system.random }
+}
+
+fn report(system: &System) -> Report {
+    let pool = faultline::runner::thread_pool(2).expect("thread pool");
+    let architectures = system
+        .architectures
+        .iter()
+        .map(|arch| {
+            faultline::runner::run_architecture(arch, params(system), system.replications, &pool, &|_| {})
+                .report(arch, system.horizon)
+        })
+        .collect();
+    let header = Header {
+        schema: 1,
+        faultline: env!("CARGO_PKG_VERSION"),
+        stream_version: faultline::rng::STREAM_VERSION,
+        scenario: ScenarioId { name: system.name.clone(), sha256: "0".repeat(64) },
+        seed: system.seed,
+        replications: system.replications,
+        horizon_h: system.horizon.0 as f64 / MS_PER_HOUR as f64,
+        random: system.random,
+        overrides: BTreeMap::new(),
+    };
+    Report { header, architectures }
+}
+
+fn data(system: &System) -> ReportData {
+    ReportData::from_report(&report(system))
+}
+
+/// Renders with `draw` in both formats, twice, checks the bytes, writes samples if asked.
+fn check(name: &str, draw: impl Fn(Format) -> Result<Vec<u8>, ChartError>) {
+    let svg = draw(Format::Svg).expect("SVG renders");
+    assert_eq!(svg, draw(Format::Svg).unwrap(), "{name}: SVG differs between two renders");
+    let text = String::from_utf8(svg.clone()).expect("SVG is UTF-8");
+    assert!(text.starts_with("<svg"), "{name}: {}", &text[..40.min(text.len())]);
+    assert!(text.trim_end().ends_with("</svg>"), "{name}: SVG not closed");
+    assert!(text.contains("<text"), "{name}: SVG has no text");
+    assert_eq!(text.matches("<text").count(), text.matches("</text>").count(), "{name}: unbalanced <text>");
+
+    let png = draw(Format::Png).expect("PNG renders");
+    assert_eq!(png, draw(Format::Png).unwrap(), "{name}: PNG differs between two renders");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name}: PNG magic");
+    let image = image::load_from_memory(&png).expect("PNG decodes");
+    let (w, h) = (image.width(), image.height());
+    let svg_w: u32 = text.split("width=\"").nth(1).and_then(|t| t.split('"').next()?.parse().ok()).unwrap();
+    assert_eq!(w, svg_w * 2, "{name}: PNG is drawn at twice the SVG's size");
+    assert!(h > 300, "{name}: {w}x{h}");
+    let rgb = image.to_rgb8();
+    assert!(rgb.pixels().any(|p| p.0 != [255, 255, 255]), "{name}: PNG is blank");
+
+    if let Some(dir) = std::env::var_os("FAULTLINE_CHART_SAMPLES") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.svg")), &svg).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), &png).unwrap();
+    }
+}
+
+#[test]
+fn report_json_reads_back_as_the_same_chart_data() {
+    let report = report(&system("database-multi-az.ron"));
+    let json = faultline::report::json::render(&report).unwrap();
+    assert_eq!(ReportData::from_json(&json).unwrap(), ReportData::from_report(&report));
+    assert!(matches!(ReportData::from_json("{"), Err(ChartError::Json(_))));
+}
+
+#[test]
+fn availability_charts() {
+    for file in ["database-multi-az", "direct-connect-vpn", "power-generator", "single-instance"] {
+        let data = data(&system(&format!("{file}.ron")));
+        check(&format!("availability-{file}"), |f| chart::availability(&data, f));
+    }
+}
+
+#[test]
+fn availability_of_a_design_that_never_fails() {
+    let mut system = system("database-multi-az.ron");
+    system.random = false;
+    system.architectures.iter_mut().for_each(|a| a.injections.clear());
+    let data = data(&system);
+    assert!(data.architectures.iter().all(|a| a.availability.mean == 1.0));
+    check("availability-perfect", |f| chart::availability(&data, f));
+    let mut long = data.clone();
+    long.scenario.name = "A scenario whose name is much longer than any chart is wide ".repeat(4);
+    long.architectures[0].name = "an-architecture-with-a-very-long-name-indeed".into();
+    check("availability-long-names", |f| chart::availability(&long, f));
+    let mut bad = data.clone();
+    bad.architectures[0].availability.mean = f64::NAN;
+    assert!(matches!(chart::availability(&bad, Format::Svg), Err(ChartError::Invalid(_))));
+}
+
+#[test]
+fn rto_charts() {
+    for file in ["database-multi-az", "power-generator"] {
+        let system = system(&format!("{file}.ron"));
+        let series: Vec<(String, Vec<f64>)> = system
+            .architectures
+            .iter()
+            .map(|a| (a.name.clone(), chart::rto_samples(a, params(&system), system.replications)))
+            .collect();
+        assert!(series.iter().all(|s| s.1.windows(2).all(|w| w[0] <= w[1])), "sorted");
+        let objective = system.architectures[0].objectives.rto.map(|t| t.0 as f64 / 1000.0);
+        check(&format!("rto-{file}"), |f| chart::rto_cdf(&system.name, &series, objective, f));
+    }
+}
+
+#[test]
+fn rto_edge_cases() {
+    let none = vec![("quiet".to_string(), Vec::new())];
+    check("rto-no-incidents", |f| chart::rto_cdf("empty", &none, Some(300.0), f));
+    let one = vec![("one".to_string(), vec![42.0]), ("none".to_string(), Vec::new())];
+    check("rto-one-incident", |f| chart::rto_cdf("one", &one, None, f));
+    assert!(matches!(chart::rto_cdf("x", &[], None, Format::Svg), Err(ChartError::NoData(_))));
+}
+
+#[test]
+fn problem_charts() {
+    let data = data(&system("web-app-health-checked.ron"));
+    check("problems-web-app-cross-zone", |f| chart::downtime_by_problem(&data, "cross-zone", 8, f));
+    let data = data_of("database-multi-az.ron");
+    check("problems-database-multi-az", |f| chart::downtime_by_problem(&data, "multi-az", 10, f));
+    check("problems-database-single-az", |f| chart::downtime_by_problem(&data, "single-az", 10, f));
+    let data = data_of("power-generator.ron");
+    check("problems-power-generator-and-ups", |f| {
+        chart::downtime_by_problem(&data, "generator-and-ups", 10, f)
+    });
+    let err = chart::downtime_by_problem(&data, "nope", 5, Format::Svg);
+    assert!(matches!(err, Err(ChartError::UnknownArchitecture(a)) if a == "nope"));
+}
+
+fn data_of(file: &str) -> ReportData {
+    data(&system(file))
+}
+
+#[test]
+fn problem_chart_without_incidents() {
+    let mut data = data_of("single-instance.ron");
+    data.architectures[0].problems.clear();
+    let name = data.architectures[0].name.clone();
+    check("problems-none", |f| chart::downtime_by_problem(&data, &name, 5, f));
+}
+
+fn trace<'a>(system: &'a System, arch: &str, replication: u64, window: (SimTime, SimTime)) -> Trace<'a> {
+    let arch = &system.architectures[system.architectures.iter().position(|a| a.name == arch).unwrap()];
+    let prepared = Prepared::new(arch, params(system));
+    let mut sim = Simulator::new(&prepared);
+    sim.set_tracing(true);
+    let mut recorder = Recorder::default();
+    let summary = sim.run(replication, &mut recorder);
+    Trace {
+        scenario: ScenarioId { name: system.name.clone(), sha256: String::new() },
+        seed: system.seed,
+        stream_version: faultline::rng::STREAM_VERSION,
+        arch,
+        replication,
+        horizon: system.horizon,
+        window,
+        events: sim.take_trace(),
+        incidents: recorder.incidents.len() as u64,
+        up: summary.up,
+    }
+}
+
+#[test]
+fn timeline_charts() {
+    let days = |d: u64| SimTime(d * MS_PER_DAY);
+    let system = system("database-multi-az.ron");
+    let whole = (SimTime::ZERO, system.horizon);
+    for arch in ["single-az", "multi-az"] {
+        let t = trace(&system, arch, 0, whole);
+        check(&format!("timeline-{arch}-whole"), |f| chart::timeline(&t, f));
+        let t = trace(&system, arch, 0, (days(190), days(210)));
+        check(&format!("timeline-{arch}-injection"), |f| chart::timeline(&t, f));
+    }
+    let system = self::system("power-generator.ron");
+    // Replication 0: the generator fails during a utility outage and the UPS runs empty.
+    let hours = |h: u64| SimTime(h * MS_PER_HOUR);
+    let t = trace(&system, "generator-and-ups", 0, (hours(103 * 24 + 12), hours(104 * 24 + 12)));
+    check("timeline-generator-and-ups-battery", |f| chart::timeline(&t, f));
+    let t = trace(&system, "generator-and-ups", 0, (SimTime::ZERO, days(365)));
+    check("timeline-generator-and-ups-year", |f| chart::timeline(&t, f));
+    let t = trace(&system, "generator", 3, (days(100), days(100)));
+    assert!(matches!(chart::timeline(&t, Format::Svg), Err(ChartError::NoData(_))));
+}
