@@ -303,7 +303,7 @@ impl Chart for Timeline<'_> {
         let body = root.margin(top, legend_h, 0, 0);
         let mut chart = ChartBuilder::on(&body)
             .margin_left(s.px(16.0))
-            .margin_right(s.px(28.0))
+            .margin_right(s.px(48.0))
             .margin_top(s.px(4.0))
             .y_label_area_size(name_w + s.px(20.0))
             .x_label_area_size(s.px(56.0))

@@ -9,6 +9,7 @@ mod compare;
 mod graph;
 mod output;
 mod progress;
+mod report;
 mod run;
 mod trace;
 mod validate;
@@ -57,6 +58,11 @@ pub enum Command {
         after_help = "Examples:\n  faultline compare scenarios/web-single-vs-multi-az.ron\n  faultline compare scenarios/three-tier.ron --baseline three-az --replications 2000\n\nThe same component names draw the same random numbers in every architecture, so the paired\nCI (per-replication differences) is much narrower than the unpaired one beside it."
     )]
     Compare(compare::Args),
+    /// Write the design-review bundle: report.md, result.json and charts/.
+    #[command(
+        after_help = "Examples:\n  faultline report scenarios/database-multi-az.ron            # into reports/database-multi-az/\n  faultline report scenarios/three-tier.ron --out /tmp/review\n\nThe same scenario writes the same bytes, whatever --threads is."
+    )]
+    Report(report::Args),
     /// Print one replication's timeline: failures, detections, switches, recoveries, incidents.
     #[command(
         after_help = "Examples:\n  faultline trace scenarios/database-multi-az.ron --arch multi-az --replication 3\n  faultline trace scenarios/three-tier.ron --arch three-az --from 90d --to 120d\n  faultline trace scenarios/power-generator.ron --arch generator --format json\n\nThe same arguments always print the same bytes; the replication numbering is `run`'s."
@@ -81,6 +87,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Trace(args) => trace::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Graph(args) => graph::run(&args),

@@ -1,0 +1,165 @@
+//! `faultline report SCENARIO [--out DIR]`: the design-review bundle.
+//!
+//! Writes `report.md`, `result.json` (the `run --format json` bytes, also usable as a
+//! baseline input of `chart`) and `charts/` (availability, RTO distribution, downtime by
+//! problem per architecture, and a timeline of replication 0 around its first incident per
+//! architecture, each as SVG and PNG) into `DIR` (default `reports/<scenario file stem>/`).
+//! Everything is deterministic: a rerun, on any number of threads, writes the same bytes.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::output;
+use super::run::scenario_id;
+use super::{EXIT_BAD_INPUT, EXIT_OK};
+use crate::chart::{self, Format as ChartFormat, ReportData};
+use crate::engine::{Prepared, Recorder, RunParams, Simulator};
+use crate::metrics::{Header, Report};
+use crate::report::trace::Trace;
+use crate::report::{json, markdown};
+use crate::rng::STREAM_VERSION;
+use crate::runner;
+use crate::time::{MS_PER_DAY, MS_PER_HOUR, SimTime};
+
+/// Arguments of `report`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (RON).
+    #[arg(value_name = "SCENARIO")]
+    pub file: PathBuf,
+    /// Output directory (default: reports/<scenario file stem>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: one per core). The files are identical for any value.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// A file name made of the safe characters of `name`.
+fn slug(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect()
+}
+
+/// Runs the scenario and writes the bundle.
+pub fn run(args: &Args) -> u8 {
+    match write_report(args) {
+        Ok(dir) => {
+            let _ = output::stdout(format!("report written to {}\n", dir.display()).as_bytes());
+            EXIT_OK
+        }
+        Err(message) => {
+            if !message.is_empty() {
+                output::stderr(&format!("error: {message}\n"));
+            }
+            EXIT_BAD_INPUT
+        }
+    }
+}
+
+fn write_report(args: &Args) -> Result<PathBuf, String> {
+    let system = output::compile_file(&args.file).ok_or_else(String::new)?.system;
+    let stem = args.file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    let dir = args.out.clone().unwrap_or_else(|| Path::new("reports").join(&stem));
+    let charts = dir.join("charts");
+    std::fs::create_dir_all(&charts).map_err(|e| format!("cannot create {}: {e}", charts.display()))?;
+    let pool = runner::thread_pool(args.threads.unwrap_or(0))
+        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
+    let architectures = system
+        .architectures
+        .iter()
+        .map(|a| {
+            runner::run_architecture(a, params, system.replications, &pool, &|_| {}).report(a, system.horizon)
+        })
+        .collect();
+    let header = Header {
+        schema: 1,
+        faultline: env!("CARGO_PKG_VERSION"),
+        stream_version: STREAM_VERSION,
+        scenario: scenario_id(&system, &args.file),
+        seed: system.seed,
+        replications: system.replications,
+        horizon_h: system.horizon.0 as f64 / MS_PER_HOUR as f64,
+        random: system.random,
+        overrides: Default::default(),
+    };
+    let report = Report { header, architectures };
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
+    write("result.json", json::render(&report).map_err(|e| e.to_string())?.as_bytes())?;
+    let mut images = Vec::new();
+    let mut chart =
+        |name: String, title: String, render: &dyn Fn(ChartFormat) -> Result<Vec<u8>, chart::ChartError>| {
+            for format in [ChartFormat::Svg, ChartFormat::Png] {
+                match render(format) {
+                    Ok(bytes) => write(&format!("charts/{name}.{}", format.extension()), &bytes)?,
+                    Err(chart::ChartError::NoData(_)) => return Ok(()),
+                    Err(e) => return Err(format!("chart {name}: {e}")),
+                }
+            }
+            images.push((title, format!("charts/{name}.png")));
+            Ok::<(), String>(())
+        };
+    let data = ReportData::from_report(&report);
+    chart("availability".into(), "Availability per architecture".into(), &|f| chart::availability(&data, f))?;
+    let samples: Vec<(String, Vec<f64>)> = system
+        .architectures
+        .iter()
+        .map(|a| (a.name.clone(), chart::rto_samples(a, params, system.replications)))
+        .collect();
+    let objective = system.architectures.iter().find_map(|a| a.objectives.rto).map(|t| t.0 as f64 / 1000.0);
+    chart("rto".into(), "Realised RTO".into(), &|f| chart::rto_cdf(&system.name, &samples, objective, f))?;
+    for a in &system.architectures {
+        let name = format!("problems-{}", slug(&a.name));
+        chart(name, format!("Downtime by problem: {}", a.name), &|f| {
+            chart::downtime_by_problem(&data, &a.name, 8, f)
+        })?;
+        if let Some(trace) = first_incident_trace(&report, a, params) {
+            let name = format!("timeline-{}", slug(&a.name));
+            chart(name, format!("Timeline of replication 0: {}", a.name), &|f| chart::timeline(&trace, f))?;
+        }
+    }
+    let mut md = markdown::render(&report);
+    md.push_str("\n## Charts\n");
+    for (title, path) in &images {
+        let _ = write!(md, "\n### {title}\n\n![{title}]({path})\n");
+    }
+    let _ = write!(
+        md,
+        "\n## Reproduce\n\n```sh\nfaultline report {file}\nfaultline run {file} --format json   # the numbers above, as result.json\n```\n",
+        file = args.file.display()
+    );
+    write("report.md", md.as_bytes())?;
+    Ok(dir)
+}
+
+/// Replication 0 of `arch`, traced, with a window from a day before its first incident to two
+/// days after its start; `None` without an incident.
+fn first_incident_trace<'a>(
+    report: &Report,
+    arch: &'a crate::model::Architecture,
+    params: RunParams,
+) -> Option<Trace<'a>> {
+    let prepared = Prepared::new(arch, params);
+    let mut sim = Simulator::new(&prepared);
+    sim.set_tracing(true);
+    let mut recorder = Recorder::default();
+    let summary = sim.run(0, &mut recorder);
+    let first = recorder.incidents.iter().map(|i| i.start).min()?;
+    let from = SimTime(first.0.saturating_sub(MS_PER_DAY));
+    let to = SimTime((first.0 + 2 * MS_PER_DAY).min(params.horizon.0));
+    Some(Trace {
+        scenario: report.header.scenario.clone(),
+        seed: params.seed,
+        stream_version: STREAM_VERSION,
+        arch,
+        replication: 0,
+        horizon: params.horizon,
+        window: (from, to),
+        events: sim.take_trace(),
+        incidents: recorder.incidents.len() as u64,
+        up: summary.up,
+    })
+}
