@@ -78,3 +78,37 @@ fn the_bundle_is_complete_and_deterministic() {
         }
     }
 }
+
+#[test]
+fn charts_from_a_result_or_a_scenario() {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("chart-test");
+    let _ = std::fs::remove_dir_all(&base);
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_faultline"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .arg("chart")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = base.join("from-json");
+    let done = run(&["reports/three-tier/result.json", "--out", out.to_str().unwrap()]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    for name in ["availability", "problems-single-az", "problems-three-az"] {
+        for ext in ["svg", "png"] {
+            assert!(out.join(format!("charts/{name}.{ext}")).exists(), "{name}.{ext}");
+        }
+    }
+    // The same availability chart as the committed report's.
+    assert_eq!(
+        std::fs::read(out.join("charts/availability.png")).unwrap(),
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/three-tier/charts/availability.png")
+        )
+        .unwrap()
+    );
+    let bad = base.join("bad.json");
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::write(&bad, "{\"not\": \"a result\"}").unwrap();
+    assert_eq!(run(&[bad.to_str().unwrap(), "--out", base.to_str().unwrap()]).status.code(), Some(2));
+}

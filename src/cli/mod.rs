@@ -4,6 +4,7 @@
 //! 0 ok, 1 objective missed or regression (`check`), 2 bad input or I/O. A closed stdout pipe
 //! (`faultline graph ... | head`) ends the command quietly with 0: it is not a crash.
 
+mod chart;
 mod check;
 mod compare;
 mod graph;
@@ -63,6 +64,11 @@ pub enum Command {
         after_help = "Examples:\n  faultline report scenarios/database-multi-az.ron            # into reports/database-multi-az/\n  faultline report scenarios/three-tier.ron --out /tmp/review\n\nThe same scenario writes the same bytes, whatever --threads is."
     )]
     Report(report::Args),
+    /// Draw the charts of a result (RESULT.json) or of a scenario (run first).
+    #[command(
+        after_help = "Examples:\n  faultline chart reports/three-tier/result.json --out /tmp/three-tier\n  faultline chart scenarios/power-generator.ron --out /tmp/power\n\nFrom a result: availability and downtime by problem; from a scenario also the RTO\ndistribution and a timeline per architecture. SVG and PNG, fonts built in."
+    )]
+    Chart(chart::Args),
     /// Print one replication's timeline: failures, detections, switches, recoveries, incidents.
     #[command(
         after_help = "Examples:\n  faultline trace scenarios/database-multi-az.ron --arch multi-az --replication 3\n  faultline trace scenarios/three-tier.ron --arch three-az --from 90d --to 120d\n  faultline trace scenarios/power-generator.ron --arch generator --format json\n\nThe same arguments always print the same bytes; the replication numbering is `run`'s."
@@ -88,6 +94,7 @@ pub fn main() -> ExitCode {
         Command::Compare(args) => compare::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Chart(args) => chart::run(&args),
         Command::Trace(args) => trace::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Graph(args) => graph::run(&args),

@@ -36,7 +36,7 @@ pub struct Args {
 }
 
 /// A file name made of the safe characters of `name`.
-fn slug(name: &str) -> String {
+pub(super) fn slug(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect()
 }
 
@@ -56,14 +56,15 @@ pub fn run(args: &Args) -> u8 {
     }
 }
 
-fn write_report(args: &Args) -> Result<PathBuf, String> {
-    let system = output::compile_file(&args.file).ok_or_else(String::new)?.system;
-    let stem = args.file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
-    let dir = args.out.clone().unwrap_or_else(|| Path::new("reports").join(&stem));
-    let charts = dir.join("charts");
-    std::fs::create_dir_all(&charts).map_err(|e| format!("cannot create {}: {e}", charts.display()))?;
-    let pool = runner::thread_pool(args.threads.unwrap_or(0))
-        .map_err(|e| format!("cannot start worker threads: {e}"))?;
+/// Compiles and runs `file` like `run` with no overrides; `Err("")` when the file's errors
+/// were already printed.
+pub(super) fn simulate_report(
+    file: &Path,
+    threads: Option<usize>,
+) -> Result<(crate::model::System, Report, RunParams), String> {
+    let system = output::compile_file(file).ok_or_else(String::new)?.system;
+    let pool =
+        runner::thread_pool(threads.unwrap_or(0)).map_err(|e| format!("cannot start worker threads: {e}"))?;
     let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
     let architectures = system
         .architectures
@@ -76,19 +77,55 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
         schema: 1,
         faultline: env!("CARGO_PKG_VERSION"),
         stream_version: STREAM_VERSION,
-        scenario: scenario_id(&system, &args.file),
+        scenario: scenario_id(&system, file),
         seed: system.seed,
         replications: system.replications,
         horizon_h: system.horizon.0 as f64 / MS_PER_HOUR as f64,
         random: system.random,
         overrides: Default::default(),
     };
-    let report = Report { header, architectures };
+    Ok((system, Report { header, architectures }, params))
+}
+
+fn write_report(args: &Args) -> Result<PathBuf, String> {
+    let (system, report, params) = simulate_report(&args.file, args.threads)?;
+    let stem = args.file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
+    let dir = args.out.clone().unwrap_or_else(|| Path::new("reports").join(&stem));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let write = |name: &str, bytes: &[u8]| {
         let path = dir.join(name);
         std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
     write("result.json", json::render(&report).map_err(|e| e.to_string())?.as_bytes())?;
+    let images = write_charts(&dir, &report, Some((&system, params)))?;
+    let mut md = markdown::render(&report);
+    md.push_str("\n## Charts\n");
+    for (title, path) in &images {
+        let _ = write!(md, "\n### {title}\n\n![{title}]({path})\n");
+    }
+    let _ = write!(
+        md,
+        "\n## Reproduce\n\n```sh\nfaultline report {file}\nfaultline run {file} --format json   # the numbers above, as result.json\n```\n",
+        file = args.file.display()
+    );
+    write("report.md", md.as_bytes())?;
+    Ok(dir)
+}
+
+/// Writes the charts of `report` into `dir/charts/` (SVG and PNG); with the scenario, also the
+/// RTO distribution and the timelines, which need the simulation. Returns (title, PNG path
+/// relative to `dir`) of each chart written.
+pub(super) fn write_charts(
+    dir: &Path,
+    report: &Report,
+    scenario: Option<(&crate::model::System, RunParams)>,
+) -> Result<Vec<(String, String)>, String> {
+    std::fs::create_dir_all(dir.join("charts"))
+        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    };
     let mut images = Vec::new();
     let mut chart =
         |name: String, title: String, render: &dyn Fn(ChartFormat) -> Result<Vec<u8>, chart::ChartError>| {
@@ -102,37 +139,33 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
             images.push((title, format!("charts/{name}.png")));
             Ok::<(), String>(())
         };
-    let data = ReportData::from_report(&report);
+    let data = ReportData::from_report(report);
     chart("availability".into(), "Availability per architecture".into(), &|f| chart::availability(&data, f))?;
-    let samples: Vec<(String, Vec<f64>)> = system
-        .architectures
-        .iter()
-        .map(|a| (a.name.clone(), chart::rto_samples(a, params, system.replications)))
-        .collect();
-    let objective = system.architectures.iter().find_map(|a| a.objectives.rto).map(|t| t.0 as f64 / 1000.0);
-    chart("rto".into(), "Realised RTO".into(), &|f| chart::rto_cdf(&system.name, &samples, objective, f))?;
-    for a in &system.architectures {
+    if let Some((system, params)) = scenario {
+        let samples: Vec<(String, Vec<f64>)> = system
+            .architectures
+            .iter()
+            .map(|a| (a.name.clone(), chart::rto_samples(a, params, system.replications)))
+            .collect();
+        let objective =
+            system.architectures.iter().find_map(|a| a.objectives.rto).map(|t| t.0 as f64 / 1000.0);
+        chart("rto".into(), "Realised RTO".into(), &|f| {
+            chart::rto_cdf(&system.name, &samples, objective, f)
+        })?;
+    }
+    for a in &report.architectures {
         let name = format!("problems-{}", slug(&a.name));
         chart(name, format!("Downtime by problem: {}", a.name), &|f| {
             chart::downtime_by_problem(&data, &a.name, 8, f)
         })?;
-        if let Some(trace) = first_incident_trace(&report, a, params) {
+        let Some((system, params)) = scenario else { continue };
+        let Some(arch) = system.architectures.iter().find(|x| x.name == a.name) else { continue };
+        if let Some(trace) = first_incident_trace(report, arch, params) {
             let name = format!("timeline-{}", slug(&a.name));
             chart(name, format!("Timeline of replication 0: {}", a.name), &|f| chart::timeline(&trace, f))?;
         }
     }
-    let mut md = markdown::render(&report);
-    md.push_str("\n## Charts\n");
-    for (title, path) in &images {
-        let _ = write!(md, "\n### {title}\n\n![{title}]({path})\n");
-    }
-    let _ = write!(
-        md,
-        "\n## Reproduce\n\n```sh\nfaultline report {file}\nfaultline run {file} --format json   # the numbers above, as result.json\n```\n",
-        file = args.file.display()
-    );
-    write("report.md", md.as_bytes())?;
-    Ok(dir)
+    Ok(images)
 }
 
 /// Replication 0 of `arch`, traced, with a window from a day before its first incident to two

@@ -1,0 +1,82 @@
+//! `faultline chart RESULT.json|SCENARIO --out DIR`: the charts alone.
+//!
+//! From a `run --format json` result: availability and downtime by problem (the JSON holds
+//! no incident durations or histories). From a scenario: it is run first, and the RTO
+//! distribution and timelines come too, exactly as `report` draws them.
+
+use std::path::PathBuf;
+
+use super::output;
+use super::report::{simulate_report, slug, write_charts};
+use super::{EXIT_BAD_INPUT, EXIT_OK};
+use crate::chart::{self, Format, ReportData};
+
+/// Arguments of `chart`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A `run --format json` result, or a scenario file (RON).
+    #[arg(value_name = "RESULT.json|SCENARIO")]
+    pub file: PathBuf,
+    /// Directory to write `charts/` into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Worker threads, when running a scenario.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Draws the charts.
+pub fn run(args: &Args) -> u8 {
+    let result = if args.file.extension().is_some_and(|e| e == "json") {
+        from_json(args)
+    } else {
+        from_scenario(args)
+    };
+    match result {
+        Ok(n) => {
+            let _ = output::stdout(
+                format!("{n} charts written to {}\n", args.out.join("charts").display()).as_bytes(),
+            );
+            EXIT_OK
+        }
+        Err(message) => {
+            if !message.is_empty() {
+                output::stderr(&format!("{}: error: {message}\n", args.file.display()));
+            }
+            EXIT_BAD_INPUT
+        }
+    }
+}
+
+fn from_json(args: &Args) -> Result<usize, String> {
+    let text = std::fs::read_to_string(&args.file).map_err(|e| format!("cannot read the file: {e}"))?;
+    let data = ReportData::from_json(&text).map_err(|e| format!("not a faultline result: {e}"))?;
+    let dir = args.out.join("charts");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut written = 0;
+    let mut save = |name: String, render: &dyn Fn(Format) -> Result<Vec<u8>, chart::ChartError>| {
+        for format in [Format::Svg, Format::Png] {
+            match render(format) {
+                Ok(bytes) => {
+                    let path = dir.join(format!("{name}.{}", format.extension()));
+                    std::fs::write(&path, bytes)
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                }
+                Err(chart::ChartError::NoData(_)) => return Ok(()),
+                Err(e) => return Err(format!("chart {name}: {e}")),
+            }
+        }
+        written += 1;
+        Ok::<(), String>(())
+    };
+    save("availability".into(), &|f| chart::availability(&data, f))?;
+    for a in &data.architectures {
+        save(format!("problems-{}", slug(&a.name)), &|f| chart::downtime_by_problem(&data, &a.name, 8, f))?;
+    }
+    Ok(written)
+}
+
+fn from_scenario(args: &Args) -> Result<usize, String> {
+    let (system, report, params) = simulate_report(&args.file, args.threads)?;
+    Ok(write_charts(&args.out, &report, Some((&system, params)))?.len())
+}
