@@ -8,6 +8,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+/// The high-availability forms, with the same helpers.
+#[path = "diagnostics/ha.rs"]
+mod ha;
+
 /// Where the broken fixtures live, relative to the crate root.
 const BROKEN: &str = "tests/fixtures/broken";
 

@@ -8,111 +8,15 @@
 //! The binary runs with the crate root as its working directory and relative fixture paths,
 //! so every diagnostic starts with `tests/fixtures/broken/NAME.ron:LINE:COL: `.
 
-use std::path::PathBuf;
-use std::process::Command;
+use super::*;
 
 use faultline::dist::Dist;
 use faultline::model::{Architecture, Crew, CrewId, compile_str};
 use faultline::time::SimTime;
 
-/// Where the broken fixtures live, relative to the crate root.
-const BROKEN: &str = "tests/fixtures/broken";
-
-/// Exit code for bad input (`cli::EXIT_BAD_INPUT`).
-const BAD_INPUT: i32 = 2;
-
-/// The path of fixture `name` as passed to the binary, and so as printed in diagnostics.
-fn fixture(name: &str) -> String {
-    format!("{BROKEN}/{name}.ron")
-}
-
-/// What one run of the binary produced.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `faultline validate PATHS...` from the crate root.
-fn validate(paths: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .arg("validate")
-        .args(paths)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the faultline binary runs");
-    Run {
-        code: output.status.code().expect("faultline exited with a code, not a signal"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-/// Runs `validate` on one fixture; returns (exit code, stderr).
-fn run_fixture(name: &str) -> (i32, String) {
-    let run = validate(&[&fixture(name)]);
-    (run.code, run.stderr)
-}
-
-/// The header line of a diagnostic, exactly as printed.
-fn header(file: &str, line: usize, col: usize, level: &str, message: &str) -> String {
-    format!("{file}:{line}:{col}: {level}: {message}")
-}
-
-/// Asserts that `stderr` has the line `FILE:LINE:COL: LEVEL: MESSAGE` (exactly once) and returns
-/// its block: the header, the source excerpt, the hint and any `note:` lines.
-fn assert_diagnostic<'s>(
-    stderr: &'s str,
-    file: &str,
-    line: usize,
-    col: usize,
-    level: &str,
-    message: &str,
-) -> Vec<&'s str> {
-    let wanted = header(file, line, col, level, message);
-    let lines: Vec<&str> = stderr.lines().collect();
-    let at: Vec<usize> = lines.iter().enumerate().filter(|(_, l)| **l == wanted).map(|(i, _)| i).collect();
-    assert_eq!(at.len(), 1, "expected the line\n  {wanted}\nonce in stderr:\n{stderr}");
-    let origin = format!("{file}:");
-    let rest =
-        lines[at[0] + 1..].iter().take_while(|l| !l.starts_with(&origin) || l.contains(": note: ")).copied();
-    std::iter::once(lines[at[0]]).chain(rest).collect()
-}
-
-/// Asserts `FILE:LINE:COL: error: MESSAGE` is in `stderr`; returns its block.
-fn assert_error<'s>(stderr: &'s str, file: &str, line: usize, col: usize, message: &str) -> Vec<&'s str> {
-    assert_diagnostic(stderr, file, line, col, "error", message)
-}
-
-/// The hint of a diagnostic block, if any.
-fn hint<'s>(block: &[&'s str]) -> Option<&'s str> {
-    block.iter().find_map(|l| l.trim_start().strip_prefix("= hint: "))
-}
-
-/// The 1-based column and width of the caret line of a diagnostic block (excerpt without tabs).
-fn caret(block: &[&str]) -> (usize, usize) {
-    let line = block.iter().find(|l| l.contains('^')).expect("a caret line");
-    let text = &line[line.find(" | ").expect("a gutter") + 3..];
-    let col = text.find('^').expect("a caret") + 1;
-    (col, text.matches('^').count())
-}
-
 /// The `error:` header lines of `stderr`.
 fn error_lines(stderr: &str) -> Vec<&str> {
     stderr.lines().filter(|l| l.contains(": error: ")).collect()
-}
-
-/// Runs a fixture that must fail with exactly one error, `LINE:COL: error: MESSAGE`; checks the
-/// exit code, the count line and that the caret sits under `COL`; returns the hint.
-fn expect_single_error(name: &str, line: usize, col: usize, message: &str) -> Option<String> {
-    let file = fixture(name);
-    let (code, stderr) = run_fixture(name);
-    assert_eq!(code, BAD_INPUT, "exit code of {file}; stderr:\n{stderr}");
-    let block = assert_error(&stderr, &file, line, col, message);
-    assert_eq!(caret(&block).0, col, "caret column in:\n{}", block.join("\n"));
-    assert_eq!(error_lines(&stderr).len(), 1, "exactly one error expected:\n{stderr}");
-    assert!(stderr.ends_with(&format!("{file}: 1 error\n")), "count line missing:\n{stderr}");
-    hint(&block).map(str::to_string)
 }
 
 /// Runs a fixture that must fail with exactly one error at `LINE:COL`, whatever its wording;
@@ -126,22 +30,6 @@ fn expect_single_error_at(name: &str, line: usize, col: usize) -> String {
     let prefix = format!("{file}:{line}:{col}: error: ");
     assert!(errors[0].starts_with(&prefix), "expected an error at {line}:{col}:\n{stderr}");
     errors[0][prefix.len()..].to_string()
-}
-
-/// Asserts that `stdout` is the one summary line of an accepted file (`FILE: ok: ...`).
-fn assert_accepted(stdout: &str, file: &str) {
-    let prefix = format!("{file}: ok: ");
-    assert!(
-        stdout.starts_with(&prefix) && stdout.ends_with('\n') && stdout.lines().count() == 1,
-        "expected one `{prefix}...` line on stdout, got:\n{stdout}"
-    );
-}
-
-/// A scratch file for tests that need content no fixture holds; unique per test.
-fn scratch(name: &str, contents: &[u8]) -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("diagnostics-ha-{name}"));
-    std::fs::write(&path, contents).expect("write a scratch file");
-    path
 }
 
 const CYCLE_HINT: &str =
