@@ -14,6 +14,7 @@
 //! tested for exact bytes without the filesystem.
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod chart;
 pub mod check;
 pub mod cli;

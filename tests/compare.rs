@@ -1,4 +1,4 @@
-//! `faultline compare`: paired by replication, with common random numbers.
+//! `faultline compare` (paired by replication, with common random numbers) and `cutsets`.
 
 use std::process::Command;
 
@@ -65,4 +65,23 @@ fn the_same_arguments_give_the_same_bytes_on_any_thread_count() {
 #[test]
 fn an_unknown_baseline_is_an_error() {
     assert_eq!(compare(&[FIXTURE, "--baseline", "pairr", "-q"]).0, 2);
+}
+
+#[test]
+fn cutsets_lists_single_points_of_failure_first() {
+    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["cutsets", "scenarios/three-tier.ron", "--arch", "three-az", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cuts: Vec<Vec<String>> = serde_json::from_value(v["cut_sets"].clone()).unwrap();
+    assert_eq!(cuts, [vec!["alb"], vec!["db"], vec!["use1"], vec!["use1-az1", "use1-az2"]]);
+    let two = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["cutsets", "scenarios/three-tier.ron"])
+        .output()
+        .unwrap();
+    assert_eq!(two.status.code(), Some(2), "two architectures need --arch");
 }

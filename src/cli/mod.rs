@@ -7,6 +7,7 @@
 mod chart;
 mod check;
 mod compare;
+mod cutsets;
 mod graph;
 mod output;
 mod progress;
@@ -69,6 +70,11 @@ pub enum Command {
         after_help = "Examples:\n  faultline chart reports/three-tier/result.json --out /tmp/three-tier\n  faultline chart scenarios/power-generator.ron --out /tmp/power\n\nFrom a result: availability and downtime by problem; from a scenario also the RTO\ndistribution and a timeline per architecture. SVG and PNG, fonts built in."
     )]
     Chart(chart::Args),
+    /// List the minimal cut sets of an architecture (from the dependency graph alone).
+    #[command(
+        after_help = "Examples:\n  faultline cutsets scenarios/three-tier.ron --arch three-az\n  faultline cutsets scenarios/three-tier.ron --arch single-az --order 1   # single points of failure\n\nA cut set is a set of components whose failure takes the service down; it is minimal if no\nsmaller one inside it does. Failover delays are timing, not failures: a standby group is up\nwhile one member is."
+    )]
+    Cutsets(cutsets::Args),
     /// Print one replication's timeline: failures, detections, switches, recoveries, incidents.
     #[command(
         after_help = "Examples:\n  faultline trace scenarios/database-multi-az.ron --arch multi-az --replication 3\n  faultline trace scenarios/three-tier.ron --arch three-az --from 90d --to 120d\n  faultline trace scenarios/power-generator.ron --arch generator --format json\n\nThe same arguments always print the same bytes; the replication numbering is `run`'s."
@@ -95,6 +101,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Chart(args) => chart::run(&args),
+        Command::Cutsets(args) => cutsets::run(&args),
         Command::Trace(args) => trace::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Graph(args) => graph::run(&args),

@@ -1,0 +1,3 @@
+//! Analyses of a compiled architecture that need no simulation: minimal cut sets.
+
+pub mod cutsets;

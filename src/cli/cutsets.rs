@@ -1,0 +1,82 @@
+//! `faultline cutsets FILE --arch NAME --order K`: minimal cut sets from the graph alone.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use super::output;
+use super::run::select;
+use super::{EXIT_BAD_INPUT, EXIT_OK};
+use crate::analysis::cutsets::minimal_cut_sets;
+
+/// Output formats of `cutsets`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One cut set a line.
+    Text,
+    /// `{"architecture", "order", "cut_sets": [[names]]}`.
+    Json,
+}
+
+/// Arguments of `cutsets`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (RON).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Architecture; may be left out when the file has only one.
+    #[arg(long, value_name = "NAME")]
+    pub arch: Option<String>,
+    /// Largest cut set to look for.
+    #[arg(long, value_name = "K", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=4))]
+    pub order: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Prints the minimal cut sets.
+pub fn run(args: &Args) -> u8 {
+    let origin = args.file.display().to_string();
+    let Some(compiled) = output::compile_file(&args.file) else { return EXIT_BAD_INPUT };
+    let system = compiled.system;
+    let wanted: Vec<String> = args.arch.iter().cloned().collect();
+    let Some(selected) = select(&system, &wanted, &origin) else { return EXIT_BAD_INPUT };
+    if selected.len() != 1 {
+        let names: Vec<&str> = system.architectures.iter().map(|a| a.name.as_str()).collect();
+        output::stderr(&format!(
+            "{origin}: error: the file has {} architectures; choose one with --arch\n  = hint: architectures here: {}\n",
+            names.len(),
+            names.join(", ")
+        ));
+        return EXIT_BAD_INPUT;
+    }
+    let arch = &system.architectures[selected[0]];
+    let cuts = minimal_cut_sets(arch, args.order as usize);
+    let text = match args.format {
+        Format::Json => {
+            let json =
+                serde_json::json!({ "architecture": arch.name, "order": args.order, "cut_sets": cuts });
+            serde_json::to_string_pretty(&json).expect("serialises") + "\n"
+        }
+        Format::Text => {
+            let mut out = format!(
+                "minimal cut sets of {} up to order {} (dependency graph only: failover delays are not failures)\n",
+                arch.name, args.order
+            );
+            if cuts.is_empty() {
+                out.push_str("  none: no set of that size takes the service down\n");
+            }
+            for cut in &cuts {
+                let _ = writeln!(out, "  {}  {}", cut.len(), cut.join(", "));
+            }
+            out
+        }
+    };
+    match output::stdout(text.as_bytes()) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            output::stderr(&format!("error: cannot write to stdout: {e}\n"));
+            EXIT_BAD_INPUT
+        }
+    }
+}
