@@ -1,4 +1,4 @@
-//! `faultline compare` (paired by replication, with common random numbers) and `cutsets`.
+//! `faultline compare` (paired by replication, with common random numbers), `cutsets` and `sweep`.
 
 use std::process::Command;
 
@@ -84,4 +84,42 @@ fn cutsets_lists_single_points_of_failure_first() {
         .output()
         .unwrap();
     assert_eq!(two.status.code(), Some(2), "two architectures need --arch");
+}
+
+#[test]
+fn sweep_reports_spofs_including_failover_delays() {
+    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["sweep", "scenarios/database-multi-az.ron", "--arch", "multi-az", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let arch = &v["architectures"][0];
+    let spofs: Vec<String> = serde_json::from_value(arch["spofs"].clone()).unwrap();
+    assert!(spofs.contains(&"db-a".to_string()), "the primary's failover takes a switch time: {spofs:?}");
+    let first = &arch["injections"][0];
+    assert_eq!(first["targets"][0], "use1", "sorted by impact: {first}");
+    let db_a = arch["injections"].as_array().unwrap().iter().find(|o| o["targets"][0] == "db-a").unwrap();
+    assert_eq!(db_a["ended_by"], "failover");
+    let pairs = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "sweep",
+            "scenarios/database-multi-az.ron",
+            "--arch",
+            "multi-az",
+            "--order",
+            "2",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&pairs.stdout).unwrap();
+    assert_eq!(
+        v["architectures"][0]["injections"].as_array().unwrap().len(),
+        5 + 10,
+        "5 singles and 10 pairs"
+    );
 }

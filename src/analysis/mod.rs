@@ -1,3 +1,4 @@
-//! Analyses of a compiled architecture that need no simulation: minimal cut sets.
+//! Analyses of a compiled architecture: minimal cut sets (graph only) and injection sweeps.
 
 pub mod cutsets;
+pub mod sweep;

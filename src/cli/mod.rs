@@ -13,6 +13,7 @@ mod output;
 mod progress;
 mod report;
 mod run;
+mod sweep;
 mod trace;
 mod validate;
 
@@ -70,6 +71,11 @@ pub enum Command {
         after_help = "Examples:\n  faultline chart reports/three-tier/result.json --out /tmp/three-tier\n  faultline chart scenarios/power-generator.ron --out /tmp/power\n\nFrom a result: availability and downtime by problem; from a scenario also the RTO\ndistribution and a timeline per architecture. SVG and PNG, fonts built in."
     )]
     Chart(chart::Args),
+    /// Fail every component on purpose (alone, or in pairs) and report what takes the service down.
+    #[command(
+        after_help = "Examples:\n  faultline sweep scenarios/database-multi-az.ron\n  faultline sweep scenarios/three-tier.ron --arch three-az --order 2 --format json\n\nRandom failures are off; each failure starts 1 h after start-up and lasts --duration (30d by\ndefault, so only automatic mechanisms end the outage sooner). A single failure that takes the\nservice down is a single point of failure, if only for a failover's switch time."
+    )]
+    Sweep(sweep::Args),
     /// List the minimal cut sets of an architecture (from the dependency graph alone).
     #[command(
         after_help = "Examples:\n  faultline cutsets scenarios/three-tier.ron --arch three-az\n  faultline cutsets scenarios/three-tier.ron --arch single-az --order 1   # single points of failure\n\nA cut set is a set of components whose failure takes the service down; it is minimal if no\nsmaller one inside it does. Failover delays are timing, not failures: a standby group is up\nwhile one member is."
@@ -102,6 +108,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::run(&args),
         Command::Chart(args) => chart::run(&args),
         Command::Cutsets(args) => cutsets::run(&args),
+        Command::Sweep(args) => sweep::run(&args),
         Command::Trace(args) => trace::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Graph(args) => graph::run(&args),

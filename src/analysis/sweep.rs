@@ -1,0 +1,120 @@
+//! Injection sweeps: every component that can fail is failed on purpose, alone (order 1) or in
+//! pairs (order 2), with random failures off, and the service's response is recorded.
+//!
+//! Each injection starts one hour after start-up and lasts `duration` (long by default, so
+//! only automatic mechanisms such as failover can end the outage before it does). A single
+//! injection that takes the service down, for however short a time, is a *single point of
+//! failure*: this includes a standby primary whose failover takes a switch time, which the
+//! graph-only cut sets do not count. Results are sorted by impact (downtime, longest first),
+//! then by target names.
+
+use serde::Serialize;
+
+use crate::engine::{Prepared, Recorder, RunParams, Simulator};
+use crate::model::{Architecture, ComponentId, Injection};
+use crate::time::{MS_PER_HOUR, SimTime};
+
+/// What one injection did to the service.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Outcome {
+    /// The components failed together.
+    pub targets: Vec<String>,
+    /// Whether the service went down at all.
+    pub down: bool,
+    /// Total downtime `[s]` (up to the horizon).
+    pub downtime_s: f64,
+    /// What ended the first outage (`failover`, `injection-end`, ...), or `open at horizon`.
+    pub ended_by: Option<&'static str>,
+}
+
+/// The sweep of one architecture.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Sweep {
+    /// Architecture.
+    pub name: String,
+    /// Targets of single injections that took the service down, by name.
+    pub spofs: Vec<String>,
+    /// Every injection, by impact.
+    pub injections: Vec<Outcome>,
+}
+
+/// Injects each failable component (and, with `order` 2, each pair) for `duration`.
+pub fn sweep(arch: &Architecture, order: usize, duration: SimTime) -> Sweep {
+    let at = SimTime(MS_PER_HOUR);
+    let horizon = at.saturating_add(duration).saturating_add(SimTime(24 * MS_PER_HOUR));
+    let params = RunParams { seed: 0, horizon, random: false };
+    let mut targets: Vec<ComponentId> = (0..arch.components.len() as u32)
+        .map(ComponentId)
+        .filter(|c| arch.components[c.index()].fail.is_some())
+        .collect();
+    targets.sort_by(|a, b| arch.components[a.index()].name.cmp(&arch.components[b.index()].name));
+    let mut sets: Vec<Vec<ComponentId>> = targets.iter().map(|&t| vec![t]).collect();
+    if order >= 2 {
+        for i in 0..targets.len() {
+            for j in i + 1..targets.len() {
+                sets.push(vec![targets[i], targets[j]]);
+            }
+        }
+    }
+    let mut injections: Vec<Outcome> = sets
+        .iter()
+        .map(|set| {
+            let mut scripted = arch.clone();
+            scripted.injections = set.iter().map(|&target| Injection { target, at, duration }).collect();
+            let prepared = Prepared::new(&scripted, params);
+            let mut recorder = Recorder::default();
+            let summary = Simulator::new(&prepared).run(0, &mut recorder);
+            let first = recorder.incidents.first();
+            Outcome {
+                targets: set.iter().map(|c| arch.components[c.index()].name.clone()).collect(),
+                down: first.is_some(),
+                downtime_s: (horizon.0 - summary.up.0) as f64 / 1000.0,
+                ended_by: first.map(|i| i.label.map_or("open at horizon", |l| l.name())),
+            }
+        })
+        .collect();
+    let spofs =
+        injections.iter().filter(|o| o.down && o.targets.len() == 1).map(|o| o.targets[0].clone()).collect();
+    injections.sort_by(|a, b| b.downtime_s.total_cmp(&a.downtime_s).then_with(|| a.targets.cmp(&b.targets)));
+    Sweep { name: arch.name.clone(), spofs, injections }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::cutsets::minimal_cut_sets;
+    use crate::model::compile_str;
+
+    fn bundled(name: &str) -> crate::model::System {
+        let text =
+            std::fs::read_to_string(format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        compile_str(&text).unwrap().system
+    }
+
+    const LONG: SimTime = SimTime(30 * 24 * MS_PER_HOUR);
+
+    #[test]
+    fn with_instantaneous_redundancy_spofs_are_the_order_1_cut_sets() {
+        for file in ["three-tier.ron", "web-single-vs-multi-az.ron", "bench-tiers.ron", "single-instance.ron"]
+        {
+            for arch in &bundled(file).architectures {
+                let cuts: Vec<String> = minimal_cut_sets(arch, 1).into_iter().map(|c| c[0].clone()).collect();
+                assert_eq!(sweep(arch, 1, LONG).spofs, cuts, "{file}/{}", arch.name);
+            }
+        }
+    }
+
+    #[test]
+    fn a_failover_delay_makes_a_standby_member_a_spof_for_the_switch_time() {
+        let system = bundled("database-multi-az.ron");
+        let arch = system.architectures.iter().find(|a| a.name == "multi-az").unwrap();
+        let cuts: Vec<String> = minimal_cut_sets(arch, 1).into_iter().map(|c| c[0].clone()).collect();
+        let s = sweep(arch, 1, LONG);
+        for spof in s.spofs.iter().filter(|n| !cuts.contains(n)) {
+            let o = s.injections.iter().find(|o| o.targets == [spof.clone()]).unwrap();
+            assert_eq!(o.ended_by, Some("failover"), "{spof}: not explained by a failover: {o:?}");
+            assert!(o.downtime_s < 300.0, "{spof}: a failover, not an outage for the injection: {o:?}");
+        }
+        assert!(s.spofs.len() > cuts.len(), "the primary's switch time shows: {:?} vs {cuts:?}", s.spofs);
+    }
+}

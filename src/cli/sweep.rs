@@ -1,0 +1,93 @@
+//! `faultline sweep FILE [--arch NAME] [--order 1|2] [--duration DUR]`: fail every component on
+//! purpose and report which failures take the service down.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use super::output;
+use super::run::select;
+use super::{EXIT_BAD_INPUT, EXIT_OK};
+use crate::analysis::sweep::{Sweep, sweep};
+use crate::report::duration_s;
+use crate::time::{MS_PER_DAY, SimTime, parse_duration};
+
+/// Output formats of `sweep`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Single points of failure, then the injections by impact.
+    Table,
+    /// `{"architectures": [{"name", "spofs", "injections": [..]}]}`.
+    Json,
+}
+
+/// Arguments of `sweep`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (RON).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Sweep only these architectures (repeatable).
+    #[arg(long = "arch", value_name = "NAME")]
+    pub archs: Vec<String>,
+    /// 1: each component alone; 2: also every pair.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=2))]
+    pub order: u64,
+    /// How long each injected failure lasts (default 30d: only automatic mechanisms end it).
+    #[arg(long, value_name = "DUR", value_parser = positive)]
+    pub duration: Option<SimTime>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Injections listed per architecture in the table.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+}
+
+fn positive(text: &str) -> Result<SimTime, String> {
+    match parse_duration(text) {
+        Ok(SimTime(0)) => Err("the duration must be longer than 0".into()),
+        Ok(t) => Ok(t),
+        Err(e) => Err(format!("{e}; durations look like 30s, 15m, 4h, 30d")),
+    }
+}
+
+/// Runs the sweep and prints it.
+pub fn run(args: &Args) -> u8 {
+    let origin = args.file.display().to_string();
+    let Some(compiled) = output::compile_file(&args.file) else { return EXIT_BAD_INPUT };
+    let system = compiled.system;
+    let Some(selected) = select(&system, &args.archs, &origin) else { return EXIT_BAD_INPUT };
+    let duration = args.duration.unwrap_or(SimTime(30 * MS_PER_DAY));
+    let sweeps: Vec<Sweep> =
+        selected.iter().map(|&i| sweep(&system.architectures[i], args.order as usize, duration)).collect();
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&serde_json::json!({ "duration_s": duration.0 as f64 / 1000.0, "order": args.order, "architectures": sweeps }))
+            .expect("serialises")
+            + "\n",
+        Format::Table => {
+            let mut out = format!("{}: each failure injected for {duration}, random failures off\n", system.name);
+            for s in &sweeps {
+                let _ = writeln!(out, "\n{}: single points of failure: {}", s.name, if s.spofs.is_empty() { "none".into() } else { s.spofs.join(", ") });
+                for o in s.injections.iter().filter(|o| o.down).take(args.top) {
+                    let _ = writeln!(
+                        out,
+                        "  {:<40} down {:>10}  ended by {}",
+                        o.targets.join(" + "),
+                        duration_s(o.downtime_s),
+                        o.ended_by.unwrap_or("-")
+                    );
+                }
+                let harmless = s.injections.iter().filter(|o| !o.down).count();
+                let _ = writeln!(out, "  ({harmless} of {} injections left the service up)", s.injections.len());
+            }
+            out
+        }
+    };
+    match output::stdout(text.as_bytes()) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            output::stderr(&format!("error: cannot write to stdout: {e}\n"));
+            EXIT_BAD_INPUT
+        }
+    }
+}
