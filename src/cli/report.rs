@@ -99,6 +99,16 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
     write("result.json", json::render(&report).map_err(|e| e.to_string())?.as_bytes())?;
     let images = write_charts(&dir, &report, Some((&system, params)))?;
     let mut md = markdown::render(&report);
+    md.push_str("\n## Single points of failure\n\nEach component failed alone for 30 days, random failures off (`faultline sweep`); a\nfailover that takes a switch time counts.\n\n| architecture | single points of failure |\n|---|---|\n");
+    for arch in &system.architectures {
+        let s = crate::analysis::sweep::sweep(arch, 1, SimTime(30 * MS_PER_DAY));
+        let list = if s.spofs.is_empty() {
+            "none".to_string()
+        } else {
+            s.spofs.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        };
+        let _ = writeln!(md, "| {} | {list} |", arch.name.replace('|', "\\|"));
+    }
     md.push_str("\n## Charts\n");
     for (title, path) in &images {
         let _ = write!(md, "\n### {title}\n\n![{title}]({path})\n");
