@@ -14,7 +14,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::metrics::{ArchitectureReport, t_quantile};
+use crate::metrics::ArchitectureReport;
 use crate::report::format::duration_s;
 use crate::report::percent;
 
@@ -103,11 +103,7 @@ pub fn drift(name: &str, gate: bool, now: &[f64], before: &[f64]) -> Option<Find
     if n != before.len() || n < 2 {
         return None;
     }
-    let diffs: Vec<f64> = now.iter().zip(before).map(|(a, b)| a - b).collect();
-    let mean = diffs.iter().sum::<f64>() / n as f64;
-    let var = diffs.iter().map(|d| (d - mean) * (d - mean)).sum::<f64>() / (n - 1) as f64;
-    let half = if var > 0.0 { t_quantile(0.995, (n - 1) as f64) * libm::sqrt(var / n as f64) } else { 0.0 };
-    let (lo, hi) = (mean - half, mean + half);
+    let (mean, [lo, hi]) = crate::compare::paired_ci(now, before, 0.99);
     let mean_of = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
     let (kind, fails) = if lo > 0.0 {
         ("regression", gate)

@@ -39,16 +39,23 @@ fn variance(xs: &[f64], m: f64) -> f64 {
     xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (xs.len() as f64 - 1.0)
 }
 
+/// The mean of `now - before` per replication and its two-sided `confidence` interval
+/// (Student t over the differences; a point when they are all equal).
+pub fn paired_ci(now: &[f64], before: &[f64], confidence: f64) -> (f64, [f64; 2]) {
+    assert_eq!(now.len(), before.len(), "the same replications");
+    let diffs: Vec<f64> = now.iter().zip(before).map(|(a, b)| a - b).collect();
+    let n = diffs.len() as f64;
+    let d = mean(&diffs);
+    let var = if n < 2.0 { 0.0 } else { variance(&diffs, d) };
+    let half =
+        if var <= 0.0 { 0.0 } else { t_quantile(0.5 + confidence / 2.0, n - 1.0) * libm::sqrt(var / n) };
+    (d, [d - half, d + half])
+}
+
 /// Compares `values` with `baseline` (per-replication downtime in min/yr, same replications).
 pub fn compare(name: &str, values: &[f64], baseline: &[f64]) -> Comparison {
-    assert_eq!(values.len(), baseline.len(), "the same replications");
     let n = values.len() as f64;
-    let diffs: Vec<f64> = values.iter().zip(baseline).map(|(a, b)| a - b).collect();
-    let d = mean(&diffs);
-    let half = |var: f64, df: f64| {
-        if n < 2.0 || var <= 0.0 { 0.0 } else { t_quantile(0.975, df) * libm::sqrt(var / n) }
-    };
-    let paired_half = half(if n < 2.0 { 0.0 } else { variance(&diffs, d) }, n - 1.0);
+    let (d, [lo, hi]) = paired_ci(values, baseline, 0.95);
     let (ma, mb) = (mean(values), mean(baseline));
     let (va, vb) = if n < 2.0 { (0.0, 0.0) } else { (variance(values, ma), variance(baseline, mb)) };
     let welch_df = if va + vb > 0.0 {
@@ -62,7 +69,6 @@ pub fn compare(name: &str, values: &[f64], baseline: &[f64]) -> Comparison {
     } else {
         t_quantile(0.975, welch_df.max(1.0)) * libm::sqrt(va / n + vb / n)
     };
-    let (lo, hi) = (d - paired_half, d + paired_half);
     let verdict = if lo > 0.0 {
         "worse"
     } else if hi < 0.0 {
@@ -102,5 +108,14 @@ mod tests {
         let half = 3.182_446_305_284_263 * 1.290_994_448_735_805_6 / 2.0;
         assert!((c.ci95_paired[1] - (2.5 + half)).abs() < 1e-9);
         assert_eq!(c.verdict, "worse");
+    }
+
+    /// Reference: scipy.stats (ttest_ind with equal_var=False gives df 4.1538; the interval is
+    /// 3 ± t(0.975, df) · √(va/n + vb/n) = [-0.869793, 6.869793]).
+    #[test]
+    fn the_unpaired_interval_is_welchs() {
+        let c = compare("a", &[2.0, 4.0, 6.0, 8.0], &[1.0, 1.0, 3.0, 3.0]);
+        assert!((c.ci95_unpaired[0] + 0.869_793_065_118_476).abs() < 1e-9, "{:?}", c.ci95_unpaired);
+        assert!((c.ci95_unpaired[1] - 6.869_793_065_118_476).abs() < 1e-9, "{:?}", c.ci95_unpaired);
     }
 }

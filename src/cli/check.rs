@@ -13,7 +13,7 @@ use crate::check::{Baseline, BaselineArchitecture, Finding, drift, objectives};
 use crate::engine::RunParams;
 use crate::rng::STREAM_VERSION;
 use crate::runner;
-use crate::time::{MS_PER_HOUR, MS_PER_YEAR};
+use crate::time::MS_PER_HOUR;
 
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]
@@ -34,13 +34,7 @@ pub struct Args {
 
 /// Checks every file; the worst outcome decides the exit code.
 pub fn run(args: &Args) -> u8 {
-    let pool = match runner::thread_pool(args.threads.unwrap_or(0)) {
-        Ok(pool) => pool,
-        Err(e) => {
-            output::stderr(&format!("error: cannot start worker threads: {e}\n"));
-            return EXIT_BAD_INPUT;
-        }
-    };
+    let Some(pool) = output::pool(args.threads) else { return EXIT_BAD_INPUT };
     let mut code = EXIT_OK;
     let mut out = String::new();
     for file in &args.files {
@@ -62,14 +56,13 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
     let compiled = output::compile_file(file).ok_or(())?;
     let system = compiled.system;
     let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
-    let years = system.horizon.0 as f64 / MS_PER_YEAR as f64;
     let mut reports = Vec::new();
     let mut values = Vec::new();
     for arch in &system.architectures {
         let mut downtime = Vec::with_capacity(system.replications as usize);
         let aggregate =
             runner::run_architecture_with(arch, params, system.replications, pool, &|_| {}, &mut |_, o| {
-                downtime.push((system.horizon.0 - o.up_ms) as f64 / 60_000.0 / years);
+                downtime.push(o.downtime_min_per_year(system.horizon));
             });
         reports.push(aggregate.report(arch, system.horizon));
         values.push(BaselineArchitecture { name: arch.name.clone(), downtime_min_per_year: downtime });

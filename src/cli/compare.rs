@@ -5,17 +5,15 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::EXIT_BAD_INPUT;
 use super::output;
-use super::run::{self, Format, apply_overrides, scenario_id, select};
-use super::{EXIT_BAD_INPUT, EXIT_OK};
+use super::run::{self, Format, apply_overrides, header, select};
 use crate::compare::{Comparison, compare};
 use crate::diagnostic::did_you_mean;
 use crate::engine::RunParams;
 use crate::metrics::Header;
 use crate::report::layout::{Align, columns};
-use crate::rng::STREAM_VERSION;
 use crate::runner;
-use crate::time::{MS_PER_HOUR, MS_PER_YEAR};
 
 /// Arguments of `compare`: `run`'s, and the baseline.
 #[derive(Debug, clap::Args)]
@@ -65,15 +63,8 @@ pub fn run(args: &Args) -> u8 {
         output::stderr(&format!("{origin}: error: comparing needs at least two architectures\n"));
         return EXIT_BAD_INPUT;
     }
-    let pool = match runner::thread_pool(r.threads.unwrap_or(0)) {
-        Ok(pool) => pool,
-        Err(e) => {
-            output::stderr(&format!("error: cannot start worker threads: {e}\n"));
-            return EXIT_BAD_INPUT;
-        }
-    };
+    let Some(pool) = output::pool(r.threads) else { return EXIT_BAD_INPUT };
     let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
-    let years = system.horizon.0 as f64 / MS_PER_YEAR as f64;
     let per_replication: Vec<Vec<f64>> = selected
         .iter()
         .map(|&i| {
@@ -85,7 +76,7 @@ pub fn run(args: &Args) -> u8 {
                 &pool,
                 &|_| {},
                 &mut |_, o| {
-                    downtime.push((system.horizon.0 - o.up_ms) as f64 / 60_000.0 / years);
+                    downtime.push(o.downtime_min_per_year(system.horizon));
                 },
             );
             downtime
@@ -97,17 +88,7 @@ pub fn run(args: &Args) -> u8 {
         Format::Table | Format::Markdown => table(&system.name, names[baseline], &comparisons, baseline),
         Format::Csv => csv_rows(&comparisons, baseline),
         Format::Json => {
-            let header = Header {
-                schema: 1,
-                faultline: env!("CARGO_PKG_VERSION"),
-                stream_version: STREAM_VERSION,
-                scenario: scenario_id(&system, &r.file),
-                seed: system.seed,
-                replications: system.replications,
-                horizon_h: system.horizon.0 as f64 / MS_PER_HOUR as f64,
-                random: system.random,
-                overrides,
-            };
+            let header = header(&system, &r.file, overrides);
             let json = JsonComparison {
                 header,
                 metric: "downtime_min_per_year",
@@ -124,13 +105,7 @@ pub fn run(args: &Args) -> u8 {
             serde_json::to_string_pretty(&json).expect("serialises") + "\n"
         }
     };
-    match output::stdout(text.as_bytes()) {
-        Ok(()) => EXIT_OK,
-        Err(e) => {
-            output::stderr(&format!("error: cannot write to stdout: {e}\n"));
-            EXIT_BAD_INPUT
-        }
-    }
+    output::print(&text)
 }
 
 fn csv_rows(comparisons: &[Comparison], base: usize) -> String {

@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use super::EXIT_BAD_INPUT;
 use super::output;
-use super::run::select;
-use super::{EXIT_BAD_INPUT, EXIT_OK};
+use super::run::select_one;
 use crate::analysis::cutsets::minimal_cut_sets;
 
 /// Output formats of `cutsets`.
@@ -39,18 +39,7 @@ pub fn run(args: &Args) -> u8 {
     let origin = args.file.display().to_string();
     let Some(compiled) = output::compile_file(&args.file) else { return EXIT_BAD_INPUT };
     let system = compiled.system;
-    let wanted: Vec<String> = args.arch.iter().cloned().collect();
-    let Some(selected) = select(&system, &wanted, &origin) else { return EXIT_BAD_INPUT };
-    if selected.len() != 1 {
-        let names: Vec<&str> = system.architectures.iter().map(|a| a.name.as_str()).collect();
-        output::stderr(&format!(
-            "{origin}: error: the file has {} architectures; choose one with --arch\n  = hint: architectures here: {}\n",
-            names.len(),
-            names.join(", ")
-        ));
-        return EXIT_BAD_INPUT;
-    }
-    let arch = &system.architectures[selected[0]];
+    let Some(arch) = select_one(&system, args.arch.as_deref(), &origin) else { return EXIT_BAD_INPUT };
     let cuts = minimal_cut_sets(arch, args.order as usize);
     let text = match args.format {
         Format::Json => {
@@ -72,11 +61,5 @@ pub fn run(args: &Args) -> u8 {
             out
         }
     };
-    match output::stdout(text.as_bytes()) {
-        Ok(()) => EXIT_OK,
-        Err(e) => {
-            output::stderr(&format!("error: cannot write to stdout: {e}\n"));
-            EXIT_BAD_INPUT
-        }
-    }
+    output::print(&text)
 }

@@ -15,6 +15,29 @@ pub fn stdout(bytes: &[u8]) -> io::Result<()> {
     }
 }
 
+/// Prints `text` on stdout and returns the exit code: 0, or 2 (reported) if it cannot be
+/// written.
+pub fn print(text: &str) -> u8 {
+    match stdout(text.as_bytes()) {
+        Ok(()) => super::EXIT_OK,
+        Err(e) => {
+            stderr(&format!("error: cannot write to stdout: {e}\n"));
+            super::EXIT_BAD_INPUT
+        }
+    }
+}
+
+/// The worker pool of `--threads` (none: one per core); `None` once the failure is reported.
+pub fn pool(threads: Option<usize>) -> Option<rayon::ThreadPool> {
+    match crate::runner::thread_pool(threads.unwrap_or(0)) {
+        Ok(pool) => Some(pool),
+        Err(e) => {
+            stderr(&format!("error: cannot start worker threads: {e}\n"));
+            None
+        }
+    }
+}
+
 /// Writes `text` to stderr, ignoring errors (there is nowhere left to report them).
 pub fn stderr(text: &str) {
     let _ = io::stderr().lock().write_all(text.as_bytes());

@@ -10,16 +10,16 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::output;
-use super::run::scenario_id;
+use super::run::header;
 use super::{EXIT_BAD_INPUT, EXIT_OK};
 use crate::chart::{self, Format as ChartFormat, ReportData};
 use crate::engine::{Prepared, Recorder, RunParams, Simulator};
-use crate::metrics::{Header, Report};
+use crate::metrics::Report;
 use crate::report::trace::Trace;
 use crate::report::{json, markdown};
 use crate::rng::STREAM_VERSION;
 use crate::runner;
-use crate::time::{MS_PER_DAY, MS_PER_HOUR, SimTime};
+use crate::time::{MS_PER_DAY, SimTime};
 
 /// Arguments of `report`.
 #[derive(Debug, clap::Args)]
@@ -63,8 +63,7 @@ pub(super) fn simulate_report(
     threads: Option<usize>,
 ) -> Result<(crate::model::System, Report, RunParams), String> {
     let system = output::compile_file(file).ok_or_else(String::new)?.system;
-    let pool =
-        runner::thread_pool(threads.unwrap_or(0)).map_err(|e| format!("cannot start worker threads: {e}"))?;
+    let pool = output::pool(threads).ok_or_else(String::new)?;
     let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
     let architectures = system
         .architectures
@@ -73,17 +72,7 @@ pub(super) fn simulate_report(
             runner::run_architecture(a, params, system.replications, &pool, &|_| {}).report(a, system.horizon)
         })
         .collect();
-    let header = Header {
-        schema: 1,
-        faultline: env!("CARGO_PKG_VERSION"),
-        stream_version: STREAM_VERSION,
-        scenario: scenario_id(&system, file),
-        seed: system.seed,
-        replications: system.replications,
-        horizon_h: system.horizon.0 as f64 / MS_PER_HOUR as f64,
-        random: system.random,
-        overrides: Default::default(),
-    };
+    let header = header(&system, file, Default::default());
     Ok((system, Report { header, architectures }, params))
 }
 

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
+use super::EXIT_BAD_INPUT;
 use super::output;
 use super::progress::Progress;
-use super::{EXIT_BAD_INPUT, EXIT_OK};
 use crate::diagnostic::did_you_mean;
 use crate::engine::RunParams;
 use crate::metrics::{Header, MIN_REPLICATIONS_WITH_DOWNTIME, Report, ScenarioId};
@@ -82,13 +82,7 @@ pub fn run(args: &Args) -> u8 {
     let Some(selected) = select(&system, &args.archs, &args.file.display().to_string()) else {
         return EXIT_BAD_INPUT;
     };
-    let pool = match runner::thread_pool(args.threads.unwrap_or(0)) {
-        Ok(pool) => pool,
-        Err(e) => {
-            output::stderr(&format!("error: cannot start worker threads: {e}\n"));
-            return EXIT_BAD_INPUT;
-        }
-    };
+    let Some(pool) = output::pool(args.threads) else { return EXIT_BAD_INPUT };
     let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
     let progress = Progress::new(system.replications * selected.len() as u64, args.quiet);
     let mut architectures = Vec::new();
@@ -111,17 +105,7 @@ pub fn run(args: &Args) -> u8 {
             ));
         }
     }
-    let header = Header {
-        schema: 1,
-        faultline: env!("CARGO_PKG_VERSION"),
-        stream_version: STREAM_VERSION,
-        scenario: scenario_id(&system, &args.file),
-        seed: system.seed,
-        replications: system.replications,
-        horizon_h: system.horizon.0 as f64 / MS_PER_HOUR as f64,
-        random: system.random,
-        overrides,
-    };
+    let header = header(&system, &args.file, overrides);
     let report = Report { header, architectures };
     let text = match args.format {
         Format::Table => report::table::render(&report),
@@ -135,13 +119,7 @@ pub fn run(args: &Args) -> u8 {
             }
         },
     };
-    match output::stdout(text.as_bytes()) {
-        Ok(()) => EXIT_OK,
-        Err(e) => {
-            output::stderr(&format!("error: cannot write to stdout: {e}\n"));
-            EXIT_BAD_INPUT
-        }
-    }
+    output::print(&text)
 }
 
 /// Warns once per (target, start) of an injection that starts at or after the horizon.
@@ -178,6 +156,46 @@ pub(super) fn apply_overrides(system: &mut System, args: &Args) -> BTreeMap<&'st
         overrides.insert("arch", args.archs.clone().into());
     }
     overrides
+}
+
+/// The JSON header of a run of `system` read from `file`.
+pub(super) fn header(
+    system: &System,
+    file: &std::path::Path,
+    overrides: BTreeMap<&'static str, serde_json::Value>,
+) -> Header {
+    Header {
+        schema: 1,
+        faultline: env!("CARGO_PKG_VERSION"),
+        stream_version: STREAM_VERSION,
+        scenario: scenario_id(system, file),
+        seed: system.seed,
+        replications: system.replications,
+        horizon_h: system.horizon.0 as f64 / MS_PER_HOUR as f64,
+        random: system.random,
+        overrides,
+    }
+}
+
+/// The one architecture named by `--arch`, which may be left out when there is only one;
+/// `None` once the problem is reported.
+pub(super) fn select_one<'s>(
+    system: &'s System,
+    arch: Option<&str>,
+    origin: &str,
+) -> Option<&'s crate::model::Architecture> {
+    let wanted: Vec<String> = arch.iter().map(|a| a.to_string()).collect();
+    let selected = select(system, &wanted, origin)?;
+    if let [one] = selected[..] {
+        return Some(&system.architectures[one]);
+    }
+    let names: Vec<&str> = system.architectures.iter().map(|a| a.name.as_str()).collect();
+    output::stderr(&format!(
+        "{origin}: error: the file has {} architectures; choose one with --arch\n  = hint: architectures here: {}\n",
+        names.len(),
+        names.join(", ")
+    ));
+    None
 }
 
 /// The scenario's name and the SHA-256 of its file.

@@ -4,9 +4,9 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use super::EXIT_BAD_INPUT;
 use super::output;
 use super::run::select;
-use super::{EXIT_BAD_INPUT, EXIT_OK};
 use crate::analysis::sweep::{Sweep, sweep};
 use crate::report::duration_s;
 use crate::time::{MS_PER_DAY, SimTime, parse_duration};
@@ -83,11 +83,5 @@ pub fn run(args: &Args) -> u8 {
             out
         }
     };
-    match output::stdout(text.as_bytes()) {
-        Ok(()) => EXIT_OK,
-        Err(e) => {
-            output::stderr(&format!("error: cannot write to stdout: {e}\n"));
-            EXIT_BAD_INPUT
-        }
-    }
+    output::print(&text)
 }

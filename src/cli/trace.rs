@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
+use super::EXIT_BAD_INPUT;
 use super::output;
-use super::run::{scenario_id, select};
-use super::{EXIT_BAD_INPUT, EXIT_OK};
+use super::run::{scenario_id, select_one};
 use crate::engine::{Prepared, Recorder, RunParams, Simulator};
 use crate::report::trace::{Trace, render_json, render_text};
 use crate::rng::STREAM_VERSION;
@@ -57,18 +57,7 @@ pub fn run(args: &Args) -> u8 {
         system.seed = seed;
     }
     let origin = args.file.display().to_string();
-    let wanted: Vec<String> = args.arch.iter().cloned().collect();
-    let Some(selected) = select(&system, &wanted, &origin) else { return EXIT_BAD_INPUT };
-    if selected.len() != 1 {
-        let names: Vec<&str> = system.architectures.iter().map(|a| a.name.as_str()).collect();
-        output::stderr(&format!(
-            "{origin}: error: the file has {} architectures; choose one with --arch\n  = hint: architectures here: {}\n",
-            names.len(),
-            names.join(", ")
-        ));
-        return EXIT_BAD_INPUT;
-    }
-    let arch = &system.architectures[selected[0]];
+    let Some(arch) = select_one(&system, args.arch.as_deref(), &origin) else { return EXIT_BAD_INPUT };
     let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
     let prepared = Prepared::new(arch, params);
     let mut sim = Simulator::new(&prepared);
@@ -91,11 +80,5 @@ pub fn run(args: &Args) -> u8 {
         Format::Text => render_text(&trace),
         Format::Json => render_json(&trace),
     };
-    match output::stdout(text.as_bytes()) {
-        Ok(()) => EXIT_OK,
-        Err(e) => {
-            output::stderr(&format!("error: cannot write to stdout: {e}\n"));
-            EXIT_BAD_INPUT
-        }
-    }
+    output::print(&text)
 }

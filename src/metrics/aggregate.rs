@@ -163,3 +163,56 @@ impl Aggregate {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Cause, Mode};
+    use crate::metrics::Outcome;
+    use crate::model::{ComponentId, compile_str};
+
+    /// Two replications of 1000 h, one with a single 10 h incident, one with none: every
+    /// reported number by hand.
+    #[test]
+    fn report_numbers_by_hand() {
+        let system = compile_str(
+            r#"(name: "h", horizon: "1000h", architectures: [(name: "a", service: "s",
+                objectives: (availability: 0.9, rto: "12h"),
+                components: [(name: "s", kind: Instance, fail: Never)])])"#,
+        )
+        .unwrap()
+        .system;
+        let (arch, horizon) = (&system.architectures[0], system.horizon);
+        let hour = MS_PER_HOUR;
+        let mut one = Outcome { up_ms: 990 * hour, events: 2, incidents: 1, ..Outcome::default() };
+        one.rto.record(10 * hour);
+        one.within_rto = 1;
+        let cause = Cause { component: ComponentId(0), mode: Mode::Failure };
+        one.problems.insert(cause, ProblemTotals { incidents: 1, downtime_ms: 10 * hour });
+        let two = Outcome { up_ms: 1000 * hour, ..Outcome::default() };
+        let mut aggregate = Aggregate::default();
+        aggregate.add(&one, horizon);
+        aggregate.add(&two, horizon);
+        let r = aggregate.report(arch, horizon);
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * b.abs().max(1.0);
+        assert!(close(r.availability.mean, 0.995));
+        // sd of (0.99, 1.0) is 0.01/√2; half-width t(0.975, 1) · sd / √2 = 12.7062047362 · 0.005
+        assert!(
+            close(r.availability.ci95[0], 0.995 - 12.706_204_736_174_694 * 0.005),
+            "{:?}",
+            r.availability.ci95
+        );
+        assert_eq!(r.availability.ci95[1], 1.0, "clamped");
+        assert!(close(r.nines.unwrap(), 2.301_029_995_663_981));
+        let years = 2000.0 / 8760.0;
+        assert!(close(r.downtime_min_per_year, 600.0 / years));
+        assert!(close(r.incidents_per_year, 1.0 / years));
+        assert_eq!(r.incidents_per_year_upper95, None);
+        assert!(close(r.mtbi_h.unwrap(), 1990.0));
+        assert_eq!((r.rto_s.p50, r.rto_s.max), (Some(36_000.0), Some(36_000.0)));
+        assert_eq!((r.rto_s.within_objective, r.rto_s.censored), (Some(1.0), 0));
+        assert_eq!((r.objectives.availability.met, r.objectives.rto.met), (Some(true), Some(true)));
+        assert_eq!((r.problems[0].cause.as_str(), r.problems[0].downtime_h), ("s/failure", 10.0));
+        assert_eq!(r.events, 2);
+    }
+}

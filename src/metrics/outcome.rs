@@ -51,6 +51,14 @@ pub struct Outcome {
     pub labels: [ProblemTotals; LABEL_SLOTS],
 }
 
+impl Outcome {
+    /// This replication's downtime in minutes per year of `horizon` (the per-replication value
+    /// behind `downtime_min_per_year`, for paired comparisons).
+    pub fn downtime_min_per_year(&self, horizon: SimTime) -> f64 {
+        (horizon.0 - self.up_ms) as f64 / 60_000.0 / (horizon.0 as f64 / crate::time::MS_PER_YEAR as f64)
+    }
+}
+
 /// Builds an [`Outcome`] from the engine's incidents.
 struct Collector {
     rto_objective: Option<SimTime>,
