@@ -3,8 +3,10 @@
 //!
 //! A finding is a *failure* when a design with `gate: true` misses an objective (availability:
 //! the CI lower bound is below the target; RTO: the pooled p95 is above it, or only open
-//! incidents exist and one already exceeds it), or when its downtime per year got
-//! significantly worse than the baseline's: a paired test on the stored per-replication values
+//! incidents exist and one already exceeds it; RPO: the pooled p95 over every data-loss event
+//! is above it, an unrecoverable event counting as beyond any target, and the line says how
+//! many were unrecoverable; a design without datasets has no RPO verdict), or when its
+//! downtime per year got significantly worse than the baseline's: a paired test on the stored per-replication values
 //! (same seed and replications, so replication k meets the same failures), failing when the
 //! 99% CI of the mean difference lies above 0. A CI below 0 is a *stale* baseline: reported,
 //! never failing. Designs with `gate: false` are reported the same way but never fail.
@@ -15,7 +17,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::ArchitectureReport;
-use crate::report::format::duration_s;
+use crate::report::format::{duration_s, pooled_rpo_p95};
 use crate::report::percent;
 
 /// Per-replication values of one run, as stored for later checks.
@@ -47,7 +49,7 @@ pub struct BaselineArchitecture {
 pub struct Finding {
     /// Architecture.
     pub architecture: String,
-    /// `availability`, `rto` or `downtime`.
+    /// `availability`, `rto`, `rpo` or `downtime`.
     pub metric: &'static str,
     /// The target or the baseline, as printed.
     pub expected: String,
@@ -90,6 +92,20 @@ pub fn objectives(a: &ArchitectureReport) -> Vec<Finding> {
             metric: "rto",
             expected: format!("p95 <= {}", duration_s(target)),
             got,
+            fails: o.gate,
+            kind: "missed",
+        });
+    }
+    if let (Some(target), Some(false)) = (o.rpo.target, o.rpo.met) {
+        findings.push(Finding {
+            architecture: a.name.clone(),
+            metric: "rpo",
+            expected: format!("p95 <= {}", duration_s(target)),
+            got: format!(
+                "p95 {}{}",
+                pooled_rpo_p95(&a.data),
+                if a.data.unrecoverable.events > 0 { " (no surviving copy)" } else { "" }
+            ),
             fails: o.gate,
             kind: "missed",
         });
@@ -137,5 +153,30 @@ mod tests {
         assert_eq!((f.kind, f.fails), ("baseline stale", false));
         assert_eq!(drift("x", true, &before, &before), None);
         assert!(!drift("x", false, &worse, &before).unwrap().fails, "gate off never fails");
+    }
+
+    #[test]
+    fn a_missed_rpo_is_one_finding_naming_unrecoverable_events() {
+        let report = crate::report::fixture::dr_report("objectives: (rpo: \"1m\"),");
+        let found: Vec<Vec<Finding>> = report.architectures.iter().map(objectives).collect();
+        assert_eq!(found[0], [], "async replica: 30 s <= 1 m");
+        assert_eq!(
+            found[1],
+            [Finding {
+                architecture: "backup-only".into(),
+                metric: "rpo",
+                expected: "p95 <= 1m 00s".into(),
+                got: "p95 5h 00m".into(),
+                fails: true,
+                kind: "missed",
+            }]
+        );
+        assert_eq!(found[2].len(), 1);
+        assert_eq!(found[2][0].got, "p95 unrecoverable: 1 of 1 event (no surviving copy)");
+        assert_eq!(found[3], [], "no datasets: no RPO verdict, never a failure");
+        let report = crate::report::fixture::dr_report("objectives: (rpo: \"1m\", gate: false),");
+        assert!(report.architectures.iter().flat_map(objectives).all(|f| !f.fails));
+        let report = crate::report::fixture::dr_report("objectives: (rpo: \"6h\"),");
+        assert!(report.architectures[1..2].iter().flat_map(objectives).next().is_none(), "5 h <= 6 h");
     }
 }

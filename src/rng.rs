@@ -50,11 +50,16 @@ impl Purpose {
 
 /// The stream key of (seed, component name, purpose); independent of the replication.
 pub fn stream_key(seed: u64, component: &str, purpose: Purpose) -> [u8; 32] {
+    named_stream_key(seed, component, purpose.name())
+}
+
+/// The stream key of (seed, name, purpose) for purposes beyond [`Purpose`]: `fail/<mode>` of
+/// a failure mode, and `promote`, `restore`, `resync` and `lag` of a dataset.
+pub fn named_stream_key(seed: u64, component: &str, purpose: &str) -> [u8; 32] {
     let mut h = blake3::Hasher::new_derive_key(CONTEXT);
     h.update(&seed.to_le_bytes());
     h.update(&(component.len() as u64).to_le_bytes());
     h.update(component.as_bytes());
-    let purpose = purpose.name();
     h.update(&(purpose.len() as u64).to_le_bytes());
     h.update(purpose.as_bytes());
     *h.finalize().as_bytes()

@@ -181,12 +181,12 @@ fn check_report(report: &Value, file: &str, system: &System, replications: u64) 
     let years = replications as f64 * horizon_h / HOURS_PER_YEAR;
 
     let archs = report["architectures"].as_array().expect("architectures is an array");
-    for a in archs {
-        check_architecture(a, years);
+    for (a, arch) in archs.iter().zip(&system.architectures) {
+        check_architecture(a, years, arch);
     }
 }
 
-fn check_architecture(a: &Value, years: f64) {
+fn check_architecture(a: &Value, years: f64, arch: &faultline::model::Architecture) {
     let name = a["name"].as_str().expect("name is a string");
     let at = |field: &str| format!("{name}.{field}");
     has_keys(
@@ -292,10 +292,14 @@ fn check_architecture(a: &Value, years: f64) {
         let at = at(&format!("problems[{i}]"));
         has_keys(p, &at, &["cause", "incidents", "downtime_h"]);
         let cause = p["cause"].as_str().expect("cause is a string");
+        // `<component>/<mode>`: a built-in mode, or one of the component's failure modes
+        // (random, or injected as `injected-<mode>`).
+        let (component, mode) = cause.rsplit_once('/').expect("cause is component/mode");
+        let c =
+            arch.components.iter().find(|c| c.name == component).unwrap_or_else(|| panic!("{at}: {cause}"));
+        let named = c.modes.iter().any(|m| mode == m.name || mode == format!("injected-{}", m.name));
         assert!(
-            ["/failure", "/injected", "/start-failure", "/failback", "/battery-empty"]
-                .iter()
-                .any(|m| cause.ends_with(m)),
+            named || ["failure", "injected", "start-failure", "failback", "battery-empty"].contains(&mode),
             "{at}: cause {cause}"
         );
         let n = int(&p["incidents"], &at);
@@ -435,7 +439,9 @@ fn overrides_are_recorded_in_the_header() {
     let archs = report["architectures"].as_array().unwrap();
     assert_eq!(archs.len(), 1);
     assert_eq!(archs[0]["name"], "multi-az");
-    check_architecture(&archs[0], 20.0 * 2.0);
+    let system = compile(file);
+    let arch = system.architectures.iter().find(|a| a.name == "multi-az").unwrap();
+    check_architecture(&archs[0], 20.0 * 2.0, arch);
 
     let table = run_ok(&args).stdout;
     assert_eq!(table.lines().nth(1), Some("20 replications x 2y, seed 7, stream v1"), "{table}");

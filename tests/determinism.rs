@@ -143,6 +143,18 @@ fn thread_count_does_not_change_web_single_vs_multi_az() {
     assert_thread_count_free("scenarios/web-single-vs-multi-az.ron", &["table"], &["2"]);
 }
 
+#[test]
+fn thread_count_does_not_change_data_loss_statistics() {
+    // Data-loss events, RPO histograms and per-dataset totals fold in replication order too.
+    assert_thread_count_free("scenarios/dr-strategies.ron", &["json"], &["2", "3"]);
+    let args =
+        ["scenarios/dr-strategies.ron", "--seed", "31337", "--replications", "300", "--format", "json"];
+    let report = json(&run(&args));
+    for a in report["architectures"].as_array().unwrap() {
+        assert!(a["data_loss_events"].as_u64().unwrap() > 0, "{}: no data-loss event", a["name"]);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Library harness
 

@@ -3,7 +3,8 @@
 //! A *basic event* is the failure of a component that can fail on its own (it has a `fail`
 //! distribution). Given a set of failed components, every component's state follows from its
 //! `needs` (at least `k` of them up) and, for a standby group, from its members (up iff some
-//! member is up: failover delays are timing, which the structure function leaves out). A *cut
+//! member is up: failover delays are timing, which the structure function leaves out; likewise a
+//! dataset is up while its holder or a replica's host is, promotion being timing). A *cut
 //! set* is a set of basic events that takes the service down; it is *minimal* if no proper
 //! subset does. They are enumerated by size up to the requested order, each size in
 //! lexicographic order of the components' names, and a candidate is kept only if no smaller
@@ -17,7 +18,7 @@ pub fn minimal_cut_sets(arch: &Architecture, order: usize) -> Vec<Vec<String>> {
     let order_topo = topological(arch);
     let mut events: Vec<ComponentId> = (0..arch.components.len() as u32)
         .map(ComponentId)
-        .filter(|c| arch.components[c.index()].fail.is_some())
+        .filter(|c| arch.components[c.index()].can_fail())
         .collect();
     events.sort_by(|a, b| arch.components[a.index()].name.cmp(&arch.components[b.index()].name));
     let mut found: Vec<Vec<usize>> = Vec::new(); // indices into `events`
@@ -97,7 +98,12 @@ fn service_up(arch: &Architecture, order: &[usize], failed: &[bool]) -> bool {
         let component = &arch.components[c];
         let needs_up = component.needs.of.iter().filter(|d| up[d.index()]).count() as u32;
         let members_ok = component.standby.as_ref().is_none_or(|s| s.members.iter().any(|m| up[m.index()]));
-        up[c] = !failed[c] && needs_up >= component.needs.k && members_ok;
+        // A dataset is up while its holder or a replica's host is: a replica can be promoted.
+        let data_ok = component.dataset.is_none_or(|d| {
+            let d = &arch.datasets[d as usize];
+            up[d.holder.index()] || d.replicas.iter().any(|r| up[r.on.index()])
+        });
+        up[c] = !failed[c] && needs_up >= component.needs.k && members_ok && data_ok;
     }
     up[arch.service.index()]
 }

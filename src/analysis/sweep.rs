@@ -5,8 +5,11 @@
 //! only automatic mechanisms such as failover can end the outage before it does). A single
 //! injection that takes the service down, for however short a time, is a *single point of
 //! failure*: this includes a standby primary whose failover takes a switch time, which the
-//! graph-only cut sets do not count. Results are sorted by impact (downtime, longest first),
-//! then by target names.
+//! graph-only cut sets do not count. A target with a data-losing failure mode is injected in
+//! that mode (the first such, in file order: the worst case), so each injection also says
+//! whether data was lost and how much (the largest RPO of its data-loss events; an event with
+//! no surviving copy is counted as unrecoverable). Results are sorted by impact (downtime,
+//! longest first), then by target names.
 
 use serde::Serialize;
 
@@ -25,6 +28,14 @@ pub struct Outcome {
     pub downtime_s: f64,
     /// What ended the first outage (`failover`, `injection-end`, ...), or `open at horizon`.
     pub ended_by: Option<&'static str>,
+    /// The failure modes injected, one per target (`null` for a plain failure).
+    pub modes: Vec<Option<String>>,
+    /// Whether any dataset lost data.
+    pub data_lost: bool,
+    /// The largest realised RPO of its recoverable data-loss events `[s]`.
+    pub rpo_s: Option<f64>,
+    /// Data-loss events with no surviving copy.
+    pub unrecoverable: u64,
 }
 
 /// The sweep of one architecture.
@@ -45,7 +56,7 @@ pub fn sweep(arch: &Architecture, order: usize, duration: SimTime) -> Sweep {
     let params = RunParams { seed: 0, horizon, random: false };
     let mut targets: Vec<ComponentId> = (0..arch.components.len() as u32)
         .map(ComponentId)
-        .filter(|c| arch.components[c.index()].fail.is_some())
+        .filter(|c| arch.components[c.index()].can_fail())
         .collect();
     targets.sort_by(|a, b| arch.components[a.index()].name.cmp(&arch.components[b.index()].name));
     let mut sets: Vec<Vec<ComponentId>> = targets.iter().map(|&t| vec![t]).collect();
@@ -60,7 +71,11 @@ pub fn sweep(arch: &Architecture, order: usize, duration: SimTime) -> Sweep {
         .iter()
         .map(|set| {
             let mut scripted = arch.clone();
-            scripted.injections = set.iter().map(|&target| Injection { target, at, duration }).collect();
+            let worst = |c: ComponentId| {
+                arch.components[c.index()].modes.iter().position(|m| m.loses_data).map(|k| k as u16)
+            };
+            scripted.injections =
+                set.iter().map(|&target| Injection { target, at, duration, mode: worst(target) }).collect();
             let prepared = Prepared::new(&scripted, params);
             let mut recorder = Recorder::default();
             let summary = Simulator::new(&prepared).run(0, &mut recorder);
@@ -70,6 +85,13 @@ pub fn sweep(arch: &Architecture, order: usize, duration: SimTime) -> Sweep {
                 down: first.is_some(),
                 downtime_s: (horizon.0 - summary.up.0) as f64 / 1000.0,
                 ended_by: first.map(|i| i.label.map_or("open at horizon", |l| l.name())),
+                modes: set
+                    .iter()
+                    .map(|&c| worst(c).map(|k| arch.components[c.index()].modes[k as usize].name.clone()))
+                    .collect(),
+                data_lost: !recorder.losses.is_empty(),
+                rpo_s: recorder.losses.iter().filter_map(|l| l.rpo).max().map(|t| t.0 as f64 / 1000.0),
+                unrecoverable: recorder.losses.iter().filter(|l| l.rpo.is_none()).count() as u64,
             }
         })
         .collect();
@@ -102,6 +124,28 @@ mod tests {
                 assert_eq!(sweep(arch, 1, LONG).spofs, cuts, "{file}/{}", arch.name);
             }
         }
+    }
+
+    #[test]
+    fn a_data_losing_mode_is_injected_and_its_rpo_reported() {
+        let system = bundled("database-data-protection.ron");
+        let find = |arch: &str, target: &str| {
+            let arch = system.architectures.iter().find(|a| a.name == arch).unwrap();
+            sweep(arch, 1, LONG).injections.into_iter().find(|o| o.targets == [target]).unwrap()
+        };
+        // Injected one hour in: the newest snapshot is the one every chain holds at t = 0.
+        let snapshots = find("snapshots", "db-a");
+        assert_eq!(snapshots.modes, [Some("volume-loss".to_string())]);
+        assert!(snapshots.data_lost && snapshots.unrecoverable == 0);
+        assert_eq!((snapshots.rpo_s, snapshots.ended_by), (Some(3600.0), Some("restore")));
+        let replica = find("async-replica", "use1-az1");
+        assert_eq!((replica.rpo_s, replica.ended_by), (Some(1.0), Some("promote")));
+        // Multi-AZ: synchronous members, so the AZ's fire loses nothing.
+        let multi = find("multi-az", "use1-az1");
+        assert!(!multi.data_lost && multi.rpo_s.is_none());
+        assert_eq!(multi.ended_by, Some("failover"));
+        // A component without modes is failed plainly.
+        assert_eq!(find("multi-az", "use1").modes, [None]);
     }
 
     #[test]

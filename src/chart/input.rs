@@ -56,12 +56,15 @@ pub struct ObjectivesData {
     pub availability: ObjectiveData,
     /// RTO target `[s]`.
     pub rto: ObjectiveData,
+    /// RPO target `[s]` (absent from results made before datasets existed: no target).
+    #[serde(default)]
+    pub rpo: ObjectiveData,
     /// `false`: kept for contrast.
     pub gate: bool,
 }
 
 /// A target and whether it was met.
-#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize)]
 pub struct ObjectiveData {
     /// The target.
     pub target: Option<f64>,
@@ -102,6 +105,7 @@ impl ReportData {
                     objectives: ObjectivesData {
                         availability: objective(a.objectives.availability),
                         rto: objective(a.objectives.rto),
+                        rpo: objective(a.objectives.rpo),
                         gate: a.objectives.gate,
                     },
                     problems: a
@@ -129,5 +133,31 @@ impl ReportData {
             .iter()
             .find(|a| a.name == name)
             .ok_or_else(|| ChartError::UnknownArchitecture(name.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_without_an_rpo_objective_still_read() {
+        let arch = r#"{"name": "a", "availability": {"mean": 0.9, "ci95": [0.8, 1.0]}, "problems": [],
+            "objectives": {"availability": {"target": null, "met": null}, "rto": {"target": 60.0, "met": true},
+            GATE}}"#;
+        let text = |gate: &str| {
+            format!(
+                r#"{{"scenario": {{"name": "s"}}, "replications": 1, "horizon_h": 1.0, "architectures": [{}]}}"#,
+                arch.replace("GATE", gate)
+            )
+        };
+        let old = ReportData::from_json(&text(r#""gate": true"#)).unwrap();
+        assert_eq!(old.architectures[0].objectives.rpo, ObjectiveData::default());
+        let new =
+            ReportData::from_json(&text(r#""rpo": {"target": 300.0, "met": false}, "gate": true"#)).unwrap();
+        assert_eq!(
+            new.architectures[0].objectives.rpo,
+            ObjectiveData { target: Some(300.0), met: Some(false) }
+        );
     }
 }

@@ -5,6 +5,9 @@
 //!   objective, on an axis spaced by nines and labelled in percent;
 //! - [`rto`]: the empirical CDF of incident durations (realised RTO) per architecture on a log
 //!   time axis, with the RTO objective;
+//! - [`rpo`]: the empirical CDF of the data lost per data-loss event (realised RPO) per
+//!   architecture with datasets on a log time axis, unrecoverable events keeping a curve below
+//!   100%, with the RPO objective; no chart without a data-loss event;
 //! - [`problems`]: downtime per year by problem (root cause), the top N as horizontal bars;
 //! - [`timeline`]: one replication as a Gantt chart of component outages and service incidents.
 //!
@@ -23,9 +26,11 @@
 //!   they never cover data.
 
 pub mod availability;
+mod cdf;
 mod frame;
 mod input;
 pub mod problems;
+pub mod rpo;
 pub mod rto;
 mod style;
 pub mod timeline;
@@ -35,6 +40,7 @@ pub use input::{
     ArchitectureData, AvailabilityData, ObjectiveData, ObjectivesData, ProblemData, ReportData, ScenarioName,
 };
 pub use problems::downtime_by_problem;
+pub use rpo::{RpoSample, RpoSeries, rpo_cdf, rpo_samples};
 pub use rto::{rto_cdf, rto_samples};
 pub use timeline::timeline;
 

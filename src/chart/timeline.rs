@@ -98,7 +98,7 @@ fn spans(trace: &Trace<'_>, (from, to): (u64, u64)) -> Vec<Span> {
         let (t, c) = (e.at.0, e.component.index());
         let row = Row::Component(c);
         match &e.kind {
-            TraceKind::Failed(Mode::Injected) => {
+            TraceKind::Failed(Mode::Injected | Mode::InjectedNamed(_)) => {
                 if injected[c].0 == 0 {
                     injected[c].1 = t;
                 }
@@ -119,6 +119,12 @@ fn spans(trace: &Trace<'_>, (from, to): (u64, u64)) -> Vec<Span> {
             TraceKind::Failed(mode) => {
                 let kind = if *mode == Mode::StartFailure { Kind::StartFailure } else { Kind::Failure };
                 own[c] = Some((t, kind));
+            }
+            // A dataset without a primary is out like a failed component until recovered.
+            TraceKind::DataLost { .. } => {
+                if own[c].is_none() {
+                    own[c] = Some((t, Kind::Failure));
+                }
             }
             TraceKind::Recovered(_) => {
                 if let Some((a, kind)) = own[c].take() {
@@ -147,7 +153,11 @@ fn spans(trace: &Trace<'_>, (from, to): (u64, u64)) -> Vec<Span> {
                     push(Row::Service, Kind::Incident, a, t);
                 }
             }
-            TraceKind::Detected | TraceKind::RepairStarted | TraceKind::WaitingForCrew => {}
+            TraceKind::Detected
+            | TraceKind::RepairStarted
+            | TraceKind::WaitingForCrew
+            | TraceKind::DataRecoveryStarted(_)
+            | TraceKind::Resynced { .. } => {}
         }
     }
     let end = trace.horizon.0;

@@ -1,8 +1,9 @@
 //! `faultline chart RESULT.json|SCENARIO --out DIR`: the charts alone.
 //!
 //! From a `run --format json` result: availability and downtime by problem (the JSON holds
-//! no incident durations or histories). From a scenario: it is run first, and the RTO
-//! distribution and timelines come too, exactly as `report` draws them.
+//! no incident durations, data-loss events or histories). From a scenario: it is run first,
+//! and the RTO distribution, the RPO distribution (when a data-loss event happened) and the
+//! timelines come too, exactly as `report` draws them.
 
 use std::path::PathBuf;
 

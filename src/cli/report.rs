@@ -1,9 +1,9 @@
 //! `faultline report SCENARIO [--out DIR]`: the design-review bundle.
 //!
 //! Writes `report.md`, `result.json` (the `run --format json` bytes, also usable as a
-//! baseline input of `chart`) and `charts/` (availability, RTO distribution, downtime by
-//! problem per architecture, and a timeline of replication 0 around its first incident per
-//! architecture, each as SVG and PNG) into `DIR` (default `reports/<scenario file stem>/`).
+//! baseline input of `chart`) and `charts/` (availability, RTO distribution, RPO distribution
+//! when some dataset lost data, downtime by problem per architecture, and a timeline of
+//! replication 0 around its first incident per architecture, each as SVG and PNG) into `DIR` (default `reports/<scenario file stem>/`).
 //! Everything is deterministic: a rerun, on any number of threads, writes the same bytes.
 
 use std::fmt::Write as _;
@@ -112,7 +112,8 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
 }
 
 /// Writes the charts of `report` into `dir/charts/` (SVG and PNG); with the scenario, also the
-/// RTO distribution and the timelines, which need the simulation. Returns (title, PNG path
+/// RTO and RPO distributions and the timelines, which need the simulation (the RPO one only
+/// when a data-loss event happened). Returns (title, PNG path
 /// relative to `dir`) of each chart written.
 pub(super) fn write_charts(
     dir: &Path,
@@ -151,6 +152,18 @@ pub(super) fn write_charts(
         chart("rto".into(), "Realised RTO".into(), &|f| {
             chart::rto_cdf(&system.name, &samples, objective, f)
         })?;
+        // Only architectures with datasets, and no chart at all without a data-loss event.
+        let losses: Vec<chart::RpoSeries> = system
+            .architectures
+            .iter()
+            .filter(|a| !a.datasets.is_empty())
+            .map(|a| chart::RpoSeries {
+                name: a.name.clone(),
+                sample: chart::rpo_samples(a, params, system.replications),
+                objective_s: a.objectives.rpo.map(|t| t.0 as f64 / 1000.0),
+            })
+            .collect();
+        chart("rpo".into(), "Realised RPO".into(), &|f| chart::rpo_cdf(&system.name, &losses, f))?;
     }
     for a in &report.architectures {
         let name = format!("problems-{}", slug(&a.name));

@@ -68,17 +68,33 @@ pub fn run(args: &Args) -> u8 {
             let mut out = format!("{}: each failure injected for {duration}, random failures off\n", system.name);
             for s in &sweeps {
                 let _ = writeln!(out, "\n{}: single points of failure: {}", s.name, if s.spofs.is_empty() { "none".into() } else { s.spofs.join(", ") });
-                for o in s.injections.iter().filter(|o| o.down).take(args.top) {
-                    let _ = writeln!(
+                for o in s.injections.iter().filter(|o| o.down || o.data_lost).take(args.top) {
+                    let targets: Vec<String> = o
+                        .targets
+                        .iter()
+                        .zip(&o.modes)
+                        .map(|(t, m)| m.as_ref().map_or(t.clone(), |m| format!("{t} ({m})")))
+                        .collect();
+                    let _ = write!(
                         out,
                         "  {:<40} down {:>10}  ended by {}",
-                        o.targets.join(" + "),
+                        targets.join(" + "),
                         duration_s(o.downtime_s),
                         o.ended_by.unwrap_or("-")
                     );
+                    if o.unrecoverable > 0 {
+                        let _ = write!(out, "; DATA LOST, no copy survived");
+                    } else if let Some(rpo) = o.rpo_s {
+                        let _ = write!(out, "; data lost: RPO {}", duration_s(rpo));
+                    }
+                    out.push('\n');
                 }
-                let harmless = s.injections.iter().filter(|o| !o.down).count();
-                let _ = writeln!(out, "  ({harmless} of {} injections left the service up)", s.injections.len());
+                let harmless = s.injections.iter().filter(|o| !o.down && !o.data_lost).count();
+                let _ = writeln!(
+                    out,
+                    "  ({harmless} of {} injections left the service up and lost no data)",
+                    s.injections.len()
+                );
             }
             out
         }

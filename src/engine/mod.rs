@@ -18,6 +18,12 @@
 //! - Standby groups (`standby.rs`): one active member, detection, switching, failed starts,
 //!   failback, cold passive members whose failure clocks are paused; members with a battery
 //!   (`battery.rs`) carry the load for a limited runtime, then recharge.
+//! - Failure modes: a component with `modes` draws one time to failure per mode (each on its
+//!   own `fail/<mode>` stream) and fails in the earliest; the mode decides its recovery and
+//!   whether it destroys data.
+//! - Datasets (`data.rs`): copies on holders, replicas and backup stores; data-losing failures,
+//!   realised RPO, promote, restore and resync. A dataset's node is up iff it has a live
+//!   primary on an effectively up holder; data-loss events go to the observer.
 //! - Events at the same time form one batch; the queue yields them in name order. Inside a
 //!   batch, own changes are applied in the order (event class, component name), classes in the
 //!   order random failure, injection start, random recovery, injection end; standby timers come
@@ -40,6 +46,7 @@
 //! [`Simulator`], which keeps its buffers between replications.
 
 mod battery;
+mod data;
 mod prepared;
 mod queue;
 mod recovery;
@@ -47,6 +54,7 @@ mod simulator;
 mod standby;
 mod trace;
 
+pub use data::{DataLoss, Source};
 pub use prepared::Prepared;
 pub use queue::EventQueue;
 pub use simulator::Simulator;
@@ -68,12 +76,23 @@ pub enum Mode {
     Failback,
     /// A standby member's battery ran out (`runtime`).
     BatteryEmpty,
+    /// A random failure in the component's failure mode of this index.
+    Named(u16),
+    /// An injection naming the failure mode of this index.
+    InjectedNamed(u16),
+    /// A dataset lost its primary copy (the cause is then the failure that destroyed it; this
+    /// mode only names a dataset's own state in traces).
+    DataLoss,
 }
 
 impl Mode {
-    /// The mode as written in problem names (`db-a/failure`, `use1-az1/injected`).
+    /// The mode as written in problem names (`db-a/failure`, `use1-az1/injected`); a named
+    /// failure mode's name is the component's (see `Component::mode_name`).
     pub fn name(self) -> &'static str {
         match self {
+            Mode::Named(_) => "mode",
+            Mode::InjectedNamed(_) => "injected-mode",
+            Mode::DataLoss => "data-lost",
             Mode::Failure => "failure",
             Mode::Injected => "injected",
             Mode::StartFailure => "start-failure",
@@ -119,6 +138,10 @@ pub enum Label {
     Replacement,
     /// A `Repair` of the incident's cause completed.
     Repair,
+    /// A dataset finished promoting a replica (DR).
+    Promote,
+    /// A dataset finished restoring a backup, or was recreated empty (DR).
+    Restore,
     /// The injection that caused it ended.
     InjectionEnd,
     /// Something other than the cause came back (a redundant member, another dependency).
@@ -127,8 +150,15 @@ pub enum Label {
 
 impl Label {
     /// Every label, in a fixed order (the index of [`Label::index`]).
-    pub const ALL: [Label; 5] =
-        [Label::Failover, Label::Replacement, Label::Repair, Label::InjectionEnd, Label::Dependency];
+    pub const ALL: [Label; 7] = [
+        Label::Failover,
+        Label::Replacement,
+        Label::Repair,
+        Label::Promote,
+        Label::Restore,
+        Label::InjectionEnd,
+        Label::Dependency,
+    ];
 
     /// Position in [`Label::ALL`].
     pub fn index(self) -> usize {
@@ -141,6 +171,8 @@ impl Label {
             Label::Failover => "failover",
             Label::Replacement => "replacement",
             Label::Repair => "repair",
+            Label::Promote => "promote",
+            Label::Restore => "restore",
             Label::InjectionEnd => "injection-end",
             Label::Dependency => "dependency",
         }
@@ -158,6 +190,9 @@ impl Incident {
 pub trait Observer {
     /// An incident ended (or was cut at the horizon).
     fn incident(&mut self, incident: &Incident);
+
+    /// A dataset lost data.
+    fn data_loss(&mut self, _loss: &DataLoss) {}
 }
 
 /// Collects every incident; for tests and traces.
@@ -165,11 +200,17 @@ pub trait Observer {
 pub struct Recorder {
     /// Incidents in the order they ended.
     pub incidents: Vec<Incident>,
+    /// Data-loss events in the order they happened.
+    pub losses: Vec<DataLoss>,
 }
 
 impl Observer for Recorder {
     fn incident(&mut self, incident: &Incident) {
         self.incidents.push(incident.clone());
+    }
+
+    fn data_loss(&mut self, loss: &DataLoss) {
+        self.losses.push(*loss);
     }
 }
 

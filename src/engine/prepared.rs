@@ -18,6 +18,8 @@ pub(super) enum Class {
     BatteryFull,
     InjectionEnd,
     GroupTimer,
+    /// A dataset's timer: a recovery, a resync or a backup (applied after the batch settled).
+    DataTimer,
     /// A standby member failed to start (recorded while standby groups decide, after the
     /// batch's own changes).
     StartFailure,
@@ -29,6 +31,8 @@ pub(super) struct Scripted {
     pub at: SimTime,
     pub class: Class,
     pub component: u32,
+    /// The failure mode an injection names.
+    pub mode: Option<u16>,
 }
 
 /// Per-component keys of the streams it uses.
@@ -71,6 +75,10 @@ pub struct Prepared<'a> {
     /// groups (by index) it is a member of.
     pub(super) watchers: Vec<u32>,
     pub(super) watcher_starts: Vec<u32>,
+    /// Stream keys of each component's failure modes (`fail/<mode>`), empty without modes.
+    pub(super) mode_keys: Vec<Vec<[u8; 32]>>,
+    /// Datasets' timers and destruction sets.
+    pub(super) data: super::data::DataPlan,
 }
 
 impl<'a> Prepared<'a> {
@@ -96,8 +104,9 @@ impl<'a> Prepared<'a> {
         let mut scripted = Vec::new();
         for inj in &arch.injections {
             let end = inj.at.saturating_add(inj.duration);
-            scripted.push(Scripted { at: inj.at, class: Class::InjectionStart, component: inj.target.0 });
-            scripted.push(Scripted { at: end, class: Class::InjectionEnd, component: inj.target.0 });
+            let (component, mode) = (inj.target.0, inj.mode);
+            scripted.push(Scripted { at: inj.at, class: Class::InjectionStart, component, mode });
+            scripted.push(Scripted { at: end, class: Class::InjectionEnd, component, mode });
         }
         scripted.sort();
         let fail = arch.components.iter().map(|c| c.fail).collect();
@@ -132,9 +141,22 @@ impl<'a> Prepared<'a> {
             watchers.extend_from_slice(list);
         }
         watcher_starts.push(watchers.len() as u32);
+        let mode_keys = arch
+            .components
+            .iter()
+            .map(|c| {
+                c.modes
+                    .iter()
+                    .map(|m| crate::rng::named_stream_key(params.seed, &c.name, &format!("fail/{}", m.name)))
+                    .collect()
+            })
+            .collect();
+        let data = super::data::DataPlan::new(arch, params.seed);
         Prepared {
             arch,
             params,
+            mode_keys,
+            data,
             keys,
             name_rank,
             by_rank,

@@ -19,9 +19,36 @@ use super::{Cause, ComponentId, Label, Mode, TraceKind};
 impl Simulator<'_> {
     /// Draws a time to failure for component `i` (at least 1 ms).
     pub(super) fn time_to_failure(&mut self, i: usize) -> SimTime {
-        let dist = self.prepared.fail[i].expect("only failing components draw");
+        // Components with modes have no single `fail` law.
+        let Some(dist) = self.prepared.fail[i] else { return self.time_to_first_mode(i) };
         let word = self.streams[i].fail.as_mut().expect("stream exists").next_word();
         SimTime(dist.sample(word).0.max(1))
+    }
+
+    /// Competing failure modes: one draw per mode that can fail, on the mode's own stream; the
+    /// earliest wins (ties: the first in file order) and decides how the failure recovers.
+    fn time_to_first_mode(&mut self, i: usize) -> SimTime {
+        let modes = &self.arch.components[i].modes;
+        let mut best: Option<(SimTime, u16)> = None;
+        let mut streams = self.mode_streams[i].iter_mut();
+        for (k, m) in modes.iter().enumerate() {
+            let Some(dist) = m.fail else { continue };
+            let t = dist.sample(streams.next().expect("one stream per failing mode").next_word());
+            if best.is_none_or(|(b, _)| t < b) {
+                best = Some((t, k as u16));
+            }
+        }
+        let (t, k) = best.expect("a component with mode streams has a failing mode");
+        self.mode_now[i] = Some(k);
+        SimTime(t.0.max(1))
+    }
+
+    /// How component `i`'s current failure recovers: its mode's way, or the component's.
+    fn recovery_of(&self, i: usize) -> Recovery {
+        match self.mode_now[i] {
+            Some(k) => self.arch.components[i].modes[k as usize].recover,
+            None => self.prepared.recover[i].expect("failing components recover"),
+        }
     }
 
     /// Starts the failure clock of own-up component `i` with `ttf` to go, or keeps it paused if
@@ -37,7 +64,7 @@ impl Simulator<'_> {
 
     /// Pauses the failure clock of `i` (it became a cold passive member).
     pub(super) fn pause_clock(&mut self, i: usize, now: SimTime) {
-        if self.phase[i] == Phase::Up && self.paused[i].is_none() && self.streams[i].fail.is_some() {
+        if self.phase[i] == Phase::Up && self.paused[i].is_none() && self.has_clock(i) {
             let at = self
                 .queue
                 .time_of(self.prepared.name_rank[i])
@@ -71,8 +98,12 @@ impl Simulator<'_> {
         }
         match self.phase[i] {
             Phase::Up => {
-                self.note(now, i, TraceKind::Failed(Mode::Failure));
+                let mode = self.mode_now[i].map_or(Mode::Failure, Mode::Named);
+                self.note(now, i, TraceKind::Failed(mode));
                 self.fail(i, now);
+                if self.mode_now[i].is_some_and(|k| self.arch.components[i].modes[k as usize].loses_data) {
+                    self.lose_data(i, now, Cause { component: ComponentId(id), mode });
+                }
                 Some((Class::RandomFailure, rank, id, None))
             }
             Phase::Alerting => {
@@ -99,7 +130,7 @@ impl Simulator<'_> {
     pub(super) fn fail(&mut self, i: usize, now: SimTime) {
         self.nodes[i].failed = true;
         self.paused[i] = None;
-        match self.prepared.recover[i].expect("failing components recover") {
+        match self.recovery_of(i) {
             Recovery::Replace { detect, launch } => {
                 let d = detect.sample(self.streams[i].detect.as_mut().expect("stream").next_word());
                 let l = launch.sample(self.streams[i].recover.as_mut().expect("stream").next_word());
@@ -124,6 +155,7 @@ impl Simulator<'_> {
             return false;
         }
         self.note(now, i, TraceKind::Failed(Mode::StartFailure));
+        self.mode_now[i] = None; // a failed start recovers the component's way
         self.fail(i, now);
         // A recovery of zero length would let the group try the same member again at the same
         // instant, for ever (with start_failure 1): a failed start lasts at least 1 ms.
@@ -153,7 +185,7 @@ impl Simulator<'_> {
     }
 
     fn start_repair(&mut self, i: usize, now: SimTime) {
-        let Some(Recovery::Repair(d)) = self.prepared.recover[i] else { unreachable!("repairs only") };
+        let Recovery::Repair(d) = self.recovery_of(i) else { unreachable!("repairs only") };
         let t = d.sample(self.streams[i].recover.as_mut().expect("stream").next_word());
         if self.trace.is_some() && (self.prepared.alert[i].is_some() || self.prepared.crew[i].is_some()) {
             self.note(now, i, TraceKind::RepairStarted);
@@ -177,7 +209,7 @@ impl Simulator<'_> {
     fn recovered(&mut self, i: usize, now: SimTime) {
         self.nodes[i].failed = false;
         self.phase[i] = Phase::Up;
-        if self.streams[i].fail.is_some() {
+        if self.has_clock(i) {
             let ttf = self.time_to_failure(i);
             self.start_clock(i, now, ttf);
         } else {

@@ -38,6 +38,8 @@ pub(super) struct Node {
     pub battery: bool,
     /// May fail to start when a standby group activates it (random failures on, p > 0).
     pub flaky: bool,
+    /// A dataset's node: changes of its holder or replica hosts concern its dataset.
+    pub data: bool,
     /// Effectively up.
     pub up: bool,
 }
@@ -116,6 +118,21 @@ pub struct Simulator<'a> {
     stack: Vec<u32>,
     /// Trace events of the current replication, when tracing.
     pub(super) trace: Option<Vec<TraceEvent>>,
+    /// Streams of each component's failure modes (`fail/<mode>`; empty without modes or with
+    /// random failures off).
+    pub(super) mode_streams: Vec<Vec<Stream>>,
+    /// For each component with modes: the mode its next (or current) random failure is in.
+    pub(super) mode_now: Vec<Option<u16>>,
+    /// The mode named by the injection starting on each component in this batch.
+    pub(super) inject_mode: Vec<Option<u16>>,
+    /// Datasets' state.
+    pub(super) data: Vec<super::data::DataState>,
+    /// Datasets (by index) whose hosts or copies changed and that must re-decide.
+    pub(super) data_pending: Vec<u32>,
+    /// Data-loss events of the current batch, passed to the observer after it.
+    pub(super) losses: Vec<super::DataLoss>,
+    /// Scratch: components whose data the failure being applied destroys.
+    pub(super) doomed: Vec<bool>,
 }
 
 impl<'a> Simulator<'a> {
@@ -128,7 +145,8 @@ impl<'a> Simulator<'a> {
             arch,
             prepared,
             params: prepared.params,
-            queue: EventQueue::new(2 * n), // each component's own slot, then its battery's
+            // Each component's own slot, then its battery's, then the datasets' timers.
+            queue: EventQueue::new(2 * n + prepared.data.slot_count()),
             streams: vec![Streams::default(); n],
             nodes: vec![Node::default(); n],
             phase: vec![Phase::Up; n],
@@ -143,7 +161,19 @@ impl<'a> Simulator<'a> {
             batch: Vec::new(),
             stack: Vec::new(),
             trace: None,
+            mode_streams: vec![Vec::new(); n],
+            mode_now: vec![None; n],
+            inject_mode: vec![None; n],
+            data: Vec::new(),
+            data_pending: Vec::new(),
+            losses: Vec::new(),
+            doomed: vec![false; n],
         }
+    }
+
+    /// The architecture it simulates.
+    pub fn arch(&self) -> &'a crate::model::Architecture {
+        self.arch
     }
 
     /// Turns recording of trace events on or off (off by default).
@@ -187,6 +217,7 @@ impl<'a> Simulator<'a> {
                 watched,
                 battery: c.battery.is_some(),
                 flaky: false,
+                data: c.dataset.is_some(),
                 up: true,
             };
             self.charge[i] = Charge::Full;
@@ -196,14 +227,15 @@ impl<'a> Simulator<'a> {
             let keys = &self.prepared.keys[i];
             let can_start_badly = random && c.start_failure > 0.0 && watched && c.recover.is_some();
             self.nodes[i].flaky = can_start_badly;
-            let recovers = (random && c.fail.is_some()) || can_start_badly || c.standby.is_some();
+            // Failures that need recovery streams: random ones, failed starts, and injections
+            // in a mode (which take no draws, but a mode's recovery is the component's own).
+            let recovers = (random && c.can_fail()) || can_start_badly || c.standby.is_some();
             // Detection delays: a group's, and the alerting or Replace delays of anything that
             // can fail (randomly or by failing to start).
-            let fails_somehow = (random && c.fail.is_some()) || can_start_badly;
-            let detects = c.standby.is_some()
-                || (fails_somehow
-                    && (c.alert.is_some()
-                        || matches!(c.recover, Some(crate::model::Recovery::Replace { .. }))));
+            let fails_somehow = (random && c.can_fail()) || can_start_badly;
+            let replaces = matches!(c.recover, Some(crate::model::Recovery::Replace { .. }))
+                || c.modes.iter().any(|m| matches!(m.recover, crate::model::Recovery::Replace { .. }));
+            let detects = c.standby.is_some() || (fails_somehow && (c.alert.is_some() || replaces));
             let streams = &mut self.streams[i];
             restart(&mut streams.fail, random && c.fail.is_some(), &keys.fail, replication);
             restart(&mut streams.recover, recovers, &keys.recover, replication);
@@ -215,9 +247,23 @@ impl<'a> Simulator<'a> {
                 replication,
             );
         }
+        for (i, c) in self.arch.components.iter().enumerate() {
+            self.mode_now[i] = None;
+            self.inject_mode[i] = None;
+            let streams = &mut self.mode_streams[i];
+            streams.clear();
+            if self.params.random {
+                for (m, key) in c.modes.iter().zip(&self.prepared.mode_keys[i]) {
+                    if m.fail.is_some() {
+                        streams.push(Stream::new(key, replication));
+                    }
+                }
+            }
+        }
         self.reset_groups();
+        self.reset_data(replication);
         for i in 0..self.arch.components.len() {
-            if self.streams[i].fail.is_some() {
+            if self.has_clock(i) {
                 let ttf = self.time_to_failure(i);
                 self.start_clock(i, SimTime::ZERO, ttf);
             }
@@ -241,11 +287,16 @@ impl<'a> Simulator<'a> {
         self.queue.remove(self.prepared.name_rank[i]);
     }
 
-    /// Handles the event in the queue's first slot at `now`: a component's own event or its
-    /// battery's timer. Returns the batch entry if an own state changed.
+    /// Handles the event in the queue's first slot at `now`: a component's own event, its
+    /// battery's timer, or a dataset's timer (taken off the queue, applied later in the batch).
+    /// Returns the batch entry if an own state changed, or the data timer's entry.
     fn pop_slot(&mut self, now: SimTime) -> Option<Entry> {
         let (_, slot) = self.queue.peek().expect("an event is due");
         let n = self.prepared.by_rank.len();
+        if slot >= self.prepared.data.first_slot {
+            self.queue.remove(slot);
+            return Some((Class::DataTimer, slot, slot, None));
+        }
         if (slot as usize) < n {
             let id = self.prepared.by_rank[slot as usize];
             self.pop_event(id as usize, now)
@@ -281,14 +332,17 @@ impl<'a> Simulator<'a> {
                 let alone =
                     self.queue.peek().is_none_or(|(t, _)| t != now) && scripted_at(next_scripted) != now;
                 match first {
-                    Some(entry @ (class, _, id, _)) if alone && class != Class::GroupTimer => {
+                    Some(entry @ (class, _, id, _))
+                        if alone && class != Class::GroupTimer && class != Class::DataTimer =>
+                    {
                         // The common case, one own change alone at its instant: no order to
                         // settle, and nothing to record if the service stays up.
                         events += 1;
-                        self.refresh(id, Cause { component: ComponentId(id), mode: mode_of(class) });
+                        self.refresh(id, Cause { component: ComponentId(id), mode: self.mode_of(class, id) });
                         if was_up
                             && self.pending.is_empty()
                             && self.battery_pending.is_empty()
+                            && self.data_pending.is_empty()
                             && self.nodes[service].up
                         {
                             continue;
@@ -310,7 +364,12 @@ impl<'a> Simulator<'a> {
                 let label = match s.class {
                     Class::InjectionStart => {
                         self.nodes[i].injected += 1;
-                        self.note(now, i, TraceKind::Failed(Mode::Injected));
+                        self.inject_mode[i] = s.mode;
+                        let mode = s.mode.map_or(Mode::Injected, Mode::InjectedNamed);
+                        self.note(now, i, TraceKind::Failed(mode));
+                        if s.mode.is_some_and(|k| self.arch.components[i].modes[k as usize].loses_data) {
+                            self.lose_data(i, now, Cause { component: ComponentId(s.component), mode });
+                        }
                         None
                     }
                     _ => {
@@ -333,10 +392,10 @@ impl<'a> Simulator<'a> {
                 }
                 let (class, _, id, _) = self.batch[k];
                 match class {
-                    Class::GroupTimer | Class::StartFailure => {}
+                    Class::GroupTimer | Class::StartFailure | Class::DataTimer => {}
                     _ => {
                         events += 1;
-                        self.refresh(id, Cause { component: ComponentId(id), mode: mode_of(class) });
+                        self.refresh(id, Cause { component: ComponentId(id), mode: self.mode_of(class, id) });
                     }
                 }
             }
@@ -345,7 +404,21 @@ impl<'a> Simulator<'a> {
                     events += self.group_timer(id as usize, now);
                 }
             }
-            events += self.settle_groups(now);
+            events += self.settle(now);
+            // Datasets' timers see the instant's settled state (a backup is skipped if the
+            // dataset just went down).
+            let timers = self.batch.len();
+            for k in 0..timers {
+                if let (Class::DataTimer, slot, _, _) = self.batch[k] {
+                    self.data_timer(slot, now);
+                }
+            }
+            if self.batch.len() > timers || !self.data_pending.is_empty() {
+                events += self.settle(now);
+            }
+            for loss in self.losses.drain(..) {
+                observer.data_loss(&loss);
+            }
             while let Some(i) = self.battery_pending.pop() {
                 self.needs_changed(i as usize, now);
             }
@@ -357,7 +430,7 @@ impl<'a> Simulator<'a> {
             let failures = self
                 .batch
                 .iter()
-                .filter_map(|&(class, _, id, _)| own_failure(class, id))
+                .filter_map(|&(class, _, id, _)| self.own_failure(class, id))
                 .filter(|c| serves[c.component.index()]);
             match (was_up, is_up) {
                 (true, false) => {
@@ -406,10 +479,50 @@ impl<'a> Simulator<'a> {
         Summary { up: SimTime(horizon.0 - down_total), events }
     }
 
-    /// What ended an incident caused by `cause`: the recovery of the cause's component in this
-    /// batch (its own mechanism), else a completed failover, else `dependency`.
+    /// Lets standby groups and datasets react until neither has anything left to decide.
+    /// Returns the failed starts (own failures, counted as events).
+    fn settle(&mut self, now: SimTime) -> u64 {
+        let mut start_failures = self.settle_groups(now);
+        while self.settle_data(now) {
+            start_failures += self.settle_groups(now);
+        }
+        start_failures
+    }
+
+    /// Whether component `i` has a failure clock (random failures on and a distribution).
+    pub(super) fn has_clock(&self, i: usize) -> bool {
+        self.streams[i].fail.is_some() || !self.mode_streams[i].is_empty()
+    }
+
+    /// The mode to blame if an entry of this class takes component `id` down.
+    fn mode_of(&self, class: Class, id: u32) -> Mode {
+        match class {
+            Class::InjectionStart => {
+                self.inject_mode[id as usize].map_or(Mode::Injected, Mode::InjectedNamed)
+            }
+            Class::BatteryEmpty => Mode::BatteryEmpty,
+            _ => self.mode_now[id as usize].map_or(Mode::Failure, Mode::Named),
+        }
+    }
+
+    /// The own failure an entry stands for, if it is one.
+    fn own_failure(&self, class: Class, id: u32) -> Option<Cause> {
+        let mode = match class {
+            Class::RandomFailure | Class::InjectionStart | Class::BatteryEmpty => self.mode_of(class, id),
+            Class::StartFailure => Mode::StartFailure,
+            _ => return None,
+        };
+        Some(Cause { component: ComponentId(id), mode })
+    }
+
+    /// What ended an incident caused by `cause`: a dataset's recovery (promote, restore)
+    /// completed in this batch, else the recovery of the cause's component in this batch (its
+    /// own mechanism), else a completed failover, else `dependency`.
     fn ending_label(&self, cause: Cause) -> Label {
         let labelled = || self.batch.iter().filter_map(|&(_, _, _, label)| label);
+        if let Some((_, label)) = labelled().find(|&(_, l)| matches!(l, Label::Promote | Label::Restore)) {
+            return label;
+        }
         if let Some((_, label)) = labelled().find(|&(id, _)| id == cause.component.0) {
             return label; // the cause itself recovered
         }
@@ -464,6 +577,11 @@ impl<'a> Simulator<'a> {
             if node.battery {
                 self.battery_pending.push(d.0);
             }
+            if node.data {
+                let d = self.arch.components[d.index()].dataset.expect("a dataset's node");
+                self.data_pending_push(d);
+                continue;
+            }
             let now = node.should_be_up();
             if now != node.up {
                 node.up = now;
@@ -493,25 +611,4 @@ fn restart_boxed(slot: &mut Option<Box<Stream>>, wanted: bool, key: &[u8; 32], r
         (true, None) => *slot = Some(Box::new(Stream::new(key, replication))),
         (false, _) => *slot = None,
     }
-}
-
-/// The mode to blame if an entry of this class takes its component down.
-fn mode_of(class: Class) -> Mode {
-    match class {
-        Class::InjectionStart => Mode::Injected,
-        Class::BatteryEmpty => Mode::BatteryEmpty,
-        _ => Mode::Failure,
-    }
-}
-
-/// The own failure an entry stands for, if it is one.
-fn own_failure(class: Class, id: u32) -> Option<Cause> {
-    let mode = match class {
-        Class::RandomFailure => Mode::Failure,
-        Class::InjectionStart => Mode::Injected,
-        Class::StartFailure => Mode::StartFailure,
-        Class::BatteryEmpty => Mode::BatteryEmpty,
-        _ => return None,
-    };
-    Some(Cause { component: ComponentId(id), mode })
 }

@@ -48,6 +48,8 @@ pub(super) struct GroupState {
     /// The switch in progress is a failover or failback (not a resumption after no member
     /// was healthy, which the recovery of a member or its dependency ended).
     pub failover: bool,
+    /// The switch in progress is a failback (planned: nothing is lost in it).
+    pub failback: bool,
     /// For a resumption: how the member switched to recovered at the instant it was chosen
     /// (its own repair, replacement or injection end), if it recovered on its own.
     pub resume: Option<(u32, Label)>,
@@ -61,6 +63,7 @@ impl Simulator<'_> {
             active: 0,
             phase: GroupPhase::Active,
             failover: false,
+            failback: false,
             resume: None,
         }));
         // The first member carries the load from t = 0, on its battery if it has one.
@@ -227,6 +230,7 @@ impl Simulator<'_> {
         }
         let old = self.member(g, self.groups[g].active);
         self.groups[g].failover = self.groups[g].phase != GroupPhase::NoHealthy;
+        self.groups[g].failback = failback;
         self.groups[g].resume = self.batch.iter().find(|e| e.2 == m as u32).and_then(|e| e.3);
         self.groups[g].active = k;
         self.groups[g].phase = GroupPhase::Switching;
@@ -244,6 +248,9 @@ impl Simulator<'_> {
         let s = self.prepared.standby(g).switch;
         let word = self.streams[id].recover.as_mut().expect("groups have streams").next_word();
         self.schedule(id, now.saturating_add(s.sample(word)));
+        if old != m {
+            self.holder_switched(id);
+        }
         let blame = if failback {
             Cause { component: ComponentId(id as u32), mode: Mode::Failback }
         } else {

@@ -53,6 +53,20 @@ pub enum TraceKind {
     SwitchEnded,
     /// A standby group has no healthy member to switch to.
     NoHealthyMember,
+    /// A dataset lost its primary copy (or the copy it was being recovered from).
+    DataLost {
+        /// Data lost, measured in time; `None` when no copy survived.
+        rpo: Option<SimTime>,
+        /// What it will be recovered from (`None`: recreated empty).
+        from: Option<super::data::Source>,
+    },
+    /// A dataset's recovery began (`promote` or `restore`).
+    DataRecoveryStarted(Label),
+    /// A replica of the dataset, on `host`, finished resyncing.
+    Resynced {
+        /// Where the replica lives.
+        host: ComponentId,
+    },
     /// The service went down.
     ServiceDown {
         /// The incident's cause.

@@ -6,9 +6,10 @@ use crate::engine::{Cause, Label};
 use crate::model::Architecture;
 use crate::time::{MS_PER_HOUR, MS_PER_YEAR, SimTime};
 
-use super::outcome::{LABEL_SLOTS, Outcome, ProblemTotals};
+use super::outcome::{DataTotals, LABEL_SLOTS, Outcome, ProblemTotals};
 use super::report::{
-    ArchitectureReport, AvailabilityStats, LabelTotals, ObjectiveResult, Objectives, Problem, RtoStats,
+    ArchitectureReport, AvailabilityStats, DataReport, DatasetReport, LabelTotals, ObjectiveResult,
+    Objectives, Problem, RecoveredFrom, RpoStats, RtoStats, Unrecoverable,
 };
 use super::{LogHistogram, student_t::t_quantile};
 
@@ -34,6 +35,8 @@ pub struct Aggregate {
     within_rto: u64,
     problems: BTreeMap<Cause, ProblemTotals>,
     labels: [ProblemTotals; LABEL_SLOTS],
+    data: DataTotals,
+    datasets: Vec<DataTotals>,
 }
 
 impl Aggregate {
@@ -62,6 +65,13 @@ impl Aggregate {
         for (t, p) in self.labels.iter_mut().zip(&o.labels) {
             t.incidents += p.incidents;
             t.downtime_ms += p.downtime_ms;
+        }
+        self.data.merge(&o.data);
+        if self.datasets.len() < o.datasets.len() {
+            self.datasets.resize(o.datasets.len(), DataTotals::default());
+        }
+        for (t, d) in self.datasets.iter_mut().zip(&o.datasets) {
+            t.merge(d);
         }
     }
 
@@ -101,6 +111,15 @@ impl Aggregate {
                 target: arch.objectives.availability,
                 met: arch.objectives.availability.map(|t| lo >= t),
             },
+            rpo: ObjectiveResult {
+                target: arch.objectives.rpo.map(|t| t.0 as f64 / 1000.0),
+                // Without datasets there is nothing to measure: not met, not missed.
+                met: arch
+                    .objectives
+                    .rpo
+                    .filter(|_| !arch.datasets.is_empty())
+                    .map(|t| rpo_met(&self.data, t)),
+            },
             rto: ObjectiveResult {
                 target: arch.objectives.rto.map(|t| t.0 as f64 / 1000.0),
                 // With no completed incident, an open one already longer than the target is a
@@ -116,7 +135,11 @@ impl Aggregate {
             .problems
             .iter()
             .map(|(cause, t)| Problem {
-                cause: format!("{}/{}", arch.components[cause.component.index()].name, cause.mode.name()),
+                cause: format!(
+                    "{}/{}",
+                    arch.components[cause.component.index()].name,
+                    arch.components[cause.component.index()].mode_name(cause.mode)
+                ),
                 incidents: t.incidents,
                 downtime_h: t.downtime_ms as f64 / MS_PER_HOUR as f64,
             })
@@ -158,9 +181,61 @@ impl Aggregate {
             objectives,
             problems,
             downtime_by_label,
+            data: data_report(&self.data, arch.objectives.rpo, years),
+            datasets: arch
+                .datasets
+                .iter()
+                .enumerate()
+                .map(|(d, ds)| DatasetReport {
+                    name: ds.name.clone(),
+                    data: data_report(
+                        self.datasets.get(d).unwrap_or(&DataTotals::default()),
+                        arch.objectives.rpo,
+                        years,
+                    ),
+                })
+                .collect(),
             injections_skipped: arch.injections_skipped.clone(),
             events: self.events,
         }
+    }
+}
+
+/// An RPO objective is met iff the pooled nearest-rank p95 over every data-loss event is within
+/// it, an unrecoverable event counting as beyond any target (no data-loss event: met).
+fn rpo_met(data: &DataTotals, target: SimTime) -> bool {
+    if data.events == 0 {
+        return true;
+    }
+    let rank = (libm::ceil(0.95 * data.events as f64) as u64).clamp(1, data.events);
+    data.rpo.at_rank(rank).is_some_and(|ms| ms <= target.0 as f64)
+}
+
+/// The data-loss statistics of `data` over `years` simulated years.
+fn data_report(data: &DataTotals, rpo_objective: Option<SimTime>, years: f64) -> DataReport {
+    let s = |ms: Option<f64>| ms.map(|ms| ms / 1000.0);
+    let recoverable = data.rpo.count();
+    DataReport {
+        data_loss_events: data.events,
+        data_loss_events_per_year: if years > 0.0 { data.events as f64 / years } else { 0.0 },
+        rpo_s: RpoStats {
+            p50: s(data.rpo.quantile(0.50)),
+            p95: s(data.rpo.quantile(0.95)),
+            p99: s(data.rpo.quantile(0.99)),
+            max: s(data.rpo.max().map(|ms| ms as f64)),
+            mean: s(data.rpo.mean()),
+            within_objective: (rpo_objective.is_some() && data.events > 0)
+                .then(|| data.within_rpo as f64 / data.events as f64),
+        },
+        unrecoverable: Unrecoverable {
+            events: data.unrecoverable,
+            lost_span_mean_h: (data.unrecoverable > 0)
+                .then(|| data.lost_span_ms as f64 / data.unrecoverable as f64 / MS_PER_HOUR as f64),
+            lost_span_max_h: (data.unrecoverable > 0)
+                .then(|| data.lost_span_max_ms as f64 / MS_PER_HOUR as f64),
+        },
+        recovered_from: RecoveredFrom { replica: data.from_replica, backup: data.from_backup },
+        recoverable,
     }
 }
 

@@ -59,6 +59,12 @@ impl LogHistogram {
         self.count
     }
 
+    /// The exact mean of the values, if any.
+    pub fn mean(&self) -> Option<f64> {
+        let sum: u128 = self.buckets.values().map(|&(_, s)| s).sum();
+        (self.count > 0).then(|| sum as f64 / self.count as f64)
+    }
+
     /// The largest value, exactly; `None` when empty.
     pub fn max(&self) -> Option<u64> {
         (self.count > 0).then_some(self.max)
@@ -70,6 +76,14 @@ impl LogHistogram {
             return None;
         }
         let rank = (libm::ceil(q * self.count as f64) as u64).clamp(1, self.count);
+        self.at_rank(rank)
+    }
+
+    /// The value of rank `rank` (1-based, at most the count), as the mean of its bucket in ms.
+    pub fn at_rank(&self, rank: u64) -> Option<f64> {
+        if rank == 0 || rank > self.count {
+            return None;
+        }
         let mut seen = 0;
         for &(n, sum) in self.buckets.values() {
             seen += n;

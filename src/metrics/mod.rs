@@ -5,6 +5,8 @@
 //! nearest-rank over all uncensored incidents, from [`LogHistogram`]s; an incident open at the
 //! horizon counts in availability, downtime and incidents/yr but only as `censored` for RTO.
 //! Mean time between incidents is the service's total up-time divided by the incidents.
+//! Realised RPO quantiles are nearest-rank over every recoverable data-loss event (exact
+//! mean beside them); unrecoverable events are counted apart with the span they lost.
 
 mod aggregate;
 mod histogram;
@@ -14,6 +16,6 @@ mod student_t;
 
 pub use aggregate::{Aggregate, MIN_REPLICATIONS_WITH_DOWNTIME};
 pub use histogram::{LogHistogram, bucket_of};
-pub use outcome::{Outcome, ProblemTotals, simulate};
+pub use outcome::{DataTotals, Outcome, ProblemTotals, simulate};
 pub use report::*;
 pub use student_t::{t_cdf, t_quantile};

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::{Cause, Incident, Label, Observer, Simulator};
+use crate::engine::{Cause, DataLoss, Incident, Label, Observer, Simulator, Source};
 use crate::time::SimTime;
 
 use super::LogHistogram;
@@ -14,6 +14,64 @@ pub struct ProblemTotals {
     pub incidents: u64,
     /// Downtime of those incidents `[ms]` (censored ones up to the horizon).
     pub downtime_ms: u64,
+}
+
+/// Data-loss events of one dataset, or of a whole architecture.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DataTotals {
+    /// Data-loss events, unrecoverable ones included.
+    pub events: u64,
+    /// Realised RPO of the recoverable ones `[ms]`.
+    pub rpo: LogHistogram,
+    /// Recoverable events whose RPO was within the RPO objective (0 without one).
+    pub within_rpo: u64,
+    /// Events with no surviving copy.
+    pub unrecoverable: u64,
+    /// Sum of their lost spans `[ms]`.
+    pub lost_span_ms: u64,
+    /// The longest of those `[ms]`.
+    pub lost_span_max_ms: u64,
+    /// Recovered by promoting a replica.
+    pub from_replica: u64,
+    /// Recovered by restoring a backup.
+    pub from_backup: u64,
+}
+
+impl DataTotals {
+    /// Counts one event.
+    pub fn record(&mut self, loss: &DataLoss, rpo_objective: Option<crate::time::SimTime>) {
+        self.events += 1;
+        match loss.rpo {
+            Some(rpo) => {
+                self.rpo.record(rpo.0);
+                if rpo_objective.is_some_and(|t| rpo <= t) {
+                    self.within_rpo += 1;
+                }
+            }
+            None => {
+                self.unrecoverable += 1;
+                self.lost_span_ms += loss.lost_span.0;
+                self.lost_span_max_ms = self.lost_span_max_ms.max(loss.lost_span.0);
+            }
+        }
+        match loss.from {
+            Some(Source::Replica) => self.from_replica += 1,
+            Some(Source::Backup) => self.from_backup += 1,
+            None => {}
+        }
+    }
+
+    /// Adds another's counts.
+    pub fn merge(&mut self, other: &DataTotals) {
+        self.events += other.events;
+        self.rpo.merge(&other.rpo);
+        self.within_rpo += other.within_rpo;
+        self.unrecoverable += other.unrecoverable;
+        self.lost_span_ms += other.lost_span_ms;
+        self.lost_span_max_ms = self.lost_span_max_ms.max(other.lost_span_max_ms);
+        self.from_replica += other.from_replica;
+        self.from_backup += other.from_backup;
+    }
 }
 
 /// Slots of [`Outcome::labels`]: one per [`Label`], and the last for incidents still open at
@@ -49,6 +107,10 @@ pub struct Outcome {
     /// Totals per mechanism that ended the incidents, by [`label_slot`] (a fixed array: no
     /// allocation per replication).
     pub labels: [ProblemTotals; LABEL_SLOTS],
+    /// Data-loss events of every dataset together.
+    pub data: DataTotals,
+    /// Data-loss events per dataset, in file order (empty without datasets).
+    pub datasets: Vec<DataTotals>,
 }
 
 impl Outcome {
@@ -62,6 +124,7 @@ impl Outcome {
 /// Builds an [`Outcome`] from the engine's incidents.
 struct Collector {
     rto_objective: Option<SimTime>,
+    rpo_objective: Option<SimTime>,
     outcome: Outcome,
 }
 
@@ -86,11 +149,21 @@ impl Observer for Collector {
             totals.downtime_ms += duration.0;
         }
     }
+
+    fn data_loss(&mut self, loss: &DataLoss) {
+        self.outcome.data.record(loss, self.rpo_objective);
+        self.outcome.datasets[loss.dataset as usize].record(loss, self.rpo_objective);
+    }
 }
 
 /// Runs `replication` and folds it into an [`Outcome`].
 pub fn simulate(sim: &mut Simulator<'_>, replication: u64, rto_objective: Option<SimTime>) -> Outcome {
-    let mut collector = Collector { rto_objective, outcome: Outcome::default() };
+    let arch = sim.arch();
+    let mut collector = Collector {
+        rto_objective,
+        rpo_objective: arch.objectives.rpo,
+        outcome: Outcome { datasets: vec![DataTotals::default(); arch.datasets.len()], ..Outcome::default() },
+    };
     let summary = sim.run(replication, &mut collector);
     let mut outcome = collector.outcome;
     outcome.up_ms = summary.up.0;

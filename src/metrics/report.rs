@@ -79,6 +79,11 @@ pub struct ArchitectureReport {
     pub problems: Vec<Problem>,
     /// Downtime by the mechanism that ended each incident, by downtime, then label.
     pub downtime_by_label: Vec<LabelTotals>,
+    /// Data-loss events of every dataset together.
+    #[serde(flatten)]
+    pub data: DataReport,
+    /// Data-loss events per dataset, in file order.
+    pub datasets: Vec<DatasetReport>,
     /// Injection targets that do not exist in this architecture.
     pub injections_skipped: Vec<String>,
     /// Own failures and recoveries simulated, over all replications.
@@ -115,6 +120,70 @@ pub struct RtoStats {
     pub censored: u64,
 }
 
+/// Data-loss statistics (of one dataset, or of an architecture's datasets together).
+#[derive(Clone, Debug, Serialize)]
+pub struct DataReport {
+    /// Data-loss events over all replications, unrecoverable ones included.
+    pub data_loss_events: u64,
+    /// Data-loss events per simulated year.
+    pub data_loss_events_per_year: f64,
+    /// Realised RPO of the recoverable events.
+    pub rpo_s: RpoStats,
+    /// Events with no surviving copy (left out of `rpo_s`).
+    pub unrecoverable: Unrecoverable,
+    /// What the recoverable events were recovered from.
+    pub recovered_from: RecoveredFrom,
+    /// Recoverable events (those in `rpo_s`).
+    pub recoverable: u64,
+}
+
+/// One dataset's data-loss statistics.
+#[derive(Clone, Debug, Serialize)]
+pub struct DatasetReport {
+    /// Dataset name.
+    pub name: String,
+    /// Its statistics.
+    #[serde(flatten)]
+    pub data: DataReport,
+}
+
+/// Realised RPO over recoverable data-loss events, nearest rank `[s]`.
+#[derive(Clone, Debug, Serialize)]
+pub struct RpoStats {
+    /// Median.
+    pub p50: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// 99th percentile.
+    pub p99: Option<f64>,
+    /// Largest.
+    pub max: Option<f64>,
+    /// Mean.
+    pub mean: Option<f64>,
+    /// Share of all data-loss events (unrecoverable ones included) within the RPO objective.
+    pub within_objective: Option<f64>,
+}
+
+/// Data-loss events with no surviving copy.
+#[derive(Clone, Debug, Serialize)]
+pub struct Unrecoverable {
+    /// How many.
+    pub events: u64,
+    /// Mean span of data lost (since the dataset was last created) `[h]`.
+    pub lost_span_mean_h: Option<f64>,
+    /// Longest span lost `[h]`.
+    pub lost_span_max_h: Option<f64>,
+}
+
+/// What recoverable data-loss events were recovered from.
+#[derive(Clone, Debug, Serialize)]
+pub struct RecoveredFrom {
+    /// A promoted replica.
+    pub replica: u64,
+    /// A restored backup.
+    pub backup: u64,
+}
+
 /// Objectives with their verdicts.
 #[derive(Clone, Debug, Serialize)]
 pub struct Objectives {
@@ -122,6 +191,9 @@ pub struct Objectives {
     pub availability: ObjectiveResult,
     /// Target in seconds; met iff the pooled p95 <= target.
     pub rto: ObjectiveResult,
+    /// Target in seconds; met iff the pooled p95 over every data-loss event <= target, an
+    /// unrecoverable loss counting as beyond any target.
+    pub rpo: ObjectiveResult,
     /// `false`: a design kept for contrast, never failing a check.
     pub gate: bool,
 }

@@ -31,6 +31,7 @@ pub fn to_dot(arch: &Architecture) -> String {
             (Kind::Link, _) => "cds",
             (Kind::Database | Kind::Storage, _) => "cylinder",
             (Kind::Queue, _) => "box3d",
+            (Kind::Dataset, _) => "note",
             _ => "box",
         };
         let mut label = format!("{}\\n{}", escape(&c.name), c.kind.name());

@@ -105,6 +105,9 @@ pub struct Architecture {
     pub dependents: Vec<ComponentId>,
     /// Offsets into `dependents`, one per component plus one.
     pub dependent_starts: Vec<u32>,
+    /// Datasets, in file order; each is also a node among `components` (after the design's
+    /// own components).
+    pub datasets: Vec<Dataset>,
 }
 
 impl Architecture {
@@ -146,13 +149,95 @@ pub struct Component {
     pub battery: Option<Battery>,
     /// For a standby group: its members and failover delays.
     pub standby: Option<Standby>,
+    /// Failure modes (given instead of `fail`, which is then `None`), in file order.
+    pub modes: Vec<FailMode>,
+    /// For a dataset's node: the index of the dataset in [`Architecture::datasets`].
+    pub dataset: Option<u32>,
 }
 
 impl Component {
     /// Everything this component's state depends on: its `needs`, then its standby members.
+    /// (A dataset's node lists its holder and the hosts of its copies as `needs`, with a
+    /// threshold of 0: the engine decides its state.)
     pub fn inputs(&self) -> impl Iterator<Item = ComponentId> + '_ {
         self.needs.of.iter().copied().chain(self.standby.iter().flat_map(|s| s.members.iter().copied()))
     }
+
+    /// Whether it can fail at random (a `fail` distribution or a mode with one).
+    pub fn can_fail(&self) -> bool {
+        self.fail.is_some() || self.modes.iter().any(|m| m.fail.is_some())
+    }
+
+    /// The name of a failure mode as written in problem names.
+    pub fn mode_name(&self, mode: crate::engine::Mode) -> String {
+        use crate::engine::Mode;
+        match mode {
+            Mode::Named(k) => self.modes[k as usize].name.clone(),
+            Mode::InjectedNamed(k) => format!("injected-{}", self.modes[k as usize].name),
+            Mode::DataLoss => "data-lost".to_string(),
+            other => other.name().to_string(),
+        }
+    }
+}
+
+/// One failure mode of a component.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailMode {
+    /// Name, unique within the component.
+    pub name: String,
+    /// Time to failure; `None` for `Never` (only injections use the mode).
+    pub fail: Option<Dist>,
+    /// A failure in this mode destroys the component's data and that of everything in it.
+    pub loses_data: bool,
+    /// How a failure in this mode ends.
+    pub recover: Recovery,
+}
+
+/// A dataset: where its copies are and how it is recovered after losing its primary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    /// Name (also its node's).
+    pub name: String,
+    /// Its node among the architecture's components: up iff it has a live primary copy on an
+    /// effectively up holder and no recovery is in progress.
+    pub node: ComponentId,
+    /// The component holding the primary copy at t = 0.
+    pub holder: ComponentId,
+    /// Replicas.
+    pub replicas: Vec<Replica>,
+    /// Backup chains.
+    pub backups: Vec<Backup>,
+    /// Time to promote a replica (`Fixed(0)` without replicas).
+    pub promote: Dist,
+    /// Time for a replica that lost its copy to resync (`Fixed(0)` without replicas).
+    pub resync: Dist,
+}
+
+/// A replica of a dataset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replica {
+    /// The component it lives on at t = 0.
+    pub on: ComponentId,
+    /// Replication lag; `None` for `Sync`.
+    pub lag: Option<Dist>,
+}
+
+/// A backup chain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Backup {
+    /// Interval between starts, > 0.
+    pub every: SimTime,
+    /// Where the backups are stored.
+    pub to: ComponentId,
+    /// Time to restore from one.
+    pub restore: Dist,
+    /// Time before a started backup is usable, < `every`.
+    pub takes: SimTime,
+    /// Backups start at `offset + k * every`, k >= 1.
+    pub offset: SimTime,
+    /// Where a restore goes, if not to the holder (e.g. a database in a recovery region); it
+    /// holds the primary afterwards.
+    pub into: Option<ComponentId>,
 }
 
 /// A limited runtime, as of a UPS battery.
@@ -204,6 +289,8 @@ pub enum NeedsRule {
     Any,
     /// `AtLeast(k, [..])`.
     AtLeast,
+    /// A dataset's node: `of` lists its holder and replica hosts; the engine decides.
+    Data,
 }
 
 /// Compiled dependencies: effectively up iff at least `k` of `of` are effectively up.
@@ -226,4 +313,6 @@ pub struct Injection {
     pub at: SimTime,
     /// Length, > 0.
     pub duration: SimTime,
+    /// The failure mode of the target it stands for (an index into its `modes`).
+    pub mode: Option<u16>,
 }

@@ -4,14 +4,23 @@
 //! `architecture, availability_mean, availability_ci95_low, availability_ci95_high, ci_method,
 //! ci_reliable, nines, downtime_min_per_year, incidents_per_year, incidents_per_year_upper95,
 //! mtbi_h, rto_p50_s, rto_p95_s, rto_p99_s, rto_max_s, rto_within_objective, rto_censored,
-//! availability_target, availability_met, rto_target_s, rto_met, gate, events`.
+//! availability_target, availability_met, rto_target_s, rto_met, gate, events,
+//! data_loss_events, data_loss_events_per_year, rpo_p50_s, rpo_p95_s, rpo_p99_s, rpo_max_s,
+//! rpo_mean_s, rpo_within_objective, recovered_from_replica, recovered_from_backup,
+//! unrecoverable_events, unrecoverable_lost_span_mean_h, rpo_target_s, rpo_met`.
+//! The data-loss columns (from `data_loss_events` on, added after `events` so earlier columns
+//! keep their positions) cover every dataset of the architecture together; per-dataset figures
+//! are in the JSON. `data_loss_events`, the `recovered_from_*` and `unrecoverable_events` are
+//! counts over all replications; the `rpo_*_s` quantiles (nearest rank) and mean are over the
+//! recoverable events; `rpo_within_objective` is the share of all data-loss events within the
+//! RPO objective; `rpo_met` is empty without an RPO objective or without datasets.
 //! Quoting follows RFC 4180: a field with a comma, a double quote or a line break is quoted,
 //! its double quotes doubled; lines end with CRLF.
 
 use crate::metrics::Report;
 
 /// The header row's fields.
-pub const COLUMNS: [&str; 23] = [
+pub const COLUMNS: [&str; 37] = [
     "architecture",
     "availability_mean",
     "availability_ci95_low",
@@ -35,6 +44,20 @@ pub const COLUMNS: [&str; 23] = [
     "rto_met",
     "gate",
     "events",
+    "data_loss_events",
+    "data_loss_events_per_year",
+    "rpo_p50_s",
+    "rpo_p95_s",
+    "rpo_p99_s",
+    "rpo_max_s",
+    "rpo_mean_s",
+    "rpo_within_objective",
+    "recovered_from_replica",
+    "recovered_from_backup",
+    "unrecoverable_events",
+    "unrecoverable_lost_span_mean_h",
+    "rpo_target_s",
+    "rpo_met",
 ];
 
 fn quote(field: &str) -> String {
@@ -59,6 +82,7 @@ pub fn render(report: &Report) -> String {
     for a in &report.architectures {
         let r = &a.rto_s;
         let o = &a.objectives;
+        let d = &a.data;
         let fields = [
             a.name.clone(),
             a.availability.mean.to_string(),
@@ -83,6 +107,20 @@ pub fn render(report: &Report) -> String {
             flag(o.rto.met),
             o.gate.to_string(),
             a.events.to_string(),
+            d.data_loss_events.to_string(),
+            d.data_loss_events_per_year.to_string(),
+            number(d.rpo_s.p50),
+            number(d.rpo_s.p95),
+            number(d.rpo_s.p99),
+            number(d.rpo_s.max),
+            number(d.rpo_s.mean),
+            number(d.rpo_s.within_objective),
+            d.recovered_from.replica.to_string(),
+            d.recovered_from.backup.to_string(),
+            d.unrecoverable.events.to_string(),
+            number(d.unrecoverable.lost_span_mean_h),
+            number(o.rpo.target),
+            flag(o.rpo.met),
         ];
         out += &fields.iter().map(|f| quote(f)).collect::<Vec<_>>().join(",");
         out += "\r\n";
@@ -100,5 +138,61 @@ mod tests {
         assert_eq!(quote("a,b"), "\"a,b\"");
         assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(quote("two\nlines"), "\"two\nlines\"");
+    }
+}
+
+#[cfg(test)]
+mod data_tests {
+    use super::*;
+    use crate::report::fixture;
+
+    /// The column list of the module docs.
+    fn documented() -> Vec<String> {
+        let docs: String = include_str!("csv.rs")
+            .lines()
+            .filter_map(|l| l.strip_prefix("//!"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let after = docs.split("Columns, in order").nth(1).unwrap().split_once("):").unwrap().1;
+        let list = after.split('`').nth(1).unwrap();
+        list.split(',').map(|c| c.trim().to_string()).collect()
+    }
+
+    #[test]
+    fn the_documented_columns_are_the_header() {
+        assert_eq!(documented(), COLUMNS);
+    }
+
+    #[test]
+    fn data_loss_columns_carry_the_report_numbers() {
+        let text = render(&fixture::dr_report("objectives: (rpo: \"1m\"),"));
+        let rows: Vec<Vec<&str>> =
+            text.split("\r\n").filter(|l| !l.is_empty()).map(|l| l.split(',').collect()).collect();
+        let at = |row: usize, column: &str| rows[row][COLUMNS.iter().position(|c| *c == column).unwrap()];
+        assert!(rows.iter().all(|r| r.len() == COLUMNS.len()));
+        assert_eq!(COLUMNS[22], "events", "new columns come after the old ones");
+        let expect = [
+            ("data_loss_events", ["1", "1", "1", "0"]),
+            ("rpo_p50_s", ["30", "18000", "", ""]),
+            ("rpo_p95_s", ["30", "18000", "", ""]),
+            ("rpo_p99_s", ["30", "18000", "", ""]),
+            ("rpo_max_s", ["30", "18000", "", ""]),
+            ("rpo_mean_s", ["30", "18000", "", ""]),
+            ("rpo_within_objective", ["1", "0", "0", ""]),
+            ("recovered_from_replica", ["1", "0", "0", "0"]),
+            ("recovered_from_backup", ["0", "1", "0", "0"]),
+            ("unrecoverable_events", ["0", "0", "1", "0"]),
+            ("unrecoverable_lost_span_mean_h", ["", "", "245", ""]),
+            ("rpo_target_s", ["60", "60", "60", "60"]),
+            ("rpo_met", ["true", "false", "false", ""]),
+        ];
+        for (column, values) in expect {
+            for (k, v) in values.iter().enumerate() {
+                assert_eq!(at(k + 1, column), *v, "{column} of row {}", k + 1);
+            }
+        }
+        // 1 event in 30 days.
+        let rate: f64 = at(1, "data_loss_events_per_year").parse().unwrap();
+        assert!((rate - 365.0 / 30.0).abs() < 1e-12, "{rate}");
     }
 }

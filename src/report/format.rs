@@ -1,4 +1,7 @@
-//! Number formats shared by the human-readable renderers.
+//! Number formats and wordings shared by the human-readable renderers.
+
+use crate::metrics::{DataReport, Header};
+use crate::time::MS_PER_HOUR;
 
 /// A duration in seconds for people: `850ms`, `42.0s`, `12m 05s`, `3h 12m`, `2d 04h`.
 pub fn duration_s(s: f64) -> String {
@@ -26,6 +29,62 @@ pub fn percent(fraction: f64) -> String {
     format!("{:.4}%", fraction * 100.0)
 }
 
+/// A realised RPO `[s]`, `-` when there is none.
+pub fn rpo_or_dash(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".to_string(), duration_s)
+}
+
+/// The pooled RPO p95 an RPO objective is judged on, in words: every data-loss event counts,
+/// an unrecoverable one as beyond any target (nearest rank, as `Objectives::rpo`). The report
+/// keeps quantiles of the recoverable events only, so when unrecoverable events do not reach
+/// the p95 rank, the recoverable p95 is given with the count of unrecoverable ones.
+pub fn pooled_rpo_p95(d: &DataReport) -> String {
+    let (n, lost) = (d.data_loss_events, d.unrecoverable.events);
+    if n == 0 {
+        return "no data loss".to_string();
+    }
+    let rank = (libm::ceil(0.95 * n as f64) as u64).clamp(1, n);
+    let events = if n == 1 { "event" } else { "events" };
+    match d.rpo_s.p95 {
+        _ if rank > d.recoverable => format!("unrecoverable: {lost} of {n} {events}"),
+        Some(p95) if lost == 0 => duration_s(p95),
+        Some(p95) => format!("{}; {lost} of {n} {events} unrecoverable", duration_s(p95)),
+        None => "-".to_string(),
+    }
+}
+
+/// Unrecoverable data-loss events with the mean span lost: `0`, or `2 (mean 3h 10m lost)`.
+pub fn unrecoverable(d: &DataReport) -> String {
+    match d.unrecoverable.lost_span_mean_h {
+        Some(h) if d.unrecoverable.events > 0 => {
+            format!("{} (mean {} lost)", d.unrecoverable.events, duration_s(h * 3600.0))
+        }
+        _ => d.unrecoverable.events.to_string(),
+    }
+}
+
+/// Simulated years over all replications of `h` (the denominator of "per year").
+pub fn simulated_years(h: &Header) -> f64 {
+    h.replications as f64 * h.horizon_h * MS_PER_HOUR as f64 / crate::time::MS_PER_YEAR as f64
+}
+
+/// With no data-loss event in `years` simulated years, the 95% upper bound of the rate per
+/// year, `3 / years` (the rule of three, as for incidents).
+pub fn loss_rate_upper95(years: f64) -> Option<f64> {
+    (years > 0.0).then(|| 3.0 / years)
+}
+
+/// `HA`, `DR` or empty: whether the mechanism named `label` that ended an incident is high
+/// availability (the service's components come back: `failover`, `replacement`, `repair`) or
+/// disaster recovery (a dataset is rebuilt from a copy: `promote`, `restore`).
+pub fn mechanism_kind(label: &str) -> &'static str {
+    match label {
+        "failover" | "replacement" | "repair" => "HA",
+        "promote" | "restore" => "DR",
+        _ => "",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,5 +101,35 @@ mod tests {
         assert_eq!(duration_s(59.96), "1m 00s");
         assert_eq!(duration_s(99.955 * 3600.0), "4d 04h");
         assert_eq!(percent(0.999_512), "99.9512%");
+    }
+
+    fn data(events: u64, unrecoverable: u64, p95: Option<f64>) -> DataReport {
+        use crate::metrics::{RecoveredFrom, RpoStats, Unrecoverable};
+        DataReport {
+            data_loss_events: events,
+            data_loss_events_per_year: 1.0,
+            rpo_s: RpoStats { p50: p95, p95, p99: p95, max: p95, mean: p95, within_objective: None },
+            unrecoverable: Unrecoverable {
+                events: unrecoverable,
+                lost_span_mean_h: (unrecoverable > 0).then_some(2.5),
+                lost_span_max_h: (unrecoverable > 0).then_some(3.0),
+            },
+            recovered_from: RecoveredFrom { replica: events - unrecoverable, backup: 0 },
+            recoverable: events - unrecoverable,
+        }
+    }
+
+    #[test]
+    fn pooled_rpo_p95_counts_unrecoverable_events_as_beyond_any_target() {
+        assert_eq!(pooled_rpo_p95(&data(0, 0, None)), "no data loss");
+        assert_eq!(pooled_rpo_p95(&data(40, 0, Some(30.0))), "30.0s");
+        // Rank ceil(0.95 x 40) = 38 <= 39 recoverable events.
+        assert_eq!(pooled_rpo_p95(&data(40, 1, Some(30.0))), "30.0s; 1 of 40 events unrecoverable");
+        // Rank 38 > 37 recoverable events.
+        assert_eq!(pooled_rpo_p95(&data(40, 3, Some(30.0))), "unrecoverable: 3 of 40 events");
+        assert_eq!(unrecoverable(&data(40, 3, Some(30.0))), "3 (mean 2h 30m lost)");
+        assert_eq!(unrecoverable(&data(40, 0, Some(30.0))), "0");
+        let kinds = crate::engine::Label::ALL.map(|l| mechanism_kind(l.name()));
+        assert_eq!(kinds, ["HA", "HA", "HA", "DR", "DR", "", ""]);
     }
 }

@@ -1,6 +1,6 @@
 //! `--format json`: the stable machine format (input of `chart` and `check`).
 
-use crate::metrics::{ArchitectureReport, Report};
+use crate::metrics::{ArchitectureReport, DataReport, Report};
 
 /// A number in the report is NaN or infinite: a bug, never serialised as `null`.
 #[derive(Debug, thiserror::Error)]
@@ -23,7 +23,7 @@ pub fn render(report: &Report) -> Result<String, NonFinite> {
 }
 
 fn check_finite(a: &ArchitectureReport) -> Result<(), NonFinite> {
-    let values: [(&'static str, Option<f64>); 14] = [
+    let mut values: Vec<(&'static str, Option<f64>)> = vec![
         ("availability.mean", Some(a.availability.mean)),
         ("availability.ci95[0]", Some(a.availability.ci95[0])),
         ("availability.ci95[1]", Some(a.availability.ci95[1])),
@@ -37,17 +37,74 @@ fn check_finite(a: &ArchitectureReport) -> Result<(), NonFinite> {
         ("rto_s.p99", a.rto_s.p99),
         ("rto_s.max", a.rto_s.max),
         ("rto_s.within_objective", a.rto_s.within_objective),
+        ("objectives.availability.target", a.objectives.availability.target),
         ("objectives.rto.target", a.objectives.rto.target),
+        ("objectives.rpo.target", a.objectives.rpo.target),
     ];
-    let problems = a
-        .problems
-        .iter()
-        .map(|p| ("problems.downtime_h", Some(p.downtime_h)))
-        .chain(a.downtime_by_label.iter().map(|l| ("downtime_by_label.downtime_h", Some(l.downtime_h))));
-    for (field, v) in values.into_iter().chain(problems) {
+    values.extend(a.problems.iter().map(|p| ("problems.downtime_h", Some(p.downtime_h))));
+    values.extend(a.downtime_by_label.iter().map(|l| ("downtime_by_label.downtime_h", Some(l.downtime_h))));
+    values.extend(data_values(&a.data, false));
+    for d in &a.datasets {
+        values.extend(data_values(&d.data, true));
+    }
+    for (field, v) in values {
         if v.is_some_and(|v| !v.is_finite()) {
             return Err(NonFinite { architecture: a.name.clone(), field });
         }
     }
     Ok(())
+}
+
+/// The floats of a [`DataReport`], named as in the JSON (under `datasets` when `dataset`).
+fn data_values(d: &DataReport, dataset: bool) -> [(&'static str, Option<f64>); 9] {
+    let name = |top: &'static str, nested: &'static str| if dataset { nested } else { top };
+    [
+        (
+            name("data_loss_events_per_year", "datasets.data_loss_events_per_year"),
+            Some(d.data_loss_events_per_year),
+        ),
+        (name("rpo_s.p50", "datasets.rpo_s.p50"), d.rpo_s.p50),
+        (name("rpo_s.p95", "datasets.rpo_s.p95"), d.rpo_s.p95),
+        (name("rpo_s.p99", "datasets.rpo_s.p99"), d.rpo_s.p99),
+        (name("rpo_s.max", "datasets.rpo_s.max"), d.rpo_s.max),
+        (name("rpo_s.mean", "datasets.rpo_s.mean"), d.rpo_s.mean),
+        (name("rpo_s.within_objective", "datasets.rpo_s.within_objective"), d.rpo_s.within_objective),
+        (
+            name("unrecoverable.lost_span_mean_h", "datasets.unrecoverable.lost_span_mean_h"),
+            d.unrecoverable.lost_span_mean_h,
+        ),
+        (
+            name("unrecoverable.lost_span_max_h", "datasets.unrecoverable.lost_span_max_h"),
+            d.unrecoverable.lost_span_max_h,
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn every_data_loss_float_is_checked() {
+        let report = fixture::dr_report("objectives: (rpo: \"1m\"),");
+        assert!(render(&report).is_ok());
+        type Poke = fn(&mut ArchitectureReport);
+        let pokes: [(&str, Poke); 6] = [
+            ("rpo_s.p95", |a| a.data.rpo_s.p95 = Some(f64::NAN)),
+            ("data_loss_events_per_year", |a| a.data.data_loss_events_per_year = f64::INFINITY),
+            ("unrecoverable.lost_span_mean_h", |a| a.data.unrecoverable.lost_span_mean_h = Some(f64::NAN)),
+            ("objectives.rpo.target", |a| a.objectives.rpo.target = Some(f64::NAN)),
+            ("datasets.rpo_s.mean", |a| a.datasets[0].data.rpo_s.mean = Some(f64::NAN)),
+            ("datasets.unrecoverable.lost_span_max_h", |a| {
+                a.datasets[0].data.unrecoverable.lost_span_max_h = Some(f64::NEG_INFINITY)
+            }),
+        ];
+        for (field, poke) in pokes {
+            let mut bad = report.clone();
+            poke(&mut bad.architectures[1]);
+            let e = render(&bad).unwrap_err();
+            assert_eq!((e.architecture.as_str(), e.field), ("backup-only", field));
+        }
+    }
 }

@@ -1,9 +1,16 @@
 //! `--format markdown`: the comparison as a document for design reviews.
+//!
+//! With datasets in any architecture, the comparison gains data loss per year and RPO p95, the
+//! objectives table an RPO column, and each architecture with datasets a "Data loss and RPO"
+//! part with one row per dataset. "Ended by" tables say which mechanisms are HA and which DR.
 
 use std::fmt::Write as _;
 
-use super::format::{duration_s, percent};
-use crate::metrics::{ObjectiveResult, Report};
+use super::format::{
+    duration_s, loss_rate_upper95, mechanism_kind, percent, pooled_rpo_p95, rpo_or_dash, simulated_years,
+    unrecoverable,
+};
+use crate::metrics::{ArchitectureReport, DataReport, ObjectiveResult, Report};
 use crate::time::{MS_PER_HOUR, SimTime};
 
 fn cell(s: &str) -> String {
@@ -21,6 +28,9 @@ fn verdict(o: ObjectiveResult) -> &'static str {
 /// The report as Markdown.
 pub fn render(report: &Report) -> String {
     let h = &report.header;
+    let archs = &report.architectures;
+    let with_data = archs.iter().any(|a| !a.datasets.is_empty());
+    let years = simulated_years(h);
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", cell(&h.scenario.name));
     let horizon = SimTime(libm::round(h.horizon_h * MS_PER_HOUR as f64) as u64);
@@ -35,11 +45,76 @@ pub fn render(report: &Report) -> String {
         h.stream_version,
         h.scenario.sha256
     );
-    out.push_str("| architecture | availability | 95% CI | nines | downtime/yr | incidents/yr | RTO p50 | RTO p95 | RTO max |\n");
-    out.push_str("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str(&comparison(archs, with_data, years));
+    out.push_str(&objectives(archs));
+    if archs.iter().any(|a| !a.downtime_by_label.is_empty()) {
+        out.push_str(
+            "\nIn the \"ended by\" tables, **HA** marks high-availability mechanisms (failover, replacement, repair: \
+             the service's components come back, no data is lost) and **DR** disaster recovery (promote a \
+             replica, restore a backup: a dataset is rebuilt after losing its primary copy).\n",
+        );
+    }
+    for a in archs {
+        let _ = writeln!(out, "\n## {}\n", cell(&a.name));
+        if a.problems.is_empty() {
+            out.push_str("No incident.\n");
+        } else {
+            out.push_str("| top problems | incidents | downtime (all replications) |\n|---|---:|---:|\n");
+            for p in a.problems.iter().take(super::table::TOP_PROBLEMS) {
+                let _ = writeln!(out, "| `{}` | {} | {:.1} h |", p.cause, p.incidents, p.downtime_h);
+            }
+            out.push_str(
+                "\n| ended by | kind | incidents | downtime (all replications) |\n|---|---|---:|---:|\n",
+            );
+            for l in &a.downtime_by_label {
+                let kind = mechanism_kind(&l.label);
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {:.1} h |",
+                    l.label,
+                    if kind.is_empty() { "-" } else { kind },
+                    l.incidents,
+                    l.downtime_h
+                );
+            }
+        }
+        if !a.datasets.is_empty() {
+            out.push_str(&data_loss(a, years));
+        }
+        if !a.injections_skipped.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nInjections skipped (no such component): {}.",
+                a.injections_skipped.join(", ")
+            );
+        }
+    }
+    out
+}
+
+/// Data-loss events per year, or "none observed" with the 95% upper bound.
+fn loss_rate(d: &DataReport, years: f64) -> String {
+    if d.data_loss_events > 0 {
+        return format!("{:.3}", d.data_loss_events_per_year);
+    }
+    loss_rate_upper95(years).map_or_else(|| "none observed".into(), |u| format!("none observed (< {u:.3})"))
+}
+
+fn comparison(archs: &[ArchitectureReport], with_data: bool, years: f64) -> String {
+    let mut out = String::from(
+        "| architecture | availability | 95% CI | nines | downtime/yr | incidents/yr | RTO p50 | RTO p95 | RTO max |",
+    );
+    if with_data {
+        out.push_str(" data loss/yr | RPO p95 |");
+    }
+    out.push_str("\n|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    if with_data {
+        out.push_str("---:|---:|");
+    }
+    out.push('\n');
     let q = |v: Option<f64>| v.map_or_else(|| "-".to_string(), duration_s);
-    for a in &report.architectures {
-        let _ = writeln!(
+    for a in archs {
+        let _ = write!(
             out,
             "| {} | {} | [{}, {}] | {} | {:.1} min | {} | {} | {} | {} |",
             cell(&a.name),
@@ -56,45 +131,154 @@ pub fn render(report: &Report) -> String {
             q(a.rto_s.p95),
             q(a.rto_s.max),
         );
+        if with_data && a.datasets.is_empty() {
+            out.push_str(" no datasets | - |");
+        } else if with_data {
+            let _ = write!(out, " {} | {} |", loss_rate(&a.data, years), rpo_or_dash(a.data.rpo_s.p95));
+        }
+        out.push('\n');
     }
-    out.push_str(
-        "\n## Objectives\n\n| architecture | availability | RTO (p95) | gate |\n|---|---|---|---|\n",
-    );
-    for a in &report.architectures {
+    out
+}
+
+fn objectives(archs: &[ArchitectureReport]) -> String {
+    let with_rpo = archs.iter().any(|a| !a.datasets.is_empty() || a.objectives.rpo.target.is_some());
+    let mut out = String::from("\n## Objectives\n\n| architecture | availability | RTO (p95) |");
+    out.push_str(if with_rpo {
+        " RPO (p95) | gate |\n|---|---|---|---|---|\n"
+    } else {
+        " gate |\n|---|---|---|---|\n"
+    });
+    for a in archs {
         let o = &a.objectives;
         let target = |t: Option<f64>, f: &dyn Fn(f64) -> String| t.map_or_else(|| "-".to_string(), f);
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "| {} | {} {} | {} {} | {} |",
+            "| {} | {} {} | {} {} |",
             cell(&a.name),
             target(o.availability.target, &|t| format!(">= {}", percent(t))),
             verdict(o.availability),
             target(o.rto.target, &|t| format!("<= {}", duration_s(t))),
             verdict(o.rto),
-            if o.gate { "on" } else { "off (kept for contrast)" }
         );
-    }
-    for a in &report.architectures {
-        let _ = writeln!(out, "\n## {}\n", cell(&a.name));
-        if a.problems.is_empty() {
-            out.push_str("No incident.\n");
-            continue;
+        if with_rpo {
+            let rpo = match (o.rpo.target, o.rpo.met) {
+                (None, _) => "- -".to_string(),
+                (Some(t), None) => format!("<= {} n/a (no datasets)", duration_s(t)),
+                (Some(t), Some(_)) => {
+                    format!("<= {} {} (got {})", duration_s(t), verdict(o.rpo), pooled_rpo_p95(&a.data))
+                }
+            };
+            let _ = write!(out, " {} |", cell(&rpo));
         }
-        out.push_str("| top problems | incidents | downtime (all replications) |\n|---|---:|---:|\n");
-        for p in a.problems.iter().take(super::table::TOP_PROBLEMS) {
-            let _ = writeln!(out, "| `{}` | {} | {:.1} h |", p.cause, p.incidents, p.downtime_h);
-        }
-        out.push_str("\n| ended by | incidents | downtime (all replications) |\n|---|---:|---:|\n");
-        for l in &a.downtime_by_label {
-            let _ = writeln!(out, "| {} | {} | {:.1} h |", l.label, l.incidents, l.downtime_h);
-        }
-        if !a.injections_skipped.is_empty() {
-            let _ = writeln!(
-                out,
-                "\nInjections skipped (no such component): {}.",
-                a.injections_skipped.join(", ")
-            );
-        }
+        let _ = writeln!(out, " {} |", if o.gate { "on" } else { "off (kept for contrast)" });
     }
     out
+}
+
+/// The "Data loss and RPO" part of one architecture with datasets.
+fn data_loss(a: &ArchitectureReport, years: f64) -> String {
+    let d = &a.data;
+    let mut out = String::from("\n### Data loss and RPO\n\n");
+    if d.data_loss_events == 0 {
+        let _ = writeln!(out, "No data-loss event ({} per year).", loss_rate(d, years));
+    } else {
+        let events = if d.data_loss_events == 1 { "data-loss event" } else { "data-loss events" };
+        let _ = write!(
+            out,
+            "{} {events} over all replications ({} per year): {} recovered from a replica, {} from a backup, \
+             {} unrecoverable (no surviving copy{}).",
+            d.data_loss_events,
+            loss_rate(d, years),
+            d.recovered_from.replica,
+            d.recovered_from.backup,
+            d.unrecoverable.events,
+            d.unrecoverable
+                .lost_span_mean_h
+                .map_or_else(String::new, |h| format!(", mean span lost {}", duration_s(h * 3600.0))),
+        );
+        match (d.rpo_s.p50, d.rpo_s.p95, d.rpo_s.p99, d.rpo_s.max, d.rpo_s.mean) {
+            (Some(p50), Some(p95), Some(p99), Some(max), Some(mean)) => {
+                let _ = writeln!(
+                    out,
+                    " Realised RPO of the recoverable ones: p50 {}, p95 {}, p99 {}, max {}, mean {}.",
+                    duration_s(p50),
+                    duration_s(p95),
+                    duration_s(p99),
+                    duration_s(max),
+                    duration_s(mean)
+                );
+            }
+            _ => out.push_str(" None was recoverable, so there is no realised RPO.\n"),
+        }
+    }
+    out.push_str(
+        "\n| dataset | data loss/yr | RPO p50 | RPO p95 | RPO max | from replica | from backup | unrecoverable |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for ds in &a.datasets {
+        let d = &ds.data;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            cell(&ds.name),
+            loss_rate(d, years),
+            rpo_or_dash(d.rpo_s.p50),
+            rpo_or_dash(d.rpo_s.p95),
+            rpo_or_dash(d.rpo_s.max),
+            d.recovered_from.replica,
+            d.recovered_from.backup,
+            unrecoverable(d),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn data_loss_rpo_objective_and_mechanism_kinds() {
+        let md = render(&fixture::dr_report("objectives: (rpo: \"1m\"),"));
+        for needed in [
+            "| RTO max | data loss/yr | RPO p95 |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+            "| 5m 00s | 5m 00s | 5m 00s | 12.167 | 30.0s |\n",
+            "| 8h 00m | 8h 00m | 8h 00m | 12.167 | 5h 00m |\n",
+            "| 6h 00m | 6h 00m | 6h 00m | 12.167 | - |\n",
+            "| - | - | - | no datasets | - |\n",
+            "| architecture | availability | RTO (p95) | RPO (p95) | gate |\n",
+            "| async-replica | - - | - - | <= 1m 00s met (got 30.0s) | on |\n",
+            "| backup-only | - - | - - | <= 1m 00s **missed** (got 5h 00m) | on |\n",
+            "| no-copy | - - | - - | <= 1m 00s **missed** (got unrecoverable: 1 of 1 event) | on |\n",
+            "| stateless | - - | - - | <= 1m 00s n/a (no datasets) | on |\n",
+            "| promote | DR | 1 | 0.1 h |\n",
+            "| restore | DR | 1 | 8.0 h |\n",
+            "\n## backup-only\n",
+            "### Data loss and RPO\n\n1 data-loss event over all replications (12.167 per year): 0 recovered from a replica, 1 from a backup, 0 unrecoverable (no surviving copy). Realised RPO of the recoverable ones: p50 5h 00m, p95 5h 00m, p99 5h 00m, max 5h 00m, mean 5h 00m.\n",
+            "| orders | 12.167 | 30.0s | 30.0s | 30.0s | 1 | 0 | 0 |\n",
+            "| orders | 12.167 | 5h 00m | 5h 00m | 5h 00m | 0 | 1 | 0 |\n",
+            "1 unrecoverable (no surviving copy, mean span lost 10d 05h). None was recoverable, so there is no realised RPO.\n",
+            "| orders | 12.167 | - | - | - | 0 | 0 | 1 (mean 10d 05h lost) |\n",
+            "**HA** marks high-availability mechanisms (failover, replacement, repair",
+            "**DR** disaster recovery (promote a replica, restore a backup",
+        ] {
+            assert!(md.contains(needed), "lacks {needed:?}:\n{md}");
+        }
+        assert_eq!(md.matches("### Data loss and RPO").count(), 3, "not for the stateless design");
+    }
+
+    #[test]
+    fn without_datasets_no_data_columns() {
+        let md = render(&fixture::report(
+            r#"(name: "s", horizon: "30d", replications: 2, random: false,
+                architectures: [(name: "a", service: "x", components: [(name: "x", kind: Instance, fail: Never)])],
+                injections: [(target: "x", at: "1d", duration: "2h")])"#,
+        ));
+        for absent in ["data loss", "Data loss", "RPO", "| dataset"] {
+            assert!(!md.contains(absent), "{absent:?} in\n{md}");
+        }
+        assert!(md.contains("| injection-end | - | 2 | 4.0 h |\n"), "{md}");
+    }
 }

@@ -1,10 +1,16 @@
-//! The terminal table: architectures side by side, then objectives, problems and notes.
+//! The terminal table: architectures side by side, then data loss (when an architecture has
+//! datasets), objectives, problems and notes.
+//!
+//! A report without datasets prints exactly as before datasets existed: no data-loss table and
+//! no RPO column unless an architecture has datasets (or an RPO objective, to say it is n/a).
 
 use std::fmt::Write as _;
 
-use super::format::{duration_s, percent};
+use super::format::{
+    duration_s, loss_rate_upper95, percent, pooled_rpo_p95, rpo_or_dash, simulated_years, unrecoverable,
+};
 use super::layout::{Align, columns};
-use crate::metrics::{ArchitectureReport, ObjectiveResult, Report};
+use crate::metrics::{ArchitectureReport, DataReport, ObjectiveResult, Objectives, Report};
 use crate::time::{MS_PER_HOUR, SimTime};
 
 /// Problems listed per architecture.
@@ -27,6 +33,7 @@ pub fn render(report: &Report) -> String {
     );
     out.push_str(&comparison(&report.architectures));
     out.push('\n');
+    out.push_str(&data_loss(&report.architectures, simulated_years(h)));
     out.push_str(&objectives(&report.architectures));
     out.push_str(&problems(&report.architectures));
     out.push_str(&notes(&report.architectures));
@@ -82,15 +89,17 @@ fn comparison(archs: &[ArchitectureReport]) -> String {
 }
 
 fn objectives(archs: &[ArchitectureReport]) -> String {
-    if archs.iter().all(|a| a.objectives.availability.target.is_none() && a.objectives.rto.target.is_none()) {
+    let targets = |o: &Objectives| [o.availability, o.rto, o.rpo].map(|r| r.target.is_some());
+    if archs.iter().all(|a| targets(&a.objectives) == [false; 3]) {
         return String::new();
     }
-    let mut rows = vec![vec![
-        "objectives".to_string(),
-        "availability".to_string(),
-        "RTO (p95)".to_string(),
-        String::new(),
-    ]];
+    let with_rpo = archs.iter().any(|a| !a.datasets.is_empty() || a.objectives.rpo.target.is_some());
+    let mut header = vec!["objectives", "availability", "RTO (p95)"];
+    if with_rpo {
+        header.push("RPO (p95)");
+    }
+    header.push("");
+    let mut rows = vec![header.into_iter().map(String::from).collect::<Vec<_>>()];
     for a in archs {
         let o = &a.objectives;
         let availability = verdict(o.availability, |t| {
@@ -100,14 +109,65 @@ fn objectives(archs: &[ArchitectureReport]) -> String {
             let got = a.rto_s.p95.map_or_else(|| "no completed incident".to_string(), duration_s);
             format!("<= {} (got {got})", duration_s(t))
         });
-        rows.push(vec![
-            a.name.clone(),
-            availability,
-            rto,
-            if o.gate { String::new() } else { "gate off".into() },
-        ]);
+        let mut row = vec![a.name.clone(), availability, rto];
+        if with_rpo {
+            row.push(match (o.rpo.target, o.rpo.met) {
+                (Some(_), None) => "n/a (no datasets)".to_string(),
+                _ => verdict(o.rpo, |t| format!("<= {} (got {})", duration_s(t), pooled_rpo_p95(&a.data))),
+            });
+        }
+        row.push(if o.gate { String::new() } else { "gate off".into() });
+        rows.push(row);
     }
-    columns(&rows, &[Align::Left; 4], "") + "\n"
+    let n = rows[0].len();
+    columns(&rows, &vec![Align::Left; n], "") + "\n"
+}
+
+/// Data-loss events side by side, each architecture's datasets under it; empty when no
+/// architecture has a dataset.
+fn data_loss(archs: &[ArchitectureReport], years: f64) -> String {
+    if archs.iter().all(|a| a.datasets.is_empty()) {
+        return String::new();
+    }
+    let mut rows = vec![
+        ["data loss", "events/yr", "RPO p50", "p95", "max", "from replica", "from backup", "unrecoverable"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    let row = |name: String, d: &DataReport| {
+        vec![
+            name,
+            if d.data_loss_events == 0 {
+                loss_rate_upper95(years).map_or_else(
+                    || "none observed".into(),
+                    |u| format!("none observed (< {})", significant(u)),
+                )
+            } else {
+                significant(d.data_loss_events_per_year)
+            },
+            rpo_or_dash(d.rpo_s.p50),
+            rpo_or_dash(d.rpo_s.p95),
+            rpo_or_dash(d.rpo_s.max),
+            d.recovered_from.replica.to_string(),
+            d.recovered_from.backup.to_string(),
+            unrecoverable(d),
+        ]
+    };
+    for a in archs {
+        if a.datasets.is_empty() {
+            rows.push(vec![a.name.clone(), "no datasets".into()]);
+            continue;
+        }
+        rows.push(row(a.name.clone(), &a.data));
+        for d in &a.datasets {
+            rows.push(row(format!("  {}", d.name), &d.data));
+        }
+    }
+    let mut align = vec![Align::Right; 8];
+    align[0] = Align::Left;
+    align[7] = Align::Left;
+    columns(&rows, &align, "")
+        + "(recoveries and unrecoverable events: counts over all replications; RPO: recoverable events)\n\n"
 }
 
 fn verdict(o: ObjectiveResult, describe: impl Fn(f64) -> String) -> String {
@@ -195,4 +255,62 @@ fn significant(v: f64) -> String {
     }
     let digits = (2 - libm::floor(libm::log10(v.abs())) as i32).clamp(0, 8) as usize;
     format!("{v:.digits$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn data_loss_and_rpo_objective_rows() {
+        let text = render(&fixture::dr_report("objectives: (rpo: \"1m\"),"));
+        let expected = "\
+data loss        events/yr  RPO p50     p95     max  from replica  from backup  unrecoverable
+async-replica         12.2    30.0s   30.0s   30.0s             1            0  0
+  orders              12.2    30.0s   30.0s   30.0s             1            0  0
+backup-only           12.2   5h 00m  5h 00m  5h 00m             0            1  0
+  orders              12.2   5h 00m  5h 00m  5h 00m             0            1  0
+no-copy               12.2        -       -       -             0            0  1 (mean 10d 05h lost)
+  orders              12.2        -       -       -             0            0  1 (mean 10d 05h lost)
+stateless      no datasets
+(recoveries and unrecoverable events: counts over all replications; RPO: recoverable events)
+
+objectives     availability  RTO (p95)  RPO (p95)
+async-replica  -             -          met <= 1m 00s (got 30.0s)
+backup-only    -             -          MISSED <= 1m 00s (got 5h 00m)
+no-copy        -             -          MISSED <= 1m 00s (got unrecoverable: 1 of 1 event)
+stateless      -             -          n/a (no datasets)
+";
+        assert!(text.contains(expected), "{text}");
+        let widest = text.lines().map(|l| l.chars().count()).max();
+        let comparison = text.lines().find(|l| l.starts_with("architecture")).map(|l| l.chars().count());
+        assert_eq!(widest, comparison, "no wider than the comparison:\n{text}");
+    }
+
+    #[test]
+    fn no_data_loss_is_none_observed_with_its_upper_bound() {
+        let text = render(&fixture::report(&fixture::DR.replace("OBJECTIVES", "").replace(
+            "injections: [(target: \"az1\", at: \"245h\", duration: \"6h\", mode: \"fire\")]",
+            "injections: []",
+        )));
+        // 3 / (1 replication x 30 d) = 36.5 per year.
+        assert!(text.contains(
+            "\n  orders       none observed (< 36.5)        -    -    -             0            0  0\n"
+        ));
+        assert!(!text.contains("objectives"), "no objective, no objectives table:\n{text}");
+    }
+
+    #[test]
+    fn without_datasets_nothing_about_data_is_printed() {
+        let text = render(&fixture::report(
+            r#"(name: "s", horizon: "30d", replications: 2, random: false, objectives: (rto: "1h"),
+                architectures: [(name: "a", service: "x", components: [(name: "x", kind: Instance, fail: Never)])],
+                injections: [(target: "x", at: "1d", duration: "2h")])"#,
+        ));
+        for absent in ["data loss", "RPO", "dataset"] {
+            assert!(!text.contains(absent), "{absent:?} in\n{text}");
+        }
+        assert!(text.contains("objectives  availability  RTO (p95)\na           -             MISSED <= 1h 00m (got 2h 00m)\n"), "{text}");
+    }
 }

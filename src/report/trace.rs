@@ -54,13 +54,26 @@ fn name(arch: &Architecture, c: crate::model::ComponentId) -> &str {
 }
 
 fn problem(arch: &Architecture, cause: Cause) -> String {
-    format!("{}/{}", name(arch, cause.component), cause.mode.name())
+    format!(
+        "{}/{}",
+        name(arch, cause.component),
+        arch.components[cause.component.index()].mode_name(cause.mode)
+    )
 }
 
 /// The event as words.
-fn describe(arch: &Architecture, kind: &TraceKind) -> String {
-    match kind {
-        TraceKind::Failed(mode) => format!("own failure ({})", mode.name()),
+fn describe(arch: &Architecture, e: &TraceEvent) -> String {
+    let mode_name = |mode| arch.components[e.component.index()].mode_name(mode);
+    match &e.kind {
+        TraceKind::Failed(mode) => format!("own failure ({})", mode_name(*mode)),
+        TraceKind::DataLost { rpo: Some(rpo), from } => format!(
+            "DATA LOST: RPO {}, recovering from {}",
+            duration_s(rpo.0 as f64 / 1000.0),
+            if *from == Some(crate::engine::Source::Replica) { "a replica" } else { "a backup" }
+        ),
+        TraceKind::DataLost { rpo: None, .. } => "DATA LOST: no copy survived (unrecoverable)".into(),
+        TraceKind::DataRecoveryStarted(label) => format!("{} started", label.name()),
+        TraceKind::Resynced { host } => format!("replica on {} resynced", name(arch, *host)),
         TraceKind::Detected => "failure noticed (alerting delay over)".into(),
         TraceKind::RepairStarted => "repair started".into(),
         TraceKind::WaitingForCrew => "repair waits for its crew".into(),
@@ -104,11 +117,7 @@ pub fn render_text(trace: &Trace<'_>) -> String {
     out.push('\n');
     let mut rows = vec![["time", "component", "event"].map(String::from).to_vec()];
     for e in shown(trace) {
-        rows.push(vec![
-            clock(e.at),
-            name(trace.arch, e.component).to_string(),
-            describe(trace.arch, &e.kind),
-        ]);
+        rows.push(vec![clock(e.at), name(trace.arch, e.component).to_string(), describe(trace.arch, e)]);
     }
     out.push_str(&columns(&rows, &[Align::Right, Align::Left, Align::Left], ""));
     let down = trace.horizon.0 - trace.up.0;
@@ -147,7 +156,7 @@ struct JsonEvent {
     component: String,
     event: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    mode: Option<&'static str>,
+    mode: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -156,6 +165,8 @@ struct JsonEvent {
     label: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     downtime_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rpo_s: Option<f64>,
 }
 
 /// The timeline as JSON (pretty, trailing newline).
@@ -172,11 +183,29 @@ pub fn render_json(trace: &Trace<'_>) -> String {
                 cause: None,
                 label: None,
                 downtime_s: None,
+                rpo_s: None,
             };
             j.event = match &e.kind {
                 TraceKind::Failed(mode) => {
-                    j.mode = Some(mode.name());
+                    j.mode = Some(arch.components[e.component.index()].mode_name(*mode));
                     "failed"
+                }
+                TraceKind::DataLost { rpo, from } => {
+                    j.rpo_s = rpo.map(|t| t.0 as f64 / 1000.0);
+                    j.label = Some(match from {
+                        Some(crate::engine::Source::Replica) => "replica",
+                        Some(crate::engine::Source::Backup) => "backup",
+                        None => "unrecoverable",
+                    });
+                    "data_lost"
+                }
+                TraceKind::DataRecoveryStarted(label) => {
+                    j.label = Some(label.name());
+                    "recovery_started"
+                }
+                TraceKind::Resynced { host } => {
+                    j.to = Some(name(arch, *host).to_string());
+                    "resynced"
                 }
                 TraceKind::Detected => "detected",
                 TraceKind::Recharged => "recharged",

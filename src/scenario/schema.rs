@@ -76,6 +76,25 @@ pub struct ProfileSpec {
     pub crew: Option<Spanned<String>>,
     /// Probability in [0, 1] that the component fails to start when a standby group activates it.
     pub start_failure: Option<Spanned<f64>>,
+    /// Failure modes, instead of `fail`.
+    pub modes: Option<Vec<ModeSpec>>,
+}
+
+/// One failure mode: its own time to failure, whether it destroys data, and optionally its own
+/// recovery (else the component's).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "mode", deny_unknown_fields)]
+pub struct ModeSpec {
+    /// Name, unique within the component; the problem is `<component>/<name>`.
+    pub name: Spanned<String>,
+    /// Time to failure in this mode, or `Never` (a mode only injections use).
+    pub fail: DistExpr,
+    /// Whether a failure in this mode destroys the data of the component (and of everything in
+    /// it). Default false.
+    #[serde(default)]
+    pub loses_data: bool,
+    /// How a failure in this mode ends; default the component's `recover`.
+    pub recover: Option<RecoverSpec>,
 }
 
 /// A `{ "name": value }` map in file order, duplicates kept so the compiler can report them.
@@ -141,6 +160,9 @@ pub enum Kind {
     Queue,
     /// A logical group: up iff its `needs` hold.
     Group,
+    /// A dataset (declared under `data`, never as a component kind).
+    #[serde(skip_deserializing)]
+    Dataset,
 }
 
 impl Kind {
@@ -158,6 +180,7 @@ impl Kind {
             Kind::Dns => "Dns",
             Kind::Queue => "Queue",
             Kind::Group => "Group",
+            Kind::Dataset => "Dataset",
         }
     }
 }
@@ -190,6 +213,8 @@ pub struct ComponentSpec {
     pub recharge: Option<DistExpr>,
     /// Makes a `Group` a standby group: one active member, failover to the next.
     pub standby: Option<StandbySpec>,
+    /// Failure modes, instead of `fail`; replaces the profile's whole.
+    pub modes: Option<Vec<ModeSpec>>,
 }
 
 /// A standby (active/passive) group.
@@ -259,6 +284,70 @@ pub struct ArchitectureSpec {
     pub components: Vec<ComponentSpec>,
     /// The component whose up-time is the service's availability.
     pub service: Spanned<String>,
+    /// Datasets: where their copies live and how they are recovered.
+    #[serde(default)]
+    pub data: Vec<DatasetSpec>,
+}
+
+/// A dataset: a primary copy on its holder, replicas, backup chains.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "dataset", deny_unknown_fields)]
+pub struct DatasetSpec {
+    /// Unique name (components and datasets share one name space); components may `need` it.
+    pub name: Spanned<String>,
+    /// The component holding the primary copy (a standby group: its active member).
+    pub holder: Spanned<String>,
+    /// Copies kept by replication.
+    #[serde(default)]
+    pub replicas: Vec<ReplicaSpec>,
+    /// Backup chains.
+    #[serde(default)]
+    pub backups: Vec<BackupSpec>,
+    /// Time to promote a replica to primary; required iff there are replicas.
+    pub promote: Option<DistExpr>,
+    /// Time for a replica whose copy was lost to resync; required iff there are replicas.
+    pub resync: Option<DistExpr>,
+}
+
+/// A replica of a dataset.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "replica", deny_unknown_fields)]
+pub struct ReplicaSpec {
+    /// The component it lives on.
+    pub on: Spanned<String>,
+    /// How it follows the primary.
+    pub mode: ReplicationSpec,
+}
+
+/// How a replica follows the primary.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "replication", deny_unknown_fields)]
+pub enum ReplicationSpec {
+    /// Every write is on the replica before it is acknowledged.
+    Sync,
+    /// Writes reach the replica after `lag`.
+    Async {
+        /// Replication lag, a delay.
+        lag: DistExpr,
+    },
+}
+
+/// A backup chain: a copy every `every`, kept on `to`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "backup", deny_unknown_fields)]
+pub struct BackupSpec {
+    /// Interval between backup starts, a positive duration.
+    pub every: Spanned<String>,
+    /// The component the backups are stored on.
+    pub to: Spanned<String>,
+    /// Time to restore the dataset from a backup, a delay.
+    pub restore: DistExpr,
+    /// Time a backup takes before it is usable (default "0s").
+    pub takes: Option<Spanned<String>>,
+    /// Backups start at `offset + k * every`, k >= 1 (default "0s").
+    pub offset: Option<Spanned<String>>,
+    /// Where a restore goes (default: the holder); the restored copy is the primary there.
+    pub into: Option<Spanned<String>>,
 }
 
 /// A scripted failure.
@@ -271,4 +360,6 @@ pub struct InjectionSpec {
     pub at: Spanned<String>,
     /// How long the target stays own-down, a positive duration.
     pub duration: Spanned<String>,
+    /// A failure mode of the target (a data-losing one destroys data).
+    pub mode: Option<Spanned<String>>,
 }

@@ -12,6 +12,7 @@ use super::super::cycles::find_cycles;
 use super::super::{Architecture, Component, ComponentId, Crew, Injection, Objectives};
 use super::Context;
 use super::components::{CompiledProfiles, Drafts, Names, ResolvedNeeds, resolve_needs};
+use super::data::{compile_dataset, dataset_node};
 use super::ha::{CrewTable, ResolvedStandby, resolve_standby};
 use super::targets::{Expanded, describe, expand};
 
@@ -110,9 +111,12 @@ fn compile_one(
     injections: &[CheckedInjection<'_>],
 ) -> (Architecture, Vec<bool>) {
     let own = Drafts::new(cx, &spec.components, inputs.profiles, inputs.crews, false);
-    let names = Names::new(cx, &own, Some(inputs.shared_names));
+    let mut names = Names::new(cx, &own, Some(inputs.shared_names));
+    let dataset_ids: Vec<ComponentId> = spec.data.iter().map(|d| names.push(cx, &d.name)).collect();
     let mut components = Vec::new();
     let mut reference_spans = Vec::new();
+    // Components whose `modes` were given but did not compile (reported already).
+    let mut modes_invalid = Vec::new();
     for draft in inputs.shared.0.iter().chain(&own.0) {
         let (scope, outside) =
             if draft.shared { (inputs.shared_names, Some(&names)) } else { (&names, None) };
@@ -138,7 +142,25 @@ fn compile_one(
             start_failure: extras.start_failure,
             battery: extras.battery,
             standby,
+            modes: draft.modes.clone(),
+            dataset: None,
         });
+        modes_invalid.push(draft.modes_given && draft.modes.is_empty());
+    }
+    let mut datasets = Vec::new();
+    for (d, &node) in spec.data.iter().zip(&dataset_ids) {
+        match compile_dataset(cx, d, datasets.len() as u32, node, &names, &components) {
+            Some((dataset, component)) => {
+                reference_spans.push(component.needs.of.iter().map(|_| d.holder.span).collect());
+                components.push(component);
+                datasets.push(dataset);
+            }
+            // Invalid (reported; the file is rejected): a stand-in keeps one node per name.
+            None => {
+                components.push(dataset_node(&d.name.value, Vec::new(), None));
+                reference_spans.push(Vec::new());
+            }
+        }
     }
     let service = names.resolve(cx, &spec.service, None, None).unwrap_or(ComponentId(0));
     check_batteries(cx, &components, inputs.shared.0.iter().chain(&own.0));
@@ -153,8 +175,22 @@ fn compile_one(
         found.push(matches!(expanded, Expanded::Targets(_)));
         match expanded {
             Expanded::Targets(targets) => {
+                let mut modes = Vec::with_capacity(targets.len());
+                for &target in &targets {
+                    let invalid = modes_invalid.get(target.index()).copied().unwrap_or(false);
+                    modes.push(if invalid {
+                        None
+                    } else {
+                        injection_mode(cx, &components[target.index()], injection.spec)
+                    });
+                }
                 if let Some((at, duration)) = injection.times {
-                    placed.extend(targets.into_iter().map(|target| Injection { target, at, duration }));
+                    placed.extend(targets.into_iter().zip(modes).map(|(target, mode)| Injection {
+                        target,
+                        at,
+                        duration,
+                        mode,
+                    }));
                 }
             }
             Expanded::Missing => skipped.push(describe(&injection.spec.target)),
@@ -171,8 +207,34 @@ fn compile_one(
         graph,
         dependents,
         dependent_starts,
+        datasets,
     };
     (arch, found)
+}
+
+/// The failure mode an injection names on `target`, if any; reports a missing mode and a
+/// dataset target.
+fn injection_mode(cx: &mut Context, target: &Component, spec: &InjectionSpec) -> Option<u16> {
+    if target.kind == crate::scenario::Kind::Dataset {
+        cx.error(spec.target.span, format!("`{}` is a dataset and cannot be injected", target.name)).hint =
+            Some("inject a data-losing failure mode on its holder: `mode: \"volume-loss\"`".into());
+        return None;
+    }
+    let mode = spec.mode.as_ref()?;
+    if let Some(k) = target.modes.iter().position(|m| m.name == mode.value) {
+        return Some(k as u16);
+    }
+    let hint = if target.modes.is_empty() {
+        format!(
+            "give `{}` (or its profile) `modes: [(name: \"{}\", fail: Never, loses_data: true)]` to define it",
+            target.name, mode.value
+        )
+    } else {
+        let known: Vec<&str> = target.modes.iter().map(|m| m.name.as_str()).collect();
+        format!("modes of `{}`: {}", target.name, known.join(", "))
+    };
+    cx.error(mode.span, format!("`{}` has no failure mode `{}`", target.name, mode.value)).hint = Some(hint);
+    None
 }
 
 /// A battery (`runtime`) only makes sense on a standby member.

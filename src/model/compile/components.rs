@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
-use crate::scenario::{ComponentSpec, Kind, NeedsSpec, Profiles, RecoverSpec, Spanned};
+use crate::scenario::{ComponentSpec, Kind, ModeSpec, NeedsSpec, Profiles, RecoverSpec, Spanned};
 
-use super::super::{ComponentId, Needs, NeedsRule, Recovery};
+use super::super::{ComponentId, FailMode, Needs, NeedsRule, Recovery};
 use super::Context;
 use super::ha::{CrewTable, Extras, extras, probability, resolve_crew};
 use super::values::{FailLaw, Role};
@@ -17,6 +17,7 @@ type Given<T> = Option<Option<T>>;
 /// A profile with its fields compiled once.
 pub(super) struct CompiledProfile {
     fail: Given<FailLaw>,
+    modes: Given<Vec<ModeDraft>>,
     recover: Given<Recovery>,
     pub alert: Option<Dist>,
     pub crew: Option<Spanned<String>>,
@@ -39,6 +40,10 @@ pub(super) fn compile_profiles(cx: &mut Context, profiles: &Profiles, crews: &Cr
     let mut first: BTreeMap<&str, Span> = BTreeMap::new();
     for (name, spec) in &profiles.0 {
         let fail = spec.fail.as_ref().map(|f| cx.fail_law(f));
+        let modes = spec.modes.as_ref().map(|m| compile_modes(cx, m));
+        if let (Some(_), Some(m)) = (&spec.fail, &spec.modes) {
+            both_fail_and_modes(cx, name, m);
+        }
         let recover = spec.recover.as_ref().map(|r| cx.recovery(r));
         let alert = spec.detect.as_ref().and_then(|d| cx.dist(d, Role::Delay));
         if let Some(crew) = &spec.crew {
@@ -60,6 +65,7 @@ pub(super) fn compile_profiles(cx: &mut Context, profiles: &Profiles, crews: &Cr
             name.value.clone(),
             CompiledProfile {
                 fail,
+                modes,
                 recover,
                 alert,
                 crew: spec.crew.clone(),
@@ -68,6 +74,62 @@ pub(super) fn compile_profiles(cx: &mut Context, profiles: &Profiles, crews: &Cr
         );
     }
     compiled
+}
+
+/// A failure mode with its fields compiled; its recovery is settled once the component's is
+/// known.
+#[derive(Clone)]
+pub(super) struct ModeDraft {
+    name: Spanned<String>,
+    fail: Option<Dist>,
+    loses_data: bool,
+    recover: Given<Recovery>,
+}
+
+/// Compiles a `modes` list; `None` if any mode is invalid (already reported).
+fn compile_modes(cx: &mut Context, modes: &[ModeSpec]) -> Option<Vec<ModeDraft>> {
+    let mut drafts = Vec::with_capacity(modes.len());
+    let mut first: BTreeMap<&str, Span> = BTreeMap::new();
+    let mut valid = true;
+    for m in modes {
+        if m.name.value.trim().is_empty() || m.name.value.contains('/') {
+            cx.error(m.name.span, format!("`{}` is not a usable mode name", m.name.value)).hint =
+                Some("name the mode with a word such as \"crash\" or \"volume-loss\" (no `/`)".into());
+            valid = false;
+        }
+        if let Some(&at) = first.get(m.name.as_str()) {
+            cx.report(
+                Diagnostic::error(m.name.span, format!("failure mode `{}` is listed twice", m.name.value))
+                    .with_hint("each mode of a component has its own name")
+                    .with_note(at, "first listed here"),
+            );
+            valid = false;
+        }
+        first.insert(m.name.as_str(), m.name.span);
+        let fail = match cx.fail_law(&m.fail) {
+            Some(FailLaw::Never) => None,
+            Some(FailLaw::After(d)) => Some(d),
+            None => {
+                valid = false;
+                None
+            }
+        };
+        let recover = m.recover.as_ref().map(|r| cx.recovery(r));
+        valid &= !matches!(recover, Some(None));
+        drafts.push(ModeDraft { name: m.name.clone(), fail, loses_data: m.loses_data, recover });
+    }
+    if modes.len() > usize::from(u16::MAX) {
+        valid = false;
+    }
+    valid.then_some(drafts)
+}
+
+fn both_fail_and_modes(cx: &mut Context, owner: &Spanned<String>, modes: &[ModeSpec]) {
+    let at = modes.first().map_or(owner.span, |m| m.name.span);
+    cx.error(at, format!("`{}` gives both `fail` and `modes`", owner.value)).hint = Some(
+        "`modes` replaces `fail`: move the time to failure into a mode, e.g. `(name: \"crash\", fail: ..)`"
+            .into(),
+    );
 }
 
 impl Context {
@@ -91,6 +153,10 @@ pub(super) struct Draft<'s> {
     pub shared: bool,
     pub fail: Option<Dist>,
     pub recover: Option<Recovery>,
+    pub modes: Vec<FailMode>,
+    /// A `modes` list applied (its own or its profile's), valid or not: a mode it lacks is
+    /// only worth reporting if the list compiled.
+    pub modes_given: bool,
     pub extras: Extras,
 }
 
@@ -130,9 +196,20 @@ fn draft<'s>(
     // A named profile that does not exist has been reported; what it would have supplied is
     // unknown, so "missing `fail`/`recover`" would only send the user the wrong way.
     let profile_unknown = spec.profile.is_some() && profile.is_none();
+    if let (Some(_), Some(m)) = (&spec.fail, &spec.modes) {
+        both_fail_and_modes(cx, &spec.name, m);
+    }
+    // `fail` and `modes` are one field: either on the component replaces the profile's.
+    let own_law = spec.fail.is_some() || spec.modes.is_some();
     let fail: Given<FailLaw> = match &spec.fail {
         Some(f) => Some(cx.fail_law(f)),
+        None if own_law => None,
         None => profile.and_then(|p| p.fail),
+    };
+    let modes: Given<Vec<ModeDraft>> = match &spec.modes {
+        Some(m) => Some(compile_modes(cx, m)),
+        None if own_law => None,
+        None => profile.and_then(|p| p.modes.clone()),
     };
     let recover: Given<Recovery> = match &spec.recover {
         Some(r) => Some(cx.recovery(r)),
@@ -140,9 +217,10 @@ fn draft<'s>(
     };
     let extras = extras(cx, spec, profile, crews);
     let name = &spec.name;
-    let none = Draft { spec, shared, fail: None, recover: None, extras };
+    let modes_given = modes.is_some();
+    let none = Draft { spec, shared, fail: None, recover: None, modes: Vec::new(), modes_given, extras };
     if spec.kind == Kind::Group {
-        if fail.is_some() || recover.is_some() {
+        if fail.is_some() || recover.is_some() || modes.is_some() {
             let span = spec
                 .fail
                 .as_ref()
@@ -158,6 +236,9 @@ fn draft<'s>(
                 Some("list its members, e.g. `needs: Any([\"web-1\", \"web-2\"])`".into());
         }
         return none;
+    }
+    if let Some(modes) = modes {
+        return with_modes(cx, spec, shared, modes, recover, extras);
     }
     let fail = match fail {
         // `standby` on another kind is reported as such; a missing `fail` would mislead.
@@ -182,7 +263,57 @@ fn draft<'s>(
         Some(r) => r,
         None => None,
     };
-    Draft { spec, shared, fail, recover, extras }
+    Draft { spec, shared, fail, recover, modes: Vec::new(), modes_given, extras }
+}
+
+/// A component that fails in `modes`: each mode recovers its own way or the component's.
+fn with_modes<'s>(
+    cx: &mut Context,
+    spec: &'s ComponentSpec,
+    shared: bool,
+    modes: Option<Vec<ModeDraft>>,
+    recover: Given<Recovery>,
+    extras: Extras,
+) -> Draft<'s> {
+    let mut draft =
+        Draft { spec, shared, fail: None, recover: None, modes: Vec::new(), modes_given: true, extras };
+    let Some(modes) = modes else { return draft };
+    if modes.is_empty() {
+        cx.error(spec.name.span, format!("`{}` has an empty `modes` list", spec.name.value)).hint =
+            Some("list at least one mode, or write `fail: Never` for a component that never fails".into());
+        return draft;
+    }
+    let own = match recover {
+        Some(None) => return draft, // invalid, reported
+        Some(Some(r)) => Some(r),
+        None => None,
+    };
+    let mut compiled = Vec::with_capacity(modes.len());
+    for m in modes {
+        let recover = match m.recover {
+            Some(Some(r)) => r,
+            Some(None) => return draft,
+            None => match own {
+                Some(r) => r,
+                None => {
+                    cx.error(
+                        m.name.span,
+                        format!("mode `{}` of `{}` has no `recover`", m.name.value, spec.name.value),
+                    )
+                    .hint = Some(
+                        "give the mode its own `recover: ..`, or give the component (or its profile) one"
+                            .into(),
+                    );
+                    return draft;
+                }
+            },
+        };
+        compiled.push(FailMode { name: m.name.value, fail: m.fail, loses_data: m.loses_data, recover });
+    }
+    // A failed start recovers the component's way, else the first mode's.
+    draft.recover = own.or(compiled.first().map(|m| m.recover));
+    draft.modes = compiled;
+    draft
 }
 
 /// A name table: names to ids, optionally on top of a parent table (the shared components).
@@ -200,25 +331,36 @@ impl<'s> Names<'s> {
         let count = drafts.0.len() as u32;
         let mut names = Names { parent, first_id, count, map: BTreeMap::new() };
         for (i, d) in drafts.0.iter().enumerate() {
-            let name = &d.spec.name;
-            if name.value.trim().is_empty() {
-                cx.error(name.span, "a component name cannot be empty").hint =
-                    Some("give it a name such as \"web-1\"".into());
-                continue;
-            }
-            if let Some((_, at)) = names.get(name.as_str()) {
-                let scope =
-                    if parent.is_some_and(|p| p.get(name.as_str()).is_some()) { " in `shared`" } else { "" };
-                cx.report(
-                    Diagnostic::error(name.span, format!("`{}` is already defined{scope}", name.value))
-                        .with_hint("names are unique within an architecture, its shared components included")
-                        .with_note(at, format!("first definition of `{}`", name.value)),
-                );
-                continue;
-            }
-            names.map.insert(name.as_str(), (ComponentId(first_id + i as u32), name.span));
+            names.insert(cx, &d.spec.name, ComponentId(first_id + i as u32));
         }
         names
+    }
+
+    /// Numbers one more name (a dataset's) after the others.
+    pub fn push(&mut self, cx: &mut Context, name: &'s Spanned<String>) -> ComponentId {
+        let id = ComponentId(self.first_id + self.count);
+        self.count += 1;
+        self.insert(cx, name, id);
+        id
+    }
+
+    fn insert(&mut self, cx: &mut Context, name: &'s Spanned<String>, id: ComponentId) {
+        if name.value.trim().is_empty() {
+            cx.error(name.span, "a component name cannot be empty").hint =
+                Some("give it a name such as \"web-1\"".into());
+            return;
+        }
+        if let Some((_, at)) = self.get(name.as_str()) {
+            let scope =
+                if self.parent.is_some_and(|p| p.get(name.as_str()).is_some()) { " in `shared`" } else { "" };
+            cx.report(
+                Diagnostic::error(name.span, format!("`{}` is already defined{scope}", name.value))
+                    .with_hint("names are unique within an architecture, its shared components and datasets included")
+                    .with_note(at, format!("first definition of `{}`", name.value)),
+            );
+            return;
+        }
+        self.map.insert(name.as_str(), (id, name.span));
     }
 
     /// The id and definition span of `name`, here or in the parent.

@@ -17,6 +17,7 @@
 
 mod architecture;
 mod components;
+mod data;
 mod ha;
 mod targets;
 mod values;

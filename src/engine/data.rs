@@ -1,0 +1,678 @@
+//! Datasets: copies, data-losing failures, realised RPO, and disaster recovery (promote,
+//! restore, resync).
+//!
+//! A dataset has a primary copy on its holder, replicas on other components and backup chains
+//! stored on other components. Its node is up (accepting writes) iff it has a live primary, no
+//! recovery is in progress, and its holder is effectively up; components that `need` it follow
+//! it like any dependency. Semantics:
+//! - **Losing copies.** Only a failure in a data-losing mode (random or injected) destroys
+//!   data: that of its component and of every component reaching it through `All` edges only
+//!   ([`DataPlan::destroys`]). A host that is merely down keeps its copy.
+//! - **Positions.** A replica is *in sync* while its host is effectively up and its copy is
+//!   live; its position is (the earlier of the last instant it was in sync and the dataset's
+//!   last write) minus its lag (0 for `Sync`; an `Async` lag is drawn at each loss on the
+//!   dataset's `lag` stream): when the primary's host stops, the tail not yet shipped stays
+//!   there. A replica whose host comes
+//!   back with its copy intact is in sync again at once (it catches up from the log). A backup's
+//!   position is its start; it is usable once `takes` has elapsed, while its store has not lost
+//!   its data since. At t = 0 every chain holds a completed backup at position 0; later ones
+//!   start at `offset + k * every`, and a start at which the dataset or its store is down is
+//!   skipped.
+//! - **Loss of the primary** at t: the newest surviving copy is used (ties: a replica before a
+//!   backup, then in file order). RPO = (last instant the dataset accepted writes) - position,
+//!   at least 0. A replica is promoted once its host is effectively up (`promote`), its host
+//!   then holds the primary and the old holder becomes that replica, resyncing (`resync`) once
+//!   it is up and the dataset is. A backup is restored once its restore target (`into`, else
+//!   the holder) is effectively up (`restore`); the target then holds the primary. With no surviving copy the loss is *unrecoverable*: the dataset is recreated
+//!   empty after the first chain's `restore` (at once without backups), and the span lost is
+//!   the time from its last creation to its last write.
+//! - **During a recovery**, a loss that destroys the copy being recovered from is a further
+//!   data-loss event, and the next surviving copy is used; a loss of the restore target during
+//!   a restore restarts the restore once it is back.
+//! - **A standby group as holder**: its active member holds the primary and the other members
+//!   copies, synchronous unless a replica on that member gives its mode. Losing some members'
+//!   copies is covered by the group's failover; a failover (not a failback) to a member with
+//!   an asynchronous replica is a data-loss event with that replica's RPO (the tail never
+//!   shipped), to a synchronous one loses nothing. A member's copy is back once the member is
+//!   up and the dataset is (the old primary's unshipped tail is discarded, not resynced). The
+//!   primary is lost when the group itself is destroyed or every member's copy is.
+//! - A replica that lost its copy while the primary lives is no data-loss event: it resyncs.
+//!
+//! Timers (recovery, each replica's resync, each chain's next backup) have their own queue
+//! slots after the components' and batteries', in dataset name order.
+
+use crate::dist::Dist;
+use crate::model::{Architecture, Dataset};
+use crate::rng::{Stream, named_stream_key};
+use crate::time::SimTime;
+
+use super::prepared::Class;
+use super::simulator::Simulator;
+use super::{Cause, Label, TraceKind};
+
+/// Where a dataset was recovered from after losing its primary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    /// A replica was promoted.
+    Replica,
+    /// A backup was restored.
+    Backup,
+}
+
+/// A data-loss event: a dataset lost its primary copy (or, during its recovery, the copy it
+/// was being recovered from).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DataLoss {
+    /// Index of the dataset in [`Architecture::datasets`].
+    pub dataset: u32,
+    /// When.
+    pub at: SimTime,
+    /// The data-losing failure.
+    pub cause: Cause,
+    /// Data lost, measured in time (last write - newest surviving copy); `None` when no copy
+    /// survived.
+    pub rpo: Option<SimTime>,
+    /// With no surviving copy: the time from the dataset's last creation to its last write.
+    pub lost_span: SimTime,
+    /// What it is recovered from (`None`: recreated empty).
+    pub from: Option<Source>,
+}
+
+/// What a data timer slot is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum SlotKind {
+    /// The dataset's promote or restore.
+    Recovery,
+    /// Replica `j`'s resync.
+    Resync(u32),
+    /// Chain `m`'s next backup.
+    Backup(u32),
+}
+
+/// Stream keys of one dataset.
+pub(super) struct DataKeys {
+    promote: [u8; 32],
+    restore: [u8; 32],
+    resync: [u8; 32],
+    lag: [u8; 32],
+}
+
+/// What every replication of an architecture shares about its data.
+pub(super) struct DataPlan {
+    /// Queue slot of the first data timer (after components and batteries).
+    pub first_slot: u32,
+    /// First slot (relative to `first_slot`) of each dataset's timers.
+    base: Vec<u32>,
+    /// Owner of each data slot.
+    slots: Vec<(u32, SlotKind)>,
+    keys: Vec<DataKeys>,
+    /// For each component that can lose data, the data hosts whose copies die with it (itself
+    /// included, and every host reaching it through `All` edges only), ascending.
+    destroys: Vec<Vec<u32>>,
+    /// Dataset indices in name order (the order pending datasets settle in).
+    by_name: Vec<u32>,
+}
+
+impl DataPlan {
+    /// Lays out the timers and destruction sets of `arch`.
+    pub fn new(arch: &Architecture, seed: u64) -> DataPlan {
+        let n = arch.components.len();
+        let mut by_name: Vec<u32> = (0..arch.datasets.len() as u32).collect();
+        by_name.sort_by(|&a, &b| arch.datasets[a as usize].name.cmp(&arch.datasets[b as usize].name));
+        let mut base = vec![0; arch.datasets.len()];
+        let mut slots = Vec::new();
+        for &d in &by_name {
+            let ds = &arch.datasets[d as usize];
+            base[d as usize] = slots.len() as u32;
+            slots.push((d, SlotKind::Recovery));
+            slots.extend((0..ds.replicas.len() as u32).map(|j| (d, SlotKind::Resync(j))));
+            slots.extend((0..ds.backups.len() as u32).map(|m| (d, SlotKind::Backup(m))));
+        }
+        let keys = arch
+            .datasets
+            .iter()
+            .map(|d| DataKeys {
+                promote: named_stream_key(seed, &d.name, "promote"),
+                restore: named_stream_key(seed, &d.name, "restore"),
+                resync: named_stream_key(seed, &d.name, "resync"),
+                lag: named_stream_key(seed, &d.name, "lag"),
+            })
+            .collect();
+        let mut host = vec![false; n];
+        for d in &arch.datasets {
+            host[d.holder.index()] = true;
+            for &m in arch.components[d.holder.index()].standby.iter().flat_map(|s| &s.members) {
+                host[m.index()] = true;
+            }
+            d.replicas.iter().for_each(|r| host[r.on.index()] = true);
+            for b in &d.backups {
+                host[b.to.index()] = true;
+                if let Some(into) = b.into {
+                    host[into.index()] = true;
+                }
+            }
+        }
+        let loses = |i: usize| {
+            arch.components[i].modes.iter().any(|m| m.loses_data)
+                || arch.injections.iter().any(|inj| {
+                    inj.target.index() == i
+                        && inj.mode.is_some_and(|k| arch.components[i].modes[k as usize].loses_data)
+                })
+        };
+        let destroys = (0..n)
+            .map(|i| if arch.datasets.is_empty() || !loses(i) { Vec::new() } else { within(arch, i, &host) })
+            .collect();
+        DataPlan { first_slot: 2 * n as u32, base, slots, keys, destroys, by_name }
+    }
+
+    /// Number of data timer slots.
+    pub fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+}
+
+/// The data hosts among `root` and the components reaching it through `All` edges only.
+fn within(arch: &Architecture, root: usize, host: &[bool]) -> Vec<u32> {
+    let mut inside = vec![false; arch.components.len()];
+    inside[root] = true;
+    let mut stack = vec![root];
+    while let Some(c) = stack.pop() {
+        for &d in arch.dependents_of(crate::model::ComponentId(c as u32)) {
+            let needs = &arch.components[d.index()].needs;
+            if needs.k as usize == needs.of.len() && !inside[d.index()] {
+                inside[d.index()] = true;
+                stack.push(d.index());
+            }
+        }
+    }
+    (0..arch.components.len()).filter(|&i| inside[i] && host[i]).map(|i| i as u32).collect()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Copy {
+    Live,
+    Lost,
+    Resyncing,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct ReplicaState {
+    host: u32,
+    copy: Copy,
+    in_sync: bool,
+    synced_until: SimTime,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct ChainState {
+    complete: Option<SimTime>,
+    in_flight: Option<SimTime>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Restore {
+    Backup { chain: u32 },
+    Empty,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Live,
+    AwaitPromote(u32),
+    Promoting(u32),
+    AwaitRestore(Restore),
+    Restoring(Restore),
+}
+
+/// One dataset during a replication.
+#[derive(Clone, Debug)]
+pub(super) struct DataState {
+    holder: u32,
+    phase: Phase,
+    /// When it last stopped accepting writes (meaningful while its node is down).
+    down_since: SimTime,
+    created: SimTime,
+    cause: Cause,
+    replicas: Vec<ReplicaState>,
+    chains: Vec<ChainState>,
+    member_lost: Vec<bool>,
+    /// For a standby holder: the member index active at the last settle.
+    active: usize,
+    streams: [Stream; 4],
+}
+
+const PROMOTE: usize = 0;
+const RESTORE: usize = 1;
+const RESYNC: usize = 2;
+const LAG: usize = 3;
+
+impl Simulator<'_> {
+    fn dataset(&self, d: usize) -> &Dataset {
+        &self.arch.datasets[d]
+    }
+
+    fn data_slot(&self, d: usize, kind: SlotKind) -> u32 {
+        let plan = &self.prepared.data;
+        let offset = match kind {
+            SlotKind::Recovery => 0,
+            SlotKind::Resync(j) => 1 + j,
+            SlotKind::Backup(m) => 1 + self.dataset(d).replicas.len() as u32 + m,
+        };
+        plan.first_slot + plan.base[d] + offset
+    }
+
+    fn draw_data(&mut self, d: usize, stream: usize, dist: Dist) -> SimTime {
+        dist.sample(self.data[d].streams[stream].next_word())
+    }
+
+    /// Every dataset starts live on its holder, replicas in sync, each chain holding a backup
+    /// at position 0; the first backups are scheduled.
+    pub(super) fn reset_data(&mut self, replication: u64) {
+        self.data_pending.clear();
+        self.losses.clear();
+        let arch = self.arch;
+        self.data.clear();
+        for (d, ds) in arch.datasets.iter().enumerate() {
+            let keys = &self.prepared.data.keys[d];
+            let members = arch.components[ds.holder.index()].standby.as_ref().map_or(0, |s| s.members.len());
+            self.data.push(DataState {
+                holder: ds.holder.0,
+                phase: Phase::Live,
+                down_since: SimTime::ZERO,
+                created: SimTime::ZERO,
+                cause: Cause { component: ds.holder, mode: super::Mode::Failure },
+                replicas: ds
+                    .replicas
+                    .iter()
+                    .map(|r| ReplicaState {
+                        host: r.on.0,
+                        copy: Copy::Live,
+                        in_sync: true,
+                        synced_until: SimTime::ZERO,
+                    })
+                    .collect(),
+                chains: vec![ChainState { complete: Some(SimTime::ZERO), in_flight: None }; ds.backups.len()],
+                member_lost: vec![false; members],
+                active: 0,
+                streams: [
+                    Stream::new(&keys.promote, replication),
+                    Stream::new(&keys.restore, replication),
+                    Stream::new(&keys.resync, replication),
+                    Stream::new(&keys.lag, replication),
+                ],
+            });
+            for (m, b) in ds.backups.iter().enumerate() {
+                let slot = self.data_slot(d, SlotKind::Backup(m as u32));
+                self.queue.schedule(slot, b.offset.saturating_add(b.every));
+            }
+        }
+    }
+
+    /// A data-losing failure of `x` at `now`: destroys the copies it reaches.
+    pub(super) fn lose_data(&mut self, x: usize, now: SimTime, cause: Cause) {
+        let destroys = &self.prepared.data.destroys[x];
+        if destroys.is_empty() {
+            return;
+        }
+        for &c in destroys {
+            self.doomed[c as usize] = true;
+        }
+        for d in 0..self.data.len() {
+            self.lose_copies(d, now, cause);
+        }
+        for &c in &self.prepared.data.destroys[x] {
+            self.doomed[c as usize] = false;
+        }
+    }
+
+    fn lose_copies(&mut self, d: usize, now: SimTime, cause: Cause) {
+        let ds = &self.arch.datasets[d];
+        let mut touched = false;
+        for j in 0..self.data[d].replicas.len() {
+            let r = self.data[d].replicas[j];
+            if self.doomed[r.host as usize] && r.copy != Copy::Lost {
+                if r.copy == Copy::Resyncing {
+                    let slot = self.data_slot(d, SlotKind::Resync(j as u32));
+                    self.queue.remove(slot);
+                }
+                let r = &mut self.data[d].replicas[j];
+                if r.in_sync {
+                    r.synced_until = now;
+                }
+                r.copy = Copy::Lost;
+                r.in_sync = false;
+                touched = true;
+            }
+        }
+        let mut wiped = vec![false; ds.backups.len()];
+        for (m, b) in ds.backups.iter().enumerate() {
+            if self.doomed[b.to.index()] {
+                self.data[d].chains[m] = ChainState::default();
+                wiped[m] = true;
+                touched = true;
+            }
+        }
+        let holder = self.data[d].holder as usize;
+        let mut primary_hit = self.doomed[holder];
+        if let Some(standby) = &self.arch.components[holder].standby
+            && holder == ds.holder.index()
+        {
+            for (k, m) in standby.members.iter().enumerate() {
+                if self.doomed[m.index()] {
+                    self.data[d].member_lost[k] = true;
+                    touched = true;
+                }
+            }
+            primary_hit |= self.data[d].member_lost.iter().all(|&l| l);
+        }
+        match self.data[d].phase {
+            Phase::Live if primary_hit => self.choose_copy(d, now, cause),
+            Phase::AwaitPromote(j) | Phase::Promoting(j)
+                if self.data[d].replicas[j as usize].copy == Copy::Lost =>
+            {
+                self.queue.remove(self.data_slot(d, SlotKind::Recovery));
+                self.choose_copy(d, now, cause);
+            }
+            Phase::AwaitRestore(Restore::Backup { chain }) | Phase::Restoring(Restore::Backup { chain })
+                if wiped[chain as usize] =>
+            {
+                self.queue.remove(self.data_slot(d, SlotKind::Recovery));
+                self.choose_copy(d, now, cause);
+            }
+            Phase::Restoring(r) if self.doomed[self.restore_target(d, r)] => {
+                self.queue.remove(self.data_slot(d, SlotKind::Recovery));
+                self.data[d].phase = Phase::AwaitRestore(r);
+            }
+            _ => {}
+        }
+        if touched || primary_hit {
+            self.data_pending_push(d as u32);
+        }
+    }
+
+    /// The primary (or the copy a recovery was using) is gone: records the loss and picks the
+    /// newest surviving copy.
+    fn choose_copy(&mut self, d: usize, now: SimTime, cause: Cause) {
+        let node = self.dataset(d).node.index();
+        let last_write = self.last_write(d, now);
+        let mut best: Option<(SimTime, Phase, Source)> = None;
+        for j in 0..self.data[d].replicas.len() {
+            if self.data[d].replicas[j].copy != Copy::Live {
+                continue;
+            }
+            let position = self.replica_position(d, j, now, last_write);
+            if best.is_none_or(|(p, ..)| position > p) {
+                best = Some((position, Phase::AwaitPromote(j as u32), Source::Replica));
+            }
+        }
+        for (m, b) in self.dataset(d).backups.iter().enumerate() {
+            let chain = self.data[d].chains[m];
+            let usable = chain.in_flight.filter(|&t| t.saturating_add(b.takes) <= now).or(chain.complete);
+            if let Some(position) = usable
+                && best.is_none_or(|(p, ..)| position > p)
+            {
+                best = Some((
+                    position,
+                    Phase::AwaitRestore(Restore::Backup { chain: m as u32 }),
+                    Source::Backup,
+                ));
+            }
+        }
+        let state = &mut self.data[d];
+        state.cause = cause;
+        let loss = match best {
+            Some((position, phase, from)) => {
+                state.phase = phase;
+                DataLoss {
+                    dataset: d as u32,
+                    at: now,
+                    cause,
+                    rpo: Some(SimTime(last_write.0.saturating_sub(position.0))),
+                    lost_span: SimTime::ZERO,
+                    from: Some(from),
+                }
+            }
+            None => {
+                state.phase = Phase::AwaitRestore(Restore::Empty);
+                DataLoss {
+                    dataset: d as u32,
+                    at: now,
+                    cause,
+                    rpo: None,
+                    lost_span: SimTime(last_write.0.saturating_sub(state.created.0)),
+                    from: None,
+                }
+            }
+        };
+        self.note(now, node, TraceKind::DataLost { rpo: loss.rpo, from: loss.from });
+        self.losses.push(loss);
+    }
+
+    /// The last instant dataset `d` accepted writes, as of `now`.
+    fn last_write(&self, d: usize, now: SimTime) -> SimTime {
+        if self.nodes[self.dataset(d).node.index()].standby_ok { now } else { self.data[d].down_since }
+    }
+
+    /// Where replica `j` is: replication stops when either end stops (the unshipped tail stays
+    /// on the primary's host), so it holds the writes up to (the earlier of its last instant
+    /// in sync and the last write) minus its lag (drawn now for an `Async` lag).
+    fn replica_position(&mut self, d: usize, j: usize, now: SimTime, last_write: SimTime) -> SimTime {
+        let r = self.data[d].replicas[j];
+        let lag = match self.dataset(d).replicas[j].lag {
+            Some(dist) => self.draw_data(d, LAG, dist),
+            None => SimTime::ZERO,
+        };
+        let synced = if r.in_sync { now } else { r.synced_until };
+        SimTime(synced.min(last_write).0.saturating_sub(lag.0))
+    }
+
+    /// Standby group `group` began a switch to another member: the datasets it holds re-decide
+    /// (a failover to an asynchronous member loses that member's lag).
+    pub(super) fn holder_switched(&mut self, group: usize) {
+        for d in 0..self.arch.datasets.len() {
+            if self.data[d].holder as usize == group {
+                self.data_pending_push(d as u32);
+            }
+        }
+    }
+
+    /// For a standby holder whose active member changed since the last settle: a failover (not
+    /// a failback) to a member that holds an asynchronous replica is a data-loss event with
+    /// that replica's RPO, recovered from it; a synchronous member loses nothing.
+    fn member_failover(&mut self, d: usize, now: SimTime) {
+        let holder = self.data[d].holder as usize;
+        let Some(g) = self.prepared.group_of[holder] else { return };
+        let state = self.groups[g as usize];
+        if state.active == self.data[d].active {
+            return;
+        }
+        self.data[d].active = state.active;
+        let member = self.prepared.standby(g as usize).members[state.active].0;
+        let Some(j) = self.data[d].replicas.iter().position(|r| r.host == member) else { return };
+        if state.failback
+            || self.dataset(d).replicas[j].lag.is_none()
+            || self.data[d].replicas[j].copy != Copy::Live
+        {
+            return;
+        }
+        let last_write = self.last_write(d, now);
+        let position = self.replica_position(d, j, now, last_write);
+        let cause = self.cause[holder];
+        let node = self.dataset(d).node.index();
+        let rpo = Some(SimTime(last_write.0.saturating_sub(position.0)));
+        self.note(now, node, TraceKind::DataLost { rpo, from: Some(Source::Replica) });
+        self.losses.push(DataLoss {
+            dataset: d as u32,
+            at: now,
+            cause,
+            rpo,
+            lost_span: SimTime::ZERO,
+            from: Some(Source::Replica),
+        });
+    }
+
+    pub(super) fn data_pending_push(&mut self, d: u32) {
+        if !self.data_pending.contains(&d) {
+            self.data_pending.push(d);
+        }
+    }
+
+    /// Lets every dataset whose hosts changed re-decide, in name order. Returns whether any
+    /// did.
+    pub(super) fn settle_data(&mut self, now: SimTime) -> bool {
+        let mut any = false;
+        while !self.data_pending.is_empty() {
+            any = true;
+            let order = &self.prepared.data.by_name;
+            let k = (0..self.data_pending.len())
+                .min_by_key(|&k| order.iter().position(|&d| d == self.data_pending[k]))
+                .expect("not empty");
+            let d = self.data_pending.swap_remove(k) as usize;
+            self.settle_dataset(d, now);
+        }
+        any
+    }
+
+    fn settle_dataset(&mut self, d: usize, now: SimTime) {
+        let node = self.dataset(d).node.index();
+        if self.data[d].phase == Phase::Live && !self.data[d].member_lost.is_empty() {
+            self.member_failover(d, now);
+        }
+        // Start a recovery whose copy (or target) is reachable.
+        match self.data[d].phase {
+            Phase::AwaitPromote(j) if self.nodes[self.data[d].replicas[j as usize].host as usize].up => {
+                let t = self.draw_data(d, PROMOTE, self.dataset(d).promote);
+                self.data[d].phase = Phase::Promoting(j);
+                self.queue.schedule(self.data_slot(d, SlotKind::Recovery), now.saturating_add(t));
+                self.note(now, node, TraceKind::DataRecoveryStarted(Label::Promote));
+            }
+            Phase::AwaitRestore(r) if self.nodes[self.restore_target(d, r)].up => {
+                let backups = &self.dataset(d).backups;
+                let dist = match r {
+                    Restore::Backup { chain } => backups[chain as usize].restore,
+                    Restore::Empty => backups.first().map_or(Dist::Fixed(SimTime::ZERO), |b| b.restore),
+                };
+                let t = self.draw_data(d, RESTORE, dist);
+                self.data[d].phase = Phase::Restoring(r);
+                self.queue.schedule(self.data_slot(d, SlotKind::Recovery), now.saturating_add(t));
+                self.note(now, node, TraceKind::DataRecoveryStarted(Label::Restore));
+            }
+            _ => {}
+        }
+        let live = self.data[d].phase == Phase::Live;
+        let ok = live && self.nodes[self.data[d].holder as usize].up;
+        if live && !self.data[d].member_lost.is_empty() {
+            let standby = self.arch.components[self.dataset(d).holder.index()].standby.as_ref();
+            for (k, m) in standby.expect("standby holder").members.iter().enumerate() {
+                if self.nodes[m.index()].up {
+                    self.data[d].member_lost[k] = false;
+                }
+            }
+        }
+        for j in 0..self.data[d].replicas.len() {
+            let r = self.data[d].replicas[j];
+            let up = self.nodes[r.host as usize].up;
+            let slot = self.data_slot(d, SlotKind::Resync(j as u32));
+            match r.copy {
+                Copy::Live => {
+                    let r = &mut self.data[d].replicas[j];
+                    if r.in_sync && !up {
+                        r.synced_until = now;
+                    }
+                    r.in_sync = up;
+                }
+                Copy::Lost if up && ok => {
+                    let t = self.draw_data(d, RESYNC, self.dataset(d).resync);
+                    self.data[d].replicas[j].copy = Copy::Resyncing;
+                    self.queue.schedule(slot, now.saturating_add(t));
+                }
+                Copy::Resyncing if !up => {
+                    self.queue.remove(slot);
+                    self.data[d].replicas[j].copy = Copy::Lost;
+                }
+                Copy::Lost | Copy::Resyncing => {}
+            }
+        }
+        if self.nodes[node].standby_ok != ok {
+            self.nodes[node].standby_ok = ok;
+            if !ok {
+                self.data[d].down_since = now;
+            }
+            let blame = if live { self.cause[self.data[d].holder as usize] } else { self.data[d].cause };
+            self.refresh(node as u32, blame);
+        }
+    }
+
+    /// Where restore `r` goes: its chain's `into`, else the holder (for a recreation: the first
+    /// chain's).
+    fn restore_target(&self, d: usize, r: Restore) -> usize {
+        let backups = &self.dataset(d).backups;
+        let chain = match r {
+            Restore::Backup { chain } => backups.get(chain as usize),
+            Restore::Empty => backups.first(),
+        };
+        chain.and_then(|b| b.into).map_or(self.data[d].holder as usize, |c| c.index())
+    }
+
+    /// A data timer in slot `slot` ended at `now`. Records a batch entry for a completed
+    /// recovery (so it can label the incident it ends).
+    pub(super) fn data_timer(&mut self, slot: u32, now: SimTime) {
+        let (d, kind) = self.prepared.data.slots[(slot - self.prepared.data.first_slot) as usize];
+        let d = d as usize;
+        let node = self.dataset(d).node;
+        match kind {
+            SlotKind::Recovery => {
+                let label = match self.data[d].phase {
+                    Phase::Promoting(j) => {
+                        let state = &mut self.data[d];
+                        let r = &mut state.replicas[j as usize];
+                        std::mem::swap(&mut state.holder, &mut r.host);
+                        r.copy = Copy::Lost;
+                        r.in_sync = false;
+                        Label::Promote
+                    }
+                    Phase::Restoring(r) => {
+                        if r == Restore::Empty {
+                            self.data[d].created = now;
+                        }
+                        self.data[d].holder = self.restore_target(d, r) as u32;
+                        Label::Restore
+                    }
+                    _ => unreachable!("a recovery timer runs only while recovering"),
+                };
+                self.data[d].phase = Phase::Live;
+                self.note(now, node.index(), TraceKind::Recovered(label));
+                let rank = self.prepared.name_rank[node.index()];
+                self.batch.push((Class::DataTimer, rank, node.0, Some((node.0, label))));
+            }
+            SlotKind::Resync(j) => {
+                let r = &mut self.data[d].replicas[j as usize];
+                r.copy = Copy::Live;
+                r.in_sync = false; // settled below
+                r.synced_until = now;
+                let host = crate::model::ComponentId(r.host);
+                self.note(now, node.index(), TraceKind::Resynced { host });
+            }
+            SlotKind::Backup(m) => {
+                let b = &self.arch.datasets[d].backups[m as usize];
+                let chain = &mut self.data[d].chains[m as usize];
+                if let Some(t) = chain.in_flight
+                    && t.saturating_add(b.takes) <= now
+                {
+                    chain.complete = Some(t);
+                    chain.in_flight = None;
+                }
+                if self.nodes[node.index()].standby_ok && self.nodes[b.to.index()].up {
+                    if b.takes == SimTime::ZERO {
+                        chain.complete = Some(now);
+                    } else {
+                        chain.in_flight = Some(now);
+                    }
+                }
+                let next = now.saturating_add(b.every);
+                self.queue.schedule(slot, next);
+            }
+        }
+        self.data_pending_push(d as u32);
+    }
+}

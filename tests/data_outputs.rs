@@ -1,0 +1,227 @@
+//! Data loss in every output: the table, Markdown, CSV and JSON of `run`, the verdicts of
+//! `check`, and the RPO chart of `report` and `chart`, on a scripted scenario (random failures
+//! off, one replication) whose RPOs are known exactly: an injected AZ fire at 245 h destroys
+//! the primary; an async replica (lag 30 s) loses 30 s, the daily backup started at 240 h
+//! loses 5 h.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The scripted scenario; `OBJECTIVES` and `ARCHITECTURES` are replaced.
+const SCENARIO: &str = r#"Scenario(
+    name: "dr smoke",
+    horizon: "30d",
+    replications: 1,
+    random: false,
+    OBJECTIVES
+    shared: [
+        (name: "az1", kind: Az, modes: [(name: "fire", fail: Never, loses_data: true, recover: Repair("48h"))]),
+        (name: "az2", kind: Az, fail: Never),
+    ],
+    architectures: [ARCHITECTURES],
+    INJECTIONS
+)"#;
+
+const ASYNC_REPLICA: &str = r#"(
+            name: "async-replica",
+            components: [
+                (name: "db-a", kind: Database, fail: Never, needs: All(["az1"])),
+                (name: "db-b", kind: Database, fail: Never, needs: All(["az2"])),
+                (name: "s3", kind: Storage, fail: Never),
+                (name: "app", kind: Instance, fail: Never, needs: All(["orders"])),
+            ],
+            data: [(name: "orders", holder: "db-a",
+                    replicas: [(on: "db-b", mode: Async(lag: "30s"))],
+                    backups: [(every: "1d", to: "s3", restore: "2h", takes: "10m")],
+                    promote: "5m", resync: "1h")],
+            service: "app",
+        )"#;
+
+const BACKUP_ONLY: &str = r#"(
+            name: "backup-only",
+            components: [
+                (name: "db-a", kind: Database, fail: Never, needs: All(["az1"])),
+                (name: "s3", kind: Storage, fail: Never),
+                (name: "app", kind: Instance, fail: Never, needs: All(["orders"])),
+            ],
+            data: [(name: "orders", holder: "db-a",
+                    backups: [(every: "1d", to: "s3", restore: "2h", takes: "10m")])],
+            service: "app",
+        )"#;
+
+const FIRE: &str = r#"injections: [(target: "az1", at: "245h", duration: "6h", mode: "fire")],"#;
+
+/// A scratch directory for one test.
+fn scratch(test: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("data-outputs-{test}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes the scenario with `objectives`, `archs` and `injections` into `dir`.
+fn scenario(dir: &Path, objectives: &str, archs: &[&str], injections: &str) -> PathBuf {
+    let path = dir.join("dr.ron");
+    let text = SCENARIO
+        .replace("OBJECTIVES", objectives)
+        .replace("ARCHITECTURES", &archs.join(", "))
+        .replace("INJECTIONS", injections);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn faultline(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn run(file: &Path, format: &str) -> String {
+    let (code, out, err) = faultline(&["run", file.to_str().unwrap(), "--format", format, "-q"]);
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+#[test]
+fn table_markdown_csv_and_json_show_the_exact_rpos() {
+    let dir = scratch("formats");
+    let file = scenario(&dir, r#"objectives: (rpo: "1m"),"#, &[ASYNC_REPLICA, BACKUP_ONLY], FIRE);
+
+    let table = run(&file, "table");
+    for line in [
+        "async-replica       12.2    30.0s   30.0s   30.0s             1            0  0\n",
+        "backup-only         12.2   5h 00m  5h 00m  5h 00m             0            1  0\n",
+        "async-replica  -             -          met <= 1m 00s (got 30.0s)\n",
+        "backup-only    -             -          MISSED <= 1m 00s (got 5h 00m)\n",
+    ] {
+        assert!(table.contains(line), "table lacks {line:?}:\n{table}");
+    }
+
+    let md = run(&file, "markdown");
+    for needed in [
+        "| 5m 00s | 5m 00s | 5m 00s | 12.167 | 30.0s |\n",
+        "| 8h 00m | 8h 00m | 8h 00m | 12.167 | 5h 00m |\n",
+        "| backup-only | - - | - - | <= 1m 00s **missed** (got 5h 00m) | on |\n",
+        "| orders | 12.167 | 30.0s | 30.0s | 30.0s | 1 | 0 | 0 |\n",
+        "| orders | 12.167 | 5h 00m | 5h 00m | 5h 00m | 0 | 1 | 0 |\n",
+        "| promote | DR | 1 | 0.1 h |\n",
+        "| restore | DR | 1 | 8.0 h |\n",
+    ] {
+        assert!(md.contains(needed), "markdown lacks {needed:?}:\n{md}");
+    }
+
+    let csv = run(&file, "csv");
+    let rows: Vec<Vec<&str>> =
+        csv.split("\r\n").filter(|l| !l.is_empty()).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows[0], faultline::report::csv::COLUMNS);
+    let col = |name: &str| faultline::report::csv::COLUMNS.iter().position(|c| *c == name).unwrap();
+    for (row, p95, met) in [(1, "30", "true"), (2, "18000", "false")] {
+        assert_eq!(rows[row][col("rpo_p95_s")], p95);
+        assert_eq!(rows[row][col("rpo_max_s")], p95);
+        assert_eq!(rows[row][col("rpo_target_s")], "60");
+        assert_eq!(rows[row][col("rpo_met")], met);
+        assert_eq!(rows[row][col("data_loss_events")], "1");
+    }
+
+    let json: serde_json::Value = serde_json::from_str(&run(&file, "json")).unwrap();
+    let archs = json["architectures"].as_array().unwrap();
+    assert_eq!(archs[0]["rpo_s"]["p95"], 30.0);
+    assert_eq!(archs[1]["rpo_s"]["p95"], 18_000.0);
+    assert_eq!(archs[1]["datasets"][0]["rpo_s"]["max"], 18_000.0);
+    assert_eq!(archs[1]["objectives"]["rpo"]["met"], false);
+}
+
+#[test]
+fn check_fails_the_backup_only_design_and_passes_the_replica() {
+    let dir = scratch("check");
+    let baselines = dir.join("baselines");
+    let check = |file: &Path| {
+        faultline(&["check", file.to_str().unwrap(), "--baseline", baselines.to_str().unwrap()])
+    };
+    let objectives = r#"objectives: (rpo: "1m"),"#;
+
+    let (code, out, err) = check(&scenario(&dir, objectives, &[BACKUP_ONLY], FIRE));
+    assert_eq!(code, 1, "{out}{err}");
+    let fails: Vec<&str> = out.lines().filter(|l| l.contains(": FAIL: ")).collect();
+    assert_eq!(fails.len(), 1, "{out}");
+    assert!(
+        fails[0].ends_with("dr.ron: FAIL: backup-only: rpo missed: expected p95 <= 1m 00s, got p95 5h 00m"),
+        "{out}"
+    );
+
+    let (code, out, err) = check(&scenario(&dir, objectives, &[ASYNC_REPLICA], FIRE));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("ok (1 architecture)"), "{out}");
+
+    // A design kept for contrast is reported, not failing.
+    let (code, out, _) =
+        check(&scenario(&dir, r#"objectives: (rpo: "1m", gate: false),"#, &[BACKUP_ONLY], FIRE));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(": note: backup-only: rpo missed") && out.contains("(gate off)"), "{out}");
+}
+
+#[test]
+fn an_unrecoverable_loss_misses_any_rpo_and_says_so() {
+    let dir = scratch("unrecoverable");
+    let no_copy = r#"(name: "no-copy", service: "app", components: [
+            (name: "db-a", kind: Database, fail: Never, needs: All(["az1"])),
+            (name: "app", kind: Instance, fail: Never, needs: All(["orders"])),
+        ], data: [(name: "orders", holder: "db-a")])"#;
+    let stateless = r#"(name: "stateless", service: "app",
+        components: [(name: "app", kind: Instance, fail: Never, needs: All(["az2"]))])"#;
+    let file = scenario(&dir, r#"objectives: (rpo: "30d"),"#, &[no_copy, stateless], FIRE);
+    let (code, out, _) = faultline(&["check", file.to_str().unwrap(), "--baseline", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            ": FAIL: no-copy: rpo missed: expected p95 <= 30d 00h, got p95 unrecoverable: 1 of 1 event (no surviving copy)\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("stateless"), "no datasets, no RPO verdict: {out}");
+    let table = run(&file, "table");
+    let rows: Vec<String> =
+        table.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    for row in ["orders 12.2 - - - 0 0 1 (mean 10d 05h lost)", "stateless - - n/a (no datasets)"] {
+        assert!(rows.iter().any(|r| r == row), "table lacks {row:?}:\n{table}");
+    }
+}
+
+#[test]
+fn the_rpo_chart_comes_with_data_loss_only() {
+    let dir = scratch("chart");
+    let file = scenario(&dir, r#"objectives: (rpo: "1m"),"#, &[ASYNC_REPLICA, BACKUP_ONLY], FIRE);
+    let out = dir.join("report");
+    let (code, _, err) = faultline(&["report", file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let png = std::fs::read(out.join("charts/rpo.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+    let svg = std::fs::read_to_string(out.join("charts/rpo.svg")).unwrap();
+    for needed in ["Realised RPO", "async-replica: p50 30.0s, p95 30.0s, n = 1", "objective 1m 00s"] {
+        assert!(svg.contains(needed), "rpo.svg lacks {needed:?}");
+    }
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("![Realised RPO](charts/rpo.png)"), "{md}");
+    // `chart` from the scenario draws the same bytes.
+    let charts = dir.join("charts");
+    let (code, _, err) = faultline(&["chart", file.to_str().unwrap(), "--out", charts.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(charts.join("charts/rpo.png")).unwrap(), png);
+
+    // Without a data-loss event: no RPO chart, and report.md does not list one.
+    let quiet = dir.join("quiet");
+    std::fs::create_dir_all(&quiet).unwrap();
+    let file = scenario(&quiet, r#"objectives: (rpo: "1m"),"#, &[ASYNC_REPLICA, BACKUP_ONLY], "");
+    let out = quiet.join("report");
+    let (code, _, err) = faultline(&["report", file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.join("charts/rpo.png").exists() && !out.join("charts/rpo.svg").exists());
+    assert!(!std::fs::read_to_string(out.join("report.md")).unwrap().contains("rpo.png"));
+}

@@ -1,0 +1,312 @@
+//! Datasets under scripted failures (`random: false`, fixed delays): every data-loss event's
+//! realised RPO, where it was recovered from, and the incidents' lengths and labels are known
+//! exactly.
+
+use faultline::engine::{
+    Cause, DataLoss, Incident, Label, Mode, Prepared, Recorder, RunParams, Simulator, Source,
+};
+use faultline::model::{Architecture, compile_str};
+use faultline::time::{MS_PER_HOUR, MS_PER_MINUTE, SimTime};
+
+/// Compiles a scenario and runs replication 0 of each architecture.
+fn run_all(text: &str) -> Vec<(Architecture, Vec<Incident>, Vec<DataLoss>)> {
+    let system = compile_str(text).unwrap_or_else(|d| panic!("{d:#?}")).system;
+    let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
+    system
+        .architectures
+        .into_iter()
+        .map(|arch| {
+            let mut recorder = Recorder::default();
+            let prepared = Prepared::new(&arch, params);
+            Simulator::new(&prepared).run(0, &mut recorder);
+            let Recorder { incidents, losses } = recorder;
+            (arch, incidents, losses)
+        })
+        .collect()
+}
+
+/// The one architecture's run.
+fn run(text: &str) -> (Architecture, Vec<Incident>, Vec<DataLoss>) {
+    run_all(text).into_iter().next().unwrap()
+}
+
+/// A scenario of three AZs (each with a data-destroying `fire` mode for injections), the given
+/// components, dataset(s) and injections; `app` needs the dataset `orders` and is the service.
+fn scenario(components: &str, data: &str, injections: &str) -> String {
+    format!(
+        r#"(name: "d", horizon: "30d", random: false,
+            profiles: {{"az": (modes: [(name: "fire", fail: Never, loses_data: true)], recover: Repair("1h"))}},
+            shared: [
+                (name: "az1", kind: Az, profile: "az"),
+                (name: "az2", kind: Az, profile: "az"),
+                (name: "az3", kind: Az, profile: "az"),
+            ],
+            architectures: [(name: "a", components: [{components}
+                (name: "app", kind: Instance, fail: Never, needs: All(["orders"]))],
+                data: [{data}], service: "app")],
+            injections: [{injections}])"#
+    )
+}
+
+const DBS: &str = r#"
+    (name: "db-a", kind: Database, fail: Never, needs: All(["az1"])),
+    (name: "db-b", kind: Database, fail: Never, needs: All(["az2"])),
+    (name: "db-c", kind: Database, fail: Never, needs: All(["az3"])),
+    (name: "s3", kind: Storage, fail: Never, needs: Any(["az1", "az2", "az3"])),
+"#;
+
+fn h(hours: u64) -> SimTime {
+    SimTime(hours * MS_PER_HOUR)
+}
+
+fn m(minutes: u64) -> SimTime {
+    SimTime(minutes * MS_PER_MINUTE)
+}
+
+fn fire(az: &str, at: &str, duration: &str) -> String {
+    format!(r#"(target: "{az}", at: "{at}", duration: "{duration}", mode: "fire"),"#)
+}
+
+fn injected_fire(arch: &Architecture, az: &str) -> Cause {
+    Cause { component: arch.find(az).unwrap(), mode: Mode::InjectedNamed(0) }
+}
+
+/// (start, end, label) of each incident.
+fn spans(incidents: &[Incident]) -> Vec<(SimTime, SimTime, Option<Label>)> {
+    incidents.iter().map(|i| (i.start, i.end, i.label)).collect()
+}
+
+#[test]
+fn an_async_replica_loses_exactly_its_lag() {
+    let data = r#"(name: "orders", holder: "db-a", replicas: [(on: "db-b", mode: Async(lag: "30s"))],
+                   promote: "5m", resync: "1h")"#;
+    let (arch, incidents, losses) = run(&scenario(DBS, data, &fire("az1", "100h", "6h")));
+    assert_eq!(losses.len(), 1);
+    let loss = losses[0];
+    assert_eq!((loss.at, loss.rpo, loss.from), (h(100), Some(SimTime(30_000)), Some(Source::Replica)));
+    assert_eq!(loss.cause, injected_fire(&arch, "az1"));
+    assert_eq!(spans(&incidents), [(h(100), h(100).saturating_add(m(5)), Some(Label::Promote))]);
+    assert_eq!(incidents[0].cause, injected_fire(&arch, "az1"));
+}
+
+#[test]
+fn a_sync_replica_loses_nothing_but_the_loss_is_still_an_event() {
+    let data = r#"(name: "orders", holder: "db-a", replicas: [(on: "db-b", mode: Sync)],
+                   promote: "2m", resync: "1h")"#;
+    let (_, incidents, losses) = run(&scenario(DBS, data, &fire("az1", "100h", "6h")));
+    assert_eq!(losses.len(), 1);
+    assert_eq!((losses[0].rpo, losses[0].from), (Some(SimTime::ZERO), Some(Source::Replica)));
+    assert_eq!(spans(&incidents), [(h(100), h(100).saturating_add(m(2)), Some(Label::Promote))]);
+}
+
+#[test]
+fn a_replica_down_before_the_loss_adds_its_downtime_and_is_promoted_once_back() {
+    let data = r#"(name: "orders", holder: "db-a", replicas: [(on: "db-b", mode: Async(lag: "30s"))],
+                   promote: "5m", resync: "1h")"#;
+    // db-b is down (its copy kept) from 100 h to 110 h; the primary burns at 103 h.
+    let injections =
+        format!(r#"(target: "db-b", at: "100h", duration: "10h"), {}"#, fire("az1", "103h", "20h"));
+    let (_, incidents, losses) = run(&scenario(DBS, data, &injections));
+    assert_eq!(losses.len(), 1);
+    assert_eq!(losses[0].rpo, Some(h(3).saturating_add(SimTime(30_000))), "D + lag");
+    assert_eq!(spans(&incidents), [(h(103), h(110).saturating_add(m(5)), Some(Label::Promote))]);
+}
+
+#[test]
+fn writes_stop_while_the_holder_is_down() {
+    let data = r#"(name: "orders", holder: "db-a", backups: [(every: "1d", to: "s3", restore: "2h")])"#;
+    // db-a is down from 100 h (no data lost), its AZ burns at 103 h: the last write was at
+    // 100 h and the newest backup started at 96 h.
+    let injections =
+        format!(r#"(target: "db-a", at: "100h", duration: "6h"), {}"#, fire("az1", "103h", "1h"));
+    let (_, incidents, losses) = run(&scenario(DBS, data, &injections));
+    assert_eq!((losses[0].rpo, losses[0].from), (Some(h(4)), Some(Source::Backup)));
+    // Down from 100 h; the restore starts when db-a is back (106 h) and takes 2 h.
+    assert_eq!(spans(&incidents), [(h(100), h(108), Some(Label::Restore))]);
+}
+
+#[test]
+fn a_backup_due_while_the_dataset_is_down_is_skipped() {
+    let data = r#"(name: "orders", holder: "db-a", backups: [(every: "1d", to: "s3", restore: "2h")])"#;
+    // Down from 95 h to 97 h over the 96 h backup: the newest at 100 h is the 72 h one.
+    let injections = format!(r#"(target: "db-a", at: "95h", duration: "2h"), {}"#, fire("az1", "100h", "1h"));
+    let (_, _, losses) = run(&scenario(DBS, data, &injections));
+    assert_eq!(losses[0].rpo, Some(h(28)));
+}
+
+#[test]
+fn a_backup_is_usable_only_once_it_has_taken_its_time() {
+    let data =
+        r#"(name: "orders", holder: "db-a", backups: [(every: "1d", to: "s3", restore: "2h", takes: "3h")])"#;
+    // At 98 h the 96 h backup is still being taken: the 72 h one is used.
+    let (_, _, early) = run(&scenario(DBS, data, &fire("az1", "98h", "1h")));
+    assert_eq!(early[0].rpo, Some(h(26)));
+    // At 99 h it is complete.
+    let (_, _, late) = run(&scenario(DBS, data, &fire("az1", "99h", "1h")));
+    assert_eq!(late[0].rpo, Some(h(3)));
+}
+
+#[test]
+fn an_az_fire_destroys_the_copies_in_that_az_only() {
+    // A replica on another instance in az1 burns with the primary; the backups on a store that
+    // needs Any of the AZs survive; a store that needs az1 itself does not.
+    let components = format!(
+        r#"{DBS}
+        (name: "db-a2", kind: Database, fail: Never, needs: All(["az1"])),
+        (name: "nfs", kind: Storage, fail: Never, needs: All(["az1"])),"#
+    );
+    let regional = r#"(name: "orders", holder: "db-a", replicas: [(on: "db-a2", mode: Sync)],
+                       backups: [(every: "1d", to: "s3", restore: "2h")], promote: "5m", resync: "1h")"#;
+    let (_, incidents, losses) = run(&scenario(&components, regional, &fire("az1", "100h", "6h")));
+    assert_eq!(losses.len(), 1);
+    assert_eq!((losses[0].rpo, losses[0].from), (Some(h(4)), Some(Source::Backup)));
+    assert_eq!(spans(&incidents), [(h(100), h(108), Some(Label::Restore))]);
+
+    let zonal = r#"(name: "orders", holder: "db-a", backups: [(every: "1d", to: "nfs", restore: "2h")])"#;
+    let (_, incidents, losses) = run(&scenario(&components, zonal, &fire("az1", "100h", "6h")));
+    assert_eq!(losses.len(), 1);
+    let loss = losses[0];
+    assert_eq!((loss.rpo, loss.from, loss.lost_span), (None, None, h(100)), "unrecoverable: all 100 h lost");
+    // Recreated empty after the restore delay, once the holder is back.
+    assert_eq!(spans(&incidents), [(h(100), h(108), Some(Label::Restore))]);
+}
+
+#[test]
+fn a_backup_store_lost_before_the_primary_makes_the_loss_unrecoverable() {
+    let components = DBS.replace(
+        r#"(name: "s3", kind: Storage, fail: Never, needs: Any(["az1", "az2", "az3"])),"#,
+        r#"(name: "s3", kind: Storage, modes: [(name: "wipe", fail: Never, loses_data: true)],
+            recover: Repair("1h"), needs: Any(["az1", "az2", "az3"])),"#,
+    );
+    let data = r#"(name: "orders", holder: "db-a", backups: [(every: "1d", to: "s3", restore: "2h")])"#;
+    // The store is wiped at 50 h; the primary burns at 60 h, before the next backup (72 h).
+    let injections =
+        format!(r#"(target: "s3", at: "50h", duration: "1h", mode: "wipe"), {}"#, fire("az1", "60h", "6h"));
+    let (_, incidents, losses) = run(&scenario(&components, data, &injections));
+    assert_eq!(losses.len(), 1);
+    assert_eq!((losses[0].rpo, losses[0].lost_span), (None, h(60)));
+    assert_eq!(spans(&incidents), [(h(60), h(68), Some(Label::Restore))]);
+    // Burnt again at 100 h: recreated at 68 h, backed up at 72 h and 96 h since.
+    let injections = format!("{injections} {}", fire("az1", "100h", "1h"));
+    let (_, _, losses) = run(&scenario(&components, data, &injections));
+    assert_eq!(losses.len(), 2);
+    assert_eq!((losses[1].rpo, losses[1].from), (Some(h(4)), Some(Source::Backup)));
+}
+
+#[test]
+fn promotion_moves_the_holder_and_a_second_loss_before_resync_uses_the_next_copy() {
+    let data = r#"(name: "orders", holder: "db-a",
+                   replicas: [(on: "db-b", mode: Async(lag: "30s")), (on: "db-c", mode: Async(lag: "2m"))],
+                   promote: "5m", resync: "10h")"#;
+    // az1 burns at 100 h: db-b becomes the holder at 100 h 05; db-a is back at 106 h and
+    // resyncs until 116 h. az2 burns at 110 h: db-a is still resyncing, so db-c is promoted.
+    let injections = format!("{} {}", fire("az1", "100h", "6h"), fire("az2", "110h", "6h"));
+    let (arch, incidents, losses) = run(&scenario(DBS, data, &injections));
+    let rpos: Vec<_> = losses.iter().map(|l| (l.at, l.rpo, l.cause)).collect();
+    assert_eq!(
+        rpos,
+        [
+            (h(100), Some(SimTime(30_000)), injected_fire(&arch, "az1")),
+            (h(110), Some(m(2)), injected_fire(&arch, "az2")),
+        ]
+    );
+    assert_eq!(
+        spans(&incidents),
+        [
+            (h(100), h(100).saturating_add(m(5)), Some(Label::Promote)),
+            (h(110), h(110).saturating_add(m(5)), Some(Label::Promote))
+        ]
+    );
+    // After the resync db-a is a replica in sync again: a third loss (az3, the holder's AZ
+    // now) at 120 h promotes it with db-a's lag of 30 s (it took db-b's place).
+    let injections = format!("{injections} {}", fire("az3", "120h", "1h"));
+    let (_, _, losses) = run(&scenario(DBS, data, &injections));
+    assert_eq!(losses.len(), 3);
+    assert_eq!((losses[2].at, losses[2].rpo), (h(120), Some(SimTime(30_000))));
+}
+
+#[test]
+fn a_replica_losing_its_copy_while_the_primary_lives_is_no_data_loss() {
+    let data = r#"(name: "orders", holder: "db-a", replicas: [(on: "db-b", mode: Async(lag: "30s"))],
+                   promote: "5m", resync: "1h")"#;
+    let (_, incidents, losses) = run(&scenario(DBS, data, &fire("az2", "100h", "6h")));
+    assert!(losses.is_empty() && incidents.is_empty());
+    // Once az2 is back (106 h) the replica resyncs for 1 h; a loss of the primary during the
+    // resync has no replica to promote and no backup: unrecoverable.
+    let injections = format!("{} {}", fire("az2", "100h", "6h"), fire("az1", "106h 30m", "1h"));
+    let injections = injections.replace("106h 30m", "106.5h");
+    let (_, _, losses) = run(&scenario(DBS, data, &injections));
+    assert_eq!((losses[0].rpo, losses[0].lost_span), (None, SimTime(106 * MS_PER_HOUR + 30 * MS_PER_MINUTE)));
+}
+
+#[test]
+fn a_standby_holder_fails_over_without_data_loss_until_every_member_is_lost() {
+    let components = format!(
+        r#"{DBS}
+        (name: "db", kind: Group, standby: (members: ["db-a", "db-b"], detect: "30s", switch: "1m")),"#
+    );
+    let data = r#"(name: "orders", holder: "db", backups: [(every: "1d", to: "s3", restore: "2h")])"#;
+    // Losing the active member's AZ: a failover (30 s + 1 min), no data-loss event.
+    let (_, incidents, losses) = run(&scenario(&components, data, &fire("az1", "100h", "6h")));
+    assert!(losses.is_empty());
+    assert_eq!(spans(&incidents), [(h(100), h(100).saturating_add(SimTime(90_000)), Some(Label::Failover))]);
+    // Both members' AZs burn (az2 while az1 is still out): the primary is gone; the 96 h
+    // backup is restored once the group is up again (az1 back at 106 h, then switch 1 min).
+    let injections = format!("{} {}", fire("az1", "100h", "6h"), fire("az2", "101h", "20h"));
+    let (_, incidents, losses) = run(&scenario(&components, data, &injections));
+    assert_eq!(losses.len(), 1);
+    // Writes stopped at 101 h when the group went down with db-b.
+    assert_eq!((losses[0].at, losses[0].rpo, losses[0].from), (h(101), Some(h(5)), Some(Source::Backup)));
+    let last = incidents.last().unwrap();
+    assert_eq!(
+        (last.start, last.end, last.label),
+        (h(101), h(108).saturating_add(m(1)), Some(Label::Restore))
+    );
+}
+
+#[test]
+fn a_holder_down_before_its_loss_keeps_the_unshipped_tail_off_the_async_replica() {
+    let data = r#"(name: "orders", holder: "db-a", replicas: [(on: "db-b", mode: Async(lag: "30s"))],
+                   promote: "5m", resync: "1h")"#;
+    // db-a stops at 100 h (copy kept), its AZ burns at 103 h: the replica holds the writes up
+    // to 100 h minus its lag, whatever it did since.
+    let injections =
+        format!(r#"(target: "db-a", at: "100h", duration: "6h"), {}"#, fire("az1", "103h", "6h"));
+    let (_, incidents, losses) = run(&scenario(DBS, data, &injections));
+    assert_eq!((losses[0].at, losses[0].rpo), (h(103), Some(SimTime(30_000))));
+    assert_eq!(spans(&incidents), [(h(100), h(103).saturating_add(m(5)), Some(Label::Promote))]);
+}
+
+#[test]
+fn a_standby_holder_failing_over_to_an_async_member_loses_its_lag() {
+    let components = format!(
+        r#"{DBS}
+        (name: "db", kind: Group, standby: (members: ["db-a", "db-b", "db-c"], detect: "30s", switch: "1m",
+                                           failback: true)),"#
+    );
+    // db-b follows asynchronously (lag 1 s); db-c is not listed, so it is synchronous.
+    let data = r#"(name: "orders", holder: "db", replicas: [(on: "db-b", mode: Async(lag: "1s"))],
+                   promote: "1m", resync: "1h")"#;
+    // An outage of az1 (data kept): failover to db-b loses its 1 s lag; the failback to db-a
+    // when az1 is back (106 h) is planned and loses nothing.
+    let outage = r#"(target: "az1", at: "100h", duration: "6h"),"#;
+    let (arch, incidents, losses) = run(&scenario(&components, data, outage));
+    assert_eq!(losses.len(), 1, "{losses:?}");
+    let loss = losses[0];
+    assert_eq!(
+        (loss.at, loss.rpo, loss.from),
+        (h(100).saturating_add(SimTime(30_000)), Some(SimTime(1000)), Some(Source::Replica))
+    );
+    assert_eq!(loss.cause, Cause { component: arch.find("az1").unwrap(), mode: Mode::Injected });
+    assert_eq!(
+        spans(&incidents),
+        [
+            (h(100), h(100).saturating_add(SimTime(90_000)), Some(Label::Failover)),
+            (h(106), h(106).saturating_add(m(1)), Some(Label::Failover)),
+        ]
+    );
+    // With db-b down too, the group fails over to db-c, a synchronous copy: no data loss.
+    let both = format!(r#"{outage} (target: "az2", at: "99h", duration: "10h"),"#);
+    let (_, _, losses) = run(&scenario(&components, data, &both));
+    assert!(losses.is_empty(), "{losses:?}");
+}
