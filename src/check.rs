@@ -5,7 +5,7 @@
 //! the CI lower bound is below the target; RTO: the pooled p95 is above it, or only open
 //! incidents exist and one already exceeds it; RPO: the pooled p95 over every data-loss event
 //! is above it, an unrecoverable event counting as beyond any target, and the line says how
-//! many were unrecoverable; a design without datasets has no RPO verdict), or when its
+//! many were unrecoverable; a design without datasets or queues has no RPO verdict), or when its
 //! downtime per year got significantly worse than the baseline's: a paired test on the stored per-replication values
 //! (same seed and replications, so replication k meets the same failures), failing when the
 //! 99% CI of the mean difference lies above 0. A CI below 0 is a *stale* baseline: reported,

@@ -135,3 +135,54 @@ fn competing_failure_modes() {
     let se_p = libm::sqrt(p * (1.0 - p) / n);
     assert!((crash / n - p).abs() <= 4.0 * se_p, "share of crashes {}, exact {p}", crash / n);
 }
+
+/// A producer decoupled from its consumers by a queue: consumers fail every 100 h on average
+/// and are repaired in Exp(mean 2 h). Each outage is a backlog of that age; with a retention
+/// of 3 h a backlog loses messages with probability e^(-3/2), and (memoryless repairs) the
+/// RPO of such a loss is again Exp(mean 2 h). The producer-facing service never goes down.
+#[test]
+fn queue_backlogs_follow_the_consumers_outages_and_losses_their_tail() {
+    #[derive(Default)]
+    struct Queue {
+        ages_h: Vec<f64>,
+        rpo_h: Vec<f64>,
+        incidents: u64,
+    }
+    impl Observer for Queue {
+        fn incident(&mut self, _: &Incident) {
+            self.incidents += 1;
+        }
+        fn data_loss(&mut self, loss: &DataLoss) {
+            self.rpo_h.push(loss.rpo.unwrap().0 as f64 / 3.6e6);
+        }
+        fn backlog(&mut self, _queue: u32, age: faultline::time::SimTime) {
+            self.ages_h.push(age.0 as f64 / 3.6e6);
+        }
+    }
+    let text = r#"(name: "q", seed: 5, horizon: "20000h",
+        architectures: [(name: "a", service: "checkout", components: [
+            (name: "workers", kind: Instance, fail: Exp(mean: "100h"), recover: Repair(Exp(mean: "2h"))),
+            (name: "orders-q", kind: Queue, fail: Never, retention: "3h"),
+            (name: "checkout", kind: Group, needs: Async(queue: "orders-q", consumers: "workers")),
+        ])])"#;
+    let system = compile_str(text).unwrap_or_else(|d| panic!("{d:#?}")).system;
+    let params = RunParams { seed: system.seed, horizon: system.horizon, random: true };
+    let prepared = Prepared::new(&system.architectures[0], params);
+    let mut sim = Simulator::new(&prepared);
+    let mut q = Queue::default();
+    for r in 0..100 {
+        sim.run(r, &mut q);
+    }
+    assert_eq!(q.incidents, 0, "the producer never needs the consumers");
+    let n = q.ages_h.len() as f64;
+    assert!(n > 15_000.0, "{n} backlogs");
+    // Exp(2 h): standard deviation 2 h.
+    let (mean_age, _) = mean_se(&q.ages_h);
+    assert!((mean_age - 2.0).abs() <= 4.0 * 2.0 / libm::sqrt(n), "mean backlog {mean_age} h");
+    let p = libm::exp(-1.5);
+    let share = q.rpo_h.len() as f64 / n;
+    assert!((share - p).abs() <= 4.0 * libm::sqrt(p * (1.0 - p) / n), "share lost {share}, exact {p}");
+    let m = q.rpo_h.len() as f64;
+    let (mean_rpo, _) = mean_se(&q.rpo_h);
+    assert!((mean_rpo - 2.0).abs() <= 4.0 * 2.0 / libm::sqrt(m), "mean RPO {mean_rpo} h over {m} losses");
+}

@@ -2,7 +2,8 @@
 //! `check`, and the RPO chart of `report` and `chart`, on a scripted scenario (random failures
 //! off, one replication) whose RPOs are known exactly: an injected AZ fire at 245 h destroys
 //! the primary; an async replica (lag 30 s) loses 30 s, the daily backup started at 240 h
-//! loses 5 h.
+//! loses 5 h. Queues likewise: a 5-day outage of the consumers leaves a 5-day backlog in a
+//! queue that keeps messages 4 days, losing 1 day of them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -224,4 +225,88 @@ fn the_rpo_chart_comes_with_data_loss_only() {
     assert_eq!(code, 0, "{err}");
     assert!(!out.join("charts/rpo.png").exists() && !out.join("charts/rpo.svg").exists());
     assert!(!std::fs::read_to_string(out.join("report.md")).unwrap().contains("rpo.png"));
+}
+
+/// Orders go through a queue (retention 4 d) in `queued`, straight to the workers in `sync`; the
+/// workers are out for 5 days from 100 h.
+const QUEUED: &str = include_str!("fixtures/data/queued.ron");
+
+/// Each line of `text` with its runs of spaces made one.
+fn squeezed(text: &str) -> Vec<String> {
+    text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+}
+
+#[test]
+fn table_markdown_and_csv_show_the_backlog_and_the_rpo_of_a_queue() {
+    let dir = scratch("queues");
+    let file = dir.join("q.ron");
+    std::fs::write(&file, QUEUED).unwrap();
+
+    let table = run(&file, "table");
+    let rows = squeezed(&table);
+    for row in [
+        // name, producer -> consumers, retention, backlogs/yr, backlog age p50 p95 max, losses/yr,
+        // RPO p95 max
+        "orders-q enqueue -> workers 4d 00h 12.2 5d 00h 5d 00h 5d 00h 12.2 1d 00h 1d 00h",
+        "queued 12.2 1d 00h 1d 00h 1d 00h 0 0 0",
+        "orders-q (queue) 12.2 1d 00h 1d 00h 1d 00h 0 0 0",
+        "queued - - MISSED <= 1h 00m (got 1d 00h)",
+        "sync - - n/a (no datasets or queues)",
+    ] {
+        assert!(rows.iter().any(|r| r == row), "table lacks {row:?}:\n{table}");
+    }
+    assert_eq!(table.matches("orders-q").count(), 2, "one data-loss row, one queue row:\n{table}");
+
+    let md = run(&file, "markdown");
+    for needed in [
+        "| orders-q | enqueue -> workers | 4d 00h | 12.167 | 5d 00h | 5d 00h | 5d 00h | 12.167 | 1d 00h | 1d 00h |\n",
+        "| queued | - - | - - | <= 1h 00m **missed** (got 1d 00h) | on |\n",
+        "| sync | - - | - - | <= 1h 00m n/a (no datasets or queues) | on |\n",
+        "### Queues\n\nWhile a queue's consumers are down, messages wait in it as a backlog",
+        "1 in queues (messages deleted past their retention). Realised RPO: p50 1d 00h, p95 1d 00h,",
+    ] {
+        assert!(md.contains(needed), "markdown lacks {needed:?}:\n{md}");
+    }
+    let sync = &md[md.find("\n## sync\n").unwrap()..];
+    assert!(!sync.contains("Queues") && !sync.contains("Data loss"), "{sync}");
+
+    let csv = run(&file, "csv");
+    let rows: Vec<Vec<&str>> =
+        csv.split("\r\n").filter(|l| !l.is_empty()).map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows[0], faultline::report::csv::COLUMNS);
+    let col = |name: &str| faultline::report::csv::COLUMNS.iter().position(|c| *c == name).unwrap();
+    let at = |row: usize, names: [&str; 6]| names.map(|n| rows[row][col(n)]);
+    let columns = [
+        "queue_backlogs",
+        "queue_backlog_age_p95_s",
+        "queue_backlog_age_max_s",
+        "queue_data_loss_events",
+        "queue_rpo_max_s",
+        "rpo_met",
+    ];
+    assert_eq!(at(1, columns), ["1", "432000", "432000", "1", "86400", "false"]);
+    assert_eq!(at(2, columns), ["0", "", "", "0", "", ""]);
+    assert_eq!(rows[1][col("rpo_p95_s")], "86400", "queue losses count in the totals");
+}
+
+#[test]
+fn check_fails_the_queued_design_on_its_rpo_and_gives_sync_no_verdict() {
+    let dir = scratch("queues-check");
+    let file = dir.join("q.ron");
+    std::fs::write(&file, QUEUED).unwrap();
+    let (code, out, err) =
+        faultline(&["check", file.to_str().unwrap(), "--baseline", dir.join("baselines").to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}{err}");
+    let fails: Vec<&str> = out.lines().filter(|l| l.contains(": FAIL: ")).collect();
+    assert_eq!(fails.len(), 1, "{out}");
+    assert!(
+        fails[0].ends_with("q.ron: FAIL: queued: rpo missed: expected p95 <= 1h 00m, got p95 1d 00h"),
+        "{out}"
+    );
+    assert!(!out.contains("sync"), "no datasets or queues, no RPO verdict: {out}");
+
+    let json: serde_json::Value = serde_json::from_str(&run(&file, "json")).unwrap();
+    let archs = json["architectures"].as_array().unwrap();
+    assert_eq!(archs[0]["objectives"]["rpo"]["met"], false);
+    assert_eq!(archs[1]["objectives"]["rpo"]["met"], serde_json::Value::Null);
 }

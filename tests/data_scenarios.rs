@@ -75,3 +75,17 @@ fn dr_strategies_give_the_rto_and_rpo_their_delays_imply() {
         assert_eq!(losses.as_slice(), [(loss_at, Some(rpo), Some(from))], "{name}");
     }
 }
+
+#[test]
+fn order_pipeline_turns_the_fulfilment_outage_into_a_backlog_that_outlives_retention_by_a_day() {
+    let runs = scripted("order-pipeline.ron");
+    let day = SimTime(24 * H);
+    let start = SimTime(100 * 24 * H);
+    let (sync, queued) = (&runs[0], &runs[1]);
+    assert_eq!(sync.0, "sync");
+    assert_eq!(sync.1, [(start, SimTime(5 * day.0), Some(Label::InjectionEnd))]);
+    assert!(sync.2.is_empty());
+    assert_eq!(queued.0, "queued");
+    assert!(queued.1.is_empty(), "checkout never waits for fulfilment: {:?}", queued.1);
+    assert_eq!(queued.2, [(SimTime(105 * 24 * H), Some(day), None)]);
+}

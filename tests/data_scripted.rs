@@ -3,7 +3,7 @@
 //! exactly.
 
 use faultline::engine::{
-    Cause, DataLoss, Incident, Label, Mode, Prepared, Recorder, RunParams, Simulator, Source,
+    Cause, DataLoss, Incident, Label, Mode, Prepared, Recorder, RunParams, Simulator, Source, Store,
 };
 use faultline::model::{Architecture, compile_str};
 use faultline::time::{MS_PER_HOUR, MS_PER_MINUTE, SimTime};
@@ -19,7 +19,7 @@ fn run_all(text: &str) -> Vec<(Architecture, Vec<Incident>, Vec<DataLoss>)> {
             let mut recorder = Recorder::default();
             let prepared = Prepared::new(&arch, params);
             Simulator::new(&prepared).run(0, &mut recorder);
-            let Recorder { incidents, losses } = recorder;
+            let Recorder { incidents, losses, .. } = recorder;
             (arch, incidents, losses)
         })
         .collect()
@@ -309,4 +309,65 @@ fn a_standby_holder_failing_over_to_an_async_member_loses_its_lag() {
     let both = format!(r#"{outage} (target: "az2", at: "99h", duration: "10h"),"#);
     let (_, _, losses) = run(&scenario(&components, data, &both));
     assert!(losses.is_empty(), "{losses:?}");
+}
+
+/// A producer handing orders to workers through a queue that keeps them `retention`, and the
+/// same producer calling the workers synchronously.
+fn pipeline(retention: &str, injections: &str) -> String {
+    format!(
+        r#"(name: "q", horizon: "30d", random: false,
+            architectures: [
+                (name: "queued", service: "checkout", components: [
+                    (name: "web", kind: Instance, fail: Never),
+                    (name: "workers", kind: Instance, fail: Never),
+                    (name: "orders-q", kind: Queue, fail: Never, retention: "{retention}"),
+                    (name: "enqueue", kind: Group, needs: Async(queue: "orders-q", consumers: "workers")),
+                    (name: "checkout", kind: Group, needs: All(["web", "enqueue"])),
+                ]),
+                (name: "sync", service: "checkout", components: [
+                    (name: "web", kind: Instance, fail: Never),
+                    (name: "workers", kind: Instance, fail: Never),
+                    (name: "checkout", kind: Group, needs: All(["web", "workers"])),
+                ]),
+            ],
+            injections: [{injections}])"#
+    )
+}
+
+#[test]
+fn a_queue_turns_a_consumer_outage_into_a_backlog_and_loses_only_what_outlives_retention() {
+    let system = compile_str(&pipeline("4d", r#"(target: "workers", at: "100h", duration: "5d")"#))
+        .unwrap_or_else(|d| panic!("{d:#?}"))
+        .system;
+    let params = RunParams { seed: 0, horizon: system.horizon, random: false };
+    let run = |arch: &Architecture| {
+        let prepared = Prepared::new(arch, params);
+        let mut recorder = Recorder::default();
+        Simulator::new(&prepared).run(0, &mut recorder);
+        recorder
+    };
+    let queued = run(&system.architectures[0]);
+    assert!(queued.incidents.is_empty(), "the producer never needs the workers");
+    assert_eq!(queued.backlogs, [(0, h(120))]);
+    assert_eq!(queued.losses.len(), 1);
+    let loss = queued.losses[0];
+    assert_eq!((loss.store, loss.at, loss.rpo, loss.from), (Store::Queue(0), h(220), Some(h(24)), None));
+    assert_eq!(
+        loss.cause,
+        Cause { component: system.architectures[0].find("workers").unwrap(), mode: Mode::Injected }
+    );
+    let sync = run(&system.architectures[1]);
+    assert_eq!(spans(&sync.incidents), [(h(100), h(220), Some(Label::InjectionEnd))]);
+    assert!(sync.losses.is_empty() && sync.backlogs.is_empty());
+
+    // Within the retention: a backlog, nothing lost; one still open at the horizon ends there.
+    let system = compile_str(&pipeline(
+        "4d",
+        r#"(target: "workers", at: "100h", duration: "2d"), (target: "workers", at: "29d", duration: "5d")"#,
+    ))
+    .unwrap()
+    .system;
+    let queued = run(&system.architectures[0]);
+    assert_eq!(queued.backlogs, [(0, h(48)), (0, h(24))]);
+    assert!(queued.losses.is_empty());
 }

@@ -218,7 +218,7 @@ fn unknown_variant_in_needs() {
         "unknown_variant_needs",
         13,
         51,
-        "unexpected variant named `Anyy` in enum `needs`, expected one of `All`, `Any`, or `AtLeast` instead",
+        "unexpected variant named `Anyy` in enum `needs`, expected one of `All`, `Any`, `AtLeast`, or `Async` instead",
     );
     assert_eq!(hint.as_deref(), Some("did you mean `Any`?"));
 }

@@ -64,7 +64,7 @@ fn next_combination(combo: &mut [usize], n: usize) -> bool {
 }
 
 /// Components in an order where everything a component depends on comes first.
-fn topological(arch: &Architecture) -> Vec<usize> {
+pub(crate) fn topological(arch: &Architecture) -> Vec<usize> {
     let n = arch.components.len();
     let mut order = Vec::with_capacity(n);
     let mut state = vec![0u8; n]; // 0 new, 1 in progress, 2 done
@@ -92,7 +92,7 @@ fn topological(arch: &Architecture) -> Vec<usize> {
 }
 
 /// Whether the service is up when exactly the components in `failed` are own-down.
-fn service_up(arch: &Architecture, order: &[usize], failed: &[bool]) -> bool {
+pub(crate) fn service_up(arch: &Architecture, order: &[usize], failed: &[bool]) -> bool {
     let mut up = vec![false; arch.components.len()];
     for &c in order {
         let component = &arch.components[c];

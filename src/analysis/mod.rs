@@ -1,4 +1,6 @@
-//! Analyses of a compiled architecture: minimal cut sets (graph only) and injection sweeps.
+//! Analyses of a compiled architecture: minimal cut sets (graph only), injection sweeps, and
+//! component importance.
 
 pub mod cutsets;
+pub mod importance;
 pub mod sweep;

@@ -84,9 +84,12 @@ pub fn rpo_samples(arch: &Architecture, params: RunParams, replications: u64) ->
     for r in 0..replications {
         recorder.incidents.clear();
         recorder.losses.clear();
+        recorder.backlogs.clear();
         sim.run(r, &mut recorder);
         for loss in &recorder.losses {
             match loss.rpo {
+                // Still growing at the horizon: left out, as from the quantiles.
+                Some(_) if loss.censored => {}
                 Some(rpo) => out.rpo_s.push(rpo.0 as f64 / 1000.0),
                 None => out.unrecoverable += 1,
             }

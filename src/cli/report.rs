@@ -152,11 +152,12 @@ pub(super) fn write_charts(
         chart("rto".into(), "Realised RTO".into(), &|f| {
             chart::rto_cdf(&system.name, &samples, objective, f)
         })?;
-        // Only architectures with datasets, and no chart at all without a data-loss event.
+        // Only architectures with datasets or queues, and no chart at all without a data-loss
+        // event.
         let losses: Vec<chart::RpoSeries> = system
             .architectures
             .iter()
-            .filter(|a| !a.datasets.is_empty())
+            .filter(|a| !a.datasets.is_empty() || !a.queues.is_empty())
             .map(|a| chart::RpoSeries {
                 name: a.name.clone(),
                 sample: chart::rpo_samples(a, params, system.replications),

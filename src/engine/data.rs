@@ -59,12 +59,21 @@ pub enum Source {
     Backup,
 }
 
+/// Where data was lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Store {
+    /// A dataset, by index in [`Architecture::datasets`].
+    Dataset(u32),
+    /// A queue link, by index in [`Architecture::queues`]: messages past their retention.
+    Queue(u32),
+}
+
 /// A data-loss event: a dataset lost its primary copy (or, during its recovery, the copy it
-/// was being recovered from).
+/// was being recovered from), or a queue deleted messages older than its retention.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DataLoss {
-    /// Index of the dataset in [`Architecture::datasets`].
-    pub dataset: u32,
+    /// Where.
+    pub store: Store,
     /// When.
     pub at: SimTime,
     /// The data-losing failure.
@@ -74,6 +83,8 @@ pub struct DataLoss {
     pub rpo: Option<SimTime>,
     /// With no surviving copy: the time from the dataset's last creation to its last write.
     pub lost_span: SimTime,
+    /// Still growing at the horizon (a queue's backlog): `rpo` is a lower bound.
+    pub censored: bool,
     /// What it is recovered from (`None`: recreated empty).
     pub from: Option<Source>,
 }
@@ -424,22 +435,24 @@ impl Simulator<'_> {
             Some((position, phase, from)) => {
                 state.phase = phase;
                 DataLoss {
-                    dataset: d as u32,
+                    store: Store::Dataset(d as u32),
                     at: now,
                     cause,
                     rpo: Some(SimTime(last_write.0.saturating_sub(position.0))),
                     lost_span: SimTime::ZERO,
+                    censored: false,
                     from: Some(from),
                 }
             }
             None => {
                 state.phase = Phase::AwaitRestore(Restore::Empty);
                 DataLoss {
-                    dataset: d as u32,
+                    store: Store::Dataset(d as u32),
                     at: now,
                     cause,
                     rpo: None,
                     lost_span: SimTime(last_write.0.saturating_sub(state.created.0)),
+                    censored: false,
                     from: None,
                 }
             }
@@ -502,11 +515,12 @@ impl Simulator<'_> {
         let rpo = Some(SimTime(last_write.0.saturating_sub(position.0)));
         self.note(now, node, TraceKind::DataLost { rpo, from: Some(Source::Replica) });
         self.losses.push(DataLoss {
-            dataset: d as u32,
+            store: Store::Dataset(d as u32),
             at: now,
             cause,
             rpo,
             lost_span: SimTime::ZERO,
+            censored: false,
             from: Some(Source::Replica),
         });
     }

@@ -49,12 +49,13 @@ mod battery;
 mod data;
 mod prepared;
 mod queue;
+mod queues;
 mod recovery;
 mod simulator;
 mod standby;
 mod trace;
 
-pub use data::{DataLoss, Source};
+pub use data::{DataLoss, Source, Store};
 pub use prepared::Prepared;
 pub use queue::EventQueue;
 pub use simulator::Simulator;
@@ -191,8 +192,12 @@ pub trait Observer {
     /// An incident ended (or was cut at the horizon).
     fn incident(&mut self, incident: &Incident);
 
-    /// A dataset lost data.
+    /// A dataset or a queue lost data.
     fn data_loss(&mut self, _loss: &DataLoss) {}
+
+    /// The consumers of queue link `queue` were back (or the horizon came) after a backlog of
+    /// this age built up.
+    fn backlog(&mut self, _queue: u32, _age: SimTime) {}
 }
 
 /// Collects every incident; for tests and traces.
@@ -202,6 +207,8 @@ pub struct Recorder {
     pub incidents: Vec<Incident>,
     /// Data-loss events in the order they happened.
     pub losses: Vec<DataLoss>,
+    /// Backlogs (queue link, age) in the order they ended.
+    pub backlogs: Vec<(u32, SimTime)>,
 }
 
 impl Observer for Recorder {
@@ -211,6 +218,10 @@ impl Observer for Recorder {
 
     fn data_loss(&mut self, loss: &DataLoss) {
         self.losses.push(*loss);
+    }
+
+    fn backlog(&mut self, queue: u32, age: SimTime) {
+        self.backlogs.push((queue, age));
     }
 }
 

@@ -79,6 +79,10 @@ pub struct Prepared<'a> {
     pub(super) mode_keys: Vec<Vec<[u8; 32]>>,
     /// Datasets' timers and destruction sets.
     pub(super) data: super::data::DataPlan,
+    /// For component `i`, `consumer_links[consumer_starts[i]..consumer_starts[i + 1]]` are the
+    /// queue links (by index) it is the consumers of.
+    consumer_links: Vec<u32>,
+    consumer_starts: Vec<u32>,
 }
 
 impl<'a> Prepared<'a> {
@@ -152,11 +156,24 @@ impl<'a> Prepared<'a> {
             })
             .collect();
         let data = super::data::DataPlan::new(arch, params.seed);
+        let mut consumed: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for (q, link) in arch.queues.iter().enumerate() {
+            consumed[link.consumers.index()].push(q as u32);
+        }
+        let mut consumer_links = Vec::new();
+        let mut consumer_starts = Vec::with_capacity(n + 1);
+        for list in &consumed {
+            consumer_starts.push(consumer_links.len() as u32);
+            consumer_links.extend_from_slice(list);
+        }
+        consumer_starts.push(consumer_links.len() as u32);
         Prepared {
             arch,
             params,
             mode_keys,
             data,
+            consumer_links,
+            consumer_starts,
             keys,
             name_rank,
             by_rank,
@@ -186,6 +203,11 @@ impl<'a> Prepared<'a> {
     /// Number of repair crews.
     pub(super) fn crew_count(&self) -> usize {
         self.arch.crews.len()
+    }
+
+    /// The queue links (by index) whose consumers `id` is.
+    pub(super) fn consumer_links_of(&self, id: usize) -> &[u32] {
+        &self.consumer_links[self.consumer_starts[id] as usize..self.consumer_starts[id + 1] as usize]
     }
 
     /// The standby groups (by index) that `id` is a member of.

@@ -133,6 +133,12 @@ pub struct Simulator<'a> {
     pub(super) losses: Vec<super::DataLoss>,
     /// Scratch: components whose data the failure being applied destroys.
     pub(super) doomed: Vec<bool>,
+    /// Queue links' state.
+    pub(super) queue_states: Vec<super::queues::QueueState>,
+    /// Queue links (by index) whose consumers flipped this instant.
+    pub(super) queue_pending: Vec<u32>,
+    /// Backlogs (queue link, age) ended in the current batch, passed to the observer after it.
+    pub(super) backlogs: Vec<(u32, SimTime)>,
 }
 
 impl<'a> Simulator<'a> {
@@ -168,6 +174,9 @@ impl<'a> Simulator<'a> {
             data_pending: Vec::new(),
             losses: Vec::new(),
             doomed: vec![false; n],
+            queue_states: Vec::new(),
+            queue_pending: Vec::new(),
+            backlogs: Vec::new(),
         }
     }
 
@@ -207,6 +216,7 @@ impl<'a> Simulator<'a> {
         self.battery_pending.clear();
         for (i, c) in self.arch.components.iter().enumerate() {
             let watched = !self.prepared.watchers_of(i).is_empty();
+            let consumes = !self.prepared.consumer_links_of(i).is_empty();
             self.nodes[i] = Node {
                 needs_up: c.needs.of.len() as u32,
                 threshold: c.needs.k,
@@ -214,7 +224,7 @@ impl<'a> Simulator<'a> {
                 failed: false,
                 standby_ok: true,
                 drained: false,
-                watched,
+                watched: watched || consumes,
                 battery: c.battery.is_some(),
                 flaky: false,
                 data: c.dataset.is_some(),
@@ -262,6 +272,7 @@ impl<'a> Simulator<'a> {
         }
         self.reset_groups();
         self.reset_data(replication);
+        self.reset_queues();
         for i in 0..self.arch.components.len() {
             if self.has_clock(i) {
                 let ttf = self.time_to_failure(i);
@@ -343,6 +354,7 @@ impl<'a> Simulator<'a> {
                             && self.pending.is_empty()
                             && self.battery_pending.is_empty()
                             && self.data_pending.is_empty()
+                            && self.queue_pending.is_empty()
                             && self.nodes[service].up
                         {
                             continue;
@@ -416,9 +428,7 @@ impl<'a> Simulator<'a> {
             if self.batch.len() > timers || !self.data_pending.is_empty() {
                 events += self.settle(now);
             }
-            for loss in self.losses.drain(..) {
-                observer.data_loss(&loss);
-            }
+            self.flush_data(observer);
             while let Some(i) = self.battery_pending.pop() {
                 self.needs_changed(i as usize, now);
             }
@@ -470,6 +480,8 @@ impl<'a> Simulator<'a> {
                 (true, true) => unreachable!("handled above"),
             }
         }
+        self.close_queues(horizon);
+        self.flush_data(observer);
         if let Some(mut incident) = open {
             incident.end = horizon;
             incident.censored = true;
@@ -479,14 +491,26 @@ impl<'a> Simulator<'a> {
         Summary { up: SimTime(horizon.0 - down_total), events }
     }
 
-    /// Lets standby groups and datasets react until neither has anything left to decide.
-    /// Returns the failed starts (own failures, counted as events).
+    /// Lets standby groups and datasets react until neither has anything left to decide, then
+    /// queues note their consumers' changes. Returns the failed starts (own failures, counted
+    /// as events).
     fn settle(&mut self, now: SimTime) -> u64 {
         let mut start_failures = self.settle_groups(now);
         while self.settle_data(now) {
             start_failures += self.settle_groups(now);
         }
+        self.settle_queues(now);
         start_failures
+    }
+
+    /// Passes the batch's data-loss events and ended backlogs to `observer`.
+    fn flush_data<O: Observer>(&mut self, observer: &mut O) {
+        for loss in self.losses.drain(..) {
+            observer.data_loss(&loss);
+        }
+        for (q, age) in self.backlogs.drain(..) {
+            observer.backlog(q, age);
+        }
     }
 
     /// Whether component `i` has a failure clock (random failures on and a distribution).
@@ -564,6 +588,7 @@ impl<'a> Simulator<'a> {
                     self.pending.push(g);
                 }
             }
+            self.consumers_changed(c as usize);
         }
         // Each dependent lists `c` once (the compiler rejects repeats), so its counter moves
         // by one; it is visited again only if it flips.

@@ -2,14 +2,15 @@
 
 use std::collections::BTreeMap;
 
+use crate::analysis::importance;
 use crate::engine::{Cause, Label};
-use crate::model::Architecture;
+use crate::model::{Architecture, ComponentId};
 use crate::time::{MS_PER_HOUR, MS_PER_YEAR, SimTime};
 
-use super::outcome::{DataTotals, LABEL_SLOTS, Outcome, ProblemTotals};
+use super::outcome::{DataTotals, LABEL_SLOTS, Outcome, ProblemTotals, QueueTotals};
 use super::report::{
-    ArchitectureReport, AvailabilityStats, DataReport, DatasetReport, LabelTotals, ObjectiveResult,
-    Objectives, Problem, RecoveredFrom, RpoStats, RtoStats, Unrecoverable,
+    ArchitectureReport, AvailabilityStats, BacklogStats, DataReport, DatasetReport, Importance, LabelTotals,
+    ObjectiveResult, Objectives, Problem, QueueReport, RecoveredFrom, RpoStats, RtoStats, Unrecoverable,
 };
 use super::{LogHistogram, student_t::t_quantile};
 
@@ -37,6 +38,7 @@ pub struct Aggregate {
     labels: [ProblemTotals; LABEL_SLOTS],
     data: DataTotals,
     datasets: Vec<DataTotals>,
+    queues: Vec<QueueTotals>,
 }
 
 impl Aggregate {
@@ -72,6 +74,12 @@ impl Aggregate {
         }
         for (t, d) in self.datasets.iter_mut().zip(&o.datasets) {
             t.merge(d);
+        }
+        if self.queues.len() < o.queues.len() {
+            self.queues.resize(o.queues.len(), QueueTotals::default());
+        }
+        for (t, q) in self.queues.iter_mut().zip(&o.queues) {
+            t.merge(q);
         }
     }
 
@@ -113,11 +121,11 @@ impl Aggregate {
             },
             rpo: ObjectiveResult {
                 target: arch.objectives.rpo.map(|t| t.0 as f64 / 1000.0),
-                // Without datasets there is nothing to measure: not met, not missed.
+                // Without datasets or queues there is nothing to measure: not met, not missed.
                 met: arch
                     .objectives
                     .rpo
-                    .filter(|_| !arch.datasets.is_empty())
+                    .filter(|_| !arch.datasets.is_empty() || !arch.queues.is_empty())
                     .map(|t| rpo_met(&self.data, t)),
             },
             rto: ObjectiveResult {
@@ -181,6 +189,7 @@ impl Aggregate {
             objectives,
             problems,
             downtime_by_label,
+            importance: self.importance(arch, down_total_ms),
             data: data_report(&self.data, arch.objectives.rpo, years),
             datasets: arch
                 .datasets
@@ -195,19 +204,77 @@ impl Aggregate {
                     ),
                 })
                 .collect(),
+            queues: arch
+                .queues
+                .iter()
+                .enumerate()
+                .map(|(q, link)| {
+                    let empty = QueueTotals::default();
+                    let totals = self.queues.get(q).unwrap_or(&empty);
+                    let s = |ms: Option<f64>| ms.map(|ms| ms / 1000.0);
+                    let name = |c: crate::model::ComponentId| arch.components[c.index()].name.clone();
+                    QueueReport {
+                        name: name(link.queue),
+                        producer: name(link.producer),
+                        consumers: name(link.consumers),
+                        retention_s: link.retention.0 as f64 / 1000.0,
+                        backlogs: totals.backlog.count(),
+                        backlogs_per_year: if years > 0.0 {
+                            totals.backlog.count() as f64 / years
+                        } else {
+                            0.0
+                        },
+                        backlog_age_s: BacklogStats {
+                            p50: s(totals.backlog.quantile(0.50)),
+                            p95: s(totals.backlog.quantile(0.95)),
+                            max: s(totals.backlog.max().map(|ms| ms as f64)),
+                        },
+                        data: data_report(&totals.data, arch.objectives.rpo, years),
+                    }
+                })
+                .collect(),
             injections_skipped: arch.injections_skipped.clone(),
             events: self.events,
         }
     }
 }
 
-/// An RPO objective is met iff the pooled nearest-rank p95 over every data-loss event is within
-/// it, an unrecoverable event counting as beyond any target (no data-loss event: met).
+impl Aggregate {
+    /// The components that caused downtime, by share of `down_total_ms` (ties by name), at most
+    /// [`importance::MAX_RANKED`], with their Birnbaum importance.
+    fn importance(&self, arch: &Architecture, down_total_ms: u128) -> Vec<Importance> {
+        let mut by_component: BTreeMap<u32, u64> = BTreeMap::new();
+        for (cause, t) in &self.problems {
+            *by_component.entry(cause.component.0).or_default() += t.downtime_ms;
+        }
+        let mut ranked: Vec<(u32, u64)> = by_component.into_iter().filter(|&(_, d)| d > 0).collect();
+        let name = |c: u32| arch.components[c as usize].name.as_str();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(name(b.0))));
+        ranked.truncate(importance::MAX_RANKED);
+        let ids: Vec<ComponentId> = ranked.iter().map(|&(c, _)| ComponentId(c)).collect();
+        let birnbaum = importance::birnbaum(arch, &ids, importance::SAMPLES);
+        ranked
+            .iter()
+            .zip(birnbaum)
+            .map(|(&(c, d), b)| Importance {
+                component: name(c).to_string(),
+                downtime_share: d as f64 / down_total_ms as f64,
+                birnbaum: b,
+            })
+            .collect()
+    }
+}
+
+/// An RPO objective is met iff the pooled nearest-rank p95 over every data-loss event not
+/// censored is within it, an unrecoverable event counting as beyond any target (no such
+/// event: met).
 fn rpo_met(data: &DataTotals, target: SimTime) -> bool {
-    if data.events == 0 {
+    // Censored events (still growing at the horizon) are left out, as for RTO.
+    let pooled = data.events - data.censored;
+    if pooled == 0 {
         return true;
     }
-    let rank = (libm::ceil(0.95 * data.events as f64) as u64).clamp(1, data.events);
+    let rank = (libm::ceil(0.95 * pooled as f64) as u64).clamp(1, pooled);
     data.rpo.at_rank(rank).is_some_and(|ms| ms <= target.0 as f64)
 }
 
@@ -226,6 +293,7 @@ fn data_report(data: &DataTotals, rpo_objective: Option<SimTime>, years: f64) ->
             mean: s(data.rpo.mean()),
             within_objective: (rpo_objective.is_some() && data.events > 0)
                 .then(|| data.within_rpo as f64 / data.events as f64),
+            censored: data.censored,
         },
         unrecoverable: Unrecoverable {
             events: data.unrecoverable,

@@ -16,6 +16,6 @@ mod student_t;
 
 pub use aggregate::{Aggregate, MIN_REPLICATIONS_WITH_DOWNTIME};
 pub use histogram::{LogHistogram, bucket_of};
-pub use outcome::{DataTotals, Outcome, ProblemTotals, simulate};
+pub use outcome::{DataTotals, Outcome, ProblemTotals, QueueTotals, simulate};
 pub use report::*;
 pub use student_t::{t_cdf, t_quantile};

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::engine::{Cause, DataLoss, Incident, Label, Observer, Simulator, Source};
+use crate::engine::{Cause, DataLoss, Incident, Label, Observer, Simulator, Source, Store};
 use crate::time::SimTime;
 
 use super::LogHistogram;
@@ -27,6 +27,8 @@ pub struct DataTotals {
     pub within_rpo: u64,
     /// Events with no surviving copy.
     pub unrecoverable: u64,
+    /// Events still growing at the horizon (left out of `rpo`).
+    pub censored: u64,
     /// Sum of their lost spans `[ms]`.
     pub lost_span_ms: u64,
     /// The longest of those `[ms]`.
@@ -42,6 +44,7 @@ impl DataTotals {
     pub fn record(&mut self, loss: &DataLoss, rpo_objective: Option<crate::time::SimTime>) {
         self.events += 1;
         match loss.rpo {
+            Some(_) if loss.censored => self.censored += 1,
             Some(rpo) => {
                 self.rpo.record(rpo.0);
                 if rpo_objective.is_some_and(|t| rpo <= t) {
@@ -67,6 +70,7 @@ impl DataTotals {
         self.rpo.merge(&other.rpo);
         self.within_rpo += other.within_rpo;
         self.unrecoverable += other.unrecoverable;
+        self.censored += other.censored;
         self.lost_span_ms += other.lost_span_ms;
         self.lost_span_max_ms = self.lost_span_max_ms.max(other.lost_span_max_ms);
         self.from_replica += other.from_replica;
@@ -111,6 +115,25 @@ pub struct Outcome {
     pub data: DataTotals,
     /// Data-loss events per dataset, in file order (empty without datasets).
     pub datasets: Vec<DataTotals>,
+    /// Backlogs and data-loss events per queue link (empty without queues).
+    pub queues: Vec<QueueTotals>,
+}
+
+/// Backlogs and losses of one queue link.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueueTotals {
+    /// Ages of the backlogs when they ended `[ms]`.
+    pub backlog: LogHistogram,
+    /// Messages deleted past their retention.
+    pub data: DataTotals,
+}
+
+impl QueueTotals {
+    /// Adds another's counts.
+    pub fn merge(&mut self, other: &QueueTotals) {
+        self.backlog.merge(&other.backlog);
+        self.data.merge(&other.data);
+    }
 }
 
 impl Outcome {
@@ -152,7 +175,14 @@ impl Observer for Collector {
 
     fn data_loss(&mut self, loss: &DataLoss) {
         self.outcome.data.record(loss, self.rpo_objective);
-        self.outcome.datasets[loss.dataset as usize].record(loss, self.rpo_objective);
+        match loss.store {
+            Store::Dataset(d) => self.outcome.datasets[d as usize].record(loss, self.rpo_objective),
+            Store::Queue(q) => self.outcome.queues[q as usize].data.record(loss, self.rpo_objective),
+        }
+    }
+
+    fn backlog(&mut self, queue: u32, age: SimTime) {
+        self.outcome.queues[queue as usize].backlog.record(age.0);
     }
 }
 
@@ -162,7 +192,11 @@ pub fn simulate(sim: &mut Simulator<'_>, replication: u64, rto_objective: Option
     let mut collector = Collector {
         rto_objective,
         rpo_objective: arch.objectives.rpo,
-        outcome: Outcome { datasets: vec![DataTotals::default(); arch.datasets.len()], ..Outcome::default() },
+        outcome: Outcome {
+            datasets: vec![DataTotals::default(); arch.datasets.len()],
+            queues: vec![QueueTotals::default(); arch.queues.len()],
+            ..Outcome::default()
+        },
     };
     let summary = sim.run(replication, &mut collector);
     let mut outcome = collector.outcome;

@@ -79,11 +79,16 @@ pub struct ArchitectureReport {
     pub problems: Vec<Problem>,
     /// Downtime by the mechanism that ended each incident, by downtime, then label.
     pub downtime_by_label: Vec<LabelTotals>,
+    /// The components that caused downtime, by share (at most 10), with their Birnbaum
+    /// importance.
+    pub importance: Vec<Importance>,
     /// Data-loss events of every dataset together.
     #[serde(flatten)]
     pub data: DataReport,
     /// Data-loss events per dataset, in file order.
     pub datasets: Vec<DatasetReport>,
+    /// Backlogs and message losses per queue between a producer and its consumers.
+    pub queues: Vec<QueueReport>,
     /// Injection targets that do not exist in this architecture.
     pub injections_skipped: Vec<String>,
     /// Own failures and recoveries simulated, over all replications.
@@ -147,6 +152,39 @@ pub struct DatasetReport {
     pub data: DataReport,
 }
 
+/// A queue between a producer and its consumers (`needs: Async(..)`).
+#[derive(Clone, Debug, Serialize)]
+pub struct QueueReport {
+    /// The queue component.
+    pub name: String,
+    /// The component that writes to it.
+    pub producer: String,
+    /// What reads it.
+    pub consumers: String,
+    /// How long it keeps a message `[s]`.
+    pub retention_s: f64,
+    /// Backlogs (outages of the consumers) over all replications.
+    pub backlogs: u64,
+    /// Backlogs per simulated year.
+    pub backlogs_per_year: f64,
+    /// Age of each backlog when the consumers were back.
+    pub backlog_age_s: BacklogStats,
+    /// Messages deleted past their retention: RPO = backlog age - retention.
+    #[serde(flatten)]
+    pub data: DataReport,
+}
+
+/// Backlog ages, nearest rank `[s]`.
+#[derive(Clone, Debug, Serialize)]
+pub struct BacklogStats {
+    /// Median.
+    pub p50: Option<f64>,
+    /// 95th percentile.
+    pub p95: Option<f64>,
+    /// Oldest.
+    pub max: Option<f64>,
+}
+
 /// Realised RPO over recoverable data-loss events, nearest rank `[s]`.
 #[derive(Clone, Debug, Serialize)]
 pub struct RpoStats {
@@ -162,6 +200,8 @@ pub struct RpoStats {
     pub mean: Option<f64>,
     /// Share of all data-loss events (unrecoverable ones included) within the RPO objective.
     pub within_objective: Option<f64>,
+    /// Events still growing at the horizon (a queue's backlog), left out of the quantiles.
+    pub censored: u64,
 }
 
 /// Data-loss events with no surviving copy.
@@ -217,6 +257,18 @@ pub struct LabelTotals {
     pub incidents: u64,
     /// Their downtime `[h]`.
     pub downtime_h: f64,
+}
+
+/// How much of the service's downtime a component caused, and how critical it is.
+#[derive(Clone, Debug, Serialize)]
+pub struct Importance {
+    /// Component name.
+    pub component: String,
+    /// Share of the service's downtime charged to incidents it caused, in [0, 1].
+    pub downtime_share: f64,
+    /// Birnbaum importance: P(service up | it is up) - P(service up | it is down), from the
+    /// structure function and the components' own availabilities.
+    pub birnbaum: f64,
 }
 
 /// One root cause.

@@ -108,6 +108,22 @@ pub struct Architecture {
     /// Datasets, in file order; each is also a node among `components` (after the design's
     /// own components).
     pub datasets: Vec<Dataset>,
+    /// Producers decoupled from their consumers by a queue (`needs: Async(..)`), in id order of
+    /// the producers.
+    pub queues: Vec<QueueLink>,
+}
+
+/// A producer that hands work to consumers through a queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueLink {
+    /// The component whose `needs` is `Async(..)`; it needs only the queue.
+    pub producer: ComponentId,
+    /// The `Queue` component.
+    pub queue: ComponentId,
+    /// What consumes it: while it is down, a backlog builds.
+    pub consumers: ComponentId,
+    /// Messages older than this are deleted.
+    pub retention: SimTime,
 }
 
 impl Architecture {
@@ -153,6 +169,8 @@ pub struct Component {
     pub modes: Vec<FailMode>,
     /// For a dataset's node: the index of the dataset in [`Architecture::datasets`].
     pub dataset: Option<u32>,
+    /// For a `Queue`: how long it keeps a message.
+    pub retention: Option<SimTime>,
 }
 
 impl Component {

@@ -7,20 +7,30 @@
 //! availability_target, availability_met, rto_target_s, rto_met, gate, events,
 //! data_loss_events, data_loss_events_per_year, rpo_p50_s, rpo_p95_s, rpo_p99_s, rpo_max_s,
 //! rpo_mean_s, rpo_within_objective, recovered_from_replica, recovered_from_backup,
-//! unrecoverable_events, unrecoverable_lost_span_mean_h, rpo_target_s, rpo_met`.
+//! unrecoverable_events, unrecoverable_lost_span_mean_h, rpo_target_s, rpo_met, queues,
+//! queue_backlogs, queue_backlogs_per_year, queue_backlog_age_p95_s, queue_backlog_age_max_s,
+//! queue_data_loss_events, queue_rpo_max_s`.
 //! The data-loss columns (from `data_loss_events` on, added after `events` so earlier columns
 //! keep their positions) cover every dataset of the architecture together; per-dataset figures
 //! are in the JSON. `data_loss_events`, the `recovered_from_*` and `unrecoverable_events` are
 //! counts over all replications; the `rpo_*_s` quantiles (nearest rank) and mean are over the
 //! recoverable events; `rpo_within_objective` is the share of all data-loss events within the
-//! RPO objective; `rpo_met` is empty without an RPO objective or without datasets.
+//! RPO objective; `rpo_met` is empty without an RPO objective or without datasets and queues.
+//! The data-loss columns count messages deleted from queues too. The queue columns (from
+//! `queues`, the number of queues, on; added last so earlier columns keep their positions)
+//! cover every queue of the architecture together; per-queue figures are in the JSON.
+//! `queue_backlogs` and `queue_data_loss_events` are counts over all replications, summed over
+//! the queues, and `queue_backlogs_per_year` is their sum per year; `queue_backlog_age_p95_s`
+//! is the largest of the queues' p95 backlog ages (nearest rank per queue, not a pooled p95),
+//! `queue_backlog_age_max_s` and `queue_rpo_max_s` the largest over the queues (empty without a
+//! backlog, or without a message lost).
 //! Quoting follows RFC 4180: a field with a comma, a double quote or a line break is quoted,
 //! its double quotes doubled; lines end with CRLF.
 
 use crate::metrics::Report;
 
 /// The header row's fields.
-pub const COLUMNS: [&str; 37] = [
+pub const COLUMNS: [&str; 44] = [
     "architecture",
     "availability_mean",
     "availability_ci95_low",
@@ -58,6 +68,13 @@ pub const COLUMNS: [&str; 37] = [
     "unrecoverable_lost_span_mean_h",
     "rpo_target_s",
     "rpo_met",
+    "queues",
+    "queue_backlogs",
+    "queue_backlogs_per_year",
+    "queue_backlog_age_p95_s",
+    "queue_backlog_age_max_s",
+    "queue_data_loss_events",
+    "queue_rpo_max_s",
 ];
 
 fn quote(field: &str) -> String {
@@ -72,6 +89,11 @@ fn number(v: Option<f64>) -> String {
     v.map_or_else(String::new, |v| v.to_string())
 }
 
+/// The largest of `values`, `None` when there is none.
+fn largest(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
+    values.flatten().reduce(f64::max)
+}
+
 fn flag(v: Option<bool>) -> String {
     v.map_or_else(String::new, |v| v.to_string())
 }
@@ -83,6 +105,7 @@ pub fn render(report: &Report) -> String {
         let r = &a.rto_s;
         let o = &a.objectives;
         let d = &a.data;
+        let q = &a.queues;
         let fields = [
             a.name.clone(),
             a.availability.mean.to_string(),
@@ -121,6 +144,14 @@ pub fn render(report: &Report) -> String {
             number(d.unrecoverable.lost_span_mean_h),
             number(o.rpo.target),
             flag(o.rpo.met),
+            q.len().to_string(),
+            q.iter().map(|q| q.backlogs).sum::<u64>().to_string(),
+            // Not `sum`: the sum of no floats is -0.
+            q.iter().fold(0.0, |sum, q| sum + q.backlogs_per_year).to_string(),
+            number(largest(q.iter().map(|q| q.backlog_age_s.p95))),
+            number(largest(q.iter().map(|q| q.backlog_age_s.max))),
+            q.iter().map(|q| q.data.data_loss_events).sum::<u64>().to_string(),
+            number(largest(q.iter().map(|q| q.data.rpo_s.max))),
         ];
         out += &fields.iter().map(|f| quote(f)).collect::<Vec<_>>().join(",");
         out += "\r\n";
@@ -194,5 +225,60 @@ mod data_tests {
         // 1 event in 30 days.
         let rate: f64 = at(1, "data_loss_events_per_year").parse().unwrap();
         assert!((rate - 365.0 / 30.0).abs() < 1e-12, "{rate}");
+    }
+
+    #[test]
+    fn queue_columns_come_last_and_carry_the_report_numbers() {
+        let text = render(&fixture::report(fixture::QUEUED));
+        let rows: Vec<Vec<&str>> =
+            text.split("\r\n").filter(|l| !l.is_empty()).map(|l| l.split(',').collect()).collect();
+        let at = |row: usize, column: &str| rows[row][COLUMNS.iter().position(|c| *c == column).unwrap()];
+        assert!(rows.iter().all(|r| r.len() == COLUMNS.len()));
+        assert_eq!(COLUMNS[36], "rpo_met", "queue columns come after the data-loss ones");
+        assert_eq!(COLUMNS[37], "queues");
+        let expect = [
+            ("queues", ["1", "0"]),
+            ("queue_backlogs", ["1", "0"]),
+            ("queue_backlog_age_p95_s", ["432000", ""]),
+            ("queue_backlog_age_max_s", ["432000", ""]),
+            ("queue_data_loss_events", ["1", "0"]),
+            ("queue_rpo_max_s", ["86400", ""]),
+            // Queue losses count in the architecture's data-loss columns too.
+            ("data_loss_events", ["1", "0"]),
+            ("rpo_p95_s", ["86400", ""]),
+            ("rpo_met", ["false", ""]),
+        ];
+        for (column, values) in expect {
+            for (k, v) in values.iter().enumerate() {
+                assert_eq!(at(k + 1, column), *v, "{column} of row {}", k + 1);
+            }
+        }
+        let rate: f64 = at(1, "queue_backlogs_per_year").parse().unwrap();
+        assert!((rate - 365.0 / 30.0).abs() < 1e-12, "{rate}");
+        assert_eq!(at(2, "queue_backlogs_per_year"), "0", "not -0");
+    }
+
+    #[test]
+    fn several_queues_sum_counts_and_take_the_largest_ages() {
+        let mut report = fixture::report(fixture::QUEUED);
+        let a = &mut report.architectures[0];
+        let mut other = a.queues[0].clone();
+        other.backlogs = 3;
+        other.backlogs_per_year = 0.5;
+        other.backlog_age_s.p95 = Some(600_000.0);
+        other.backlog_age_s.max = Some(100.0);
+        other.data.data_loss_events = 2;
+        other.data.rpo_s.max = None;
+        a.queues.push(other);
+        let text = render(&report);
+        let row: Vec<&str> = text.split("\r\n").nth(1).unwrap().split(',').collect();
+        let at = |column: &str| row[COLUMNS.iter().position(|c| *c == column).unwrap()];
+        assert_eq!(
+            ["queues", "queue_backlogs", "queue_backlog_age_p95_s", "queue_backlog_age_max_s"].map(at),
+            ["2", "4", "600000", "432000"]
+        );
+        assert_eq!(["queue_data_loss_events", "queue_rpo_max_s"].map(at), ["3", "86400"]);
+        let rate: f64 = at("queue_backlogs_per_year").parse().unwrap();
+        assert!((rate - (365.0 / 30.0 + 0.5)).abs() < 1e-12, "{rate}");
     }
 }

@@ -64,6 +64,11 @@ pub const DR: &str = r#"Scenario(
     injections: [(target: "az1", at: "245h", duration: "6h", mode: "fire")],
 )"#;
 
+/// Orders go through a queue (retention 4 d) in `queued`, straight to the workers in `sync`;
+/// an injected 5-day outage of the workers at 100 h leaves a 5-day backlog in `queued` (1 day
+/// of messages deleted: RPO 1 d) and takes `sync` down for 5 days.
+pub const QUEUED: &str = include_str!("../../tests/fixtures/data/queued.ron");
+
 /// The report of [`DR`] with `objectives` (e.g. `objectives: (rpo: "1m"),`, or empty).
 pub fn dr_report(objectives: &str) -> Report {
     report(&DR.replace("OBJECTIVES", objectives))

@@ -39,7 +39,8 @@ pub fn rpo_or_dash(v: Option<f64>) -> String {
 /// keeps quantiles of the recoverable events only, so when unrecoverable events do not reach
 /// the p95 rank, the recoverable p95 is given with the count of unrecoverable ones.
 pub fn pooled_rpo_p95(d: &DataReport) -> String {
-    let (n, lost) = (d.data_loss_events, d.unrecoverable.events);
+    // Censored events (still growing at the horizon) are left out, as by the verdict.
+    let (n, lost) = (d.data_loss_events - d.rpo_s.censored, d.unrecoverable.events);
     if n == 0 {
         return "no data loss".to_string();
     }
@@ -61,6 +62,12 @@ pub fn unrecoverable(d: &DataReport) -> String {
         }
         _ => d.unrecoverable.events.to_string(),
     }
+}
+
+/// Why an architecture has no RPO verdict: `no datasets`, or `no datasets or queues` in a
+/// report where some architecture has queues (reports without queues read as before queues).
+pub fn no_rpo_reason(any_queues: bool) -> &'static str {
+    if any_queues { "no datasets or queues" } else { "no datasets" }
 }
 
 /// Simulated years over all replications of `h` (the denominator of "per year").
@@ -108,7 +115,15 @@ mod tests {
         DataReport {
             data_loss_events: events,
             data_loss_events_per_year: 1.0,
-            rpo_s: RpoStats { p50: p95, p95, p99: p95, max: p95, mean: p95, within_objective: None },
+            rpo_s: RpoStats {
+                p50: p95,
+                p95,
+                p99: p95,
+                max: p95,
+                mean: p95,
+                within_objective: None,
+                censored: 0,
+            },
             unrecoverable: Unrecoverable {
                 events: unrecoverable,
                 lost_span_mean_h: (unrecoverable > 0).then_some(2.5),

@@ -43,9 +43,25 @@ fn check_finite(a: &ArchitectureReport) -> Result<(), NonFinite> {
     ];
     values.extend(a.problems.iter().map(|p| ("problems.downtime_h", Some(p.downtime_h))));
     values.extend(a.downtime_by_label.iter().map(|l| ("downtime_by_label.downtime_h", Some(l.downtime_h))));
-    values.extend(data_values(&a.data, false));
+    for i in &a.importance {
+        values.extend([
+            ("importance.downtime_share", Some(i.downtime_share)),
+            ("importance.birnbaum", Some(i.birnbaum)),
+        ]);
+    }
+    values.extend(data_values(&a.data, Under::Architecture));
     for d in &a.datasets {
-        values.extend(data_values(&d.data, true));
+        values.extend(data_values(&d.data, Under::Datasets));
+    }
+    for q in &a.queues {
+        values.extend([
+            ("queues.retention_s", Some(q.retention_s)),
+            ("queues.backlogs_per_year", Some(q.backlogs_per_year)),
+            ("queues.backlog_age_s.p50", q.backlog_age_s.p50),
+            ("queues.backlog_age_s.p95", q.backlog_age_s.p95),
+            ("queues.backlog_age_s.max", q.backlog_age_s.max),
+        ]);
+        values.extend(data_values(&q.data, Under::Queues));
     }
     for (field, v) in values {
         if v.is_some_and(|v| !v.is_finite()) {
@@ -55,28 +71,38 @@ fn check_finite(a: &ArchitectureReport) -> Result<(), NonFinite> {
     Ok(())
 }
 
-/// The floats of a [`DataReport`], named as in the JSON (under `datasets` when `dataset`).
-fn data_values(d: &DataReport, dataset: bool) -> [(&'static str, Option<f64>); 9] {
-    let name = |top: &'static str, nested: &'static str| if dataset { nested } else { top };
+/// Where a [`DataReport`] sits in the JSON.
+#[derive(Clone, Copy)]
+enum Under {
+    /// Flattened into the architecture (every dataset and queue together).
+    Architecture,
+    /// Flattened into an entry of `datasets`.
+    Datasets,
+    /// Flattened into an entry of `queues`.
+    Queues,
+}
+
+/// The floats of a [`DataReport`], named as in the JSON.
+fn data_values(d: &DataReport, under: Under) -> [(&'static str, Option<f64>); 9] {
+    macro_rules! name {
+        ($field:literal) => {
+            match under {
+                Under::Architecture => $field,
+                Under::Datasets => concat!("datasets.", $field),
+                Under::Queues => concat!("queues.", $field),
+            }
+        };
+    }
     [
-        (
-            name("data_loss_events_per_year", "datasets.data_loss_events_per_year"),
-            Some(d.data_loss_events_per_year),
-        ),
-        (name("rpo_s.p50", "datasets.rpo_s.p50"), d.rpo_s.p50),
-        (name("rpo_s.p95", "datasets.rpo_s.p95"), d.rpo_s.p95),
-        (name("rpo_s.p99", "datasets.rpo_s.p99"), d.rpo_s.p99),
-        (name("rpo_s.max", "datasets.rpo_s.max"), d.rpo_s.max),
-        (name("rpo_s.mean", "datasets.rpo_s.mean"), d.rpo_s.mean),
-        (name("rpo_s.within_objective", "datasets.rpo_s.within_objective"), d.rpo_s.within_objective),
-        (
-            name("unrecoverable.lost_span_mean_h", "datasets.unrecoverable.lost_span_mean_h"),
-            d.unrecoverable.lost_span_mean_h,
-        ),
-        (
-            name("unrecoverable.lost_span_max_h", "datasets.unrecoverable.lost_span_max_h"),
-            d.unrecoverable.lost_span_max_h,
-        ),
+        (name!("data_loss_events_per_year"), Some(d.data_loss_events_per_year)),
+        (name!("rpo_s.p50"), d.rpo_s.p50),
+        (name!("rpo_s.p95"), d.rpo_s.p95),
+        (name!("rpo_s.p99"), d.rpo_s.p99),
+        (name!("rpo_s.max"), d.rpo_s.max),
+        (name!("rpo_s.mean"), d.rpo_s.mean),
+        (name!("rpo_s.within_objective"), d.rpo_s.within_objective),
+        (name!("unrecoverable.lost_span_mean_h"), d.unrecoverable.lost_span_mean_h),
+        (name!("unrecoverable.lost_span_max_h"), d.unrecoverable.lost_span_max_h),
     ]
 }
 
@@ -105,6 +131,31 @@ mod tests {
             poke(&mut bad.architectures[1]);
             let e = render(&bad).unwrap_err();
             assert_eq!((e.architecture.as_str(), e.field), ("backup-only", field));
+        }
+    }
+
+    #[test]
+    fn every_queue_float_is_checked() {
+        let report = fixture::report(fixture::QUEUED);
+        assert!(render(&report).is_ok());
+        type Poke = fn(&mut ArchitectureReport);
+        let pokes: [(&str, Poke); 8] = [
+            ("queues.retention_s", |a| a.queues[0].retention_s = f64::NAN),
+            ("queues.backlogs_per_year", |a| a.queues[0].backlogs_per_year = f64::INFINITY),
+            ("queues.backlog_age_s.p50", |a| a.queues[0].backlog_age_s.p50 = Some(f64::NAN)),
+            ("queues.backlog_age_s.p95", |a| a.queues[0].backlog_age_s.p95 = Some(f64::NAN)),
+            ("queues.backlog_age_s.max", |a| a.queues[0].backlog_age_s.max = Some(f64::NEG_INFINITY)),
+            ("queues.data_loss_events_per_year", |a| a.queues[0].data.data_loss_events_per_year = f64::NAN),
+            ("queues.rpo_s.p95", |a| a.queues[0].data.rpo_s.p95 = Some(f64::INFINITY)),
+            ("queues.unrecoverable.lost_span_max_h", |a| {
+                a.queues[0].data.unrecoverable.lost_span_max_h = Some(f64::NAN)
+            }),
+        ];
+        for (field, poke) in pokes {
+            let mut bad = report.clone();
+            poke(&mut bad.architectures[0]);
+            let e = render(&bad).unwrap_err();
+            assert_eq!((e.architecture.as_str(), e.field), ("queued", field));
         }
     }
 }

@@ -3,12 +3,15 @@
 //! With datasets in any architecture, the comparison gains data loss per year and RPO p95, the
 //! objectives table an RPO column, and each architecture with datasets a "Data loss and RPO"
 //! part with one row per dataset. "Ended by" tables say which mechanisms are HA and which DR.
+//! Queues count as datasets do for the data-loss columns and the "Data loss and RPO" part, and
+//! each architecture with queues has a "Queues" part with one row per queue. A report without
+//! queues reads exactly as before queues existed.
 
 use std::fmt::Write as _;
 
 use super::format::{
-    duration_s, loss_rate_upper95, mechanism_kind, percent, pooled_rpo_p95, rpo_or_dash, simulated_years,
-    unrecoverable,
+    duration_s, loss_rate_upper95, mechanism_kind, no_rpo_reason, percent, pooled_rpo_p95, rpo_or_dash,
+    simulated_years, unrecoverable,
 };
 use crate::metrics::{ArchitectureReport, DataReport, ObjectiveResult, Report};
 use crate::time::{MS_PER_HOUR, SimTime};
@@ -29,7 +32,7 @@ fn verdict(o: ObjectiveResult) -> &'static str {
 pub fn render(report: &Report) -> String {
     let h = &report.header;
     let archs = &report.architectures;
-    let with_data = archs.iter().any(|a| !a.datasets.is_empty());
+    let with_data = archs.iter().any(has_stores);
     let years = simulated_years(h);
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", cell(&h.scenario.name));
@@ -48,6 +51,12 @@ pub fn render(report: &Report) -> String {
     out.push_str(&comparison(archs, with_data, years));
     out.push_str(&objectives(archs));
     if archs.iter().any(|a| !a.downtime_by_label.is_empty()) {
+        out.push_str(
+            "\nShare of downtime: of the service's downtime, how much incidents caused by the component \
+             account for (this run). Birnbaum importance: how much the service's availability \
+             moves with the component's, P(up | it is up) - P(up | it is down), from the dependency \
+             graph with the other components at their own MTTF / (MTTF + MTTR).\n",
+        );
         out.push_str(
             "\nIn the \"ended by\" tables, **HA** marks high-availability mechanisms (failover, replacement, repair: \
              the service's components come back, no data is lost) and **DR** disaster recovery (promote a \
@@ -77,9 +86,22 @@ pub fn render(report: &Report) -> String {
                     l.downtime_h
                 );
             }
+            out.push_str("\n| component | share of downtime | Birnbaum importance |\n|---|---:|---:|\n");
+            for i in &a.importance {
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {:.1}% | {:.3} |",
+                    i.component,
+                    i.downtime_share * 100.0,
+                    i.birnbaum
+                );
+            }
         }
-        if !a.datasets.is_empty() {
+        if has_stores(a) {
             out.push_str(&data_loss(a, years));
+        }
+        if !a.queues.is_empty() {
+            out.push_str(&queues(a, years));
         }
         if !a.injections_skipped.is_empty() {
             let _ = writeln!(
@@ -92,15 +114,26 @@ pub fn render(report: &Report) -> String {
     out
 }
 
+/// Whether `a` has anything that can lose data: a dataset or a queue.
+fn has_stores(a: &ArchitectureReport) -> bool {
+    !a.datasets.is_empty() || !a.queues.is_empty()
+}
+
 /// Data-loss events per year, or "none observed" with the 95% upper bound.
 fn loss_rate(d: &DataReport, years: f64) -> String {
-    if d.data_loss_events > 0 {
-        return format!("{:.3}", d.data_loss_events_per_year);
+    rate(d.data_loss_events, d.data_loss_events_per_year, years)
+}
+
+/// `count` events per year (`per_year`), or "none observed" with the 95% upper bound.
+fn rate(count: u64, per_year: f64, years: f64) -> String {
+    if count > 0 {
+        return format!("{per_year:.3}");
     }
     loss_rate_upper95(years).map_or_else(|| "none observed".into(), |u| format!("none observed (< {u:.3})"))
 }
 
 fn comparison(archs: &[ArchitectureReport], with_data: bool, years: f64) -> String {
+    let any_queues = archs.iter().any(|a| !a.queues.is_empty());
     let mut out = String::from(
         "| architecture | availability | 95% CI | nines | downtime/yr | incidents/yr | RTO p50 | RTO p95 | RTO max |",
     );
@@ -131,8 +164,8 @@ fn comparison(archs: &[ArchitectureReport], with_data: bool, years: f64) -> Stri
             q(a.rto_s.p95),
             q(a.rto_s.max),
         );
-        if with_data && a.datasets.is_empty() {
-            out.push_str(" no datasets | - |");
+        if with_data && !has_stores(a) {
+            let _ = write!(out, " {} | - |", no_rpo_reason(any_queues));
         } else if with_data {
             let _ = write!(out, " {} | {} |", loss_rate(&a.data, years), rpo_or_dash(a.data.rpo_s.p95));
         }
@@ -142,7 +175,8 @@ fn comparison(archs: &[ArchitectureReport], with_data: bool, years: f64) -> Stri
 }
 
 fn objectives(archs: &[ArchitectureReport]) -> String {
-    let with_rpo = archs.iter().any(|a| !a.datasets.is_empty() || a.objectives.rpo.target.is_some());
+    let with_rpo = archs.iter().any(|a| has_stores(a) || a.objectives.rpo.target.is_some());
+    let any_queues = archs.iter().any(|a| !a.queues.is_empty());
     let mut out = String::from("\n## Objectives\n\n| architecture | availability | RTO (p95) |");
     out.push_str(if with_rpo {
         " RPO (p95) | gate |\n|---|---|---|---|---|\n"
@@ -164,7 +198,7 @@ fn objectives(archs: &[ArchitectureReport]) -> String {
         if with_rpo {
             let rpo = match (o.rpo.target, o.rpo.met) {
                 (None, _) => "- -".to_string(),
-                (Some(t), None) => format!("<= {} n/a (no datasets)", duration_s(t)),
+                (Some(t), None) => format!("<= {} n/a ({})", duration_s(t), no_rpo_reason(any_queues)),
                 (Some(t), Some(_)) => {
                     format!("<= {} {} (got {})", duration_s(t), verdict(o.rpo), pooled_rpo_p95(&a.data))
                 }
@@ -176,32 +210,47 @@ fn objectives(archs: &[ArchitectureReport]) -> String {
     out
 }
 
-/// The "Data loss and RPO" part of one architecture with datasets.
+/// The "Data loss and RPO" part of one architecture with datasets or queues: every data-loss
+/// event together, then one row per dataset. Queues have their rows in [`queues`].
 fn data_loss(a: &ArchitectureReport, years: f64) -> String {
     let d = &a.data;
+    let with_datasets = !a.datasets.is_empty();
     let mut out = String::from("\n### Data loss and RPO\n\n");
     if d.data_loss_events == 0 {
         let _ = writeln!(out, "No data-loss event ({} per year).", loss_rate(d, years));
     } else {
         let events = if d.data_loss_events == 1 { "data-loss event" } else { "data-loss events" };
+        let mut parts = Vec::new();
+        if with_datasets {
+            parts.push(format!("{} recovered from a replica", d.recovered_from.replica));
+            parts.push(format!("{} from a backup", d.recovered_from.backup));
+        }
+        if !a.queues.is_empty() {
+            let lost: u64 = a.queues.iter().map(|q| q.data.data_loss_events).sum();
+            parts.push(format!("{lost} in queues (messages deleted past their retention)"));
+        }
+        if with_datasets || d.unrecoverable.events > 0 {
+            parts.push(format!(
+                "{} unrecoverable (no surviving copy{})",
+                d.unrecoverable.events,
+                d.unrecoverable
+                    .lost_span_mean_h
+                    .map_or_else(String::new, |h| format!(", mean span lost {}", duration_s(h * 3600.0))),
+            ));
+        }
         let _ = write!(
             out,
-            "{} {events} over all replications ({} per year): {} recovered from a replica, {} from a backup, \
-             {} unrecoverable (no surviving copy{}).",
+            "{} {events} over all replications ({} per year): {}.",
             d.data_loss_events,
             loss_rate(d, years),
-            d.recovered_from.replica,
-            d.recovered_from.backup,
-            d.unrecoverable.events,
-            d.unrecoverable
-                .lost_span_mean_h
-                .map_or_else(String::new, |h| format!(", mean span lost {}", duration_s(h * 3600.0))),
+            parts.join(", "),
         );
         match (d.rpo_s.p50, d.rpo_s.p95, d.rpo_s.p99, d.rpo_s.max, d.rpo_s.mean) {
             (Some(p50), Some(p95), Some(p99), Some(max), Some(mean)) => {
                 let _ = writeln!(
                     out,
-                    " Realised RPO of the recoverable ones: p50 {}, p95 {}, p99 {}, max {}, mean {}.",
+                    " Realised RPO{}: p50 {}, p95 {}, p99 {}, max {}, mean {}.",
+                    if with_datasets { " of the recoverable ones" } else { "" },
                     duration_s(p50),
                     duration_s(p95),
                     duration_s(p99),
@@ -211,6 +260,9 @@ fn data_loss(a: &ArchitectureReport, years: f64) -> String {
             }
             _ => out.push_str(" None was recoverable, so there is no realised RPO.\n"),
         }
+    }
+    if !with_datasets {
+        return out;
     }
     out.push_str(
         "\n| dataset | data loss/yr | RPO p50 | RPO p95 | RPO max | from replica | from backup | unrecoverable |\n\
@@ -229,6 +281,36 @@ fn data_loss(a: &ArchitectureReport, years: f64) -> String {
             d.recovered_from.replica,
             d.recovered_from.backup,
             unrecoverable(d),
+        );
+    }
+    out
+}
+
+/// The "Queues" part of one architecture with queues: one row per queue.
+fn queues(a: &ArchitectureReport, years: f64) -> String {
+    let mut out = String::from(
+        "\n### Queues\n\nWhile a queue's consumers are down, messages wait in it as a backlog (its age: how long \
+         they were down), and messages older than the queue's retention are deleted, so a backlog older than \
+         the retention loses messages: a data-loss event with RPO = backlog age - retention.\n\n\
+         | queue | producer -> consumers | retention | backlogs/yr | backlog p50 | backlog p95 | backlog max \
+         | messages lost/yr | RPO p95 | RPO max |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for q in &a.queues {
+        let b = &q.backlog_age_s;
+        let _ = writeln!(
+            out,
+            "| {} | {} -> {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            cell(&q.name),
+            cell(&q.producer),
+            cell(&q.consumers),
+            duration_s(q.retention_s),
+            rate(q.backlogs, q.backlogs_per_year, years),
+            rpo_or_dash(b.p50),
+            rpo_or_dash(b.p95),
+            rpo_or_dash(b.max),
+            loss_rate(&q.data, years),
+            rpo_or_dash(q.data.rpo_s.p95),
+            rpo_or_dash(q.data.rpo_s.max),
         );
     }
     out
@@ -280,5 +362,32 @@ mod tests {
             assert!(!md.contains(absent), "{absent:?} in\n{md}");
         }
         assert!(md.contains("| injection-end | - | 2 | 4.0 h |\n"), "{md}");
+    }
+
+    #[test]
+    fn queues_part_and_data_loss_of_queues() {
+        let md = render(&fixture::report(fixture::QUEUED));
+        for needed in [
+            "| RTO max | data loss/yr | RPO p95 |\n",
+            "| - | - | - | 12.167 | 1d 00h |\n",
+            "| 5d 00h | 5d 00h | 5d 00h | no datasets or queues | - |\n",
+            "| queued | - - | - - | <= 1h 00m **missed** (got 1d 00h) | on |\n",
+            "| sync | - - | - - | <= 1h 00m n/a (no datasets or queues) | on |\n",
+            "## queued\n\nNo incident.\n\n### Data loss and RPO\n\n1 data-loss event over all replications (12.167 per \
+             year): 1 in queues (messages deleted past their retention). Realised RPO: p50 1d 00h, p95 1d 00h, p99 \
+             1d 00h, max 1d 00h, mean 1d 00h.\n\n### Queues\n\nWhile a queue's consumers are down,",
+            "a data-loss event with RPO = backlog age - retention.\n",
+            "| queue | producer -> consumers | retention | backlogs/yr | backlog p50 | backlog p95 | backlog max \
+             | messages lost/yr | RPO p95 | RPO max |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n\
+             | orders-q | enqueue -> workers | 4d 00h | 12.167 | 5d 00h | 5d 00h | 5d 00h | 12.167 | 1d 00h | 1d 00h |\n",
+        ] {
+            assert!(md.contains(needed), "lacks {needed:?}:\n{md}");
+        }
+        assert_eq!(md.matches("### Queues").count(), 1, "not for the sync design");
+        assert!(!md.contains("| dataset |"), "no dataset table without datasets:\n{md}");
+        let without = render(&fixture::dr_report("objectives: (rpo: \"1m\"),"));
+        for absent in ["Queues", "queue", "backlog"] {
+            assert!(!without.contains(absent), "{absent:?} in\n{without}");
+        }
     }
 }

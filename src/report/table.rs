@@ -1,16 +1,19 @@
 //! The terminal table: architectures side by side, then data loss (when an architecture has
-//! datasets), objectives, problems and notes.
+//! datasets or queues), queues (when an architecture has queues), objectives, problems and
+//! notes.
 //!
 //! A report without datasets prints exactly as before datasets existed: no data-loss table and
 //! no RPO column unless an architecture has datasets (or an RPO objective, to say it is n/a).
+//! Likewise a report without queues prints exactly as before queues existed.
 
 use std::fmt::Write as _;
 
 use super::format::{
-    duration_s, loss_rate_upper95, percent, pooled_rpo_p95, rpo_or_dash, simulated_years, unrecoverable,
+    duration_s, loss_rate_upper95, no_rpo_reason, percent, pooled_rpo_p95, rpo_or_dash, simulated_years,
+    unrecoverable,
 };
 use super::layout::{Align, columns};
-use crate::metrics::{ArchitectureReport, DataReport, ObjectiveResult, Objectives, Report};
+use crate::metrics::{ArchitectureReport, DataReport, ObjectiveResult, Objectives, QueueReport, Report};
 use crate::time::{MS_PER_HOUR, SimTime};
 
 /// Problems listed per architecture.
@@ -34,6 +37,7 @@ pub fn render(report: &Report) -> String {
     out.push_str(&comparison(&report.architectures));
     out.push('\n');
     out.push_str(&data_loss(&report.architectures, simulated_years(h)));
+    out.push_str(&queues(&report.architectures, simulated_years(h)));
     out.push_str(&objectives(&report.architectures));
     out.push_str(&problems(&report.architectures));
     out.push_str(&notes(&report.architectures));
@@ -93,7 +97,8 @@ fn objectives(archs: &[ArchitectureReport]) -> String {
     if archs.iter().all(|a| targets(&a.objectives) == [false; 3]) {
         return String::new();
     }
-    let with_rpo = archs.iter().any(|a| !a.datasets.is_empty() || a.objectives.rpo.target.is_some());
+    let with_rpo = archs.iter().any(|a| has_stores(a) || a.objectives.rpo.target.is_some());
+    let any_queues = archs.iter().any(|a| !a.queues.is_empty());
     let mut header = vec!["objectives", "availability", "RTO (p95)"];
     if with_rpo {
         header.push("RPO (p95)");
@@ -112,7 +117,7 @@ fn objectives(archs: &[ArchitectureReport]) -> String {
         let mut row = vec![a.name.clone(), availability, rto];
         if with_rpo {
             row.push(match (o.rpo.target, o.rpo.met) {
-                (Some(_), None) => "n/a (no datasets)".to_string(),
+                (Some(_), None) => format!("n/a ({})", no_rpo_reason(any_queues)),
                 _ => verdict(o.rpo, |t| format!("<= {} (got {})", duration_s(t), pooled_rpo_p95(&a.data))),
             });
         }
@@ -123,12 +128,28 @@ fn objectives(archs: &[ArchitectureReport]) -> String {
     columns(&rows, &vec![Align::Left; n], "") + "\n"
 }
 
-/// Data-loss events side by side, each architecture's datasets under it; empty when no
-/// architecture has a dataset.
+/// Whether `a` has anything that can lose data: a dataset or a queue.
+fn has_stores(a: &ArchitectureReport) -> bool {
+    !a.datasets.is_empty() || !a.queues.is_empty()
+}
+
+/// `count` events in `years` simulated years, per year: the rate, or `none observed` with the
+/// 95% upper bound.
+fn rate(count: u64, per_year: f64, years: f64) -> String {
+    if count > 0 {
+        return significant(per_year);
+    }
+    loss_rate_upper95(years)
+        .map_or_else(|| "none observed".into(), |u| format!("none observed (< {})", significant(u)))
+}
+
+/// Data-loss events side by side, each architecture's datasets and queues under it; empty when
+/// no architecture has a dataset or a queue.
 fn data_loss(archs: &[ArchitectureReport], years: f64) -> String {
-    if archs.iter().all(|a| a.datasets.is_empty()) {
+    if !archs.iter().any(has_stores) {
         return String::new();
     }
+    let any_queues = archs.iter().any(|a| !a.queues.is_empty());
     let mut rows = vec![
         ["data loss", "events/yr", "RPO p50", "p95", "max", "from replica", "from backup", "unrecoverable"]
             .map(String::from)
@@ -137,14 +158,7 @@ fn data_loss(archs: &[ArchitectureReport], years: f64) -> String {
     let row = |name: String, d: &DataReport| {
         vec![
             name,
-            if d.data_loss_events == 0 {
-                loss_rate_upper95(years).map_or_else(
-                    || "none observed".into(),
-                    |u| format!("none observed (< {})", significant(u)),
-                )
-            } else {
-                significant(d.data_loss_events_per_year)
-            },
+            rate(d.data_loss_events, d.data_loss_events_per_year, years),
             rpo_or_dash(d.rpo_s.p50),
             rpo_or_dash(d.rpo_s.p95),
             rpo_or_dash(d.rpo_s.max),
@@ -153,21 +167,90 @@ fn data_loss(archs: &[ArchitectureReport], years: f64) -> String {
             unrecoverable(d),
         ]
     };
+    let mut overflow = Vec::new();
     for a in archs {
-        if a.datasets.is_empty() {
-            rows.push(vec![a.name.clone(), "no datasets".into()]);
+        if !has_stores(a) && any_queues {
+            // Past the columns, so that the long note does not widen them.
+            overflow.push((rows.len(), no_rpo_reason(true)));
+            rows.push(vec![a.name.clone()]);
+            continue;
+        }
+        if !has_stores(a) {
+            rows.push(vec![a.name.clone(), no_rpo_reason(false).into()]);
             continue;
         }
         rows.push(row(a.name.clone(), &a.data));
         for d in &a.datasets {
             rows.push(row(format!("  {}", d.name), &d.data));
         }
+        for q in &a.queues {
+            rows.push(row(format!("  {} (queue)", q.name), &q.data));
+        }
     }
     let mut align = vec![Align::Right; 8];
     align[0] = Align::Left;
     align[7] = Align::Left;
+    let first = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
+    let mut lines: Vec<String> = columns(&rows, &align, "").lines().map(String::from).collect();
+    for (i, note) in overflow {
+        lines[i] = format!("{:first$}  {note}", lines[i]);
+    }
+    let mut out = lines.join("\n")
+        + "\n(recoveries and unrecoverable events: counts over all replications; RPO: recoverable events)\n";
+    if any_queues {
+        out.push_str("(queue rows: messages deleted past the queue's retention, see queues)\n");
+    }
+    out + "\n"
+}
+
+/// Backlogs and message losses of each architecture's queues; empty when no architecture has a
+/// queue.
+fn queues(archs: &[ArchitectureReport], years: f64) -> String {
+    if archs.iter().all(|a| a.queues.is_empty()) {
+        return String::new();
+    }
+    let mut rows = vec![
+        [
+            "queues",
+            "producer -> consumers",
+            "retention",
+            "backlogs/yr",
+            "backlog p50",
+            "p95",
+            "max",
+            "losses/yr",
+            "RPO p95",
+            "max",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    let row = |q: &QueueReport| {
+        let b = &q.backlog_age_s;
+        let d = &q.data;
+        vec![
+            format!("  {}", q.name),
+            format!("{} -> {}", q.producer, q.consumers),
+            duration_s(q.retention_s),
+            rate(q.backlogs, q.backlogs_per_year, years),
+            rpo_or_dash(b.p50),
+            rpo_or_dash(b.p95),
+            rpo_or_dash(b.max),
+            rate(d.data_loss_events, d.data_loss_events_per_year, years),
+            rpo_or_dash(d.rpo_s.p95),
+            rpo_or_dash(d.rpo_s.max),
+        ]
+    };
+    for a in archs.iter().filter(|a| !a.queues.is_empty()) {
+        rows.push(vec![a.name.clone()]);
+        rows.extend(a.queues.iter().map(row));
+    }
+    let mut align = vec![Align::Right; 10];
+    align[0] = Align::Left;
+    align[1] = Align::Left;
     columns(&rows, &align, "")
-        + "(recoveries and unrecoverable events: counts over all replications; RPO: recoverable events)\n\n"
+        + "(backlog: its age when the consumers were back; losses: backlogs older than the retention, \
+           RPO = age - retention)\n\n"
 }
 
 fn verdict(o: ObjectiveResult, describe: impl Fn(f64) -> String) -> String {
@@ -202,6 +285,16 @@ fn problems(archs: &[ArchitectureReport]) -> String {
         rows.push(["ended by", "incidents", "total downtime"].map(String::from).to_vec());
         for l in &a.downtime_by_label {
             rows.push(vec![l.label.clone(), l.incidents.to_string(), format!("{:.1} h", l.downtime_h)]);
+        }
+        // Which components the downtime comes from, and how critical each is.
+        rows.push(vec![String::new(); 3]);
+        rows.push(["component", "downtime share", "Birnbaum"].map(String::from).to_vec());
+        for i in a.importance.iter().take(TOP_PROBLEMS) {
+            rows.push(vec![
+                i.component.clone(),
+                format!("{:.1}%", i.downtime_share * 100.0),
+                format!("{:.3}", i.birnbaum),
+            ]);
         }
         out.push_str(&columns(&rows, &[Align::Left, Align::Right, Align::Right], "  "));
         out.push('\n');
@@ -312,5 +405,53 @@ stateless      -             -          n/a (no datasets)
             assert!(!text.contains(absent), "{absent:?} in\n{text}");
         }
         assert!(text.contains("objectives  availability  RTO (p95)\na           -             MISSED <= 1h 00m (got 2h 00m)\n"), "{text}");
+    }
+
+    #[test]
+    fn queues_section_and_queue_rows_only_with_queues() {
+        let text = render(&fixture::report(fixture::QUEUED));
+        let expected = "\
+data loss           events/yr  RPO p50     p95     max  from replica  from backup  unrecoverable
+queued                   12.2   1d 00h  1d 00h  1d 00h             0            0  0
+  orders-q (queue)       12.2   1d 00h  1d 00h  1d 00h             0            0  0
+sync                no datasets or queues
+(recoveries and unrecoverable events: counts over all replications; RPO: recoverable events)
+(queue rows: messages deleted past the queue's retention, see queues)
+
+queues      producer -> consumers  retention  backlogs/yr  backlog p50     p95     max  losses/yr  RPO p95     max
+queued
+  orders-q  enqueue -> workers        4d 00h         12.2       5d 00h  5d 00h  5d 00h       12.2   1d 00h  1d 00h
+(backlog: its age when the consumers were back; losses: backlogs older than the retention, RPO = age - retention)
+
+objectives  availability  RTO (p95)  RPO (p95)
+queued      -             -          MISSED <= 1h 00m (got 1d 00h)
+sync        -             -          n/a (no datasets or queues)
+";
+        assert!(text.contains(expected), "{text}");
+        let widest = text.lines().map(|l| l.chars().count()).max();
+        let comparison = text.lines().find(|l| l.starts_with("architecture")).map(|l| l.chars().count());
+        assert_eq!(widest, comparison, "no wider than the comparison:\n{text}");
+
+        let without = render(&fixture::dr_report("objectives: (rpo: \"1m\"),"));
+        for absent in ["queue", "backlog", "retention"] {
+            assert!(!without.contains(absent), "{absent:?} in\n{without}");
+        }
+    }
+
+    #[test]
+    fn a_queue_without_backlog_is_none_observed() {
+        let text =
+            render(&fixture::report(&fixture::QUEUED.replace(
+                r#"injections: [(target: "workers", at: "100h", duration: "5d")]"#,
+                "injections: []",
+            )));
+        let rows: Vec<String> =
+            text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+        for row in [
+            "orders-q enqueue -> workers 4d 00h none observed (< 36.5) - - - none observed (< 36.5) - -",
+            "queued - - met <= 1h 00m (got no data loss)",
+        ] {
+            assert!(rows.iter().any(|r| r.starts_with(row)), "lacks {row:?}:\n{text}");
+        }
     }
 }

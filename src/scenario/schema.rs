@@ -215,6 +215,8 @@ pub struct ComponentSpec {
     pub standby: Option<StandbySpec>,
     /// Failure modes, instead of `fail`; replaces the profile's whole.
     pub modes: Option<Vec<ModeSpec>>,
+    /// For a `Queue`: how long it keeps a message nobody consumed, a positive duration.
+    pub retention: Option<Spanned<String>>,
 }
 
 /// A standby (active/passive) group.
@@ -269,6 +271,14 @@ pub enum NeedsSpec {
     Any(Vec<Spanned<String>>),
     /// At least k listed components must be up.
     AtLeast(Spanned<u64>, Vec<Spanned<String>>),
+    /// Hands work to `consumers` through `queue`: only the queue must be up; an outage of the
+    /// consumers builds a backlog instead.
+    Async {
+        /// The `Queue` component.
+        queue: Spanned<String>,
+        /// What consumes the queue (a component or a group).
+        consumers: Spanned<String>,
+    },
 }
 
 /// One candidate design.

@@ -186,3 +186,53 @@ fn profile_modes_apply_and_a_component_fail_replaces_them() {
         "`fail` on the component replaces the profile's modes"
     );
 }
+
+#[test]
+fn retention_on_a_component_that_is_not_a_queue() {
+    let hint = expect_single_error(
+        "data_retention_not_queue",
+        10,
+        108,
+        "`workers` has a `retention` but is not a Queue",
+    );
+    assert_eq!(hint.as_deref(), Some("`retention` is how long a `kind: Queue` keeps an unconsumed message"));
+}
+
+#[test]
+fn async_needs_naming_something_other_than_a_queue() {
+    let hint = expect_single_error("data_async_not_a_queue", 12, 68, "`web` is not a Queue (kind: Instance)");
+    assert_eq!(hint.as_deref(), Some("`Async(queue: ..)` names a component of `kind: Queue`"));
+}
+
+#[test]
+fn a_queue_without_retention() {
+    let hint =
+        expect_single_error("data_queue_without_retention", 12, 68, "queue `orders-q` has no `retention`");
+    assert!(hint.is_some_and(|h| h.contains("\"4d\"")));
+}
+
+#[test]
+fn unknown_consumers() {
+    let hint = expect_single_error("data_unknown_consumers", 12, 91, "unknown component `worker`");
+    assert_eq!(hint.as_deref(), Some("did you mean `workers`?"));
+}
+
+#[test]
+fn async_needs_compile_to_the_queue_and_a_link() {
+    let text = std::fs::read_to_string(fixture("data_unknown_consumers"))
+        .unwrap()
+        .replace("\"worker\"", "\"workers\"");
+    let system = compile_str(&text).unwrap_or_else(|d| panic!("{d:#?}")).system;
+    let arch = &system.architectures[0];
+    let id = |n: &str| arch.find(n).unwrap();
+    assert_eq!(arch.components[id("enqueue").index()].needs.of, [id("orders-q")], "only the queue is needed");
+    assert_eq!(
+        arch.queues,
+        [faultline::model::QueueLink {
+            producer: id("enqueue"),
+            queue: id("orders-q"),
+            consumers: id("workers"),
+            retention: SimTime(4 * 86_400_000),
+        }]
+    );
+}

@@ -9,7 +9,7 @@ use crate::scenario::{ArchitectureSpec, InjectionSpec, Scenario};
 use crate::time::SimTime;
 
 use super::super::cycles::find_cycles;
-use super::super::{Architecture, Component, ComponentId, Crew, Injection, Objectives};
+use super::super::{Architecture, Component, ComponentId, Crew, Injection, Objectives, QueueLink};
 use super::Context;
 use super::components::{CompiledProfiles, Drafts, Names, ResolvedNeeds, resolve_needs};
 use super::data::{compile_dataset, dataset_node};
@@ -117,11 +117,17 @@ fn compile_one(
     let mut reference_spans = Vec::new();
     // Components whose `modes` were given but did not compile (reported already).
     let mut modes_invalid = Vec::new();
+    // Producers with `needs: Async(..)`: (producer, consumers, queue reference span).
+    let mut producers = Vec::new();
     for draft in inputs.shared.0.iter().chain(&own.0) {
         let (scope, outside) =
             if draft.shared { (inputs.shared_names, Some(&names)) } else { (&names, None) };
-        let ResolvedNeeds { needs, mut spans } =
+        let ResolvedNeeds { needs, mut spans, consumers } =
             resolve_needs(cx, &draft.spec.name, draft.spec.needs.as_ref(), scope, outside);
+        if let (Some((c, _)), Some(&queue_span)) = (consumers, spans.first()) {
+            producers.push((ComponentId(components.len() as u32), c, queue_span));
+        }
+        let retention = retention(cx, draft.spec);
         let standby = draft.spec.standby.as_ref().and_then(|s| {
             let ResolvedStandby { standby, spans: member_spans } =
                 resolve_standby(cx, draft.spec, s, scope, outside)?;
@@ -144,6 +150,7 @@ fn compile_one(
             standby,
             modes: draft.modes.clone(),
             dataset: None,
+            retention,
         });
         modes_invalid.push(draft.modes_given && draft.modes.is_empty());
     }
@@ -162,6 +169,7 @@ fn compile_one(
             }
         }
     }
+    let queues = queue_links(cx, &components, &producers);
     let service = names.resolve(cx, &spec.service, None, None).unwrap_or(ComponentId(0));
     check_batteries(cx, &components, inputs.shared.0.iter().chain(&own.0));
     check_single_membership(cx, &components, inputs.shared.0.iter().chain(&own.0));
@@ -208,8 +216,48 @@ fn compile_one(
         dependents,
         dependent_starts,
         datasets,
+        queues,
     };
     (arch, found)
+}
+
+/// A `retention`, which only a `Queue` has.
+fn retention(cx: &mut Context, spec: &crate::scenario::ComponentSpec) -> Option<SimTime> {
+    let text = spec.retention.as_ref()?;
+    if spec.kind != crate::scenario::Kind::Queue {
+        cx.error(text.span, format!("`{}` has a `retention` but is not a Queue", spec.name.value)).hint =
+            Some("`retention` is how long a `kind: Queue` keeps an unconsumed message".into());
+        return None;
+    }
+    cx.positive_duration(text, "a queue's `retention`")
+}
+
+/// The queue links of `needs: Async(queue, consumers)`: the queue must be a `Queue` with a
+/// `retention`.
+fn queue_links(
+    cx: &mut Context,
+    components: &[Component],
+    producers: &[(ComponentId, ComponentId, Span)],
+) -> Vec<QueueLink> {
+    let mut links = Vec::new();
+    for &(producer, consumers, span) in producers {
+        let queue = components[producer.index()].needs.of[0];
+        let q = &components[queue.index()];
+        if q.kind != crate::scenario::Kind::Queue {
+            cx.error(span, format!("`{}` is not a Queue (kind: {})", q.name, q.kind.name())).hint =
+                Some("`Async(queue: ..)` names a component of `kind: Queue`".into());
+            continue;
+        }
+        let Some(retention) = q.retention else {
+            cx.error(span, format!("queue `{}` has no `retention`", q.name)).hint = Some(
+                "say how long it keeps unconsumed messages, e.g. `retention: \"4d\"` (the SQS default)"
+                    .into(),
+            );
+            continue;
+        };
+        links.push(QueueLink { producer, queue, consumers, retention });
+    }
+    links
 }
 
 /// The failure mode an injection names on `target`, if any; reports a missing mode and a

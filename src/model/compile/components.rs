@@ -418,6 +418,8 @@ pub(super) fn known_list<'a>(what: &str, names: impl Iterator<Item = &'a str>) -
 pub(super) struct ResolvedNeeds {
     pub needs: Needs,
     pub spans: Vec<Span>,
+    /// For `Async(queue, consumers)`: the consumers (the queue is the one need).
+    pub consumers: Option<(ComponentId, Span)>,
 }
 
 /// Resolves and checks a `needs` field.
@@ -430,7 +432,23 @@ pub(super) fn resolve_needs(
 ) -> ResolvedNeeds {
     let (rule, k, list) = match spec {
         None => {
-            return ResolvedNeeds { needs: Needs { rule: NeedsRule::None, k: 0, of: vec![] }, spans: vec![] };
+            let needs = Needs { rule: NeedsRule::None, k: 0, of: vec![] };
+            return ResolvedNeeds { needs, spans: vec![], consumers: None };
+        }
+        Some(NeedsSpec::Async { queue, consumers }) => {
+            let q = names.resolve(cx, queue, outside, Some(owner.as_str()));
+            let c = names.resolve(cx, consumers, outside, Some(owner.as_str()));
+            if queue.value == consumers.value {
+                cx.error(consumers.span, "a queue cannot consume itself").hint =
+                    Some("`consumers` is what reads the queue: a worker group, for instance".into());
+            }
+            let (of, spans) = q.map_or((vec![], vec![]), |q| (vec![q], vec![queue.span]));
+            let k = of.len() as u32;
+            return ResolvedNeeds {
+                needs: Needs { rule: NeedsRule::All, k, of },
+                spans,
+                consumers: c.map(|c| (c, consumers.span)),
+            };
         }
         Some(NeedsSpec::All(list)) => (NeedsRule::All, None, list),
         Some(NeedsSpec::Any(list)) => (NeedsRule::Any, None, list),
@@ -479,7 +497,7 @@ pub(super) fn resolve_needs(
         }
         _ => unreachable!("AtLeast always has k"),
     };
-    ResolvedNeeds { needs: Needs { rule, k: k.min(of.len() as u64) as u32, of }, spans }
+    ResolvedNeeds { needs: Needs { rule, k: k.min(of.len() as u64) as u32, of }, spans, consumers: None }
 }
 
 fn plural(n: u64) -> &'static str {

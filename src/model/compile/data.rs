@@ -183,5 +183,6 @@ pub(super) fn dataset_node(name: &str, of: Vec<ComponentId>, dataset: Option<u32
         standby: None,
         modes: Vec::new(),
         dataset,
+        retention: None,
     }
 }

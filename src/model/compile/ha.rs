@@ -162,6 +162,7 @@ pub(super) fn resolve_standby(
             l.iter().map(|n| n.as_str()).collect()
         }
         Some(crate::scenario::NeedsSpec::AtLeast(_, l)) => l.iter().map(|n| n.as_str()).collect(),
+        Some(crate::scenario::NeedsSpec::Async { queue, .. }) => vec![queue.as_str()],
         None => Vec::new(),
     };
     let mut members = Vec::new();

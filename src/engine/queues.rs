@@ -1,0 +1,97 @@
+//! Queues between producers and consumers (`needs: Async(queue, consumers)`).
+//!
+//! The producer needs only the queue, so an outage of its consumers does not take it down:
+//! messages wait in the queue instead. A *backlog* lasts from the instant the consumers go
+//! down until they are back; its age when they are back is reported per queue (an open backlog
+//! at the horizon counts with its age so far). The consumers are assumed to drain a backlog at
+//! once when back (decision where the contract is silent: drain time depends on capacity, which
+//! the model does not have). Messages older than the queue's `retention` are deleted: a backlog
+//! older than that is a data-loss event, at the instant the consumers are back (or at the
+//! horizon, where it is censored: a lower bound, left out of the RPO quantiles), with RPO =
+//! backlog age - retention, blamed on the failure that took the consumers down.
+
+use crate::time::SimTime;
+
+use super::data::{DataLoss, Store};
+use super::simulator::Simulator;
+use super::{Cause, ComponentId, Mode};
+
+/// One queue link during a replication.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct QueueState {
+    /// Since when its consumers are down, if they are.
+    down_since: Option<SimTime>,
+    /// What took them down.
+    cause: Cause,
+}
+
+impl Simulator<'_> {
+    /// Every consumer is up at t = 0: no backlog.
+    pub(super) fn reset_queues(&mut self) {
+        self.queue_pending.clear();
+        self.backlogs.clear();
+        self.queue_states.clear();
+        let none = Cause { component: ComponentId(0), mode: Mode::Failure };
+        self.queue_states
+            .extend(self.arch.queues.iter().map(|_| QueueState { down_since: None, cause: none }));
+    }
+
+    /// The consumers of the pending queue links changed: start or end their backlogs.
+    pub(super) fn settle_queues(&mut self, now: SimTime) {
+        while let Some(q) = self.queue_pending.pop() {
+            let link = &self.arch.queues[q as usize];
+            let consumers = link.consumers.index();
+            let up = self.nodes[consumers].up;
+            match (self.queue_states[q as usize].down_since, up) {
+                (None, false) => {
+                    self.queue_states[q as usize] =
+                        QueueState { down_since: Some(now), cause: self.cause[consumers] };
+                }
+                (Some(since), true) => {
+                    self.queue_states[q as usize].down_since = None;
+                    self.backlog_ended(q, since, now, false);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Backlogs still open at the horizon end there.
+    pub(super) fn close_queues(&mut self, horizon: SimTime) {
+        for q in 0..self.queue_states.len() {
+            if let Some(since) = self.queue_states[q].down_since.take() {
+                self.backlog_ended(q as u32, since, horizon, true);
+            }
+        }
+    }
+
+    fn backlog_ended(&mut self, q: u32, since: SimTime, now: SimTime, censored: bool) {
+        let age = SimTime(now.0 - since.0);
+        if age == SimTime::ZERO {
+            return;
+        }
+        self.backlogs.push((q, age));
+        let retention = self.arch.queues[q as usize].retention;
+        if age > retention {
+            self.losses.push(DataLoss {
+                store: Store::Queue(q),
+                at: now,
+                cause: self.queue_states[q as usize].cause,
+                rpo: Some(SimTime(age.0 - retention.0)),
+                lost_span: SimTime::ZERO,
+                censored,
+                from: None,
+            });
+        }
+    }
+
+    /// Marks the queue links that `c` consumes as pending.
+    #[inline]
+    pub(super) fn consumers_changed(&mut self, c: usize) {
+        for &q in self.prepared.consumer_links_of(c) {
+            if !self.queue_pending.contains(&q) {
+                self.queue_pending.push(q);
+            }
+        }
+    }
+}
