@@ -28,4 +28,5 @@ pub mod report;
 pub mod rng;
 pub mod runner;
 pub mod scenario;
+pub mod testing;
 pub mod time;

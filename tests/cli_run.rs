@@ -320,6 +320,31 @@ fn check_architecture(a: &Value, years: f64, arch: &faultline::model::Architectu
         (total_h - downtime_h).abs() <= 1e-6 * downtime_h.max(1.0),
         "{name}: problems {total_h} h vs {downtime_h} h"
     );
+    // Importance: each component's share is the downtime of the problems it caused, by share;
+    // Birnbaum importance is a probability.
+    let ranked = a["importance"].as_array().expect("importance is an array");
+    assert!(ranked.len() <= 10, "{name}: at most 10 components ranked");
+    for (i, entry) in ranked.iter().enumerate() {
+        let component = entry["component"].as_str().unwrap();
+        let caused: f64 = problems
+            .iter()
+            .filter(|p| p["cause"].as_str().unwrap().rsplit_once('/').unwrap().0 == component)
+            .map(|p| num(&p["downtime_h"], "downtime_h"))
+            .sum();
+        let share = num(&entry["downtime_share"], "downtime_share");
+        assert!(
+            (share - caused / total_h).abs() <= 1e-9,
+            "{name}: {component} share {share} vs {caused} / {total_h} h"
+        );
+        let birnbaum = num(&entry["birnbaum"], "birnbaum");
+        assert!((0.0..=1.0).contains(&birnbaum), "{name}: {component} Birnbaum {birnbaum}");
+        if i > 0 {
+            assert!(
+                num(&ranked[i - 1]["downtime_share"], "share") >= share,
+                "{name}: importance out of order"
+            );
+        }
+    }
     if let Some(incidents) = a.get("incidents") {
         assert_eq!(total_incidents, int(incidents, "incidents"), "{name}: problems' incidents");
         assert!(close(per_year, int(incidents, "incidents") as f64 / years) || per_year == 0.0);

@@ -126,6 +126,42 @@ mod tests {
         }
     }
 
+    /// What the bundled designs are documented to survive: a multi-AZ design any one AZ, a
+    /// single-AZ one not; and the region is a single point of failure of every design in one
+    /// region.
+    #[test]
+    fn bundled_designs_survive_what_they_are_documented_to() {
+        let dir = format!("{}/scenarios", env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|f| f.ends_with(".ron") && !f.starts_with("bench-tiers"))
+            .collect();
+        files.sort();
+        let mut single_region = 0;
+        for file in &files {
+            for arch in &bundled(file).architectures {
+                let regions: Vec<&str> = arch
+                    .components
+                    .iter()
+                    .filter(|c| c.kind == crate::scenario::Kind::Region)
+                    .map(|c| c.name.as_str())
+                    .collect();
+                if let [region] = regions[..] {
+                    single_region += 1;
+                    let s = sweep(arch, 1, LONG);
+                    assert!(s.spofs.iter().any(|n| n == region), "{file}/{}: {:?}", arch.name, s.spofs);
+                }
+            }
+        }
+        assert!(single_region >= 18, "{single_region} single-region designs checked");
+        let system = bundled("web-single-vs-multi-az.ron");
+        let spofs =
+            |name: &str| sweep(system.architectures.iter().find(|a| a.name == name).unwrap(), 1, LONG).spofs;
+        assert!(spofs("single-az").contains(&"use1-az1".to_string()));
+        assert!(!spofs("multi-az").iter().any(|n| n.starts_with("use1-az")), "{:?}", spofs("multi-az"));
+    }
+
     #[test]
     fn a_data_losing_mode_is_injected_and_its_rpo_reported() {
         let system = bundled("database-data-protection.ron");

@@ -1,0 +1,134 @@
+//! The property-testing API (`faultline::testing`) on bundled scenarios: properties an
+//! architect would write, and a deliberately broken design whose property fails, shrinks to
+//! one small failure and prints lines that `faultline trace` replays to show the incident.
+//! proptest runs with a fixed seed and no persistence, so CI is reproducible.
+
+use faultline::model::{Architecture, System, compile_str};
+use faultline::scenario::Kind;
+use faultline::testing::{Failures, Replay, check, replay};
+use faultline::time::SimTime;
+use proptest::test_runner::{Config, RngSeed, TestError, TestRunner};
+
+fn bundled(file: &str) -> (String, System) {
+    let path = format!("scenarios/{file}");
+    let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    (path, compile_str(&text).unwrap_or_else(|d| panic!("{d:#?}")).system)
+}
+
+fn design<'s>(system: &'s System, name: &str) -> &'s Architecture {
+    system.architectures.iter().find(|a| a.name == name).unwrap()
+}
+
+fn runner(cases: u32, seed: u64) -> TestRunner {
+    TestRunner::new(Config {
+        cases,
+        rng_seed: RngSeed::Fixed(seed),
+        failure_persistence: None,
+        ..Config::default()
+    })
+}
+
+/// No outage longer than `limit`.
+fn outages_within(limit: SimTime) -> impl Fn(&Replay) -> Result<(), String> {
+    move |r| match r.longest_incident() {
+        Some(d) if d > limit => Err(format!("an outage of {d}, longer than {limit}")),
+        _ => Ok(()),
+    }
+}
+
+#[test]
+fn multi_az_survives_any_single_az_failure_within_its_rto() {
+    let (file, system) = bundled("web-single-vs-multi-az.ron");
+    let arch = design(&system, "multi-az");
+    let rto = arch.objectives.rto.expect("the design has an RTO objective");
+    let failures = Failures::new(&system, arch).kinds(&[Kind::Az]);
+    assert_eq!(failures.len(), 2, "use1-az1 and use1-az2");
+    runner(64, 0x7E57_0001)
+        .run(&failures.single(), |schedule| {
+            let run = replay(&system, arch, &schedule);
+            check(&run, &file, outages_within(rto))?;
+            // Stronger: an AZ failure is no outage at all for this design.
+            check(&run, &file, |r| if r.incidents.is_empty() { Ok(()) } else { Err("an outage".into()) })
+        })
+        .unwrap();
+}
+
+#[test]
+fn no_single_failure_loses_data_beyond_the_rpo_objective() {
+    let (file, system) = bundled("database-data-protection.ron");
+    for name in ["multi-az", "async-replica"] {
+        let arch = design(&system, name);
+        let rpo = arch.objectives.rpo.expect("an RPO objective");
+        let failures = Failures::new(&system, arch);
+        runner(96, 0x7E57_0002)
+            .run(&failures.single(), |schedule| {
+                let run = replay(&system, arch, &schedule);
+                check(&run, &file, |r| match r.worst_rpo() {
+                    Some(worst) if worst > rpo => Err(format!("lost {worst} of data, more than {rpo}")),
+                    _ => Ok(()),
+                })
+            })
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+}
+
+#[test]
+fn overlapping_failures_and_storms_replay_deterministically() {
+    let (_, system) = bundled("three-tier.ron");
+    let arch = design(&system, "three-az");
+    let failures = Failures::new(&system, arch);
+    for strategy in [failures.overlapping(3), failures.storm(5, SimTime(6 * 3_600_000))] {
+        runner(16, 0x7E57_0003)
+            .run(&strategy, |schedule| {
+                let (a, b) = (replay(&system, arch, &schedule), replay(&system, arch, &schedule));
+                assert_eq!((a.incidents, a.up), (b.incidents, b.up));
+                assert!(
+                    !schedule.failures.is_empty() && schedule.failures.windows(2).all(|w| w[0].at <= w[1].at)
+                );
+                Ok(())
+            })
+            .unwrap();
+    }
+}
+
+#[test]
+fn a_broken_design_fails_shrinks_and_prints_a_replayable_snippet() {
+    let (file, system) = bundled("web-single-vs-multi-az.ron");
+    let arch = design(&system, "single-az");
+    let failures = Failures::new(&system, arch).kinds(&[Kind::Az]);
+    let hour = SimTime(3_600_000);
+    let result = runner(64, 0x7E57_0004).run(&failures.single(), |schedule| {
+        check(&replay(&system, arch, &schedule), &file, outages_within(hour))
+    });
+    let Err(TestError::Fail(reason, minimal)) = result else {
+        panic!("the property should fail: {result:?}")
+    };
+    // Shrunk to one failure of the design's AZ, as early as allowed and just longer than 1 h.
+    assert_eq!(minimal.failures.len(), 1);
+    let f = &minimal.failures[0];
+    assert_eq!((f.name.as_str(), f.at, f.mode.clone()), ("use1-az1", hour, None));
+    assert_eq!(f.duration, SimTime(61 * 60_000), "the shortest failure that breaks the property");
+    let message = reason.message();
+    assert!(message.starts_with("an outage of 61m, longer than 1h"), "{message}");
+    assert!(message.contains("    random: false,\n    injections: [\n        (target: \"use1-az1\", at: \"1h\", duration: \"61m\"),\n    ],"), "{message}");
+    assert!(message.contains(&format!("faultline trace {file} --arch single-az")), "{message}");
+
+    // Put the lines in a copy of the scenario and replay it with `faultline trace`.
+    let text = std::fs::read_to_string(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let start = text.find("    injections: [").unwrap();
+    let end = start + text[start..].find("\n    ],").unwrap() + "\n    ],".len();
+    let replayed = format!("{}{}{}", &text[..start], minimal.scenario_lines(), &text[end..]);
+    let dir = std::env::temp_dir().join(format!("faultline-testing-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("replay.ron");
+    std::fs::write(&path, replayed).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .args(["trace", path.to_str().unwrap(), "--arch", "single-az"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("SERVICE DOWN, cause use1-az1/injected"), "{stdout}");
+    assert!(stdout.contains("SERVICE UP after 1h 01m"), "{stdout}");
+    std::fs::remove_dir_all(&dir).ok();
+}
