@@ -240,23 +240,33 @@ fn a_replica_losing_its_copy_while_the_primary_lives_is_no_data_loss() {
 }
 
 #[test]
-fn a_standby_holder_fails_over_without_data_loss_until_every_member_is_lost() {
+fn a_standby_holder_fails_over_to_a_synchronous_member_until_every_member_is_lost() {
     let components = format!(
         r#"{DBS}
         (name: "db", kind: Group, standby: (members: ["db-a", "db-b"], detect: "30s", switch: "1m")),"#
     );
     let data = r#"(name: "orders", holder: "db", backups: [(every: "1d", to: "s3", restore: "2h")])"#;
-    // Losing the active member's AZ: a failover (30 s + 1 min), no data-loss event.
-    let (_, incidents, losses) = run(&scenario(&components, data, &fire("az1", "100h", "6h")));
+    // An outage of the active member's AZ: a failover (30 s + 1 min), no data-loss event.
+    let outage = r#"(target: "az1", at: "100h", duration: "6h"),"#;
+    let (_, incidents, losses) = run(&scenario(&components, data, outage));
     assert!(losses.is_empty());
+    assert_eq!(spans(&incidents), [(h(100), h(100).saturating_add(SimTime(90_000)), Some(Label::Failover))]);
+    // A fire there destroys the primary: db-b's synchronous copy loses nothing, but the loss
+    // is still an event, recovered from that replica by the same failover.
+    let (_, incidents, losses) = run(&scenario(&components, data, &fire("az1", "100h", "6h")));
+    assert_eq!(losses.len(), 1);
+    assert_eq!(
+        (losses[0].at, losses[0].rpo, losses[0].from),
+        (h(100), Some(SimTime::ZERO), Some(Source::Replica))
+    );
     assert_eq!(spans(&incidents), [(h(100), h(100).saturating_add(SimTime(90_000)), Some(Label::Failover))]);
     // Both members' AZs burn (az2 while az1 is still out): the primary is gone; the 96 h
     // backup is restored once the group is up again (az1 back at 106 h, then switch 1 min).
     let injections = format!("{} {}", fire("az1", "100h", "6h"), fire("az2", "101h", "20h"));
     let (_, incidents, losses) = run(&scenario(&components, data, &injections));
-    assert_eq!(losses.len(), 1);
+    assert_eq!(losses.len(), 2);
     // Writes stopped at 101 h when the group went down with db-b.
-    assert_eq!((losses[0].at, losses[0].rpo, losses[0].from), (h(101), Some(h(5)), Some(Source::Backup)));
+    assert_eq!((losses[1].at, losses[1].rpo, losses[1].from), (h(101), Some(h(5)), Some(Source::Backup)));
     let last = incidents.last().unwrap();
     assert_eq!(
         (last.start, last.end, last.label),
@@ -278,7 +288,7 @@ fn a_holder_down_before_its_loss_keeps_the_unshipped_tail_off_the_async_replica(
 }
 
 #[test]
-fn a_standby_holder_failing_over_to_an_async_member_loses_its_lag() {
+fn a_standby_holder_losing_its_primary_to_an_async_member_loses_its_lag() {
     let components = format!(
         r#"{DBS}
         (name: "db", kind: Group, standby: (members: ["db-a", "db-b", "db-c"], detect: "30s", switch: "1m",
@@ -287,17 +297,11 @@ fn a_standby_holder_failing_over_to_an_async_member_loses_its_lag() {
     // db-b follows asynchronously (lag 1 s); db-c is not listed, so it is synchronous.
     let data = r#"(name: "orders", holder: "db", replicas: [(on: "db-b", mode: Async(lag: "1s"))],
                    promote: "1m", resync: "1h")"#;
-    // An outage of az1 (data kept): failover to db-b loses its 1 s lag; the failback to db-a
-    // when az1 is back (106 h) is planned and loses nothing.
+    // An outage of az1 keeps the data: failovers (to db-b, and back when az1 returns at
+    // 106 h) lose nothing.
     let outage = r#"(target: "az1", at: "100h", duration: "6h"),"#;
-    let (arch, incidents, losses) = run(&scenario(&components, data, outage));
-    assert_eq!(losses.len(), 1, "{losses:?}");
-    let loss = losses[0];
-    assert_eq!(
-        (loss.at, loss.rpo, loss.from),
-        (h(100).saturating_add(SimTime(30_000)), Some(SimTime(1000)), Some(Source::Replica))
-    );
-    assert_eq!(loss.cause, Cause { component: arch.find("az1").unwrap(), mode: Mode::Injected });
+    let (_, incidents, losses) = run(&scenario(&components, data, outage));
+    assert!(losses.is_empty(), "{losses:?}");
     assert_eq!(
         spans(&incidents),
         [
@@ -305,10 +309,56 @@ fn a_standby_holder_failing_over_to_an_async_member_loses_its_lag() {
             (h(106), h(106).saturating_add(m(1)), Some(Label::Failover)),
         ]
     );
-    // With db-b down too, the group fails over to db-c, a synchronous copy: no data loss.
-    let both = format!(r#"{outage} (target: "az2", at: "99h", duration: "10h"),"#);
-    let (_, _, losses) = run(&scenario(&components, data, &both));
-    assert!(losses.is_empty(), "{losses:?}");
+    // A fire in az1 destroys the primary; the newest surviving copy is db-c's synchronous one.
+    let (arch, _, losses) = run(&scenario(&components, data, &fire("az1", "100h", "6h")));
+    assert_eq!(losses.len(), 1, "{losses:?}");
+    assert_eq!(
+        (losses[0].at, losses[0].rpo, losses[0].from),
+        (h(100), Some(SimTime::ZERO), Some(Source::Replica))
+    );
+    assert_eq!(losses[0].cause, injected_fire(&arch, "az1"));
+    // With db-c down, only db-b's asynchronous copy survives: its 1 s lag is lost.
+    let injections = format!(r#"(target: "az3", at: "99h", duration: "10h"), {}"#, fire("az1", "100h", "6h"));
+    let (_, _, losses) = run(&scenario(&components, data, &injections));
+    assert_eq!((losses[0].at, losses[0].rpo), (h(100), Some(SimTime(1000))));
+}
+
+#[test]
+fn a_loss_at_the_instant_a_recovery_ends_restarts_it_instead_of_finishing_it() {
+    let data = r#"(name: "orders", holder: "db-a", backups: [(every: "1d", to: "s3", restore: "2h")])"#;
+    // The first restore would end at 103 h (az1 back at 101 h + 2 h); az1 burns again at
+    // 103 h: the restore starts over once az1 is back at 104 h, and the service is up at 106 h.
+    let injections = format!("{} {}", fire("az1", "100h", "1h"), fire("az1", "103h", "1h"));
+    let (_, incidents, losses) = run(&scenario(DBS, data, &injections));
+    assert_eq!(losses.len(), 1, "the backup survived: no more data lost");
+    assert_eq!(spans(&incidents), [(h(100), h(106), Some(Label::Restore))]);
+}
+
+#[test]
+fn a_replica_destroyed_as_its_resync_ends_stays_lost() {
+    let data = r#"(name: "orders", holder: "db-a", replicas: [(on: "db-b", mode: Async(lag: "30s"))],
+                   promote: "5m", resync: "10h")"#;
+    // db-b's copy burns at 100 h; its resync (from 101 h) would end at 111 h, when az2 burns
+    // again; the next resync runs 112 h to 122 h, so at 115 h no copy survives.
+    let injections =
+        format!("{} {} {}", fire("az2", "100h", "1h"), fire("az2", "111h", "1h"), fire("az1", "115h", "1h"));
+    let (_, _, losses) = run(&scenario(DBS, data, &injections));
+    assert_eq!(losses.len(), 1);
+    assert_eq!((losses[0].at, losses[0].rpo, losses[0].lost_span), (h(115), None, h(115)));
+}
+
+#[test]
+fn an_incident_is_labelled_by_its_cause_not_by_an_unrelated_restore() {
+    // db-a (holding `orders`, which the service needs) is down from 100 h to 103 h; `logs` on
+    // db-c burns at 100 h and is restored at 103 h (az3 back at 101 h + 2 h), the same
+    // instant; the service does not need `logs`.
+    let data = r#"(name: "orders", holder: "db-a"), (name: "logs", holder: "db-c",
+                   backups: [(every: "1d", to: "s3", restore: "2h")])"#;
+    let injections =
+        format!(r#"(target: "db-a", at: "100h", duration: "3h"), {}"#, fire("az3", "100h", "1h"));
+    let (_, incidents, losses) = run(&scenario(DBS, data, &injections));
+    assert_eq!(losses.len(), 1);
+    assert_eq!(spans(&incidents), [(h(100), h(103), Some(Label::InjectionEnd))]);
 }
 
 /// A producer handing orders to workers through a queue that keeps them `retention`, and the

@@ -3,8 +3,8 @@
 //! A *basic event* is the failure of a component that can fail on its own (it has a `fail`
 //! distribution). Given a set of failed components, every component's state follows from its
 //! `needs` (at least `k` of them up) and, for a standby group, from its members (up iff some
-//! member is up: failover delays are timing, which the structure function leaves out; likewise a
-//! dataset is up while its holder or a replica's host is, promotion being timing). A *cut
+//! member is up: failover delays are timing, which the structure function leaves out; a dataset
+//! is up while its holder is, since a replica is promoted only when data is lost). A *cut
 //! set* is a set of basic events that takes the service down; it is *minimal* if no proper
 //! subset does. They are enumerated by size up to the requested order, each size in
 //! lexicographic order of the components' names, and a candidate is kept only if no smaller
@@ -98,11 +98,9 @@ pub(crate) fn service_up(arch: &Architecture, order: &[usize], failed: &[bool]) 
         let component = &arch.components[c];
         let needs_up = component.needs.of.iter().filter(|d| up[d.index()]).count() as u32;
         let members_ok = component.standby.as_ref().is_none_or(|s| s.members.iter().any(|m| up[m.index()]));
-        // A dataset is up while its holder or a replica's host is: a replica can be promoted.
-        let data_ok = component.dataset.is_none_or(|d| {
-            let d = &arch.datasets[d as usize];
-            up[d.holder.index()] || d.replicas.iter().any(|r| up[r.on.index()])
-        });
+        // A dataset is up while its holder is: a replica is promoted only when data is lost,
+        // not when the holder is merely down (a standby group as holder fails over itself).
+        let data_ok = component.dataset.is_none_or(|d| up[arch.datasets[d as usize].holder.index()]);
         up[c] = !failed[c] && needs_up >= component.needs.k && members_ok && data_ok;
     }
     up[arch.service.index()]

@@ -6,7 +6,7 @@
 //! - **Birnbaum importance** I_B(i) = P(service up | i up) - P(service up | i down): how much the
 //!   service's availability moves with the component's. It is estimated from the structure
 //!   function (as for cut sets: a standby group is up while a member is, a dataset while its
-//!   holder or a replica's host is) with every other component up with its own steady-state
+//!   holder is) with every other component up with its own steady-state
 //!   availability MTTF / (MTTF + MTTR), independently. MTTF is the mean of `fail` (the
 //!   competing rate of `modes`), MTTR the mean of the recovery (alerting delay plus repair, or
 //!   detection plus launch); waits for a crew and failover timing are left out, as is anything

@@ -5,8 +5,9 @@
 //! only automatic mechanisms such as failover can end the outage before it does). A single
 //! injection that takes the service down, for however short a time, is a *single point of
 //! failure*: this includes a standby primary whose failover takes a switch time, which the
-//! graph-only cut sets do not count. A target with a data-losing failure mode is injected in
-//! that mode (the first such, in file order: the worst case), so each injection also says
+//! graph-only cut sets do not count. A target with a data-losing failure mode is failed twice
+//! alone: plainly (a host that is down keeps its data, so nothing is promoted or restored) and
+//! in that mode (the first such, in file order); pairs are failed plainly. Each injection says
 //! whether data was lost and how much (the largest RPO of its data-loss events; an event with
 //! no surviving copy is counted as unrecoverable). Results are sorted by impact (downtime,
 //! longest first), then by target names.
@@ -59,11 +60,20 @@ pub fn sweep(arch: &Architecture, order: usize, duration: SimTime) -> Sweep {
         .filter(|c| arch.components[c.index()].can_fail())
         .collect();
     targets.sort_by(|a, b| arch.components[a.index()].name.cmp(&arch.components[b.index()].name));
-    let mut sets: Vec<Vec<ComponentId>> = targets.iter().map(|&t| vec![t]).collect();
+    // A target with a data-losing mode is failed twice: plainly, and in that mode.
+    let losing =
+        |c: ComponentId| arch.components[c.index()].modes.iter().position(|m| m.loses_data).map(|k| k as u16);
+    let mut sets: Vec<Vec<(ComponentId, Option<u16>)>> = Vec::new();
+    for &t in &targets {
+        sets.push(vec![(t, None)]);
+        if let Some(k) = losing(t) {
+            sets.push(vec![(t, Some(k))]);
+        }
+    }
     if order >= 2 {
         for i in 0..targets.len() {
             for j in i + 1..targets.len() {
-                sets.push(vec![targets[i], targets[j]]);
+                sets.push(vec![(targets[i], None), (targets[j], None)]);
             }
         }
     }
@@ -71,23 +81,20 @@ pub fn sweep(arch: &Architecture, order: usize, duration: SimTime) -> Sweep {
         .iter()
         .map(|set| {
             let mut scripted = arch.clone();
-            let worst = |c: ComponentId| {
-                arch.components[c.index()].modes.iter().position(|m| m.loses_data).map(|k| k as u16)
-            };
             scripted.injections =
-                set.iter().map(|&target| Injection { target, at, duration, mode: worst(target) }).collect();
+                set.iter().map(|&(target, mode)| Injection { target, at, duration, mode }).collect();
             let prepared = Prepared::new(&scripted, params);
             let mut recorder = Recorder::default();
             let summary = Simulator::new(&prepared).run(0, &mut recorder);
             let first = recorder.incidents.first();
             Outcome {
-                targets: set.iter().map(|c| arch.components[c.index()].name.clone()).collect(),
+                targets: set.iter().map(|&(c, _)| arch.components[c.index()].name.clone()).collect(),
                 down: first.is_some(),
                 downtime_s: (horizon.0 - summary.up.0) as f64 / 1000.0,
                 ended_by: first.map(|i| i.label.map_or("open at horizon", |l| l.name())),
                 modes: set
                     .iter()
-                    .map(|&c| worst(c).map(|k| arch.components[c.index()].modes[k as usize].name.clone()))
+                    .map(|&(c, m)| m.map(|k| arch.components[c.index()].modes[k as usize].name.clone()))
                     .collect(),
                 data_lost: !recorder.losses.is_empty(),
                 rpo_s: recorder.losses.iter().filter_map(|l| l.rpo).max().map(|t| t.0 as f64 / 1000.0),
@@ -95,8 +102,9 @@ pub fn sweep(arch: &Architecture, order: usize, duration: SimTime) -> Sweep {
             }
         })
         .collect();
-    let spofs =
+    let mut spofs: Vec<String> =
         injections.iter().filter(|o| o.down && o.targets.len() == 1).map(|o| o.targets[0].clone()).collect();
+    spofs.dedup();
     injections.sort_by(|a, b| b.downtime_s.total_cmp(&a.downtime_s).then_with(|| a.targets.cmp(&b.targets)));
     Sweep { name: arch.name.clone(), spofs, injections }
 }
@@ -165,23 +173,35 @@ mod tests {
     #[test]
     fn a_data_losing_mode_is_injected_and_its_rpo_reported() {
         let system = bundled("database-data-protection.ron");
-        let find = |arch: &str, target: &str| {
+        let find = |arch: &str, target: &str, mode: Option<&str>| {
             let arch = system.architectures.iter().find(|a| a.name == arch).unwrap();
-            sweep(arch, 1, LONG).injections.into_iter().find(|o| o.targets == [target]).unwrap()
+            let mode = mode.map(str::to_string);
+            sweep(arch, 1, LONG)
+                .injections
+                .into_iter()
+                .find(|o| o.targets == [target] && o.modes == [mode.clone()])
+                .unwrap()
         };
         // Injected one hour in: the newest snapshot is the one every chain holds at t = 0.
-        let snapshots = find("snapshots", "db-a");
-        assert_eq!(snapshots.modes, [Some("volume-loss".to_string())]);
+        let snapshots = find("snapshots", "db-a", Some("volume-loss"));
         assert!(snapshots.data_lost && snapshots.unrecoverable == 0);
         assert_eq!((snapshots.rpo_s, snapshots.ended_by), (Some(3600.0), Some("restore")));
-        let replica = find("async-replica", "use1-az1");
+        // Failed plainly, the host keeps its data: nothing lost, down until the injection ends.
+        let plain = find("async-replica", "db-a", None);
+        assert!(!plain.data_lost && plain.rpo_s.is_none());
+        assert_eq!((plain.ended_by, plain.downtime_s), (Some("injection-end"), LONG.0 as f64 / 1000.0));
+        let replica = find("async-replica", "use1-az1", Some("fire"));
         assert_eq!((replica.rpo_s, replica.ended_by), (Some(1.0), Some("promote")));
-        // Multi-AZ: synchronous members, so the AZ's fire loses nothing.
-        let multi = find("multi-az", "use1-az1");
-        assert!(!multi.data_lost && multi.rpo_s.is_none());
-        assert_eq!(multi.ended_by, Some("failover"));
-        // A component without modes is failed plainly.
-        assert_eq!(find("multi-az", "use1").modes, [None]);
+        // Multi-AZ: the AZ's fire destroys the primary, the synchronous standby loses nothing
+        // (RPO 0, still a data-loss event) and takes over by failover.
+        let multi = find("multi-az", "use1-az1", Some("fire"));
+        assert!(multi.data_lost && multi.unrecoverable == 0);
+        assert_eq!((multi.rpo_s, multi.ended_by), (Some(0.0), Some("failover")));
+        // A component without modes is failed plainly, once.
+        let system_multi = system.architectures.iter().find(|a| a.name == "multi-az").unwrap();
+        let regions =
+            sweep(system_multi, 1, LONG).injections.into_iter().filter(|o| o.targets == ["use1"]).count();
+        assert_eq!(regions, 1);
     }
 
     #[test]

@@ -77,7 +77,8 @@ struct Problems<'a> {
     total_h: f64,
 }
 
-/// Fills by failure mode (the part of the cause after the last `/`), with their legend text.
+/// Fills by failure mode (the part of the cause after the last `/`; a component's named modes
+/// count as random failures, `injected-<mode>` as injections), with their legend text.
 const MODES: [(&str, Fill, &str); 5] = [
     ("failure", Fill { color: DARK, hatch: None }, "random failure"),
     ("injected", Fill { color: PALE, hatch: Some(Hatch::Forward) }, "injection"),
@@ -89,7 +90,15 @@ const OTHER: Fill = Fill { color: RGBColor(0xee, 0xee, 0xee), hatch: None };
 
 fn fill_of(cause: &str) -> Fill {
     let mode = cause.rsplit('/').next().unwrap_or("");
-    MODES.iter().find(|m| m.0 == mode).map_or(OTHER, |m| m.1)
+    // A named failure mode is a random failure; `injected-<mode>` an injection.
+    let key = if mode.starts_with("injected") {
+        "injected"
+    } else if MODES.iter().any(|m| m.0 == mode) {
+        mode
+    } else {
+        "failure"
+    };
+    MODES.iter().find(|m| m.0 == key).map_or(OTHER, |m| m.1)
 }
 
 impl Problems<'_> {

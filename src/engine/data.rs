@@ -30,12 +30,13 @@
 //!   data-loss event, and the next surviving copy is used; a loss of the restore target during
 //!   a restore restarts the restore once it is back.
 //! - **A standby group as holder**: its active member holds the primary and the other members
-//!   copies, synchronous unless a replica on that member gives its mode. Losing some members'
-//!   copies is covered by the group's failover; a failover (not a failback) to a member with
-//!   an asynchronous replica is a data-loss event with that replica's RPO (the tail never
-//!   shipped), to a synchronous one loses nothing. A member's copy is back once the member is
-//!   up and the dataset is (the old primary's unshipped tail is discarded, not resynced). The
-//!   primary is lost when the group itself is destroyed or every member's copy is.
+//!   copies, synchronous (in sync while up) unless a replica on that member gives its mode.
+//!   Outages that keep the data fail over by the standby rules with no data loss. Destroying
+//!   the active member's copy while another member has one is a data-loss event with the
+//!   newest surviving member copy's RPO (0 for a synchronous member; still an event), recovered
+//!   by the group's failover; a member's copy is back once the member is up and the dataset is
+//!   (it resyncs from the primary at once). The primary is lost, and recovered like any
+//!   dataset's, when the group itself is destroyed or every member's copy is.
 //! - A replica that lost its copy while the primary lives is no data-loss event: it resyncs.
 //!
 //! Timers (recovery, each replica's resync, each chain's next backup) have their own queue
@@ -247,8 +248,6 @@ pub(super) struct DataState {
     replicas: Vec<ReplicaState>,
     chains: Vec<ChainState>,
     member_lost: Vec<bool>,
-    /// For a standby holder: the member index active at the last settle.
-    active: usize,
     streams: [Stream; 4],
 }
 
@@ -304,7 +303,6 @@ impl Simulator<'_> {
                     .collect(),
                 chains: vec![ChainState { complete: Some(SimTime::ZERO), in_flight: None }; ds.backups.len()],
                 member_lost: vec![false; members],
-                active: 0,
                 streams: [
                     Stream::new(&keys.promote, replication),
                     Stream::new(&keys.restore, replication),
@@ -365,11 +363,15 @@ impl Simulator<'_> {
         }
         let holder = self.data[d].holder as usize;
         let mut primary_hit = self.doomed[holder];
+        let mut active_lost = false;
         if let Some(standby) = &self.arch.components[holder].standby
             && holder == ds.holder.index()
         {
+            let g = self.prepared.group_of[holder].expect("a standby group") as usize;
+            let active = self.groups[g].active;
             for (k, m) in standby.members.iter().enumerate() {
                 if self.doomed[m.index()] {
+                    active_lost |= k == active && !self.data[d].member_lost[k];
                     self.data[d].member_lost[k] = true;
                     touched = true;
                 }
@@ -378,6 +380,7 @@ impl Simulator<'_> {
         }
         match self.data[d].phase {
             Phase::Live if primary_hit => self.choose_copy(d, now, cause),
+            Phase::Live if active_lost => self.active_member_lost(d, now, cause),
             Phase::AwaitPromote(j) | Phase::Promoting(j)
                 if self.data[d].replicas[j as usize].copy == Copy::Lost =>
             {
@@ -479,8 +482,7 @@ impl Simulator<'_> {
         SimTime(synced.min(last_write).0.saturating_sub(lag.0))
     }
 
-    /// Standby group `group` began a switch to another member: the datasets it holds re-decide
-    /// (a failover to an asynchronous member loses that member's lag).
+    /// Standby group `group` began a switch to another member: the datasets it holds re-decide.
     pub(super) fn holder_switched(&mut self, group: usize) {
         for d in 0..self.arch.datasets.len() {
             if self.data[d].holder as usize == group {
@@ -489,28 +491,32 @@ impl Simulator<'_> {
         }
     }
 
-    /// For a standby holder whose active member changed since the last settle: a failover (not
-    /// a failback) to a member that holds an asynchronous replica is a data-loss event with
-    /// that replica's RPO, recovered from it; a synchronous member loses nothing.
-    fn member_failover(&mut self, d: usize, now: SimTime) {
+    /// A standby holder's active member lost its copy (the primary) while another member still
+    /// has one: a data-loss event with the newest surviving member copy's RPO (a member listed
+    /// as an asynchronous replica is as of its position; the others are synchronous), recovered
+    /// from it by the group's failover. With no member copy left, the primary is lost.
+    fn active_member_lost(&mut self, d: usize, now: SimTime, cause: Cause) {
         let holder = self.data[d].holder as usize;
-        let Some(g) = self.prepared.group_of[holder] else { return };
-        let state = self.groups[g as usize];
-        if state.active == self.data[d].active {
-            return;
-        }
-        self.data[d].active = state.active;
-        let member = self.prepared.standby(g as usize).members[state.active].0;
-        let Some(j) = self.data[d].replicas.iter().position(|r| r.host == member) else { return };
-        if state.failback
-            || self.dataset(d).replicas[j].lag.is_none()
-            || self.data[d].replicas[j].copy != Copy::Live
-        {
-            return;
-        }
         let last_write = self.last_write(d, now);
-        let position = self.replica_position(d, j, now, last_write);
-        let cause = self.cause[holder];
+        let members = &self.arch.components[holder].standby.as_ref().expect("a standby holder").members;
+        let mut best: Option<SimTime> = None;
+        for (k, m) in members.iter().enumerate() {
+            if self.data[d].member_lost[k] {
+                continue;
+            }
+            let position = match self.data[d].replicas.iter().position(|r| r.host == m.0) {
+                Some(j) if self.data[d].replicas[j].copy == Copy::Live => {
+                    self.replica_position(d, j, now, last_write)
+                }
+                Some(_) => continue,
+                // A synchronous member is in sync while it is up; one that is down has an
+                // older copy of unknown age, so it is not counted on.
+                None if self.nodes[m.index()].up => last_write,
+                None => continue,
+            };
+            best = best.max(Some(position));
+        }
+        let Some(position) = best else { return self.choose_copy(d, now, cause) };
         let node = self.dataset(d).node.index();
         let rpo = Some(SimTime(last_write.0.saturating_sub(position.0)));
         self.note(now, node, TraceKind::DataLost { rpo, from: Some(Source::Replica) });
@@ -549,9 +555,6 @@ impl Simulator<'_> {
 
     fn settle_dataset(&mut self, d: usize, now: SimTime) {
         let node = self.dataset(d).node.index();
-        if self.data[d].phase == Phase::Live && !self.data[d].member_lost.is_empty() {
-            self.member_failover(d, now);
-        }
         // Start a recovery whose copy (or target) is reachable.
         match self.data[d].phase {
             Phase::AwaitPromote(j) if self.nodes[self.data[d].replicas[j as usize].host as usize].up => {
@@ -629,11 +632,15 @@ impl Simulator<'_> {
     }
 
     /// A data timer in slot `slot` ended at `now`. Records a batch entry for a completed
-    /// recovery (so it can label the incident it ends).
+    /// recovery (so it can label the incident it ends). A timer cancelled or replaced at this
+    /// very instant (a loss in the same batch destroyed what it was recovering) does nothing.
     pub(super) fn data_timer(&mut self, slot: u32, now: SimTime) {
         let (d, kind) = self.prepared.data.slots[(slot - self.prepared.data.first_slot) as usize];
         let d = d as usize;
         let node = self.dataset(d).node;
+        if self.queue.time_of(slot).is_some() {
+            return; // replaced by a newer timer in this batch
+        }
         match kind {
             SlotKind::Recovery => {
                 let label = match self.data[d].phase {
@@ -652,7 +659,7 @@ impl Simulator<'_> {
                         self.data[d].holder = self.restore_target(d, r) as u32;
                         Label::Restore
                     }
-                    _ => unreachable!("a recovery timer runs only while recovering"),
+                    _ => return, // cancelled in this batch
                 };
                 self.data[d].phase = Phase::Live;
                 self.note(now, node.index(), TraceKind::Recovered(label));
@@ -660,6 +667,9 @@ impl Simulator<'_> {
                 self.batch.push((Class::DataTimer, rank, node.0, Some((node.0, label))));
             }
             SlotKind::Resync(j) => {
+                if self.data[d].replicas[j as usize].copy != Copy::Resyncing {
+                    return; // its copy was destroyed again in this batch
+                }
                 let r = &mut self.data[d].replicas[j as usize];
                 r.copy = Copy::Live;
                 r.in_sync = false; // settled below

@@ -539,16 +539,19 @@ impl<'a> Simulator<'a> {
         Some(Cause { component: ComponentId(id), mode })
     }
 
-    /// What ended an incident caused by `cause`: a dataset's recovery (promote, restore)
-    /// completed in this batch, else the recovery of the cause's component in this batch (its
-    /// own mechanism), else a completed failover, else `dependency`.
+    /// What ended an incident caused by `cause`: the recovery of the cause's component in this
+    /// batch (its own mechanism), else the recovery (promote, restore) of a dataset the service
+    /// depends on, else a completed failover, else `dependency`.
     fn ending_label(&self, cause: Cause) -> Label {
         let labelled = || self.batch.iter().filter_map(|&(_, _, _, label)| label);
-        if let Some((_, label)) = labelled().find(|&(_, l)| matches!(l, Label::Promote | Label::Restore)) {
-            return label;
-        }
         if let Some((_, label)) = labelled().find(|&(id, _)| id == cause.component.0) {
             return label; // the cause itself recovered
+        }
+        let serves = &self.prepared.serves;
+        if let Some((_, label)) =
+            labelled().find(|&(id, l)| matches!(l, Label::Promote | Label::Restore) && serves[id as usize])
+        {
+            return label;
         }
         if labelled().any(|(_, l)| l == Label::Failover) {
             return Label::Failover;

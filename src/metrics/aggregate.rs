@@ -291,8 +291,9 @@ fn data_report(data: &DataTotals, rpo_objective: Option<SimTime>, years: f64) ->
             p99: s(data.rpo.quantile(0.99)),
             max: s(data.rpo.max().map(|ms| ms as f64)),
             mean: s(data.rpo.mean()),
-            within_objective: (rpo_objective.is_some() && data.events > 0)
-                .then(|| data.within_rpo as f64 / data.events as f64),
+            // Censored events are left out, as from the quantiles and the verdict.
+            within_objective: (rpo_objective.is_some() && data.events > data.censored)
+                .then(|| data.within_rpo as f64 / (data.events - data.censored) as f64),
             censored: data.censored,
         },
         unrecoverable: Unrecoverable {

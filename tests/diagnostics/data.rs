@@ -236,3 +236,20 @@ fn async_needs_compile_to_the_queue_and_a_link() {
         }]
     );
 }
+
+#[test]
+fn an_invalid_retention_is_reported_once_and_backups_on_the_holder_warn() {
+    let queue = std::fs::read_to_string(fixture("data_unknown_consumers"))
+        .unwrap()
+        .replace("\"worker\"", "\"workers\"")
+        .replace("retention: \"4d\"", "retention: \"0s\"");
+    let errors = compile_str(&queue).unwrap_err();
+    let messages: Vec<&str> = errors.iter().filter(|d| d.is_error()).map(|d| d.message.as_str()).collect();
+    assert_eq!(messages, ["a queue's `retention` must be longer than 0, got `0s`"]);
+
+    let backups =
+        std::fs::read_to_string(fixture("data_backup_unknown_store")).unwrap().replace("\"s4\"", "\"db-a\"");
+    let compiled = compile_str(&backups).unwrap_or_else(|d| panic!("{d:#?}"));
+    let warnings: Vec<&str> = compiled.warnings.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(warnings, ["backups of `orders` are kept on its holder `db-a`"]);
+}

@@ -119,6 +119,8 @@ fn compile_one(
     let mut modes_invalid = Vec::new();
     // Producers with `needs: Async(..)`: (producer, consumers, queue reference span).
     let mut producers = Vec::new();
+    // Whether each component has a `retention` written (valid or not).
+    let mut retention_written = Vec::new();
     for draft in inputs.shared.0.iter().chain(&own.0) {
         let (scope, outside) =
             if draft.shared { (inputs.shared_names, Some(&names)) } else { (&names, None) };
@@ -128,6 +130,7 @@ fn compile_one(
             producers.push((ComponentId(components.len() as u32), c, queue_span));
         }
         let retention = retention(cx, draft.spec);
+        retention_written.push(draft.spec.retention.is_some());
         let standby = draft.spec.standby.as_ref().and_then(|s| {
             let ResolvedStandby { standby, spans: member_spans } =
                 resolve_standby(cx, draft.spec, s, scope, outside)?;
@@ -169,7 +172,7 @@ fn compile_one(
             }
         }
     }
-    let queues = queue_links(cx, &components, &producers);
+    let queues = queue_links(cx, &components, &producers, &retention_written);
     let service = names.resolve(cx, &spec.service, None, None).unwrap_or(ComponentId(0));
     check_batteries(cx, &components, inputs.shared.0.iter().chain(&own.0));
     check_single_membership(cx, &components, inputs.shared.0.iter().chain(&own.0));
@@ -238,17 +241,26 @@ fn queue_links(
     cx: &mut Context,
     components: &[Component],
     producers: &[(ComponentId, ComponentId, Span)],
+    retention_written: &[bool],
 ) -> Vec<QueueLink> {
     let mut links = Vec::new();
     for &(producer, consumers, span) in producers {
         let queue = components[producer.index()].needs.of[0];
         let q = &components[queue.index()];
+        if consumers == producer {
+            cx.error(span, format!("`{}` would consume its own queue", q.name)).hint =
+                Some("`consumers` is what reads the queue, not the producer".into());
+            continue;
+        }
         if q.kind != crate::scenario::Kind::Queue {
             cx.error(span, format!("`{}` is not a Queue (kind: {})", q.name, q.kind.name())).hint =
                 Some("`Async(queue: ..)` names a component of `kind: Queue`".into());
             continue;
         }
         let Some(retention) = q.retention else {
+            if retention_written.get(queue.index()).copied().unwrap_or(false) {
+                continue; // written but invalid: reported already
+            }
             cx.error(span, format!("queue `{}` has no `retention`", q.name)).hint = Some(
                 "say how long it keeps unconsumed messages, e.g. `retention: \"4d\"` (the SQS default)"
                     .into(),

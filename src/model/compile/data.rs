@@ -88,6 +88,17 @@ pub(super) fn compile_dataset(
                 Some("backups are stored on a component, e.g. an object store".into());
             ok = false;
         }
+        if b.to.value == spec.holder.value {
+            cx.report(
+                crate::diagnostic::Diagnostic::warning(
+                    b.to.span,
+                    format!("backups of `{}` are kept on its holder `{}`", spec.name.value, b.to.value),
+                )
+                .with_hint(
+                    "a loss of the holder's data takes these backups with it: keep them on another store",
+                ),
+            );
+        }
         let restore = cx.dist(&b.restore, Role::Delay);
         let into = match &b.into {
             Some(name) => match names.resolve(cx, name, None, Some(spec.name.as_str())) {
