@@ -109,7 +109,7 @@ fn table_markdown_csv_and_json_show_the_exact_rpos() {
     for needed in [
         "| 5m 00s | 5m 00s | 5m 00s | 12.167 | 30.0s |\n",
         "| 8h 00m | 8h 00m | 8h 00m | 12.167 | 5h 00m |\n",
-        "| backup-only | - - | - - | <= 1m 00s **missed** (got 5h 00m) | on |\n",
+        "| backup-only | - | - | <= 1m 00s **missed** (got 5h 00m) | on |\n",
         "| orders | 12.167 | 30.0s | 30.0s | 30.0s | 1 | 0 | 0 |\n",
         "| orders | 12.167 | 5h 00m | 5h 00m | 5h 00m | 0 | 1 | 0 |\n",
         "| promote | DR | 1 | 0.1 h |\n",
@@ -260,8 +260,8 @@ fn table_markdown_and_csv_show_the_backlog_and_the_rpo_of_a_queue() {
     let md = run(&file, "markdown");
     for needed in [
         "| orders-q | enqueue -> workers | 4d 00h | 12.167 | 5d 00h | 5d 00h | 5d 00h | 12.167 | 1d 00h | 1d 00h |\n",
-        "| queued | - - | - - | <= 1h 00m **missed** (got 1d 00h) | on |\n",
-        "| sync | - - | - - | <= 1h 00m n/a (no datasets or queues) | on |\n",
+        "| queued | - | - | <= 1h 00m **missed** (got 1d 00h) | on |\n",
+        "| sync | - | - | <= 1h 00m n/a (no datasets or queues) | on |\n",
         "### Queues\n\nWhile a queue's consumers are down, messages wait in it as a backlog",
         "1 in queues (messages deleted past their retention). Realised RPO: p50 1d 00h, p95 1d 00h,",
     ] {

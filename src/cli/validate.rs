@@ -22,14 +22,20 @@ pub fn run(args: &Args) -> u8 {
             Some(compiled) => {
                 let s = &compiled.system;
                 // Shared components count once, not once per architecture.
+                // Datasets are nodes too, but are counted apart.
                 let components: usize = s
                     .architectures
                     .iter()
-                    .map(|a| a.components.iter().filter(|c| !c.shared).count())
+                    .map(|a| a.components.iter().filter(|c| !c.shared && c.dataset.is_none()).count())
                     .sum::<usize>()
                     + s.architectures.first().map_or(0, |a| a.components.iter().filter(|c| c.shared).count());
+                let datasets: usize = s.architectures.iter().map(|a| a.datasets.len()).sum();
+                let datasets = match datasets {
+                    0 => String::new(),
+                    n => format!(", {n} dataset{}", plural(n)),
+                };
                 summary.push_str(&format!(
-                    "{}: ok: {} architecture{}, {} component{}, {} replications over {}\n",
+                    "{}: ok: {} architecture{}, {} component{}{datasets}, {} replications over {}\n",
                     path.display(),
                     s.architectures.len(),
                     plural(s.architectures.len()),

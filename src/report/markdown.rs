@@ -185,19 +185,27 @@ fn objectives(archs: &[ArchitectureReport]) -> String {
     });
     for a in archs {
         let o = &a.objectives;
-        let target = |t: Option<f64>, f: &dyn Fn(f64) -> String| t.map_or_else(|| "-".to_string(), f);
-        let _ = write!(
-            out,
-            "| {} | {} {} | {} {} |",
-            cell(&a.name),
-            target(o.availability.target, &|t| format!(">= {}", percent(t))),
-            verdict(o.availability),
-            target(o.rto.target, &|t| format!("<= {}", duration_s(t))),
-            verdict(o.rto),
-        );
+        // A target with its verdict and what was got; `-` without a target.
+        let availability = match o.availability.target {
+            None => "-".to_string(),
+            Some(t) => format!(
+                ">= {} {} (CI low {})",
+                percent(t),
+                verdict(o.availability),
+                percent(a.availability.ci95[0])
+            ),
+        };
+        let rto = match o.rto.target {
+            None => "-".to_string(),
+            Some(t) => {
+                let got = a.rto_s.p95.map_or_else(|| "no completed incident".to_string(), duration_s);
+                format!("<= {} {} (got {got})", duration_s(t), verdict(o.rto))
+            }
+        };
+        let _ = write!(out, "| {} | {} | {} |", cell(&a.name), cell(&availability), cell(&rto));
         if with_rpo {
             let rpo = match (o.rpo.target, o.rpo.met) {
-                (None, _) => "- -".to_string(),
+                (None, _) => "-".to_string(),
                 (Some(t), None) => format!("<= {} n/a ({})", duration_s(t), no_rpo_reason(any_queues)),
                 (Some(t), Some(_)) => {
                     format!("<= {} {} (got {})", duration_s(t), verdict(o.rpo), pooled_rpo_p95(&a.data))
@@ -331,10 +339,10 @@ mod tests {
             "| 6h 00m | 6h 00m | 6h 00m | 12.167 | - |\n",
             "| - | - | - | no datasets | - |\n",
             "| architecture | availability | RTO (p95) | RPO (p95) | gate |\n",
-            "| async-replica | - - | - - | <= 1m 00s met (got 30.0s) | on |\n",
-            "| backup-only | - - | - - | <= 1m 00s **missed** (got 5h 00m) | on |\n",
-            "| no-copy | - - | - - | <= 1m 00s **missed** (got unrecoverable: 1 of 1 event) | on |\n",
-            "| stateless | - - | - - | <= 1m 00s n/a (no datasets) | on |\n",
+            "| async-replica | - | - | <= 1m 00s met (got 30.0s) | on |\n",
+            "| backup-only | - | - | <= 1m 00s **missed** (got 5h 00m) | on |\n",
+            "| no-copy | - | - | <= 1m 00s **missed** (got unrecoverable: 1 of 1 event) | on |\n",
+            "| stateless | - | - | <= 1m 00s n/a (no datasets) | on |\n",
             "| promote | DR | 1 | 0.1 h |\n",
             "| restore | DR | 1 | 8.0 h |\n",
             "\n## backup-only\n",
@@ -371,8 +379,8 @@ mod tests {
             "| RTO max | data loss/yr | RPO p95 |\n",
             "| - | - | - | 12.167 | 1d 00h |\n",
             "| 5d 00h | 5d 00h | 5d 00h | no datasets or queues | - |\n",
-            "| queued | - - | - - | <= 1h 00m **missed** (got 1d 00h) | on |\n",
-            "| sync | - - | - - | <= 1h 00m n/a (no datasets or queues) | on |\n",
+            "| queued | - | - | <= 1h 00m **missed** (got 1d 00h) | on |\n",
+            "| sync | - | - | <= 1h 00m n/a (no datasets or queues) | on |\n",
             "## queued\n\nNo incident.\n\n### Data loss and RPO\n\n1 data-loss event over all replications (12.167 per \
              year): 1 in queues (messages deleted past their retention). Realised RPO: p50 1d 00h, p95 1d 00h, p99 \
              1d 00h, max 1d 00h, mean 1d 00h.\n\n### Queues\n\nWhile a queue's consumers are down,",
