@@ -121,12 +121,14 @@ impl Problems<'_> {
     }
 
     fn legend(&self) -> Vec<Entry> {
+        // A fill is in the legend iff some bar is drawn with it.
+        let same = |a: Fill, b: Fill| a.color == b.color && a.hatch == b.hatch;
         let mut entries: Vec<Entry> = MODES
             .iter()
-            .filter(|m| self.bars.iter().any(|b| b.label.rsplit('/').next() == Some(m.0)))
+            .filter(|m| self.bars.iter().any(|b| same(b.fill, m.1)))
             .map(|m| (Key::Swatch { fill: m.1, height: 1.0 }, m.2.to_string()))
             .collect();
-        if self.bars.iter().any(|b| fill_of(&b.label).color == OTHER.color) {
+        if self.bars.iter().any(|b| same(b.fill, OTHER)) {
             entries.push((Key::Swatch { fill: OTHER, height: 1.0 }, "others, summed".into()));
         }
         entries

@@ -4,7 +4,9 @@
 //! Input: per architecture, the durations of its uncensored incidents in seconds (censored
 //! incidents have no duration, only a lower bound, as in the report's quantiles). A point
 //! (t, p) reads "a share p of the incidents were over within t". Each curve is marked at its
-//! p50 and p95 (nearest rank, as in the report); the RTO objective is a dashed vertical line.
+//! p50 and p95 (nearest rank, as in the report); the RTO objective is a dashed vertical line,
+//! one per distinct objective when architectures differ (labelled above the plot, and the
+//! legend says whose is whose).
 
 use super::cdf::{Curve, LogCdf, SERIES, ecdf_points, log_range, quantile};
 use super::frame::{Entry, Key};
@@ -14,12 +16,11 @@ use crate::engine::{Prepared, Recorder, RunParams, Simulator};
 use crate::model::Architecture;
 use crate::report::duration_s;
 
-/// The RTO chart: `series` are `(architecture, incident durations [s])`, in any order;
-/// `objective_s` is the RTO objective `[s]`. `scenario` names the data in the subtitle.
+/// The RTO chart: `series` are `(architecture, incident durations [s], its RTO objective [s])`,
+/// in any order. `scenario` names the data in the subtitle.
 pub fn rto_cdf(
     scenario: &str,
-    series: &[(String, Vec<f64>)],
-    objective_s: Option<f64>,
+    series: &[(String, Vec<f64>, Option<f64>)],
     format: Format,
 ) -> Result<Vec<u8>, ChartError> {
     if series.is_empty() {
@@ -27,14 +28,13 @@ pub fn rto_cdf(
     }
     let curves = series
         .iter()
-        .map(|(name, d)| {
+        .map(|(name, d, objective)| {
             let mut d: Vec<f64> = d.iter().copied().filter(|v| v.is_finite() && *v > 0.0).collect();
             d.sort_by(f64::total_cmp);
-            (name.clone(), d)
+            (name.clone(), d, objective.filter(|t| t.is_finite() && *t > 0.0))
         })
         .collect();
-    let objective = objective_s.filter(|t| t.is_finite() && *t > 0.0);
-    render(&Rto { scenario, curves, objective }.plot(), format)
+    render(&Rto { scenario, curves }.plot(), format)
 }
 
 /// The durations `[s]` of the uncensored incidents of `replications` replications of `arch`,
@@ -56,18 +56,27 @@ pub fn rto_samples(arch: &Architecture, params: RunParams, replications: u64) ->
 
 struct Rto<'a> {
     scenario: &'a str,
-    /// Sorted positive durations per architecture.
-    curves: Vec<(String, Vec<f64>)>,
-    objective: Option<f64>,
+    /// Sorted positive durations per architecture, and its objective.
+    curves: Vec<(String, Vec<f64>, Option<f64>)>,
 }
 
 impl Rto<'_> {
+    /// The distinct objectives `[s]`, ascending.
+    fn objectives(&self) -> Vec<f64> {
+        let mut all: Vec<f64> = self.curves.iter().filter_map(|c| c.2).collect();
+        all.sort_by(f64::total_cmp);
+        all.dedup();
+        all
+    }
+
     fn legend(&self) -> Vec<Entry> {
+        // Architectures with different objectives say which is theirs.
+        let uniform = self.curves.windows(2).all(|w| w[0].2 == w[1].2);
         let mut entries: Vec<Entry> = self
             .curves
             .iter()
             .enumerate()
-            .map(|(i, (name, d))| {
+            .map(|(i, (name, d, objective))| {
                 let (color, dashed, marker) = SERIES[i % SERIES.len()];
                 let text = if d.is_empty() {
                     format!("{name}: no incidents")
@@ -80,26 +89,35 @@ impl Rto<'_> {
                         style::count(d.len() as u64)
                     )
                 };
+                let text = if uniform {
+                    text
+                } else {
+                    text + &objective
+                        .map_or_else(|| "; no objective".into(), |t| format!("; objective {}", duration_s(t)))
+                };
                 (Key::Line { color, dashed, marker: Some(marker) }, text)
             })
             .collect();
-        if let Some(t) = self.objective {
-            entries.push((
-                Key::Line { color: OBJECTIVE, dashed: true, marker: None },
-                format!("objective {}", duration_s(t)),
-            ));
+        let text = match self.objectives()[..] {
+            [] => None,
+            [t] => Some(format!("objective {}", duration_s(t))),
+            _ => Some("objectives, labelled above the plot".to_string()),
+        };
+        if let Some(text) = text {
+            entries.push((Key::Line { color: OBJECTIVE, dashed: true, marker: None }, text));
         }
         entries
     }
 
     fn plot(&self) -> LogCdf<'_> {
         let ends = self.curves.iter().flat_map(|c| c.1.first().into_iter().chain(c.1.last()));
-        let range = log_range(ends.chain(self.objective.as_ref()).copied());
+        let objectives = self.objectives();
+        let range = log_range(ends.copied().chain(objectives.iter().copied()));
         let (lo, hi) = range;
         let curves = self
             .curves
             .iter()
-            .map(|(_, d)| {
+            .map(|(_, d, _)| {
                 (!d.is_empty()).then(|| Curve {
                     points: ecdf_points(d, d.len(), lo, hi),
                     markers: [0.5, 0.95].map(|q| (libm::log10(quantile(d, q)), q)).to_vec(),
@@ -113,7 +131,7 @@ impl Rto<'_> {
             y_desc: "Incidents no longer than this [%]",
             range,
             curves,
-            objectives: self.objective.into_iter().collect(),
+            objectives,
             legend: self.legend(),
             empty: "no incidents",
             zero_at: None,

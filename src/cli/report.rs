@@ -142,16 +142,15 @@ pub(super) fn write_charts(
     let data = ReportData::from_report(report);
     chart("availability".into(), "Availability per architecture".into(), &|f| chart::availability(&data, f))?;
     if let Some((system, params)) = scenario {
-        let samples: Vec<(String, Vec<f64>)> = system
+        let samples: Vec<(String, Vec<f64>, Option<f64>)> = system
             .architectures
             .iter()
-            .map(|a| (a.name.clone(), chart::rto_samples(a, params, system.replications)))
+            .map(|a| {
+                let objective = a.objectives.rto.map(|t| t.0 as f64 / 1000.0);
+                (a.name.clone(), chart::rto_samples(a, params, system.replications), objective)
+            })
             .collect();
-        let objective =
-            system.architectures.iter().find_map(|a| a.objectives.rto).map(|t| t.0 as f64 / 1000.0);
-        chart("rto".into(), "Realised RTO".into(), &|f| {
-            chart::rto_cdf(&system.name, &samples, objective, f)
-        })?;
+        chart("rto".into(), "Realised RTO".into(), &|f| chart::rto_cdf(&system.name, &samples, f))?;
         // Only architectures with datasets or queues, and no chart at all without a data-loss
         // event.
         let losses: Vec<chart::RpoSeries> = system
