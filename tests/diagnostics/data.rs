@@ -253,3 +253,18 @@ fn an_invalid_retention_is_reported_once_and_backups_on_the_holder_warn() {
     let warnings: Vec<&str> = compiled.warnings.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(warnings, ["backups of `orders` are kept on its holder `db-a`"]);
 }
+
+#[test]
+fn a_mode_may_not_take_a_name_faultline_gives_to_problems() {
+    for name in ["injected", "failback", "injected-fire"] {
+        let text = std::fs::read_to_string(fixture("data_backup_unknown_store"))
+            .unwrap()
+            .replace("\"s4\"", "\"s3\"")
+            .replace("(name: \"fire\", fail: Never", &format!("(name: \"{name}\", fail: Never"))
+            .replace("mode: \"fire\"", &format!("mode: \"{name}\""));
+        let errors = compile_str(&text).unwrap_err();
+        let messages: Vec<&str> =
+            errors.iter().filter(|d| d.is_error()).map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, [format!("`{name}` is a name faultline gives to problems")], "{name}");
+    }
+}

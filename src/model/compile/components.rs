@@ -86,6 +86,10 @@ pub(super) struct ModeDraft {
     recover: Given<Recovery>,
 }
 
+/// Mode names the engine gives problems (`<component>/<mode>`) that could meet a user's mode on
+/// one component. (`failure` is free: a component with modes has no plain random failure.)
+const RESERVED_MODES: [&str; 4] = ["injected", "start-failure", "failback", "battery-empty"];
+
 /// Compiles a `modes` list; `None` if any mode is invalid (already reported).
 fn compile_modes(cx: &mut Context, modes: &[ModeSpec]) -> Option<Vec<ModeDraft>> {
     let mut drafts = Vec::with_capacity(modes.len());
@@ -95,6 +99,10 @@ fn compile_modes(cx: &mut Context, modes: &[ModeSpec]) -> Option<Vec<ModeDraft>>
         if m.name.value.trim().is_empty() || m.name.value.contains('/') {
             cx.error(m.name.span, format!("`{}` is not a usable mode name", m.name.value)).hint =
                 Some("name the mode with a word such as \"crash\" or \"volume-loss\" (no `/`)".into());
+            valid = false;
+        } else if RESERVED_MODES.contains(&m.name.as_str()) || m.name.value.starts_with("injected-") {
+            cx.error(m.name.span, format!("`{}` is a name faultline gives to problems", m.name.value)).hint =
+                Some("problems are written `<component>/<mode>`: choose another name, e.g. \"crash\"".into());
             valid = false;
         }
         if let Some(&at) = first.get(m.name.as_str()) {
