@@ -12,10 +12,9 @@
 //!   live; its position is (the earlier of the last instant it was in sync and the dataset's
 //!   last write) minus its lag (0 for `Sync`; an `Async` lag is drawn at each loss on the
 //!   dataset's `lag` stream): when the primary's host stops, the tail not yet shipped stays
-//!   there. A replica whose host comes
-//!   back with its copy intact is in sync again at once (it catches up from the log). A backup's
-//!   position is its start; it is usable once `takes` has elapsed, while its store has not lost
-//!   its data since. At t = 0 every chain holds a completed backup at position 0; later ones
+//!   there. A replica whose host comes back with its copy intact is in sync again at once (it
+//!   catches up from the log). A backup's position is its start; it is usable once `takes` has
+//!   elapsed, while its store has not lost its data since. At t = 0 every chain holds a completed backup at position 0; later ones
 //!   start at `offset + k * every`, and a start at which the dataset or its store is down is
 //!   skipped.
 //! - **Loss of the primary** at t: the newest surviving copy is used (ties: a replica before a
@@ -23,9 +22,10 @@
 //!   at least 0. A replica is promoted once its host is effectively up (`promote`), its host
 //!   then holds the primary and the old holder becomes that replica, resyncing (`resync`) once
 //!   it is up and the dataset is. A backup is restored once its restore target (`into`, else
-//!   the holder) is effectively up (`restore`); the target then holds the primary. With no surviving copy the loss is *unrecoverable*: the dataset is recreated
-//!   empty after the first chain's `restore` (at once without backups), and the span lost is
-//!   the time from its last creation to its last write.
+//!   the holder) is effectively up (`restore`); the target then holds the primary. With no
+//!   surviving copy the loss is *unrecoverable*: the dataset is recreated empty after the first
+//!   chain's `restore` (at once without backups), and the span lost is the time from its last
+//!   creation to its last write.
 //! - **During a recovery**, a loss that destroys the copy being recovered from is a further
 //!   data-loss event, and the next surviving copy is used; a loss of the restore target during
 //!   a restore restarts the restore once it is back.
