@@ -28,7 +28,7 @@ fn load(name: &str) -> System {
 }
 
 fn params(system: &System) -> RunParams {
-    RunParams { seed: system.seed, horizon: system.horizon, random: system.random }
+    RunParams::of(system)
 }
 
 /// The engine alone: replications of one architecture on one thread, no statistics.

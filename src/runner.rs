@@ -32,6 +32,19 @@ pub fn run_architecture(
     run_architecture_with(arch, params, replications, pool, progress, &mut |_, _| {})
 }
 
+/// Runs every architecture of `system` on `pool` and reports each, in file order.
+pub fn report_all(
+    system: &crate::model::System,
+    pool: &rayon::ThreadPool,
+) -> Vec<crate::metrics::ArchitectureReport> {
+    let params = RunParams::of(system);
+    system
+        .architectures
+        .iter()
+        .map(|a| run_architecture(a, params, system.replications, pool, &|_| {}).report(a, system.horizon))
+        .collect()
+}
+
 /// As [`run_architecture`], also handing each outcome to `each` in replication order (for
 /// statistics that need per-replication values, such as paired comparisons).
 pub fn run_architecture_with(

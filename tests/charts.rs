@@ -25,31 +25,16 @@ fn system(file: &str) -> System {
 }
 
 fn params(system: &System) -> RunParams {
-    RunParams { seed: system.seed, horizon: system.horizon, random: system.random }
+    RunParams::of(system)
 }
 
 fn report(system: &System) -> Report {
     let pool = faultline::runner::thread_pool(2).expect("thread pool");
-    let architectures = system
-        .architectures
-        .iter()
-        .map(|arch| {
-            faultline::runner::run_architecture(arch, params(system), system.replications, &pool, &|_| {})
-                .report(arch, system.horizon)
-        })
-        .collect();
-    let header = Header {
-        schema: 1,
-        faultline: env!("CARGO_PKG_VERSION"),
-        stream_version: faultline::rng::STREAM_VERSION,
-        scenario: ScenarioId { name: system.name.clone(), sha256: "0".repeat(64) },
-        seed: system.seed,
-        replications: system.replications,
-        horizon_h: system.horizon.0 as f64 / MS_PER_HOUR as f64,
-        random: system.random,
-        overrides: BTreeMap::new(),
-    };
-    Report { header, architectures }
+    let scenario = ScenarioId { name: system.name.clone(), sha256: "0".repeat(64) };
+    Report {
+        header: Header::new(system, scenario, BTreeMap::new()),
+        architectures: faultline::runner::report_all(system, &pool),
+    }
 }
 
 fn data(system: &System) -> ReportData {

@@ -9,48 +9,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The scripted scenario; `OBJECTIVES` and `ARCHITECTURES` are replaced.
-const SCENARIO: &str = r#"Scenario(
-    name: "dr smoke",
-    horizon: "30d",
-    replications: 1,
-    random: false,
-    OBJECTIVES
-    shared: [
-        (name: "az1", kind: Az, modes: [(name: "fire", fail: Never, loses_data: true, recover: Repair("48h"))]),
-        (name: "az2", kind: Az, fail: Never),
-    ],
-    architectures: [ARCHITECTURES],
-    INJECTIONS
-)"#;
+const SCENARIO: &str = include_str!("fixtures/data/dr.ron");
 
-const ASYNC_REPLICA: &str = r#"(
-            name: "async-replica",
-            components: [
-                (name: "db-a", kind: Database, fail: Never, needs: All(["az1"])),
-                (name: "db-b", kind: Database, fail: Never, needs: All(["az2"])),
-                (name: "s3", kind: Storage, fail: Never),
-                (name: "app", kind: Instance, fail: Never, needs: All(["orders"])),
-            ],
-            data: [(name: "orders", holder: "db-a",
-                    replicas: [(on: "db-b", mode: Async(lag: "30s"))],
-                    backups: [(every: "1d", to: "s3", restore: "2h", takes: "10m")],
-                    promote: "5m", resync: "1h")],
-            service: "app",
-        )"#;
+const ASYNC_REPLICA: &str = include_str!("fixtures/data/async-replica.ron");
 
-const BACKUP_ONLY: &str = r#"(
-            name: "backup-only",
-            components: [
-                (name: "db-a", kind: Database, fail: Never, needs: All(["az1"])),
-                (name: "s3", kind: Storage, fail: Never),
-                (name: "app", kind: Instance, fail: Never, needs: All(["orders"])),
-            ],
-            data: [(name: "orders", holder: "db-a",
-                    backups: [(every: "1d", to: "s3", restore: "2h", takes: "10m")])],
-            service: "app",
-        )"#;
+const BACKUP_ONLY: &str = include_str!("fixtures/data/backup-only.ron");
 
-const FIRE: &str = r#"injections: [(target: "az1", at: "245h", duration: "6h", mode: "fire")],"#;
+const FIRE: &str = include_str!("fixtures/data/fire.ron");
 
 /// A scratch directory for one test.
 fn scratch(test: &str) -> PathBuf {
@@ -171,12 +136,8 @@ fn check_fails_the_backup_only_design_and_passes_the_replica() {
 #[test]
 fn an_unrecoverable_loss_misses_any_rpo_and_says_so() {
     let dir = scratch("unrecoverable");
-    let no_copy = r#"(name: "no-copy", service: "app", components: [
-            (name: "db-a", kind: Database, fail: Never, needs: All(["az1"])),
-            (name: "app", kind: Instance, fail: Never, needs: All(["orders"])),
-        ], data: [(name: "orders", holder: "db-a")])"#;
-    let stateless = r#"(name: "stateless", service: "app",
-        components: [(name: "app", kind: Instance, fail: Never, needs: All(["az2"]))])"#;
+    let no_copy = include_str!("fixtures/data/no-copy.ron");
+    let stateless = include_str!("fixtures/data/stateless.ron");
     let file = scenario(&dir, r#"objectives: (rpo: "30d"),"#, &[no_copy, stateless], FIRE);
     let (code, out, _) = faultline(&["check", file.to_str().unwrap(), "--baseline", dir.to_str().unwrap()]);
     assert_eq!(code, 1, "{out}");

@@ -11,7 +11,7 @@ use faultline::time::{MS_PER_HOUR, MS_PER_MINUTE, SimTime};
 /// Compiles a scenario and runs replication 0 of each architecture.
 fn run_all(text: &str) -> Vec<(Architecture, Vec<Incident>, Vec<DataLoss>)> {
     let system = compile_str(text).unwrap_or_else(|d| panic!("{d:#?}")).system;
-    let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
+    let params = RunParams::of(&system);
     system
         .architectures
         .into_iter()

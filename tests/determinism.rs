@@ -167,7 +167,7 @@ fn arch<'s>(system: &'s System, name: &str) -> &'s Architecture {
 }
 
 fn params(system: &System) -> RunParams {
-    RunParams { seed: system.seed, horizon: system.horizon, random: system.random }
+    RunParams::of(system)
 }
 
 /// An incident with its cause by name (ids shift when components are added).

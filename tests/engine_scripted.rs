@@ -7,8 +7,8 @@ use faultline::time::{MS_PER_DAY, MS_PER_HOUR, SimTime};
 /// Compiles a scenario with one architecture named "a" and runs replication 0.
 fn run(text: &str) -> (Architecture, Vec<Incident>, SimTime, u64) {
     let system = compile_str(text).unwrap_or_else(|d| panic!("{d:#?}")).system;
+    let params = RunParams::of(&system);
     let arch = system.architectures.into_iter().next().unwrap();
-    let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
     let mut recorder = Recorder::default();
     let prepared = Prepared::new(&arch, params);
     let summary = Simulator::new(&prepared).run(0, &mut recorder);

@@ -57,7 +57,7 @@ fn mean_se(values: &[f64]) -> (f64, f64) {
 fn simulate(text: &str, replications: u64) -> (Vec<f64>, Vec<f64>) {
     let system = compile_str(text).unwrap_or_else(|d| panic!("{d:#?}")).system;
     let arch = &system.architectures[0];
-    let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
+    let params = RunParams::of(&system);
     let prepared = Prepared::new(arch, params);
     let mut sim = Simulator::new(&prepared);
     let mut durations = Durations::default();

@@ -6,8 +6,8 @@ use faultline::time::{MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, SimTime};
 
 fn run(text: &str) -> (Architecture, Vec<Incident>) {
     let system = compile_str(text).unwrap_or_else(|d| panic!("{d:#?}")).system;
+    let params = RunParams::of(&system);
     let arch = system.architectures.into_iter().next().unwrap();
-    let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
     let prepared = Prepared::new(&arch, params);
     let mut recorder = Recorder::default();
     Simulator::new(&prepared).run(0, &mut recorder);

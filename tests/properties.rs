@@ -286,7 +286,7 @@ fn compile(text: &str) -> System {
 }
 
 fn params(system: &System) -> RunParams {
-    RunParams { seed: system.seed, horizon: system.horizon, random: system.random }
+    RunParams::of(system)
 }
 
 /// Runs every replication of `arch`, in order, on one simulator.

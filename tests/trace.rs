@@ -17,7 +17,7 @@ fn the_timeline_adds_up_to_the_replication_and_changes_nothing() {
     for file in ["database-multi-az.ron", "power-generator.ron", "three-tier.ron", "web-asg-vs-manual.ron"] {
         let system = compile_str(&scenario(file)).unwrap().system;
         for arch in &system.architectures {
-            let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
+            let params = RunParams::of(&system);
             let prepared = Prepared::new(arch, params);
             let mut plain = Simulator::new(&prepared);
             let mut traced = Simulator::new(&prepared);

@@ -54,6 +54,34 @@ fn objective_labels<DB: DrawingBackend>(
     groups.into_iter().map(|g| label(g).map(|(text, left, right)| (text, (left + right) / 2))).collect()
 }
 
+/// The distinct objectives `[s]` among the architectures', ascending.
+pub(super) fn distinct_objectives(each: impl Iterator<Item = Option<f64>>) -> Vec<f64> {
+    let mut all: Vec<f64> = each.flatten().collect();
+    all.sort_by(f64::total_cmp);
+    all.dedup();
+    all
+}
+
+/// What a curve's legend text adds about its objective: nothing when every architecture has
+/// the same one (`uniform`), else which is its own.
+pub(super) fn objective_suffix(uniform: bool, objective: Option<f64>) -> String {
+    match (uniform, objective) {
+        (true, _) => String::new(),
+        (false, Some(t)) => format!("; objective {}", duration_s(t)),
+        (false, None) => "; no objective".into(),
+    }
+}
+
+/// The legend entry of the objective line(s), if there is any objective.
+pub(super) fn objective_entry(objectives: &[f64]) -> Option<Entry> {
+    let text = match objectives {
+        [] => return None,
+        [t] => format!("objective {}", duration_s(*t)),
+        _ => "objectives, labelled above the plot".to_string(),
+    };
+    Some((frame::Key::Line { color: OBJECTIVE, dashed: true, marker: None }, text))
+}
+
 /// Line colour, dashed, marker: series differ in lightness, dash and marker.
 pub(super) const SERIES: [(RGBColor, bool, Marker); 4] = [
     (DARK, false, Marker::Circle),

@@ -15,9 +15,12 @@
 //! the largest round duration at most a third of the smallest positive RPO and of the
 //! objective; its tick reads `0` and the axis label says which duration it stands for.
 
-use super::cdf::{COARSE, Curve, LogCdf, SERIES, ecdf_points, log_range};
+use super::cdf::{
+    COARSE, Curve, LogCdf, SERIES, distinct_objectives, ecdf_points, log_range, objective_entry,
+    objective_suffix,
+};
 use super::frame::{Entry, Key};
-use super::style::{self, OBJECTIVE};
+use super::style;
 use super::{ChartError, Format, render};
 use crate::engine::{Prepared, Recorder, RunParams, Simulator};
 use crate::model::Architecture;
@@ -139,10 +142,7 @@ impl Rpo<'_> {
 
     /// The distinct objectives `[s]`, ascending.
     fn objectives(&self) -> Vec<f64> {
-        let mut all: Vec<f64> = self.curves.iter().filter_map(|c| c.objective).collect();
-        all.sort_by(f64::total_cmp);
-        all.dedup();
-        all
+        distinct_objectives(self.curves.iter().map(|c| c.objective))
     }
 
     /// The nearest-rank quantile `q` over all events of a curve, unrecoverable ones last;
@@ -164,7 +164,7 @@ impl Rpo<'_> {
                 let (color, dashed, marker) = SERIES[i % SERIES.len()];
                 let n = c.d.len() as u64 + c.lost;
                 let q = |q| Self::quantile(&c.d, c.lost, q).map_or_else(|| "unrecoverable".into(), rpo_text);
-                let mut text = if n == 0 {
+                let text = if n == 0 {
                     format!("{}: no data loss", c.name)
                 } else if c.lost == n {
                     format!("{}: n = {}, all unrecoverable", c.name, style::count(n))
@@ -180,24 +180,11 @@ impl Rpo<'_> {
                         style::count(c.lost)
                     )
                 };
-                if !uniform {
-                    text += &c.objective.map_or_else(
-                        || "; no objective".into(),
-                        |t| format!("; objective {}", duration_s(t)),
-                    );
-                }
+                let text = text + &objective_suffix(uniform, c.objective);
                 (Key::Line { color, dashed, marker: Some(marker) }, text)
             })
             .collect();
-        let objectives = self.objectives();
-        let text = match objectives[..] {
-            [] => None,
-            [t] => Some(format!("objective {}", duration_s(t))),
-            _ => Some("objectives, labelled above the plot".to_string()),
-        };
-        if let Some(text) = text {
-            entries.push((Key::Line { color: OBJECTIVE, dashed: true, marker: None }, text));
-        }
+        entries.extend(objective_entry(&self.objectives()));
         entries
     }
 

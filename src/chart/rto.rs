@@ -8,9 +8,12 @@
 //! one per distinct objective when architectures differ (labelled above the plot, and the
 //! legend says whose is whose).
 
-use super::cdf::{Curve, LogCdf, SERIES, ecdf_points, log_range, quantile};
+use super::cdf::{
+    Curve, LogCdf, SERIES, distinct_objectives, ecdf_points, log_range, objective_entry, objective_suffix,
+    quantile,
+};
 use super::frame::{Entry, Key};
-use super::style::{self, OBJECTIVE};
+use super::style;
 use super::{ChartError, Format, render};
 use crate::engine::{Prepared, Recorder, RunParams, Simulator};
 use crate::model::Architecture;
@@ -63,10 +66,7 @@ struct Rto<'a> {
 impl Rto<'_> {
     /// The distinct objectives `[s]`, ascending.
     fn objectives(&self) -> Vec<f64> {
-        let mut all: Vec<f64> = self.curves.iter().filter_map(|c| c.2).collect();
-        all.sort_by(f64::total_cmp);
-        all.dedup();
-        all
+        distinct_objectives(self.curves.iter().map(|c| c.2))
     }
 
     fn legend(&self) -> Vec<Entry> {
@@ -89,23 +89,11 @@ impl Rto<'_> {
                         style::count(d.len() as u64)
                     )
                 };
-                let text = if uniform {
-                    text
-                } else {
-                    text + &objective
-                        .map_or_else(|| "; no objective".into(), |t| format!("; objective {}", duration_s(t)))
-                };
+                let text = text + &objective_suffix(uniform, *objective);
                 (Key::Line { color, dashed, marker: Some(marker) }, text)
             })
             .collect();
-        let text = match self.objectives()[..] {
-            [] => None,
-            [t] => Some(format!("objective {}", duration_s(t))),
-            _ => Some("objectives, labelled above the plot".to_string()),
-        };
-        if let Some(text) = text {
-            entries.push((Key::Line { color: OBJECTIVE, dashed: true, marker: None }, text));
-        }
+        entries.extend(objective_entry(&self.objectives()));
         entries
     }
 

@@ -55,7 +55,7 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
     let origin = file.display().to_string();
     let compiled = output::compile_file(file).ok_or(())?;
     let system = compiled.system;
-    let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
+    let params = RunParams::of(&system);
     let mut reports = Vec::new();
     let mut values = Vec::new();
     for arch in &system.architectures {

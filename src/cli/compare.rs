@@ -64,7 +64,7 @@ pub fn run(args: &Args) -> u8 {
         return EXIT_BAD_INPUT;
     }
     let Some(pool) = output::pool(r.threads) else { return EXIT_BAD_INPUT };
-    let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
+    let params = RunParams::of(&system);
     let per_replication: Vec<Vec<f64>> = selected
         .iter()
         .map(|&i| {

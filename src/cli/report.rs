@@ -64,15 +64,9 @@ pub(super) fn simulate_report(
 ) -> Result<(crate::model::System, Report, RunParams), String> {
     let system = output::compile_file(file).ok_or_else(String::new)?.system;
     let pool = output::pool(threads).ok_or_else(String::new)?;
-    let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
-    let architectures = system
-        .architectures
-        .iter()
-        .map(|a| {
-            runner::run_architecture(a, params, system.replications, &pool, &|_| {}).report(a, system.horizon)
-        })
-        .collect();
+    let architectures = runner::report_all(&system, &pool);
     let header = header(&system, file, Default::default());
+    let params = RunParams::of(&system);
     Ok((system, Report { header, architectures }, params))
 }
 

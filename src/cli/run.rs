@@ -14,9 +14,8 @@ use crate::engine::RunParams;
 use crate::metrics::{Header, MIN_REPLICATIONS_WITH_DOWNTIME, Report, ScenarioId};
 use crate::model::System;
 use crate::report;
-use crate::rng::STREAM_VERSION;
 use crate::runner;
-use crate::time::{MS_PER_HOUR, SimTime, parse_duration};
+use crate::time::{SimTime, parse_duration};
 
 /// Output formats of `run`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -83,7 +82,7 @@ pub fn run(args: &Args) -> u8 {
         return EXIT_BAD_INPUT;
     };
     let Some(pool) = output::pool(args.threads) else { return EXIT_BAD_INPUT };
-    let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
+    let params = RunParams::of(&system);
     let progress = Progress::new(system.replications * selected.len() as u64, args.quiet);
     let mut architectures = Vec::new();
     for (k, &i) in selected.iter().enumerate() {
@@ -164,17 +163,7 @@ pub(super) fn header(
     file: &std::path::Path,
     overrides: BTreeMap<&'static str, serde_json::Value>,
 ) -> Header {
-    Header {
-        schema: 1,
-        faultline: env!("CARGO_PKG_VERSION"),
-        stream_version: STREAM_VERSION,
-        scenario: scenario_id(system, file),
-        seed: system.seed,
-        replications: system.replications,
-        horizon_h: system.horizon.0 as f64 / MS_PER_HOUR as f64,
-        random: system.random,
-        overrides,
-    }
+    Header::new(system, scenario_id(system, file), overrides)
 }
 
 /// The one architecture named by `--arch`, which may be left out when there is only one;

@@ -58,7 +58,7 @@ pub fn run(args: &Args) -> u8 {
     }
     let origin = args.file.display().to_string();
     let Some(arch) = select_one(&system, args.arch.as_deref(), &origin) else { return EXIT_BAD_INPUT };
-    let params = RunParams { seed: system.seed, horizon: system.horizon, random: system.random };
+    let params = RunParams::of(&system);
     let prepared = Prepared::new(arch, params);
     let mut sim = Simulator::new(&prepared);
     sim.set_tracing(true);

@@ -236,6 +236,13 @@ pub struct RunParams {
     pub random: bool,
 }
 
+impl RunParams {
+    /// The parameters of a scenario's runs.
+    pub fn of(system: &crate::model::System) -> RunParams {
+        RunParams { seed: system.seed, horizon: system.horizon, random: system.random }
+    }
+}
+
 /// Totals of one replication.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Summary {

@@ -525,7 +525,9 @@ impl<'a> Simulator<'a> {
                 self.inject_mode[id as usize].map_or(Mode::Injected, Mode::InjectedNamed)
             }
             Class::BatteryEmpty => Mode::BatteryEmpty,
-            _ => self.mode_now[id as usize].map_or(Mode::Failure, Mode::Named),
+            Class::RandomFailure => self.mode_now[id as usize].map_or(Mode::Failure, Mode::Named),
+            // Recoveries never take a component down: the mode is never read.
+            _ => Mode::Failure,
         }
     }
 

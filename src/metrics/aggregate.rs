@@ -36,7 +36,6 @@ pub struct Aggregate {
     within_rto: u64,
     problems: BTreeMap<Cause, ProblemTotals>,
     labels: [ProblemTotals; LABEL_SLOTS],
-    data: DataTotals,
     datasets: Vec<DataTotals>,
     queues: Vec<QueueTotals>,
 }
@@ -68,7 +67,6 @@ impl Aggregate {
             t.incidents += p.incidents;
             t.downtime_ms += p.downtime_ms;
         }
-        self.data.merge(&o.data);
         if self.datasets.len() < o.datasets.len() {
             self.datasets.resize(o.datasets.len(), DataTotals::default());
         }
@@ -90,6 +88,11 @@ impl Aggregate {
 
     /// The statistics of `arch` over the folded replications.
     pub fn report(&self, arch: &Architecture, horizon: SimTime) -> ArchitectureReport {
+        // Every dataset's and queue's data-loss events together.
+        let mut data = DataTotals::default();
+        for d in self.datasets.iter().chain(self.queues.iter().map(|q| &q.data)) {
+            data.merge(d);
+        }
         let n = self.replications;
         let total_ms = u128::from(horizon.0) * u128::from(n);
         let mean = if total_ms == 0 { 1.0 } else { self.up_ms as f64 / total_ms as f64 };
@@ -126,7 +129,7 @@ impl Aggregate {
                     .objectives
                     .rpo
                     .filter(|_| !arch.datasets.is_empty() || !arch.queues.is_empty())
-                    .map(|t| rpo_met(&self.data, t)),
+                    .map(|t| rpo_met(&data, t)),
             },
             rto: ObjectiveResult {
                 target: arch.objectives.rto.map(|t| t.0 as f64 / 1000.0),
@@ -190,7 +193,7 @@ impl Aggregate {
             problems,
             downtime_by_label,
             importance: self.importance(arch, down_total_ms),
-            data: data_report(&self.data, arch.objectives.rpo, years),
+            data: data_report(&data, arch.objectives.rpo, years),
             datasets: arch
                 .datasets
                 .iter()

@@ -151,6 +151,21 @@ mod tests {
         assert!((got - exact).abs() <= exact / 1000.0, "{got} vs {exact}");
     }
 
+    /// The mean is exact (bucket sums are kept whole), and `at_rank` is the nearest-rank order
+    /// statistic: checked by hand on values in the exact and the log ranges.
+    #[test]
+    fn mean_and_ranks_by_hand() {
+        let mut h = LogHistogram::default();
+        assert_eq!((h.mean(), h.at_rank(1)), (None, None));
+        for v in [0, 1000, 1000, 30_000, 3_600_000] {
+            h.record(v);
+        }
+        assert_eq!(h.mean(), Some(3_632_000.0 / 5.0));
+        assert_eq!((h.at_rank(1), h.at_rank(2), h.at_rank(3)), (Some(0.0), Some(1000.0), Some(1000.0)));
+        assert_eq!((h.at_rank(4), h.at_rank(5), h.at_rank(6)), (Some(30_000.0), Some(3_600_000.0), None));
+        assert_eq!(h.at_rank(0), None);
+    }
+
     #[test]
     fn merge_is_order_free() {
         let (mut a, mut b) = (LogHistogram::default(), LogHistogram::default());

@@ -111,8 +111,6 @@ pub struct Outcome {
     /// Totals per mechanism that ended the incidents, by [`label_slot`] (a fixed array: no
     /// allocation per replication).
     pub labels: [ProblemTotals; LABEL_SLOTS],
-    /// Data-loss events of every dataset together.
-    pub data: DataTotals,
     /// Data-loss events per dataset, in file order (empty without datasets).
     pub datasets: Vec<DataTotals>,
     /// Backlogs and data-loss events per queue link (empty without queues).
@@ -174,7 +172,6 @@ impl Observer for Collector {
     }
 
     fn data_loss(&mut self, loss: &DataLoss) {
-        self.outcome.data.record(loss, self.rpo_objective);
         match loss.store {
             Store::Dataset(d) => self.outcome.datasets[d as usize].record(loss, self.rpo_objective),
             Store::Queue(q) => self.outcome.queues[q as usize].data.record(loss, self.rpo_objective),

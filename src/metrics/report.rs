@@ -41,6 +41,27 @@ pub struct Header {
     pub overrides: BTreeMap<&'static str, serde_json::Value>,
 }
 
+impl Header {
+    /// The header of a run of `system` (its parameters after any overrides).
+    pub fn new(
+        system: &crate::model::System,
+        scenario: ScenarioId,
+        overrides: BTreeMap<&'static str, serde_json::Value>,
+    ) -> Header {
+        Header {
+            schema: 1,
+            faultline: env!("CARGO_PKG_VERSION"),
+            stream_version: crate::rng::STREAM_VERSION,
+            scenario,
+            seed: system.seed,
+            replications: system.replications,
+            horizon_h: system.horizon.0 as f64 / crate::time::MS_PER_HOUR as f64,
+            random: system.random,
+            overrides,
+        }
+    }
+}
+
 /// Which scenario, by name and content.
 #[derive(Clone, Debug, Serialize)]
 pub struct ScenarioId {

@@ -383,7 +383,7 @@ stateless      -             -          n/a (no datasets)
 
     #[test]
     fn no_data_loss_is_none_observed_with_its_upper_bound() {
-        let text = render(&fixture::report(&fixture::DR.replace("OBJECTIVES", "").replace(
+        let text = render(&fixture::report(&fixture::dr().replace("OBJECTIVES", "").replace(
             "injections: [(target: \"az1\", at: \"245h\", duration: \"6h\", mode: \"fire\")]",
             "injections: []",
         )));
