@@ -17,6 +17,8 @@ const BACKUP_ONLY: &str = include_str!("fixtures/data/backup-only.ron");
 
 const FIRE: &str = include_str!("fixtures/data/fire.ron");
 
+const FAILOVER: &str = include_str!("fixtures/data/failover.ron");
+
 /// A scratch directory for one test.
 fn scratch(test: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("data-outputs-{test}"));
@@ -58,12 +60,14 @@ fn run(file: &Path, format: &str) -> String {
 #[test]
 fn table_markdown_csv_and_json_show_the_exact_rpos() {
     let dir = scratch("formats");
-    let file = scenario(&dir, r#"objectives: (rpo: "1m"),"#, &[ASYNC_REPLICA, BACKUP_ONLY], FIRE);
+    let file = scenario(&dir, r#"objectives: (rpo: "1m"),"#, &[ASYNC_REPLICA, BACKUP_ONLY, FAILOVER], FIRE);
 
+    // Lost writes per year: one loss in 30 days, 12.167 a year: 30 s -> 6 min 05 s, 5 h -> 2 d 13 h.
     let table = run(&file, "table");
     for line in [
-        "async-replica       12.2    30.0s   30.0s   30.0s             1            0  0\n",
-        "backup-only         12.2   5h 00m  5h 00m  5h 00m             0            1  0\n",
+        "async-replica       12.2    30.0s   30.0s   30.0s          6m 05s                         1/0/0  0\n",
+        "backup-only         12.2   5h 00m  5h 00m  5h 00m          2d 13h                         0/1/0  0\n",
+        "failover            12.2    30.0s   30.0s   30.0s          6m 05s                         0/0/1  0\n",
         "async-replica  -             -          met <= 1m 00s (got 30.0s)\n",
         "backup-only    -             -          MISSED <= 1m 00s (got 5h 00m)\n",
     ] {
@@ -75,8 +79,12 @@ fn table_markdown_csv_and_json_show_the_exact_rpos() {
         "| 5m 00s | 5m 00s | 5m 00s | 12.167 | 30.0s |\n",
         "| 8h 00m | 8h 00m | 8h 00m | 12.167 | 5h 00m |\n",
         "| backup-only | - | - | <= 1m 00s **missed** (got 5h 00m) | on |\n",
-        "| orders | 12.167 | 30.0s | 30.0s | 30.0s | 1 | 0 | 0 |\n",
-        "| orders | 12.167 | 5h 00m | 5h 00m | 5h 00m | 0 | 1 | 0 |\n",
+        "| orders | 12.167 | 30.0s | 30.0s | 30.0s | 6m 05s | 1 | 0 | 0 | 0 |\n",
+        "| orders | 12.167 | 5h 00m | 5h 00m | 5h 00m | 2d 13h | 0 | 1 | 0 | 0 |\n",
+        "| orders | 12.167 | 30.0s | 30.0s | 30.0s | 6m 05s | 0 | 0 | 1 | 0 |\n",
+        "0 recovered from a replica, 0 from a backup, 1 by a failover, 0 unrecoverable",
+        "Lost writes (how long the store had accepted the writes the events destroyed, not counting what an \
+         earlier loss had destroyed): 2d 13h per year, mean 5h 00m per event, max 5h 00m.\n",
         "| promote | DR | 1 | 0.1 h |\n",
         "| restore | DR | 1 | 8.0 h |\n",
     ] {
@@ -88,12 +96,19 @@ fn table_markdown_csv_and_json_show_the_exact_rpos() {
         csv.split("\r\n").filter(|l| !l.is_empty()).map(|l| l.split(',').collect()).collect();
     assert_eq!(rows[0], faultline::report::csv::COLUMNS);
     let col = |name: &str| faultline::report::csv::COLUMNS.iter().position(|c| *c == name).unwrap();
-    for (row, p95, met) in [(1, "30", "true"), (2, "18000", "false")] {
+    for (row, p95, met, lost_h, failover) in [
+        (1, "30", "true", 30.0 / 3600.0, "0"),
+        (2, "18000", "false", 5.0, "0"),
+        (3, "30", "true", 30.0 / 3600.0, "1"),
+    ] {
         assert_eq!(rows[row][col("rpo_p95_s")], p95);
         assert_eq!(rows[row][col("rpo_max_s")], p95);
         assert_eq!(rows[row][col("rpo_target_s")], "60");
         assert_eq!(rows[row][col("rpo_met")], met);
         assert_eq!(rows[row][col("data_loss_events")], "1");
+        assert_eq!(rows[row][col("recovered_from_failover")], failover);
+        assert_eq!(rows[row][col("lost_writes_h")].parse::<f64>().unwrap(), lost_h);
+        assert_eq!(rows[row][col("lost_writes_max_h")].parse::<f64>().unwrap(), lost_h);
     }
 
     let json: serde_json::Value = serde_json::from_str(&run(&file, "json")).unwrap();
@@ -102,6 +117,24 @@ fn table_markdown_csv_and_json_show_the_exact_rpos() {
     assert_eq!(archs[1]["rpo_s"]["p95"], 18_000.0);
     assert_eq!(archs[1]["datasets"][0]["rpo_s"]["max"], 18_000.0);
     assert_eq!(archs[1]["objectives"]["rpo"]["met"], false);
+    let years = 30.0 / 365.0;
+    assert_eq!(archs[1]["lost_writes"]["total_h"], 5.0);
+    assert_eq!(archs[1]["lost_writes"]["per_year_h"], 5.0 / years);
+    assert_eq!(archs[1]["datasets"][0]["lost_writes"]["mean_h"], 5.0);
+    assert_eq!(archs[2]["recovered_from"]["failover"], 1);
+    assert_eq!(archs[2]["rpo_s"]["max"], 30.0);
+
+    // The trace shows the loss at the fire, and the failover that ends the incident.
+    let (code, trace, err) =
+        faultline(&["trace", file.to_str().unwrap(), "--arch", "failover", "--from", "245h", "--to", "246h"]);
+    assert_eq!(code, 0, "{err}");
+    for needed in [
+        "DATA LOST: RPO 30.0s, 30.0s of writes destroyed, the member failed over to lacks them",
+        "switch to db-b started",
+        "SERVICE UP after 3m 00s (failover)",
+    ] {
+        assert!(trace.contains(needed), "trace lacks {needed:?}:\n{trace}");
+    }
 }
 
 #[test]
@@ -151,7 +184,7 @@ fn an_unrecoverable_loss_misses_any_rpo_and_says_so() {
     let table = run(&file, "table");
     let rows: Vec<String> =
         table.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
-    for row in ["orders 12.2 - - - 0 0 1 (mean 10d 05h lost)", "stateless - - n/a (no datasets)"] {
+    for row in ["orders 12.2 - - - 124d 05h 0/0/0 1 (mean 10d 05h lost)", "stateless - - n/a (no datasets)"] {
         assert!(rows.iter().any(|r| r == row), "table lacks {row:?}:\n{table}");
     }
 }
@@ -209,8 +242,8 @@ fn table_markdown_and_csv_show_the_backlog_and_the_rpo_of_a_queue() {
         // name, producer -> consumers, retention, backlogs/yr, backlog age p50 p95 max, losses/yr,
         // RPO p95 max
         "orders-q enqueue -> workers 4d 00h 12.2 5d 00h 5d 00h 5d 00h 12.2 1d 00h 1d 00h",
-        "queued 12.2 1d 00h 1d 00h 1d 00h 0 0 0",
-        "orders-q (queue) 12.2 1d 00h 1d 00h 1d 00h 0 0 0",
+        "queued 12.2 1d 00h 1d 00h 1d 00h 12d 04h 0/0/0 0",
+        "orders-q (queue) 12.2 1d 00h 1d 00h 1d 00h 12d 04h 0/0/0 0",
         "queued - - MISSED <= 1h 00m (got 1d 00h)",
         "sync - - n/a (no datasets or queues)",
     ] {

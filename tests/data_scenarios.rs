@@ -42,11 +42,11 @@ fn dr_strategies_give_the_rto_and_rpo_their_delays_imply() {
         ("backup-restore", SimTime(8 * H), Label::Restore, fire, SimTime(6 * H), Source::Backup),
         // The fire destroys the primary; the replica in usw2 lags 1 s. Declared after 30 min,
         // the web tier starts in 15 min.
-        ("pilot-light", SimTime(45 * MIN), Label::Failover, fire, SimTime(S), Source::Replica),
+        ("pilot-light", SimTime(45 * MIN), Label::Failover, fire, SimTime(S), Source::Failover),
         // Health check 90 s, web scale-out 10 min.
-        ("warm-standby", SimTime(11 * MIN + 30 * S), Label::Failover, fire, SimTime(S), Source::Replica),
+        ("warm-standby", SimTime(11 * MIN + 30 * S), Label::Failover, fire, SimTime(S), Source::Failover),
         // Health check 90 s, DNS 120 s.
-        ("active-active", SimTime(210 * S), Label::Failover, fire, SimTime(S), Source::Replica),
+        ("active-active", SimTime(210 * S), Label::Failover, fire, SimTime(S), Source::Failover),
     ];
     assert_eq!(runs.len(), expected.len());
     for ((name, incidents, losses), (want, rto, label, loss_at, rpo, from)) in runs.iter().zip(expected) {

@@ -166,9 +166,13 @@ fn an_az_fire_destroys_the_copies_in_that_az_only() {
     let (_, incidents, losses) = run(&scenario(&components, zonal, &fire("az1", "100h", "6h")));
     assert_eq!(losses.len(), 1);
     let loss = losses[0];
-    assert_eq!((loss.rpo, loss.from, loss.lost_span), (None, None, h(100)), "unrecoverable: all 100 h lost");
+    assert_eq!(
+        (loss.rpo, loss.from, loss.lost_span, loss.lost_writes),
+        (None, None, h(100), h(100)),
+        "unrecoverable: all 100 h lost"
+    );
     // Recreated empty after the restore delay, once the holder is back.
-    assert_eq!(spans(&incidents), [(h(100), h(108), Some(Label::Restore))]);
+    assert_eq!(spans(&incidents), [(h(100), h(108), Some(Label::Recreate))]);
 }
 
 #[test]
@@ -185,7 +189,7 @@ fn a_backup_store_lost_before_the_primary_makes_the_loss_unrecoverable() {
     let (_, incidents, losses) = run(&scenario(&components, data, &injections));
     assert_eq!(losses.len(), 1);
     assert_eq!((losses[0].rpo, losses[0].lost_span), (None, h(60)));
-    assert_eq!(spans(&incidents), [(h(60), h(68), Some(Label::Restore))]);
+    assert_eq!(spans(&incidents), [(h(60), h(68), Some(Label::Recreate))]);
     // Burnt again at 100 h: recreated at 68 h, backed up at 72 h and 96 h since.
     let injections = format!("{injections} {}", fire("az1", "100h", "1h"));
     let (_, _, losses) = run(&scenario(&components, data, &injections));
@@ -252,12 +256,12 @@ fn a_standby_holder_fails_over_to_a_synchronous_member_until_every_member_is_los
     assert!(losses.is_empty());
     assert_eq!(spans(&incidents), [(h(100), h(100).saturating_add(SimTime(90_000)), Some(Label::Failover))]);
     // A fire there destroys the primary: db-b's synchronous copy loses nothing, but the loss
-    // is still an event, recovered from that replica by the same failover.
+    // is still an event, recovered by the same failover.
     let (_, incidents, losses) = run(&scenario(&components, data, &fire("az1", "100h", "6h")));
     assert_eq!(losses.len(), 1);
     assert_eq!(
-        (losses[0].at, losses[0].rpo, losses[0].from),
-        (h(100), Some(SimTime::ZERO), Some(Source::Replica))
+        (losses[0].at, losses[0].rpo, losses[0].lost_writes, losses[0].from),
+        (h(100), Some(SimTime::ZERO), SimTime::ZERO, Some(Source::Failover))
     );
     assert_eq!(spans(&incidents), [(h(100), h(100).saturating_add(SimTime(90_000)), Some(Label::Failover))]);
     // Both members' AZs burn (az2 while az1 is still out): the primary is gone; the 96 h
@@ -287,21 +291,37 @@ fn a_holder_down_before_its_loss_keeps_the_unshipped_tail_off_the_async_replica(
     assert_eq!(spans(&incidents), [(h(100), h(103).saturating_add(m(5)), Some(Label::Promote))]);
 }
 
-#[test]
-fn a_standby_holder_losing_its_primary_to_an_async_member_loses_its_lag() {
+/// `db` fails over between db-a (az1), db-b (az2, an asynchronous replica, lag 1 s) and db-c
+/// (az3, synchronous: not listed), in that order, with failback.
+fn three_members(data_extra: &str) -> (String, String) {
     let components = format!(
         r#"{DBS}
         (name: "db", kind: Group, standby: (members: ["db-a", "db-b", "db-c"], detect: "30s", switch: "1m",
                                            failback: true)),"#
     );
-    // db-b follows asynchronously (lag 1 s); db-c is not listed, so it is synchronous.
-    let data = r#"(name: "orders", holder: "db", replicas: [(on: "db-b", mode: Async(lag: "1s"))],
-                   promote: "1m", resync: "1h")"#;
-    // An outage of az1 keeps the data: failovers (to db-b, and back when az1 returns at
-    // 106 h) lose nothing.
+    let data = format!(
+        r#"(name: "orders", holder: "db", replicas: [(on: "db-b", mode: Async(lag: "1s"))],
+            promote: "1m", resync: "1h"{data_extra})"#
+    );
+    (components, data)
+}
+
+#[test]
+fn an_unplanned_failover_to_an_asynchronous_member_loses_its_lag() {
+    let (components, data) = three_members("");
+    // az1 is out from 100 h: after 30 s of detection the group switches to db-b, which holds
+    // the writes up to 1 s before the last one db-a accepted (at 100 h). Failing back to db-a
+    // when az1 returns (106 h) is planned: nothing is lost.
     let outage = r#"(target: "az1", at: "100h", duration: "6h"),"#;
-    let (_, incidents, losses) = run(&scenario(&components, data, outage));
-    assert!(losses.is_empty(), "{losses:?}");
+    let (arch, incidents, losses) = run(&scenario(&components, data.as_str(), outage));
+    let at = h(100).saturating_add(SimTime(30_000));
+    assert_eq!(losses.len(), 1, "{losses:?}");
+    let loss = losses[0];
+    assert_eq!(
+        (loss.at, loss.rpo, loss.lost_writes, loss.from),
+        (at, Some(SimTime(1000)), SimTime(1000), Some(Source::Failover))
+    );
+    assert_eq!(loss.cause, Cause { component: arch.find("az1").unwrap(), mode: Mode::Injected });
     assert_eq!(
         spans(&incidents),
         [
@@ -309,18 +329,98 @@ fn a_standby_holder_losing_its_primary_to_an_async_member_loses_its_lag() {
             (h(106), h(106).saturating_add(m(1)), Some(Label::Failover)),
         ]
     );
-    // A fire in az1 destroys the primary; the newest surviving copy is db-c's synchronous one.
-    let (arch, _, losses) = run(&scenario(&components, data, &fire("az1", "100h", "6h")));
+    // With db-b down, the group fails over to db-c, which is synchronous: nothing is lost.
+    let injections = format!(r#"(target: "az2", at: "99h", duration: "10h"), {outage}"#);
+    let (_, incidents, losses) = run(&scenario(&components, data.as_str(), &injections));
+    assert!(losses.is_empty(), "{losses:?}");
+    assert_eq!(incidents[0].label, Some(Label::Failover));
+}
+
+#[test]
+fn a_failover_to_a_member_that_fell_behind_loses_the_time_it_was_behind() {
+    // Two members only: db-a and the asynchronous db-b, with a 30 min declaration.
+    let components = format!(
+        r#"{DBS}
+        (name: "db", kind: Group, standby: (members: ["db-a", "db-b"], detect: "30m", switch: "1m")),"#
+    );
+    let data = r#"(name: "orders", holder: "db", replicas: [(on: "db-b", mode: Async(lag: "1s"))],
+                   promote: "1m", resync: "10h")"#;
+    let outage = r#"(target: "az1", at: "100h", duration: "6h"),"#;
+    // db-b is down from 95 h to 100 h 15 min: it comes back while the primary is down, so it
+    // cannot catch up; it holds the writes up to 95 h less its lag: RPO 5 h + 1 s.
+    let injections = format!(r#"(target: "az2", at: "95h", duration: "5.25h"), {outage}"#);
+    let (_, _, losses) = run(&scenario(&components, data, &injections));
+    let behind = h(5).saturating_add(SimTime(1000));
+    assert_eq!(
+        (losses[0].at, losses[0].rpo, losses[0].lost_writes),
+        (h(100).saturating_add(m(30)), Some(behind), behind)
+    );
+    // Back at 99 h instead, it caught up before the outage: only its lag is lost.
+    let injections = format!(r#"(target: "az2", at: "95h", duration: "4h"), {outage}"#);
+    let (_, _, losses) = run(&scenario(&components, data, &injections));
+    assert_eq!(losses[0].rpo, Some(SimTime(1000)));
+    // Still resyncing: its copy burnt at 90 h, az2 was back at 91 h and the resync (10 h) began
+    // then; the failover at 100 h 30 min finds it as of 91 h, less its lag.
+    let injections = format!("{} {outage}", fire("az2", "90h", "1h"));
+    let (_, _, losses) = run(&scenario(&components, data, &injections));
+    assert_eq!(losses.len(), 1, "db-b losing its copy while the primary lives loses nothing: {losses:?}");
+    assert_eq!(losses[0].rpo, Some(h(9).saturating_add(SimTime(1000))));
+}
+
+#[test]
+fn a_member_without_a_copy_does_not_take_over() {
+    let components = format!(
+        r#"{DBS}
+        (name: "db", kind: Group, standby: (members: ["db-a", "db-b"], detect: "30s", switch: "1m")),"#
+    );
+    let data = r#"(name: "orders", holder: "db", replicas: [(on: "db-b", mode: Async(lag: "1s"))],
+                   promote: "1m", resync: "1h")"#;
+    // db-b's copy burns at 99 h (az2 out until 101 h); az1 is out from 100 h to 106 h. When
+    // db-b is back the primary is down, so its resync cannot start: it has no copy and the
+    // group waits for db-a. No data is lost; the switch back to db-a ends the incident, which
+    // its cause's end labels.
+    let injections = format!(r#"{} (target: "az1", at: "100h", duration: "6h"),"#, fire("az2", "99h", "2h"));
+    let (_, incidents, losses) = run(&scenario(&components, data, &injections));
+    assert!(losses.is_empty(), "{losses:?}");
+    assert_eq!(spans(&incidents), [(h(100), h(106).saturating_add(m(1)), Some(Label::InjectionEnd))]);
+}
+
+#[test]
+fn destroying_the_active_member_loses_what_the_member_failed_over_to_lacks() {
+    let (components, data) = three_members("");
+    // A fire in az1 destroys the primary; the group fails over to db-b (asynchronous): 1 s.
+    let (arch, _, losses) = run(&scenario(&components, data.as_str(), &fire("az1", "100h", "6h")));
     assert_eq!(losses.len(), 1, "{losses:?}");
     assert_eq!(
         (losses[0].at, losses[0].rpo, losses[0].from),
-        (h(100), Some(SimTime::ZERO), Some(Source::Replica))
+        (h(100), Some(SimTime(1000)), Some(Source::Failover))
     );
     assert_eq!(losses[0].cause, injected_fire(&arch, "az1"));
-    // With db-c down, only db-b's asynchronous copy survives: its 1 s lag is lost.
-    let injections = format!(r#"(target: "az3", at: "99h", duration: "10h"), {}"#, fire("az1", "100h", "6h"));
-    let (_, _, losses) = run(&scenario(&components, data, &injections));
-    assert_eq!((losses[0].at, losses[0].rpo), (h(100), Some(SimTime(1000))));
+    // With db-b down, it fails over to db-c, synchronous: RPO 0, still an event.
+    let injections = format!(r#"(target: "az2", at: "99h", duration: "10h"), {}"#, fire("az1", "100h", "6h"));
+    let (_, _, losses) = run(&scenario(&components, data.as_str(), &injections));
+    assert_eq!(losses.len(), 1, "{losses:?}");
+    assert_eq!((losses[0].at, losses[0].rpo), (h(100), Some(SimTime::ZERO)));
+}
+
+#[test]
+fn lost_writes_do_not_count_again_what_an_earlier_loss_destroyed() {
+    let data = r#"(name: "orders", holder: "db-a", backups: [(every: "1d", to: "s3", restore: "2h")])"#;
+    // Burnt at 20 h (out 1 h, restored 21-23 h) and again at 23.5 h, before the 24 h backup:
+    // both are recovered from the 0 h backup (RPO 20 h, then 23.5 h), but the second destroyed
+    // only the half hour written since the first was recovered.
+    let injections = format!("{} {}", fire("az1", "20h", "1h"), fire("az1", "23.5h", "1h"));
+    let (_, _, losses) = run(&scenario(DBS, data, &injections));
+    let got: Vec<_> = losses.iter().map(|l| (l.at, l.rpo, l.lost_writes)).collect();
+    assert_eq!(got, [(h(20), Some(h(20)), h(20)), (m(23 * 60 + 30), Some(m(23 * 60 + 30)), m(30))]);
+    // A holder down for a while before its loss: the outage holds no writes.
+    let injections =
+        format!(r#"(target: "db-a", at: "100h", duration: "6h"), {}"#, fire("az1", "103h", "1h"));
+    let (_, _, losses) = run(&scenario(DBS, data, &injections));
+    assert_eq!((losses[0].rpo, losses[0].lost_writes), (Some(h(4)), h(4)));
+    let injections = format!(r#"(target: "db-a", at: "97h", duration: "2h"), {}"#, fire("az1", "100h", "1h"));
+    let (_, _, losses) = run(&scenario(DBS, data, &injections));
+    assert_eq!((losses[0].rpo, losses[0].lost_writes), (Some(h(4)), h(2)), "down 97-99 h: no writes then");
 }
 
 #[test]

@@ -166,7 +166,7 @@ fn a_ups_carries_the_load_for_its_runtime_then_runs_out() {
     let i = &incidents[0];
     assert_eq!(span(i), (ms(1, 15, 0), ms(2, 0, 0)), "the UPS bridges 15 min of the hour");
     assert_eq!((i.cause.component, i.cause.mode), (arch.find("ups").unwrap(), Mode::BatteryEmpty));
-    assert_eq!(i.label, Some(Label::Dependency), "the utility came back, not the battery");
+    assert_eq!(i.label, Some(Label::Failover), "back on the utility, not on the UPS that ran out");
 }
 
 #[test]
@@ -321,4 +321,129 @@ fn an_emptied_ups_recharges_once_it_no_longer_carries_the_load() {
         r#"(target: "utility", at: "1h", duration: "1h"), (target: "utility", at: "190m", duration: "10m")"#,
     );
     assert_eq!(incidents.len(), 2, "at 3h10m it is not full yet: {incidents:?}");
+}
+
+/// A region (failing after exactly 100 h, repaired in 1 h: random failures on, fixed laws)
+/// with two AZs, and a Multi-AZ database `db` over a member in each.
+fn multi_az(extra: &str, injections: &str) -> String {
+    format!(
+        r#"(name: "s", horizon: "150h",
+            architectures: [(name: "x", service: "svc", components: [
+                (name: "r", kind: Region, fail: Fixed("100h"), recover: Repair("1h")),
+                (name: "az1", kind: Az, fail: Never, needs: All(["r"])),
+                (name: "az2", kind: Az, fail: Never, needs: All(["r"])),
+                (name: "db-a", kind: Database, fail: Never, needs: All(["az1"])),
+                (name: "db-b", kind: Database, fail: Never, needs: All(["az2"])),
+                (name: "db", kind: Group, standby: (members: ["db-a", "db-b"], detect: "60s", switch: "90s")),
+                {extra}
+            ])],
+            injections: [{injections}])"#
+    )
+}
+
+#[test]
+fn a_cause_repaired_before_the_switch_back_to_the_same_member_labels_the_incident() {
+    // The region fails at 100 h: both members are down, no switch. It is repaired at 101 h;
+    // the group then switches back to db-a, 90 s. The service came back on the member it went
+    // down on, once its cause was back: `repair`, not `dependency`.
+    let (arch, incidents) = run(&multi_az(r#"(name: "svc", kind: Group, needs: All(["db"])),"#, ""));
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    let i = &incidents[0];
+    assert_eq!(span(i), (ms(100, 0, 0), ms(101, 1, 30)));
+    assert_eq!((i.cause.component, i.cause.mode), (arch.find("r").unwrap(), Mode::Failure));
+    assert_eq!(i.label, Some(Label::Repair));
+}
+
+#[test]
+fn coming_back_on_another_member_is_a_failover_even_after_no_member_was_healthy() {
+    // b (passive) is down from 30 min to 2 h; a from 1 h to 3 h: no healthy member until b is
+    // back at 2 h; the group takes over on b after a switch. The cause (a) is still down.
+    let (_, incidents) = run(&pair(
+        r#"detect: "30s", switch: "90s""#,
+        r#"(target: "a", at: "1h", duration: "2h"), (target: "b", at: "30m", duration: "90m")"#,
+    ));
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(span(&incidents[0]), (ms(1, 0, 0), ms(2, 1, 30)));
+    assert_eq!(incidents[0].label, Some(Label::Failover));
+}
+
+#[test]
+fn a_redundant_member_back_before_the_cause_is_a_dependency() {
+    // web needs any of w1, w2. w2 is down from 90 h to 110 h; w1 fails at 100 h (the cause)
+    // until 120 h. w2's return at 110 h brings the service back; the cause is still down.
+    let text = r#"(name: "s", horizon: "150h", random: false,
+        architectures: [(name: "x", service: "web", components: [
+            (name: "w1", kind: Instance, fail: Never), (name: "w2", kind: Instance, fail: Never),
+            (name: "web", kind: Group, needs: Any(["w1", "w2"])),
+        ])],
+        injections: [(target: "w2", at: "90h", duration: "20h"), (target: "w1", at: "100h", duration: "20h")])"#;
+    let (arch, incidents) = run(text);
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(span(&incidents[0]), (ms(100, 0, 0), ms(110, 0, 0)));
+    assert_eq!(incidents[0].cause.component, arch.find("w1").unwrap());
+    assert_eq!(incidents[0].label, Some(Label::Dependency));
+    // Back at 105 h instead, the cause ends it: `injection-end`.
+    let (_, incidents) =
+        run(&text.replace(r#"at: "100h", duration: "20h""#, r#"at: "100h", duration: "5h""#));
+    assert_eq!(incidents[0].label, Some(Label::InjectionEnd));
+}
+
+#[test]
+fn a_replaced_cause_labels_its_incident_replacement() {
+    // An instance failing after exactly 10 h, replaced in 1 min + 4 min, alone.
+    let text = r#"(name: "s", horizon: "12h",
+        architectures: [(name: "x", service: "vm", components: [
+            (name: "vm", kind: Instance, fail: Fixed("10h"), recover: Replace(detect: "1m", launch: "4m")),
+        ])])"#;
+    let (_, incidents) = run(text);
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(
+        (span(&incidents[0]), incidents[0].label),
+        ((ms(10, 0, 0), ms(10, 5, 0)), Some(Label::Replacement))
+    );
+}
+
+/// A site `dc` serving from `stack-a` (an instance needing room `a`), with a standby stack
+/// `stack-b` of an instance and a database in room `b`; stack-b's instance fails 100 min after
+/// its clock starts (then every 100 min after a 1 h repair), its database never. The service
+/// is `top`: `dc`, with `watched`, also a `watch` that needs any of the two instances.
+fn stacks(passive: &str, watched: bool) -> String {
+    let (watch, need) = if watched {
+        (r#"(name: "watch", kind: Group, needs: Any(["web-a", "web-b"])),"#, r#", "watch""#)
+    } else {
+        ("", "")
+    };
+    format!(
+        r#"(name: "s", horizon: "10h", random: true,
+        architectures: [(name: "x", service: "top", components: [
+            (name: "room-a", kind: Az, fail: Never), (name: "room-b", kind: Az, fail: Never),
+            (name: "web-a", kind: Instance, fail: Never, needs: All(["room-a"])),
+            (name: "web-b", kind: Instance, fail: Fixed("100m"), recover: Repair("1h"), needs: All(["room-b"])),
+            (name: "db-b", kind: Database, fail: Never, needs: All(["room-b"])),
+            (name: "stack-a", kind: Group, needs: All(["web-a"])),
+            (name: "stack-b", kind: Group, needs: All(["web-b", "db-b"])),
+            (name: "dc", kind: Group, standby: (members: ["stack-a", "stack-b"], detect: "0s", switch: "0s",
+                                                passive: {passive})),
+            {watch}
+            (name: "top", kind: Group, needs: All(["dc"{need}])),
+        ])],
+        injections: [(target: "web-a", at: "3h", duration: "20h")])"#
+    )
+}
+
+#[test]
+fn a_cold_member_s_own_components_sleep_with_it() {
+    // Hot: web-b fails at 1 h 40 min while passive, is repaired at 2 h 40 min, fails again at
+    // 4 h 20 min while active: down from 4 h 20 min to 5 h 20 min.
+    let (_, hot) = run(&stacks("Hot", false));
+    assert_eq!(span(&hot[0]), (ms(4, 20, 0), ms(5, 20, 0)), "{hot:?}");
+    // Cold: only stack-b needs web-b, so its clock sleeps with stack-b until the takeover at
+    // 3 h; it fails at 4 h 40 min.
+    let (arch, cold) = run(&stacks("Cold", false));
+    assert_eq!(span(&cold[0]), (ms(4, 40, 0), ms(5, 40, 0)), "{cold:?}");
+    assert_eq!(cold[0].cause.component, arch.find("web-b").unwrap());
+    // A component that something running needs too keeps its clock: with `watch` (needing any
+    // of the two instances) in the service, web-b ages from the start, as when hot.
+    let (_, watched) = run(&stacks("Cold", true));
+    assert_eq!(span(&watched[0]), (ms(4, 20, 0), ms(5, 20, 0)), "{watched:?}");
 }

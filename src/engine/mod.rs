@@ -16,24 +16,30 @@
 //!   `detect` stream plus a draw of `launch` on the `recover` stream. The next time to failure
 //!   is drawn when the recovery ends (the component is new again). See `recovery.rs`.
 //! - Standby groups (`standby.rs`): one active member, detection, switching, failed starts,
-//!   failback, cold passive members whose failure clocks are paused; members with a battery
+//!   failback, cold passive members whose failure clocks are paused, with those of the
+//!   components only passive cold members need (`dormancy.rs`); members with a battery
 //!   (`battery.rs`) carry the load for a limited runtime, then recharge.
 //! - Failure modes: a component with `modes` draws one time to failure per mode (each on its
 //!   own `fail/<mode>` stream) and fails in the earliest; the mode decides its recovery and
 //!   whether it destroys data.
-//! - Datasets (`data.rs`): copies on holders, replicas and backup stores; data-losing failures,
-//!   realised RPO, promote, restore and resync. A dataset's node is up iff it has a live
-//!   primary on an effectively up holder; data-loss events go to the observer.
+//! - Datasets (`data/`): copies on holders, replicas and backup stores; data-losing failures,
+//!   realised RPO and lost writes, promote, restore and resync; a standby group holding a
+//!   dataset loses what the member it fails over to lacks. A dataset's node is up iff it has a
+//!   live primary on an effectively up holder; data-loss events go to the observer.
 //! - Events at the same time form one batch; the queue yields them in name order. Inside a
 //!   batch, own changes are applied in the order (event class, component name), classes in the
 //!   order random failure, injection start, random recovery, injection end; standby timers come
 //!   after them and standby groups react last. The service is evaluated once, after the batch.
 //!   A down interval of 0 ms is never an incident (also when a zero-delay failover is decided
 //!   over several batches at one instant).
-//! - An incident is labelled with what ended it ([`Label`]): `failover` when a standby switch
-//!   completed; `repair`, `replacement` or `injection-end` when the incident's cause recovered
-//!   that way; `dependency` when something else came back first (a redundant member, or a
-//!   dependency of the service other than the cause).
+//! - An incident is labelled by how the service came back ([`Label`]), in this order: `failover`
+//!   when a standby group the service depends on finished switching, in the batch that ended
+//!   it, to another member than the one active when the group went down; `promote`, `restore`
+//!   or `recreate` when a dataset the service depends on finished that recovery in that batch
+//!   (DR); else the cause's own recovery (`repair`, `replacement`, `injection-end`) if the
+//!   cause's component is back, even if a switch back to the same member then had to complete;
+//!   else `dependency` (something else came back first: a redundant member, another
+//!   dependency, while the cause is still down).
 //! - The cause of an incident is the own failure whose propagation took the service down; all
 //!   of the incident's downtime is charged to it. Own failures during the incident (and other
 //!   failures in the batch that opened it) of components the service depends on, directly or
@@ -47,6 +53,7 @@
 
 mod battery;
 mod data;
+mod dormancy;
 mod prepared;
 mod queue;
 mod queues;
@@ -130,33 +137,38 @@ pub struct Incident {
     pub label: Option<Label>,
 }
 
-/// What ended an incident: the mechanism of the event that brought the service back.
+/// What ended an incident: how the service came back (see the module docs for the rule).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Label {
-    /// A standby group finished switching to a healthy member.
+    /// A standby group finished switching to another member than the one that was active
+    /// when it went down.
     Failover,
     /// A `Replace` recovery of the incident's cause completed.
     Replacement,
-    /// A `Repair` of the incident's cause completed.
+    /// A `Repair` of the incident's cause completed (or its battery recharged).
     Repair,
     /// A dataset finished promoting a replica (DR).
     Promote,
-    /// A dataset finished restoring a backup, or was recreated empty (DR).
+    /// A dataset finished restoring a backup (DR).
     Restore,
+    /// A dataset that lost every copy was recreated empty (DR).
+    Recreate,
     /// The injection that caused it ended.
     InjectionEnd,
-    /// Something other than the cause came back (a redundant member, another dependency).
+    /// None of the above: something other than the cause came back first (a redundant
+    /// member, another dependency) while the cause was still down.
     Dependency,
 }
 
 impl Label {
     /// Every label, in a fixed order (the index of [`Label::index`]).
-    pub const ALL: [Label; 7] = [
+    pub const ALL: [Label; 8] = [
         Label::Failover,
         Label::Replacement,
         Label::Repair,
         Label::Promote,
         Label::Restore,
+        Label::Recreate,
         Label::InjectionEnd,
         Label::Dependency,
     ];
@@ -174,6 +186,7 @@ impl Label {
             Label::Repair => "repair",
             Label::Promote => "promote",
             Label::Restore => "restore",
+            Label::Recreate => "recreate",
             Label::InjectionEnd => "injection-end",
             Label::Dependency => "dependency",
         }

@@ -79,6 +79,8 @@ pub struct Prepared<'a> {
     pub(super) mode_keys: Vec<Vec<[u8; 32]>>,
     /// Datasets' timers and destruction sets.
     pub(super) data: super::data::DataPlan,
+    /// The components that sleep with passive cold members.
+    pub(super) dormancy: super::dormancy::DormancyPlan,
     /// For component `i`, `consumer_links[consumer_starts[i]..consumer_starts[i + 1]]` are the
     /// queue links (by index) it is the consumers of.
     consumer_links: Vec<u32>,
@@ -156,6 +158,7 @@ impl<'a> Prepared<'a> {
             })
             .collect();
         let data = super::data::DataPlan::new(arch, params.seed);
+        let dormancy = super::dormancy::DormancyPlan::new(arch, &data.hosts);
         let mut consumed: Vec<Vec<u32>> = vec![Vec::new(); n];
         for (q, link) in arch.queues.iter().enumerate() {
             consumed[link.consumers.index()].push(q as u32);
@@ -172,6 +175,7 @@ impl<'a> Prepared<'a> {
             params,
             mode_keys,
             data,
+            dormancy,
             consumer_links,
             consumer_starts,
             keys,

@@ -79,6 +79,8 @@ impl Simulator<'_> {
                 cause: self.queue_states[q as usize].cause,
                 rpo: Some(SimTime(age.0 - retention.0)),
                 lost_span: SimTime::ZERO,
+                // The producer is taken to write throughout: the span of messages deleted.
+                lost_writes: SimTime(age.0 - retention.0),
                 censored,
                 from: None,
             });

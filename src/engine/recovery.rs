@@ -52,9 +52,9 @@ impl Simulator<'_> {
     }
 
     /// Starts the failure clock of own-up component `i` with `ttf` to go, or keeps it paused if
-    /// `i` is a passive member of a cold standby group.
+    /// `i` is a passive member of a cold standby group or sleeps with one.
     pub(super) fn start_clock(&mut self, i: usize, now: SimTime, ttf: SimTime) {
-        if self.nodes[i].watched && self.is_cold_passive(i) {
+        if (self.nodes[i].watched && self.is_cold_passive(i)) || self.dormant[i] {
             self.paused[i] = Some(ttf);
             self.unschedule(i); // the event that just ended (a repair) must not fire again
         } else {
@@ -62,7 +62,7 @@ impl Simulator<'_> {
         }
     }
 
-    /// Pauses the failure clock of `i` (it became a cold passive member).
+    /// Pauses the failure clock of `i` (it became a cold passive member, or dormant).
     pub(super) fn pause_clock(&mut self, i: usize, now: SimTime) {
         if self.phase[i] == Phase::Up && self.paused[i].is_none() && self.has_clock(i) {
             let at = self
@@ -74,7 +74,7 @@ impl Simulator<'_> {
         }
     }
 
-    /// Resumes the failure clock of `i` (it became active).
+    /// Resumes the failure clock of `i` (it became active, or woke).
     pub(super) fn resume_clock(&mut self, i: usize, now: SimTime) {
         if let Some(remaining) = self.paused[i].take() {
             self.schedule(i, now.saturating_add(remaining));
@@ -89,9 +89,12 @@ impl Simulator<'_> {
         if let Some(g) = self.prepared.group_of[i] {
             self.unschedule(i);
             let group = self.groups[g as usize];
+            // A switch ending on another member than the one active when the group went down
+            // is a failover; one back to the same member is labelled by the incident's cause.
             let label = match group.phase {
-                super::standby::GroupPhase::Switching if group.failover => Some((id, Label::Failover)),
-                super::standby::GroupPhase::Switching => group.resume,
+                super::standby::GroupPhase::Switching if group.active != group.down_from => {
+                    Some((id, Label::Failover))
+                }
                 _ => None,
             };
             return Some((Class::GroupTimer, rank, id, label));

@@ -101,8 +101,11 @@ pub struct Simulator<'a> {
     pub(super) streams: Vec<Streams>,
     pub(super) nodes: Vec<Node>,
     pub(super) phase: Vec<Phase>,
-    /// Cold passive members: remaining time to failure while their clock is paused.
+    /// Cold passive members and dormant components: remaining time to failure while their
+    /// clock is paused.
     pub(super) paused: Vec<Option<SimTime>>,
+    /// Components sleeping with the passive cold members that need them (`dormancy.rs`).
+    pub(super) dormant: Vec<bool>,
     pub(super) cause: Vec<Cause>,
     pub(super) crews: Vec<CrewState>,
     pub(super) groups: Vec<super::standby::GroupState>,
@@ -157,6 +160,7 @@ impl<'a> Simulator<'a> {
             nodes: vec![Node::default(); n],
             phase: vec![Phase::Up; n],
             paused: vec![None; n],
+            dormant: vec![false; n],
             cause: vec![dummy; n],
             crews: vec![CrewState::default(); prepared.crew_count()],
             groups: Vec::new(),
@@ -271,6 +275,9 @@ impl<'a> Simulator<'a> {
             }
         }
         self.reset_groups();
+        if !self.prepared.dormancy.is_empty() {
+            self.reset_dormancy();
+        }
         self.reset_data(replication);
         self.reset_queues();
         for i in 0..self.arch.components.len() {
@@ -326,6 +333,8 @@ impl<'a> Simulator<'a> {
         let mut events = 0u64;
         let mut down_total = 0u64;
         let mut open: Option<Incident> = None;
+        // While an incident is open: how its cause came back, if it is back.
+        let mut cause_back: Option<Label> = None;
         let mut next_scripted = 0;
         let scripted_at = |k: usize| scripted.get(k).map_or(SimTime::NEVER, |s| s.at);
         loop {
@@ -454,12 +463,14 @@ impl<'a> Simulator<'a> {
                         contributing,
                         label: None,
                     });
+                    cause_back = None;
                     self.note(now, service, TraceKind::ServiceDown { cause });
                 }
                 (false, true) => {
                     let mut incident = open.take().expect("an incident is open while the service is down");
                     incident.end = now;
-                    incident.label = Some(self.ending_label(incident.cause));
+                    self.track_cause(incident.cause, &mut cause_back);
+                    incident.label = Some(self.ending_label(cause_back));
                     // Down and up again at one instant (a zero-delay failover decided over
                     // several batches) is no incident.
                     if incident.start < now {
@@ -471,6 +482,7 @@ impl<'a> Simulator<'a> {
                 }
                 (false, false) => {
                     let incident = open.as_mut().expect("an incident is open while the service is down");
+                    self.track_cause(incident.cause, &mut cause_back);
                     for c in failures {
                         if c != incident.cause && !incident.contributing.contains(&c) {
                             incident.contributing.push(c);
@@ -541,24 +553,41 @@ impl<'a> Simulator<'a> {
         Some(Cause { component: ComponentId(id), mode })
     }
 
-    /// What ended an incident caused by `cause`: the recovery of the cause's component in this
-    /// batch (its own mechanism), else the recovery (promote, restore) of a dataset the service
-    /// depends on, else a completed failover, else `dependency`.
-    fn ending_label(&self, cause: Cause) -> Label {
-        let labelled = || self.batch.iter().filter_map(|&(_, _, _, label)| label);
-        if let Some((_, label)) = labelled().find(|&(id, _)| id == cause.component.0) {
-            return label; // the cause itself recovered
+    /// After a batch during an incident caused by `cause`: `back` becomes how the cause's
+    /// component recovered if it did in this batch, and `None` if it is own-down.
+    fn track_cause(&self, cause: Cause, back: &mut Option<Label>) {
+        let c = cause.component.index();
+        let node = &self.nodes[c];
+        if node.failed || node.injected > 0 || node.drained {
+            *back = None;
+        } else if let Some(label) =
+            self.batch.iter().filter_map(|e| e.3).find(|&(id, _)| id as usize == c).map(|(_, l)| l)
+        {
+            *back = Some(label);
         }
+    }
+
+    /// What ended an incident, by how the service came back in this batch: on another standby
+    /// member than the one active when its group went down (`failover`); by a dataset's
+    /// promote, restore or recreation (DR); else by its cause's own recovery once the cause is
+    /// back (`cause_back`), even if a switch back to the same member then had to complete; else
+    /// `dependency`. Only groups and datasets the service depends on count.
+    fn ending_label(&self, cause_back: Option<Label>) -> Label {
         let serves = &self.prepared.serves;
+        let labelled = || self.batch.iter().filter_map(|e| e.3).filter(|&(id, _)| serves[id as usize]);
+        let switched = |id: u32| {
+            let g = self.prepared.group_of[id as usize].expect("failovers are standby groups'");
+            self.groups[g as usize].phase == super::standby::GroupPhase::Active
+        };
+        if labelled().any(|(id, l)| l == Label::Failover && switched(id)) {
+            return Label::Failover;
+        }
         if let Some((_, label)) =
-            labelled().find(|&(id, l)| matches!(l, Label::Promote | Label::Restore) && serves[id as usize])
+            labelled().find(|&(_, l)| matches!(l, Label::Promote | Label::Restore | Label::Recreate))
         {
             return label;
         }
-        if labelled().any(|(_, l)| l == Label::Failover) {
-            return Label::Failover;
-        }
-        Label::Dependency
+        cause_back.unwrap_or(Label::Dependency)
     }
 
     /// Re-evaluates `id` after a change of its own state and propagates any flip of its

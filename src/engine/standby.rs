@@ -14,21 +14,26 @@
 //!   stops being healthy during the switch, the next healthy member is tried with a new switch
 //!   (no second detect); the old member coming back does not stop the switch.
 //! - `NoHealthy`: the first member to become healthy is activated (after `switch`), even if it
-//!   is the member that was active; an incident ended that way is labelled by how that member
-//!   recovered (its `repair`, `replacement` or `injection-end` if it was the incident's cause,
-//!   `dependency` otherwise), not `failover`.
+//!   is the member that was active.
+//! - A switch that ends on another member than the one active when the group went down is a
+//!   `failover` (a failback is one too); one that ends on the same member is not, and the
+//!   incident it ends is labelled by its cause's own recovery (see `engine`).
+//! - A member whose copy of a dataset the group holds was destroyed is not healthy for the group
+//!   until it has a copy again (see `data/members.rs`); a switch during an outage loses what the
+//!   member switched to lacks.
 //! - With `failback`, once a switch has ended and the group is active, a healthy member of
 //!   higher priority than the active one is switched back to, costing one `switch` of downtime
 //!   (problem `<group>/failback`).
 //!
 //! The group is up iff it is `Active`, its active member is healthy, and its own `needs` hold.
 //! A member becomes active when the switch to it begins; with `passive: Cold` every other
-//! member's failure clock is paused (it resumes, with the time it had left, on activation).
+//! member's failure clock is paused (it resumes, with the time it had left, on activation),
+//! and so are those of the components only passive members need (`dormancy.rs`).
 
 use crate::time::SimTime;
 
 use super::simulator::Simulator;
-use super::{Cause, ComponentId, Label, Mode, TraceKind};
+use super::{Cause, ComponentId, Mode, TraceKind};
 
 /// A standby group's phase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,14 +50,9 @@ pub(super) struct GroupState {
     /// Index (priority) of the active member in `members`.
     pub active: usize,
     pub phase: GroupPhase,
-    /// The switch in progress is a failover or failback (not a resumption after no member
-    /// was healthy, which the recovery of a member or its dependency ended).
-    pub failover: bool,
-    /// The switch in progress is a failback (planned: nothing is lost in it).
-    pub failback: bool,
-    /// For a resumption: how the member switched to recovered at the instant it was chosen
-    /// (its own repair, replacement or injection end), if it recovered on its own.
-    pub resume: Option<(u32, Label)>,
+    /// The member (index) that was active when the group last went down: a switch ending on
+    /// another one is a failover.
+    pub down_from: usize,
 }
 
 impl Simulator<'_> {
@@ -62,9 +62,7 @@ impl Simulator<'_> {
         self.groups.extend(self.prepared.groups.iter().map(|_| GroupState {
             active: 0,
             phase: GroupPhase::Active,
-            failover: false,
-            failback: false,
-            resume: None,
+            down_from: 0,
         }));
         // The first member carries the load from t = 0, on its battery if it has one.
         for g in 0..self.groups.len() {
@@ -94,8 +92,16 @@ impl Simulator<'_> {
         self.prepared.standby(g).members[k].index()
     }
 
+    /// Member `k` is effectively up and, if the group holds data, has a copy to serve it.
     fn healthy(&self, g: usize, k: usize) -> bool {
-        self.nodes[self.member(g, k)].up
+        self.nodes[self.member(g, k)].up && (self.data.is_empty() || !self.lacks_copy(g, k))
+    }
+
+    /// Marks group `g` as having to re-decide.
+    pub(super) fn group_pending_push(&mut self, g: u32) {
+        if !self.pending.contains(&g) {
+            self.pending.push(g);
+        }
     }
 
     /// A group's detect or switch timer ended. Returns the failed starts it caused.
@@ -144,6 +150,7 @@ impl Simulator<'_> {
         let active = self.groups[g].active;
         match self.groups[g].phase {
             GroupPhase::Active if !self.healthy(g, active) => {
+                self.groups[g].down_from = active;
                 let d = self.prepared.standby(g).detect;
                 let id = self.prepared.groups[g].index();
                 let word = self.streams[id].detect.as_mut().expect("groups have streams").next_word();
@@ -228,15 +235,20 @@ impl Simulator<'_> {
                 return false;
             }
         }
-        let old = self.member(g, self.groups[g].active);
-        self.groups[g].failover = self.groups[g].phase != GroupPhase::NoHealthy;
-        self.groups[g].failback = failback;
-        self.groups[g].resume = self.batch.iter().find(|e| e.2 == m as u32).and_then(|e| e.3);
+        let from = self.groups[g].active;
+        let old = self.member(g, from);
+        if failback {
+            self.groups[g].down_from = from;
+        }
         self.groups[g].active = k;
         self.groups[g].phase = GroupPhase::Switching;
         if self.prepared.standby(g).cold && old != m {
             self.pause_clock(old, now);
             self.resume_clock(m, now);
+            if !self.prepared.dormancy.is_empty() {
+                self.redecide_dormancy(old, now);
+                self.redecide_dormancy(m, now);
+            }
         }
         if old != m {
             self.battery_deactivated(old, now);
@@ -250,6 +262,9 @@ impl Simulator<'_> {
         self.schedule(id, now.saturating_add(s.sample(word)));
         if old != m {
             self.holder_switched(id);
+            if !failback && !self.data.is_empty() {
+                self.failover_losses(g, from, k, now);
+            }
         }
         let blame = if failback {
             Cause { component: ComponentId(id as u32), mode: Mode::Failback }

@@ -57,6 +57,8 @@ pub enum TraceKind {
     DataLost {
         /// Data lost, measured in time; `None` when no copy survived.
         rpo: Option<SimTime>,
+        /// How long the dataset had accepted the writes destroyed (see `DataLoss`).
+        lost_writes: SimTime,
         /// What it will be recovered from (`None`: recreated empty).
         from: Option<super::data::Source>,
     },

@@ -10,7 +10,8 @@ use crate::time::{MS_PER_HOUR, MS_PER_YEAR, SimTime};
 use super::outcome::{DataTotals, LABEL_SLOTS, Outcome, ProblemTotals, QueueTotals};
 use super::report::{
     ArchitectureReport, AvailabilityStats, BacklogStats, DataReport, DatasetReport, Importance, LabelTotals,
-    ObjectiveResult, Objectives, Problem, QueueReport, RecoveredFrom, RpoStats, RtoStats, Unrecoverable,
+    LostWrites, ObjectiveResult, Objectives, Problem, QueueReport, RecoveredFrom, RpoStats, RtoStats,
+    Unrecoverable,
 };
 use super::{LogHistogram, student_t::t_quantile};
 
@@ -306,8 +307,23 @@ fn data_report(data: &DataTotals, rpo_objective: Option<SimTime>, years: f64) ->
             lost_span_max_h: (data.unrecoverable > 0)
                 .then(|| data.lost_span_max_ms as f64 / MS_PER_HOUR as f64),
         },
-        recovered_from: RecoveredFrom { replica: data.from_replica, backup: data.from_backup },
+        recovered_from: RecoveredFrom {
+            replica: data.from_replica,
+            backup: data.from_backup,
+            failover: data.from_failover,
+        },
         recoverable,
+        lost_writes: LostWrites {
+            total_h: data.lost_writes_ms as f64 / MS_PER_HOUR as f64,
+            per_year_h: if years > 0.0 {
+                data.lost_writes_ms as f64 / MS_PER_HOUR as f64 / years
+            } else {
+                0.0
+            },
+            mean_h: (data.events > 0)
+                .then(|| data.lost_writes_ms as f64 / data.events as f64 / MS_PER_HOUR as f64),
+            max_h: (data.events > 0).then(|| data.lost_writes_max_ms as f64 / MS_PER_HOUR as f64),
+        },
     }
 }
 

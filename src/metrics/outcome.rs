@@ -37,12 +37,20 @@ pub struct DataTotals {
     pub from_replica: u64,
     /// Recovered by restoring a backup.
     pub from_backup: u64,
+    /// Recovered by a standby group's failover to a member lacking the newest writes.
+    pub from_failover: u64,
+    /// Sum of the writes destroyed (see [`DataLoss::lost_writes`]) `[ms]`, every event.
+    pub lost_writes_ms: u64,
+    /// The most writes one event destroyed `[ms]`.
+    pub lost_writes_max_ms: u64,
 }
 
 impl DataTotals {
     /// Counts one event.
     pub fn record(&mut self, loss: &DataLoss, rpo_objective: Option<crate::time::SimTime>) {
         self.events += 1;
+        self.lost_writes_ms += loss.lost_writes.0;
+        self.lost_writes_max_ms = self.lost_writes_max_ms.max(loss.lost_writes.0);
         match loss.rpo {
             Some(_) if loss.censored => self.censored += 1,
             Some(rpo) => {
@@ -60,6 +68,7 @@ impl DataTotals {
         match loss.from {
             Some(Source::Replica) => self.from_replica += 1,
             Some(Source::Backup) => self.from_backup += 1,
+            Some(Source::Failover) => self.from_failover += 1,
             None => {}
         }
     }
@@ -75,6 +84,9 @@ impl DataTotals {
         self.lost_span_max_ms = self.lost_span_max_ms.max(other.lost_span_max_ms);
         self.from_replica += other.from_replica;
         self.from_backup += other.from_backup;
+        self.from_failover += other.from_failover;
+        self.lost_writes_ms += other.lost_writes_ms;
+        self.lost_writes_max_ms = self.lost_writes_max_ms.max(other.lost_writes_max_ms);
     }
 }
 

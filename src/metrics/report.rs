@@ -161,6 +161,22 @@ pub struct DataReport {
     pub recovered_from: RecoveredFrom,
     /// Recoverable events (those in `rpo_s`).
     pub recoverable: u64,
+    /// The writes the events destroyed, measured in time the dataset accepted them.
+    pub lost_writes: LostWrites,
+}
+
+/// How long the dataset had accepted the writes that data-loss events destroyed, not counting
+/// what an earlier loss already destroyed nor spans without writes (RPO counts both again).
+#[derive(Clone, Debug, Serialize)]
+pub struct LostWrites {
+    /// Sum over every event, unrecoverable and censored ones included `[h]`.
+    pub total_h: f64,
+    /// Per simulated year `[h/yr]`.
+    pub per_year_h: f64,
+    /// Mean per event `[h]`; `None` without events.
+    pub mean_h: Option<f64>,
+    /// The most one event destroyed `[h]`; `None` without events.
+    pub max_h: Option<f64>,
 }
 
 /// One dataset's data-loss statistics.
@@ -243,6 +259,8 @@ pub struct RecoveredFrom {
     pub replica: u64,
     /// A restored backup.
     pub backup: u64,
+    /// A standby group's failover to a member lacking the newest writes.
+    pub failover: u64,
 }
 
 /// Objectives with their verdicts.

@@ -9,7 +9,8 @@
 //! rpo_mean_s, rpo_within_objective, recovered_from_replica, recovered_from_backup,
 //! unrecoverable_events, unrecoverable_lost_span_mean_h, rpo_target_s, rpo_met, queues,
 //! queue_backlogs, queue_backlogs_per_year, queue_backlog_age_p95_s, queue_backlog_age_max_s,
-//! queue_data_loss_events, queue_rpo_max_s`.
+//! queue_data_loss_events, queue_rpo_max_s, recovered_from_failover, lost_writes_h,
+//! lost_writes_h_per_year, lost_writes_max_h`.
 //! The data-loss columns (from `data_loss_events` on, added after `events` so earlier columns
 //! keep their positions) cover every dataset of the architecture together; per-dataset figures
 //! are in the JSON. `data_loss_events`, the `recovered_from_*` and `unrecoverable_events` are
@@ -23,14 +24,17 @@
 //! the queues, and `queue_backlogs_per_year` is their sum per year; `queue_backlog_age_p95_s`
 //! is the largest of the queues' p95 backlog ages (nearest rank per queue, not a pooled p95),
 //! `queue_backlog_age_max_s` and `queue_rpo_max_s` the largest over the queues (empty without a
-//! backlog, or without a message lost).
+//! backlog, or without a message lost). The last columns (added last, for the same reason):
+//! data-loss events recovered by a standby group's failover (a count), and the writes the
+//! data-loss events destroyed, in hours the store accepted them (every dataset and queue
+//! together: the sum, per year, and the most one event destroyed, empty without an event).
 //! Quoting follows RFC 4180: a field with a comma, a double quote or a line break is quoted,
 //! its double quotes doubled; lines end with CRLF.
 
 use crate::metrics::Report;
 
 /// The header row's fields.
-pub const COLUMNS: [&str; 44] = [
+pub const COLUMNS: [&str; 48] = [
     "architecture",
     "availability_mean",
     "availability_ci95_low",
@@ -75,6 +79,10 @@ pub const COLUMNS: [&str; 44] = [
     "queue_backlog_age_max_s",
     "queue_data_loss_events",
     "queue_rpo_max_s",
+    "recovered_from_failover",
+    "lost_writes_h",
+    "lost_writes_h_per_year",
+    "lost_writes_max_h",
 ];
 
 fn quote(field: &str) -> String {
@@ -152,6 +160,10 @@ pub fn render(report: &Report) -> String {
             number(largest(q.iter().map(|q| q.backlog_age_s.max))),
             q.iter().map(|q| q.data.data_loss_events).sum::<u64>().to_string(),
             number(largest(q.iter().map(|q| q.data.rpo_s.max))),
+            d.recovered_from.failover.to_string(),
+            d.lost_writes.total_h.to_string(),
+            d.lost_writes.per_year_h.to_string(),
+            number(d.lost_writes.max_h),
         ];
         out += &fields.iter().map(|f| quote(f)).collect::<Vec<_>>().join(",");
         out += "\r\n";

@@ -64,6 +64,11 @@ pub fn unrecoverable(d: &DataReport) -> String {
     }
 }
 
+/// The writes data-loss events destroyed per simulated year, as a duration: `1.0s`, `0ms`.
+pub fn lost_writes_per_year(d: &DataReport) -> String {
+    duration_s(d.lost_writes.per_year_h * 3600.0)
+}
+
 /// Why an architecture has no RPO verdict: `no datasets`, or `no datasets or queues` in a
 /// report where some architecture has queues (reports without queues read as before queues).
 pub fn no_rpo_reason(any_queues: bool) -> &'static str {
@@ -83,11 +88,12 @@ pub fn loss_rate_upper95(years: f64) -> Option<f64> {
 
 /// `HA`, `DR` or empty: whether the mechanism named `label` that ended an incident is high
 /// availability (the service's components come back: `failover`, `replacement`, `repair`) or
-/// disaster recovery (a dataset is rebuilt from a copy: `promote`, `restore`).
+/// disaster recovery (a dataset is rebuilt from a copy, or recreated empty: `promote`,
+/// `restore`, `recreate`).
 pub fn mechanism_kind(label: &str) -> &'static str {
     match label {
         "failover" | "replacement" | "repair" => "HA",
-        "promote" | "restore" => "DR",
+        "promote" | "restore" | "recreate" => "DR",
         _ => "",
     }
 }
@@ -111,7 +117,7 @@ mod tests {
     }
 
     fn data(events: u64, unrecoverable: u64, p95: Option<f64>) -> DataReport {
-        use crate::metrics::{RecoveredFrom, RpoStats, Unrecoverable};
+        use crate::metrics::{LostWrites, RecoveredFrom, RpoStats, Unrecoverable};
         DataReport {
             data_loss_events: events,
             data_loss_events_per_year: 1.0,
@@ -129,8 +135,9 @@ mod tests {
                 lost_span_mean_h: (unrecoverable > 0).then_some(2.5),
                 lost_span_max_h: (unrecoverable > 0).then_some(3.0),
             },
-            recovered_from: RecoveredFrom { replica: events - unrecoverable, backup: 0 },
+            recovered_from: RecoveredFrom { replica: events - unrecoverable, backup: 0, failover: 0 },
             recoverable: events - unrecoverable,
+            lost_writes: LostWrites { total_h: 0.0, per_year_h: 0.0, mean_h: None, max_h: None },
         }
     }
 
@@ -145,6 +152,6 @@ mod tests {
         assert_eq!(unrecoverable(&data(40, 3, Some(30.0))), "3 (mean 2h 30m lost)");
         assert_eq!(unrecoverable(&data(40, 0, Some(30.0))), "0");
         let kinds = crate::engine::Label::ALL.map(|l| mechanism_kind(l.name()));
-        assert_eq!(kinds, ["HA", "HA", "HA", "DR", "DR", "", ""]);
+        assert_eq!(kinds, ["HA", "HA", "HA", "DR", "DR", "DR", "", ""]);
     }
 }

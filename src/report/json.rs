@@ -83,7 +83,7 @@ enum Under {
 }
 
 /// The floats of a [`DataReport`], named as in the JSON.
-fn data_values(d: &DataReport, under: Under) -> [(&'static str, Option<f64>); 9] {
+fn data_values(d: &DataReport, under: Under) -> [(&'static str, Option<f64>); 13] {
     macro_rules! name {
         ($field:literal) => {
             match under {
@@ -103,6 +103,10 @@ fn data_values(d: &DataReport, under: Under) -> [(&'static str, Option<f64>); 9]
         (name!("rpo_s.within_objective"), d.rpo_s.within_objective),
         (name!("unrecoverable.lost_span_mean_h"), d.unrecoverable.lost_span_mean_h),
         (name!("unrecoverable.lost_span_max_h"), d.unrecoverable.lost_span_max_h),
+        (name!("lost_writes.total_h"), Some(d.lost_writes.total_h)),
+        (name!("lost_writes.per_year_h"), Some(d.lost_writes.per_year_h)),
+        (name!("lost_writes.mean_h"), d.lost_writes.mean_h),
+        (name!("lost_writes.max_h"), d.lost_writes.max_h),
     ]
 }
 
@@ -116,8 +120,9 @@ mod tests {
         let report = fixture::dr_report("objectives: (rpo: \"1m\"),");
         assert!(render(&report).is_ok());
         type Poke = fn(&mut ArchitectureReport);
-        let pokes: [(&str, Poke); 6] = [
+        let pokes: [(&str, Poke); 7] = [
             ("rpo_s.p95", |a| a.data.rpo_s.p95 = Some(f64::NAN)),
+            ("datasets.lost_writes.per_year_h", |a| a.datasets[0].data.lost_writes.per_year_h = f64::NAN),
             ("data_loss_events_per_year", |a| a.data.data_loss_events_per_year = f64::INFINITY),
             ("unrecoverable.lost_span_mean_h", |a| a.data.unrecoverable.lost_span_mean_h = Some(f64::NAN)),
             ("objectives.rpo.target", |a| a.objectives.rpo.target = Some(f64::NAN)),

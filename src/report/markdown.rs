@@ -10,8 +10,8 @@
 use std::fmt::Write as _;
 
 use super::format::{
-    duration_s, loss_rate_upper95, mechanism_kind, no_rpo_reason, percent, pooled_rpo_p95, rpo_or_dash,
-    simulated_years, unrecoverable,
+    duration_s, loss_rate_upper95, lost_writes_per_year, mechanism_kind, no_rpo_reason, percent,
+    pooled_rpo_p95, rpo_or_dash, simulated_years, unrecoverable,
 };
 use crate::metrics::{ArchitectureReport, DataReport, ObjectiveResult, Report};
 use crate::time::{MS_PER_HOUR, SimTime};
@@ -232,6 +232,7 @@ fn data_loss(a: &ArchitectureReport, years: f64) -> String {
         if with_datasets {
             parts.push(format!("{} recovered from a replica", d.recovered_from.replica));
             parts.push(format!("{} from a backup", d.recovered_from.backup));
+            parts.push(format!("{} by a failover", d.recovered_from.failover));
         }
         if !a.queues.is_empty() {
             let lost: u64 = a.queues.iter().map(|q| q.data.data_loss_events).sum();
@@ -268,26 +269,38 @@ fn data_loss(a: &ArchitectureReport, years: f64) -> String {
             }
             _ => out.push_str(" None was recoverable, so there is no realised RPO.\n"),
         }
+        if let (Some(mean), Some(max)) = (d.lost_writes.mean_h, d.lost_writes.max_h) {
+            let _ = writeln!(
+                out,
+                "\nLost writes (how long the store had accepted the writes the events destroyed, not \
+                 counting what an earlier loss had destroyed): {} per year, mean {} per event, max {}.",
+                lost_writes_per_year(d),
+                duration_s(mean * 3600.0),
+                duration_s(max * 3600.0),
+            );
+        }
     }
     if !with_datasets {
         return out;
     }
     out.push_str(
-        "\n| dataset | data loss/yr | RPO p50 | RPO p95 | RPO max | from replica | from backup | unrecoverable |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|\n",
+        "\n| dataset | data loss/yr | RPO p50 | RPO p95 | RPO max | lost writes/yr | from replica | from backup | \
+         by failover | unrecoverable |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for ds in &a.datasets {
         let d = &ds.data;
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             cell(&ds.name),
             loss_rate(d, years),
             rpo_or_dash(d.rpo_s.p50),
             rpo_or_dash(d.rpo_s.p95),
             rpo_or_dash(d.rpo_s.max),
+            lost_writes_per_year(d),
             d.recovered_from.replica,
             d.recovered_from.backup,
+            d.recovered_from.failover,
             unrecoverable(d),
         );
     }
@@ -346,11 +359,13 @@ mod tests {
             "| promote | DR | 1 | 0.1 h |\n",
             "| restore | DR | 1 | 8.0 h |\n",
             "\n## backup-only\n",
-            "### Data loss and RPO\n\n1 data-loss event over all replications (12.167 per year): 0 recovered from a replica, 1 from a backup, 0 unrecoverable (no surviving copy). Realised RPO of the recoverable ones: p50 5h 00m, p95 5h 00m, p99 5h 00m, max 5h 00m, mean 5h 00m.\n",
-            "| orders | 12.167 | 30.0s | 30.0s | 30.0s | 1 | 0 | 0 |\n",
-            "| orders | 12.167 | 5h 00m | 5h 00m | 5h 00m | 0 | 1 | 0 |\n",
+            "### Data loss and RPO\n\n1 data-loss event over all replications (12.167 per year): 0 recovered from a replica, 1 from a backup, 0 by a failover, 0 unrecoverable (no surviving copy). Realised RPO of the recoverable ones: p50 5h 00m, p95 5h 00m, p99 5h 00m, max 5h 00m, mean 5h 00m.\n",
+            // The backup of 0 h restored at 5 h of writes: 5 h lost, 12.167 times a year.
+            "Lost writes (how long the store had accepted the writes the events destroyed, not counting what an earlier loss had destroyed): 2d 13h per year, mean 5h 00m per event, max 5h 00m.\n",
+            "| orders | 12.167 | 30.0s | 30.0s | 30.0s | 6m 05s | 1 | 0 | 0 | 0 |\n",
+            "| orders | 12.167 | 5h 00m | 5h 00m | 5h 00m | 2d 13h | 0 | 1 | 0 | 0 |\n",
             "1 unrecoverable (no surviving copy, mean span lost 10d 05h). None was recoverable, so there is no realised RPO.\n",
-            "| orders | 12.167 | - | - | - | 0 | 0 | 1 (mean 10d 05h lost) |\n",
+            "| orders | 12.167 | - | - | - | 124d 05h | 0 | 0 | 0 | 1 (mean 10d 05h lost) |\n",
             "**HA** marks high-availability mechanisms (failover, replacement, repair",
             "**DR** disaster recovery (promote a replica, restore a backup",
         ] {
@@ -383,7 +398,9 @@ mod tests {
             "| sync | - | - | <= 1h 00m n/a (no datasets or queues) | on |\n",
             "## queued\n\nNo incident.\n\n### Data loss and RPO\n\n1 data-loss event over all replications (12.167 per \
              year): 1 in queues (messages deleted past their retention). Realised RPO: p50 1d 00h, p95 1d 00h, p99 \
-             1d 00h, max 1d 00h, mean 1d 00h.\n\n### Queues\n\nWhile a queue's consumers are down,",
+             1d 00h, max 1d 00h, mean 1d 00h.\n\nLost writes (how long the store had accepted the writes the \
+             events destroyed, not counting what an earlier loss had destroyed): 12d 04h per year, mean 1d 00h per \
+             event, max 1d 00h.\n\n### Queues\n\nWhile a queue's consumers are down,",
             "a data-loss event with RPO = backlog age - retention.\n",
             "| queue | producer -> consumers | retention | backlogs/yr | backlog p50 | backlog p95 | backlog max \
              | messages lost/yr | RPO p95 | RPO max |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n\

@@ -9,8 +9,8 @@
 use std::fmt::Write as _;
 
 use super::format::{
-    duration_s, loss_rate_upper95, no_rpo_reason, percent, pooled_rpo_p95, rpo_or_dash, simulated_years,
-    unrecoverable,
+    duration_s, loss_rate_upper95, lost_writes_per_year, no_rpo_reason, percent, pooled_rpo_p95, rpo_or_dash,
+    simulated_years, unrecoverable,
 };
 use super::layout::{Align, columns};
 use crate::metrics::{ArchitectureReport, DataReport, ObjectiveResult, Objectives, QueueReport, Report};
@@ -151,9 +151,18 @@ fn data_loss(archs: &[ArchitectureReport], years: f64) -> String {
     }
     let any_queues = archs.iter().any(|a| !a.queues.is_empty());
     let mut rows = vec![
-        ["data loss", "events/yr", "RPO p50", "p95", "max", "from replica", "from backup", "unrecoverable"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "data loss",
+            "events/yr",
+            "RPO p50",
+            "p95",
+            "max",
+            "lost writes/yr",
+            "from replica/backup/failover",
+            "unrecoverable",
+        ]
+        .map(String::from)
+        .to_vec(),
     ];
     let row = |name: String, d: &DataReport| {
         vec![
@@ -162,8 +171,8 @@ fn data_loss(archs: &[ArchitectureReport], years: f64) -> String {
             rpo_or_dash(d.rpo_s.p50),
             rpo_or_dash(d.rpo_s.p95),
             rpo_or_dash(d.rpo_s.max),
-            d.recovered_from.replica.to_string(),
-            d.recovered_from.backup.to_string(),
+            lost_writes_per_year(d),
+            format!("{}/{}/{}", d.recovered_from.replica, d.recovered_from.backup, d.recovered_from.failover),
             unrecoverable(d),
         ]
     };
@@ -196,7 +205,8 @@ fn data_loss(archs: &[ArchitectureReport], years: f64) -> String {
         lines[i] = format!("{:first$}  {note}", lines[i]);
     }
     let mut out = lines.join("\n")
-        + "\n(recoveries and unrecoverable events: counts over all replications; RPO: recoverable events)\n";
+        + "\n(recoveries and unrecoverable events: counts over all replications; RPO: recoverable events;\n \
+           lost writes: how long the store had accepted the writes destroyed, per simulated year)\n";
     if any_queues {
         out.push_str("(queue rows: messages deleted past the queue's retention, see queues)\n");
     }
@@ -359,15 +369,16 @@ mod tests {
     fn data_loss_and_rpo_objective_rows() {
         let text = render(&fixture::dr_report("objectives: (rpo: \"1m\"),"));
         let expected = "\
-data loss        events/yr  RPO p50     p95     max  from replica  from backup  unrecoverable
-async-replica         12.2    30.0s   30.0s   30.0s             1            0  0
-  orders              12.2    30.0s   30.0s   30.0s             1            0  0
-backup-only           12.2   5h 00m  5h 00m  5h 00m             0            1  0
-  orders              12.2   5h 00m  5h 00m  5h 00m             0            1  0
-no-copy               12.2        -       -       -             0            0  1 (mean 10d 05h lost)
-  orders              12.2        -       -       -             0            0  1 (mean 10d 05h lost)
+data loss        events/yr  RPO p50     p95     max  lost writes/yr  from replica/backup/failover  unrecoverable
+async-replica         12.2    30.0s   30.0s   30.0s          6m 05s                         1/0/0  0
+  orders              12.2    30.0s   30.0s   30.0s          6m 05s                         1/0/0  0
+backup-only           12.2   5h 00m  5h 00m  5h 00m          2d 13h                         0/1/0  0
+  orders              12.2   5h 00m  5h 00m  5h 00m          2d 13h                         0/1/0  0
+no-copy               12.2        -       -       -        124d 05h                         0/0/0  1 (mean 10d 05h lost)
+  orders              12.2        -       -       -        124d 05h                         0/0/0  1 (mean 10d 05h lost)
 stateless      no datasets
-(recoveries and unrecoverable events: counts over all replications; RPO: recoverable events)
+(recoveries and unrecoverable events: counts over all replications; RPO: recoverable events;
+ lost writes: how long the store had accepted the writes destroyed, per simulated year)
 
 objectives     availability  RTO (p95)  RPO (p95)
 async-replica  -             -          met <= 1m 00s (got 30.0s)
@@ -389,7 +400,7 @@ stateless      -             -          n/a (no datasets)
         )));
         // 3 / (1 replication x 30 d) = 36.5 per year.
         assert!(text.contains(
-            "\n  orders       none observed (< 36.5)        -    -    -             0            0  0\n"
+            "\n  orders       none observed (< 36.5)        -    -    -             0ms                         0/0/0  0\n"
         ));
         assert!(!text.contains("objectives"), "no objective, no objectives table:\n{text}");
     }
@@ -411,11 +422,12 @@ stateless      -             -          n/a (no datasets)
     fn queues_section_and_queue_rows_only_with_queues() {
         let text = render(&fixture::report(fixture::QUEUED));
         let expected = "\
-data loss           events/yr  RPO p50     p95     max  from replica  from backup  unrecoverable
-queued                   12.2   1d 00h  1d 00h  1d 00h             0            0  0
-  orders-q (queue)       12.2   1d 00h  1d 00h  1d 00h             0            0  0
+data loss           events/yr  RPO p50     p95     max  lost writes/yr  from replica/backup/failover  unrecoverable
+queued                   12.2   1d 00h  1d 00h  1d 00h         12d 04h                         0/0/0  0
+  orders-q (queue)       12.2   1d 00h  1d 00h  1d 00h         12d 04h                         0/0/0  0
 sync                no datasets or queues
-(recoveries and unrecoverable events: counts over all replications; RPO: recoverable events)
+(recoveries and unrecoverable events: counts over all replications; RPO: recoverable events;
+ lost writes: how long the store had accepted the writes destroyed, per simulated year)
 (queue rows: messages deleted past the queue's retention, see queues)
 
 queues      producer -> consumers  retention  backlogs/yr  backlog p50     p95     max  losses/yr  RPO p95     max

@@ -66,12 +66,20 @@ fn describe(arch: &Architecture, e: &TraceEvent) -> String {
     let mode_name = |mode| arch.components[e.component.index()].mode_name(mode);
     match &e.kind {
         TraceKind::Failed(mode) => format!("own failure ({})", mode_name(*mode)),
-        TraceKind::DataLost { rpo: Some(rpo), from } => format!(
-            "DATA LOST: RPO {}, recovering from {}",
+        TraceKind::DataLost { rpo: Some(rpo), lost_writes, from } => format!(
+            "DATA LOST: RPO {}, {} of writes destroyed, {}",
             duration_s(rpo.0 as f64 / 1000.0),
-            if *from == Some(crate::engine::Source::Replica) { "a replica" } else { "a backup" }
+            duration_s(lost_writes.0 as f64 / 1000.0),
+            match from {
+                Some(crate::engine::Source::Replica) => "recovering from a replica",
+                Some(crate::engine::Source::Failover) => "the member failed over to lacks them",
+                _ => "recovering from a backup",
+            }
         ),
-        TraceKind::DataLost { rpo: None, .. } => "DATA LOST: no copy survived (unrecoverable)".into(),
+        TraceKind::DataLost { rpo: None, lost_writes, .. } => format!(
+            "DATA LOST: no copy survived (unrecoverable), {} of writes destroyed",
+            duration_s(lost_writes.0 as f64 / 1000.0)
+        ),
         TraceKind::DataRecoveryStarted(label) => format!("{} started", label.name()),
         TraceKind::Resynced { host } => format!("replica on {} resynced", name(arch, *host)),
         TraceKind::Detected => "failure noticed (alerting delay over)".into(),
@@ -167,6 +175,8 @@ struct JsonEvent {
     downtime_s: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rpo_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lost_writes_s: Option<f64>,
 }
 
 /// The timeline as JSON (pretty, trailing newline).
@@ -184,19 +194,17 @@ pub fn render_json(trace: &Trace<'_>) -> String {
                 label: None,
                 downtime_s: None,
                 rpo_s: None,
+                lost_writes_s: None,
             };
             j.event = match &e.kind {
                 TraceKind::Failed(mode) => {
                     j.mode = Some(arch.components[e.component.index()].mode_name(*mode));
                     "failed"
                 }
-                TraceKind::DataLost { rpo, from } => {
+                TraceKind::DataLost { rpo, lost_writes, from } => {
                     j.rpo_s = rpo.map(|t| t.0 as f64 / 1000.0);
-                    j.label = Some(match from {
-                        Some(crate::engine::Source::Replica) => "replica",
-                        Some(crate::engine::Source::Backup) => "backup",
-                        None => "unrecoverable",
-                    });
+                    j.lost_writes_s = Some(lost_writes.0 as f64 / 1000.0);
+                    j.label = Some(from.map_or("unrecoverable", crate::engine::Source::name));
                     "data_lost"
                 }
                 TraceKind::DataRecoveryStarted(label) => {

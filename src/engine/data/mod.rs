@@ -9,14 +9,16 @@
 //!   data: that of its component and of every component reaching it through `All` edges only
 //!   ([`DataPlan::destroys`]). A host that is merely down keeps its copy.
 //! - **Positions.** A replica is *in sync* while its host is effectively up and its copy is
-//!   live; its position is (the earlier of the last instant it was in sync and the dataset's
-//!   last write) minus its lag (0 for `Sync`; an `Async` lag is drawn at each loss on the
-//!   dataset's `lag` stream): when the primary's host stops, the tail not yet shipped stays
-//!   there. A replica whose host comes back with its copy intact is in sync again at once (it
-//!   catches up from the log). A backup's position is its start; it is usable once `takes` has
-//!   elapsed, while its store has not lost its data since. At t = 0 every chain holds a completed backup at position 0; later ones
-//!   start at `offset + k * every`, and a start at which the dataset or its store is down is
-//!   skipped.
+//!   live and it has caught up; its position is (the earlier of the last instant it was in sync
+//!   and the dataset's last write) minus its lag (0 for `Sync`; an `Async` lag is drawn at each
+//!   loss on the dataset's `lag` stream): when the primary's host stops, the tail not yet
+//!   shipped stays there. A replica whose host comes back with its copy intact catches up from
+//!   the primary's log at once, but only while the dataset accepts writes: one that comes back
+//!   while the primary is down stays behind until it is up. A copy being resynced holds the
+//!   writes up to the instant its resync began. A backup's position is its start; it is usable
+//!   once `takes` has elapsed, while its store has not lost its data since. At t = 0 every chain
+//!   holds a completed backup at position 0; later ones start at `offset + k * every`, and a
+//!   start at which the dataset or its store is down is skipped.
 //! - **Loss of the primary** at t: the newest surviving copy is used (ties: a replica before a
 //!   backup, then in file order). RPO = (last instant the dataset accepted writes) - position,
 //!   at least 0. A replica is promoted once its host is effectively up (`promote`), its host
@@ -26,21 +28,21 @@
 //!   surviving copy the loss is *unrecoverable*: the dataset is recreated empty after the first
 //!   chain's `restore` (at once without backups), and the span lost is the time from its last
 //!   creation to its last write.
+//! - **Lost writes** ([`history`]): beside its RPO, each event says how long the dataset had
+//!   accepted the writes it destroyed, not counting what an earlier loss already destroyed nor
+//!   the spans in which it accepted no writes.
 //! - **During a recovery**, a loss that destroys the copy being recovered from is a further
 //!   data-loss event, and the next surviving copy is used; a loss of the restore target during
 //!   a restore restarts the restore once it is back.
-//! - **A standby group as holder**: its active member holds the primary and the other members
-//!   copies, synchronous (in sync while up) unless a replica on that member gives its mode.
-//!   Outages that keep the data fail over by the standby rules with no data loss. Destroying
-//!   the active member's copy while another member has one is a data-loss event with the
-//!   newest surviving member copy's RPO (0 for a synchronous member; still an event), recovered
-//!   by the group's failover; a member's copy is back once the member is up and the dataset is
-//!   (it resyncs from the primary at once). The primary is lost, and recovered like any
-//!   dataset's, when the group itself is destroyed or every member's copy is.
+//! - **A standby group as holder** ([`members`]): its active member holds the primary, the
+//!   others copies, synchronous unless a replica on that member gives its mode.
 //! - A replica that lost its copy while the primary lives is no data-loss event: it resyncs.
 //!
 //! Timers (recovery, each replica's resync, each chain's next backup) have their own queue
 //! slots after the components' and batteries', in dataset name order.
+
+mod history;
+mod members;
 
 use crate::dist::Dist;
 use crate::model::{Architecture, Dataset};
@@ -58,6 +60,20 @@ pub enum Source {
     Replica,
     /// A backup was restored.
     Backup,
+    /// A standby group holding it switched to another member (whose copy lacked the newest
+    /// writes).
+    Failover,
+}
+
+impl Source {
+    /// The source as written in reports (`replica`, `backup`, `failover`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Replica => "replica",
+            Source::Backup => "backup",
+            Source::Failover => "failover",
+        }
+    }
 }
 
 /// Where data was lost.
@@ -84,6 +100,10 @@ pub struct DataLoss {
     pub rpo: Option<SimTime>,
     /// With no surviving copy: the time from the dataset's last creation to its last write.
     pub lost_span: SimTime,
+    /// How long the dataset had accepted the writes this event destroyed: those newer than
+    /// the copy recovered from, less what an earlier loss already destroyed and the spans in
+    /// which it accepted no writes (for a queue: the span of the messages deleted).
+    pub lost_writes: SimTime,
     /// Still growing at the horizon (a queue's backlog): `rpo` is a lower bound.
     pub censored: bool,
     /// What it is recovered from (`None`: recreated empty).
@@ -123,6 +143,12 @@ pub(super) struct DataPlan {
     destroys: Vec<Vec<u32>>,
     /// Dataset indices in name order (the order pending datasets settle in).
     by_name: Vec<u32>,
+    /// For each dataset held by a standby group at t = 0, for each member of the group: the
+    /// index of the replica on that member, if one is listed (empty for other datasets).
+    member_replica: Vec<Vec<Option<u32>>>,
+    /// The components datasets live on: holders, their standby members, replica hosts,
+    /// backup stores and restore targets.
+    pub hosts: Vec<bool>,
 }
 
 impl DataPlan {
@@ -150,17 +176,17 @@ impl DataPlan {
                 lag: named_stream_key(seed, &d.name, "lag"),
             })
             .collect();
-        let mut host = vec![false; n];
+        let mut hosts = vec![false; n];
         for d in &arch.datasets {
-            host[d.holder.index()] = true;
+            hosts[d.holder.index()] = true;
             for &m in arch.components[d.holder.index()].standby.iter().flat_map(|s| &s.members) {
-                host[m.index()] = true;
+                hosts[m.index()] = true;
             }
-            d.replicas.iter().for_each(|r| host[r.on.index()] = true);
+            d.replicas.iter().for_each(|r| hosts[r.on.index()] = true);
             for b in &d.backups {
-                host[b.to.index()] = true;
+                hosts[b.to.index()] = true;
                 if let Some(into) = b.into {
-                    host[into.index()] = true;
+                    hosts[into.index()] = true;
                 }
             }
         }
@@ -172,9 +198,17 @@ impl DataPlan {
                 })
         };
         let destroys = (0..n)
-            .map(|i| if arch.datasets.is_empty() || !loses(i) { Vec::new() } else { within(arch, i, &host) })
+            .map(|i| if arch.datasets.is_empty() || !loses(i) { Vec::new() } else { within(arch, i, &hosts) })
             .collect();
-        DataPlan { first_slot: 2 * n as u32, base, slots, keys, destroys, by_name }
+        let member_replica = arch
+            .datasets
+            .iter()
+            .map(|d| {
+                let members = arch.components[d.holder.index()].standby.iter().flat_map(|s| &s.members);
+                members.map(|m| d.replicas.iter().position(|r| r.on == *m).map(|j| j as u32)).collect()
+            })
+            .collect();
+        DataPlan { first_slot: 2 * n as u32, base, slots, keys, destroys, by_name, member_replica, hosts }
     }
 
     /// Number of data timer slots.
@@ -211,7 +245,9 @@ enum Copy {
 struct ReplicaState {
     host: u32,
     copy: Copy,
+    /// It holds every write (less its lag) as of now.
     in_sync: bool,
+    /// While not in sync: the instant up to which it holds the writes (less its lag).
     synced_until: SimTime,
 }
 
@@ -247,7 +283,11 @@ pub(super) struct DataState {
     cause: Cause,
     replicas: Vec<ReplicaState>,
     chains: Vec<ChainState>,
-    member_lost: Vec<bool>,
+    /// For a standby holder: each member's copy (for members with a listed replica, that
+    /// replica's state is used instead).
+    members: Vec<members::MemberCopy>,
+    /// The writes its primary holds.
+    history: history::WriteHistory,
     streams: [Stream; 4],
 }
 
@@ -302,7 +342,8 @@ impl Simulator<'_> {
                     })
                     .collect(),
                 chains: vec![ChainState { complete: Some(SimTime::ZERO), in_flight: None }; ds.backups.len()],
-                member_lost: vec![false; members],
+                members: vec![members::MemberCopy::default(); members],
+                history: history::WriteHistory::default(),
                 streams: [
                     Stream::new(&keys.promote, replication),
                     Stream::new(&keys.restore, replication),
@@ -310,6 +351,7 @@ impl Simulator<'_> {
                     Stream::new(&keys.lag, replication),
                 ],
             });
+            self.data[d].history.reset(SimTime::ZERO);
             for (m, b) in ds.backups.iter().enumerate() {
                 let slot = self.data_slot(d, SlotKind::Backup(m as u32));
                 self.queue.schedule(slot, b.offset.saturating_add(b.every));
@@ -337,6 +379,9 @@ impl Simulator<'_> {
     fn lose_copies(&mut self, d: usize, now: SimTime, cause: Cause) {
         let ds = &self.arch.datasets[d];
         let mut touched = false;
+        // Whether a standby holder's active member still had its copy before this failure.
+        let group = self.standby_holder(d);
+        let active_had_copy = group.is_some_and(|g| !self.member_lost(d, self.groups[g].active));
         for j in 0..self.data[d].replicas.len() {
             let r = self.data[d].replicas[j];
             if self.doomed[r.host as usize] && r.copy != Copy::Lost {
@@ -364,19 +409,10 @@ impl Simulator<'_> {
         let holder = self.data[d].holder as usize;
         let mut primary_hit = self.doomed[holder];
         let mut active_lost = false;
-        if let Some(standby) = &self.arch.components[holder].standby
-            && holder == ds.holder.index()
-        {
-            let g = self.prepared.group_of[holder].expect("a standby group") as usize;
-            let active = self.groups[g].active;
-            for (k, m) in standby.members.iter().enumerate() {
-                if self.doomed[m.index()] {
-                    active_lost |= k == active && !self.data[d].member_lost[k];
-                    self.data[d].member_lost[k] = true;
-                    touched = true;
-                }
-            }
-            primary_hit |= self.data[d].member_lost.iter().all(|&l| l);
+        if let Some(g) = group {
+            touched |= self.destroy_member_copies(d, now);
+            active_lost = active_had_copy && self.member_lost(d, self.groups[g].active);
+            primary_hit |= self.every_member_lost(d);
         }
         match self.data[d].phase {
             Phase::Live if primary_hit => self.choose_copy(d, now, cause),
@@ -434,6 +470,7 @@ impl Simulator<'_> {
         }
         let state = &mut self.data[d];
         state.cause = cause;
+        let lost_writes = state.history.destroy_after(best.map(|(position, ..)| position), now);
         let loss = match best {
             Some((position, phase, from)) => {
                 state.phase = phase;
@@ -443,6 +480,7 @@ impl Simulator<'_> {
                     cause,
                     rpo: Some(SimTime(last_write.0.saturating_sub(position.0))),
                     lost_span: SimTime::ZERO,
+                    lost_writes,
                     censored: false,
                     from: Some(from),
                 }
@@ -455,12 +493,13 @@ impl Simulator<'_> {
                     cause,
                     rpo: None,
                     lost_span: SimTime(last_write.0.saturating_sub(state.created.0)),
+                    lost_writes,
                     censored: false,
                     from: None,
                 }
             }
         };
-        self.note(now, node, TraceKind::DataLost { rpo: loss.rpo, from: loss.from });
+        self.note(now, node, TraceKind::DataLost { rpo: loss.rpo, lost_writes, from: loss.from });
         self.losses.push(loss);
     }
 
@@ -489,46 +528,6 @@ impl Simulator<'_> {
                 self.data_pending_push(d as u32);
             }
         }
-    }
-
-    /// A standby holder's active member lost its copy (the primary) while another member still
-    /// has one: a data-loss event with the newest surviving member copy's RPO (a member listed
-    /// as an asynchronous replica is as of its position; the others are synchronous), recovered
-    /// from it by the group's failover. With no member copy left, the primary is lost.
-    fn active_member_lost(&mut self, d: usize, now: SimTime, cause: Cause) {
-        let holder = self.data[d].holder as usize;
-        let last_write = self.last_write(d, now);
-        let members = &self.arch.components[holder].standby.as_ref().expect("a standby holder").members;
-        let mut best: Option<SimTime> = None;
-        for (k, m) in members.iter().enumerate() {
-            if self.data[d].member_lost[k] {
-                continue;
-            }
-            let position = match self.data[d].replicas.iter().position(|r| r.host == m.0) {
-                Some(j) if self.data[d].replicas[j].copy == Copy::Live => {
-                    self.replica_position(d, j, now, last_write)
-                }
-                Some(_) => continue,
-                // A synchronous member is in sync while it is up; one that is down has an
-                // older copy of unknown age, so it is not counted on.
-                None if self.nodes[m.index()].up => last_write,
-                None => continue,
-            };
-            best = best.max(Some(position));
-        }
-        let Some(position) = best else { return self.choose_copy(d, now, cause) };
-        let node = self.dataset(d).node.index();
-        let rpo = Some(SimTime(last_write.0.saturating_sub(position.0)));
-        self.note(now, node, TraceKind::DataLost { rpo, from: Some(Source::Replica) });
-        self.losses.push(DataLoss {
-            store: Store::Dataset(d as u32),
-            at: now,
-            cause,
-            rpo,
-            lost_span: SimTime::ZERO,
-            censored: false,
-            from: Some(Source::Replica),
-        });
     }
 
     pub(super) fn data_pending_push(&mut self, d: u32) {
@@ -572,20 +571,15 @@ impl Simulator<'_> {
                 let t = self.draw_data(d, RESTORE, dist);
                 self.data[d].phase = Phase::Restoring(r);
                 self.queue.schedule(self.data_slot(d, SlotKind::Recovery), now.saturating_add(t));
-                self.note(now, node, TraceKind::DataRecoveryStarted(Label::Restore));
+                let label = if r == Restore::Empty { Label::Recreate } else { Label::Restore };
+                self.note(now, node, TraceKind::DataRecoveryStarted(label));
             }
             _ => {}
         }
         let live = self.data[d].phase == Phase::Live;
         let ok = live && self.nodes[self.data[d].holder as usize].up;
-        if live && !self.data[d].member_lost.is_empty() {
-            let standby = self.arch.components[self.dataset(d).holder.index()].standby.as_ref();
-            for (k, m) in standby.expect("standby holder").members.iter().enumerate() {
-                if self.nodes[m.index()].up {
-                    self.data[d].member_lost[k] = false;
-                }
-            }
-        }
+        self.settle_members(d, now, ok);
+        let mut resyncing = false;
         for j in 0..self.data[d].replicas.len() {
             let r = self.data[d].replicas[j];
             let up = self.nodes[r.host as usize].up;
@@ -594,14 +588,19 @@ impl Simulator<'_> {
                 Copy::Live => {
                     let r = &mut self.data[d].replicas[j];
                     if r.in_sync && !up {
+                        r.in_sync = false;
                         r.synced_until = now;
+                    } else if !r.in_sync && up && ok {
+                        r.in_sync = true; // caught up from the primary's log
                     }
-                    r.in_sync = up;
                 }
                 Copy::Lost if up && ok => {
                     let t = self.draw_data(d, RESYNC, self.dataset(d).resync);
-                    self.data[d].replicas[j].copy = Copy::Resyncing;
+                    let r = &mut self.data[d].replicas[j];
+                    r.copy = Copy::Resyncing;
+                    r.synced_until = now; // re-seeded as of now, and behind from here on
                     self.queue.schedule(slot, now.saturating_add(t));
+                    resyncing = true;
                 }
                 Copy::Resyncing if !up => {
                     self.queue.remove(slot);
@@ -610,10 +609,16 @@ impl Simulator<'_> {
                 Copy::Lost | Copy::Resyncing => {}
             }
         }
+        if let Some(g) = self.standby_holder(d).filter(|_| resyncing) {
+            self.group_pending_push(g as u32); // a member may have a copy to take over with again
+        }
         if self.nodes[node].standby_ok != ok {
             self.nodes[node].standby_ok = ok;
-            if !ok {
+            if ok {
+                self.data[d].history.start(now);
+            } else {
                 self.data[d].down_since = now;
+                self.data[d].history.stop(now);
             }
             let blame = if live { self.cause[self.data[d].holder as usize] } else { self.data[d].cause };
             self.refresh(node as u32, blame);
@@ -653,11 +658,13 @@ impl Simulator<'_> {
                         Label::Promote
                     }
                     Phase::Restoring(r) => {
+                        self.data[d].holder = self.restore_target(d, r) as u32;
                         if r == Restore::Empty {
                             self.data[d].created = now;
+                            Label::Recreate
+                        } else {
+                            Label::Restore
                         }
-                        self.data[d].holder = self.restore_target(d, r) as u32;
-                        Label::Restore
                     }
                     _ => return, // cancelled in this batch
                 };
