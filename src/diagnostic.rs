@@ -45,6 +45,9 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// Related places, each printed as its own `file:line:col: note: ...` line.
     pub notes: Vec<(Span, String)>,
+    /// A warning that holds for the file's horizon only (a command given another horizon
+    /// checks again).
+    pub about_horizon: bool,
 }
 
 impl Diagnostic {
@@ -56,6 +59,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             notes: Vec::new(),
+            about_horizon: false,
         }
     }
 
@@ -67,6 +71,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             notes: Vec::new(),
+            about_horizon: false,
         }
     }
 
@@ -85,6 +90,12 @@ impl Diagnostic {
     /// Adds a related place (`note:` line).
     pub fn with_note(mut self, span: Span, note: impl Into<String>) -> Diagnostic {
         self.notes.push((span, note.into()));
+        self
+    }
+
+    /// Marks a warning that holds for the file's horizon only.
+    pub fn about_horizon(mut self) -> Diagnostic {
+        self.about_horizon = true;
         self
     }
 

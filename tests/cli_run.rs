@@ -637,6 +637,31 @@ fn the_table_does_not_claim_too_few_replications_saw_downtime() {
 // ---------------------------------------------------------------------------------------------
 // Bad input
 
+const SAME_OUTAGE: &str = "tests/fixtures/run/same_outage_every_replication.ron";
+
+#[test]
+fn no_too_few_replications_warning_when_every_replication_saw_downtime() {
+    // Random failures on, 500 replications, each with the same 6 h outage: the CI is
+    // degenerate, but 500 replications saw downtime, not fewer than 30.
+    let run = run_ok(&[SAME_OUTAGE, "--format", "json"]);
+    let report: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let a = &report["architectures"][0];
+    assert_eq!(a["replications_with_downtime"], 500);
+    assert_eq!(a["availability"]["ci_method"], "degenerate");
+    assert!(!run.stderr.contains("saw downtime"), "500 replications saw downtime:\n{}", run.stderr);
+    assert_eq!(run.stderr, "", "no warning at all");
+
+    // With 20 replications the warning is right, and says how many saw downtime.
+    let run = run_ok(&[SAME_OUTAGE, "--replications", "20"]);
+    assert!(
+        run.stderr.contains(
+            "warning: one: only 20 replication(s) saw downtime (fewer than 30); the availability CI is not reliable"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn a_scenario_with_errors_exits_2_with_its_diagnostics() {
     let file = "tests/fixtures/broken/three_errors.ron";

@@ -16,6 +16,10 @@ mod ha;
 #[path = "diagnostics/data.rs"]
 mod data;
 
+/// Warnings for likely modelling slips and `--deny-warnings`, with the same helpers.
+#[path = "diagnostics/warnings.rs"]
+mod warnings;
+
 /// Where the broken fixtures live, relative to the crate root.
 const BROKEN: &str = "tests/fixtures/broken";
 
@@ -140,7 +144,10 @@ const VALID_ANONYMOUS: &str = r#"// Valid: the top-level struct name is left out
     architectures: [
         (
             name: "one",
-            components: [(name: "web-1", kind: Instance, fail: Never)],
+            components: [
+                (name: "az-1", kind: Az, fail: Never),
+                (name: "web-1", kind: Instance, fail: Never, needs: All(["az-1"])),
+            ],
             service: "web-1",
         ),
     ],
@@ -475,12 +482,13 @@ fn injection_after_the_horizon_is_a_warning() {
     let block = assert_diagnostic(
         &run.stderr,
         &file,
-        17,
+        18,
         40,
         "warning",
         "injection at `2y` starts at or after the horizon (1y)",
     );
     assert_eq!(hint(&block), Some("it will never happen; move it earlier or lengthen the horizon"));
+    assert_eq!(run.stderr.matches(": warning: ").count(), 1, "one warning expected:\n{}", run.stderr);
     assert!(!run.stderr.contains(": error: "), "no error expected:\n{}", run.stderr);
     assert!(!run.stderr.contains(" error"), "no error count line expected:\n{}", run.stderr);
     assert_accepted(&run.stdout, &file);

@@ -31,10 +31,7 @@ pub const SAMPLES: u64 = 4000;
 /// The steady-state availability of `c` on its own (1 if it cannot fail).
 pub fn own_availability(arch: &Architecture, c: ComponentId) -> f64 {
     let comp = &arch.components[c.index()];
-    let recovery_ms = |r: &Recovery| match r {
-        Recovery::Repair(d) => comp.alert.map_or(0.0, |a| a.mean_ms()) + d.mean_ms(),
-        Recovery::Replace { detect, launch } => detect.mean_ms() + launch.mean_ms(),
-    };
+    let recovery_ms = |r: &Recovery| comp.mean_recovery_ms(r);
     let (rate, down_ms) = match (comp.fail, &comp.recover) {
         (Some(fail), Some(r)) => (1.0 / fail.mean_ms(), recovery_ms(r)),
         _ => {

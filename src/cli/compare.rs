@@ -39,9 +39,16 @@ struct JsonComparison<'a> {
 pub fn run(args: &Args) -> u8 {
     let r = &args.run;
     let origin = r.file.display().to_string();
-    let Some(compiled) = output::compile_file(&r.file) else { return EXIT_BAD_INPUT };
+    // As `run`: with --horizon, the file's "injection after the horizon" warnings are checked
+    // again against it.
+    let Some(compiled) = output::compile_file_with(&r.file, r.horizon.is_none()) else {
+        return EXIT_BAD_INPUT;
+    };
     let mut system = compiled.system;
     let overrides = apply_overrides(&mut system, r);
+    if r.horizon.is_some() {
+        run::warn_late_injections(&system, &origin);
+    }
     let Some(selected) = select(&system, &r.archs, &origin) else { return EXIT_BAD_INPUT };
     let names: Vec<&str> = selected.iter().map(|&i| system.architectures[i].name.as_str()).collect();
     let baseline = match &args.baseline {

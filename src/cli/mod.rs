@@ -88,7 +88,7 @@ pub enum Command {
     Trace(trace::Args),
     /// Check scenario files and report every mistake with file:line:col.
     #[command(
-        after_help = "Examples:\n  faultline validate scenarios/three-tier.ron\n  faultline validate scenarios/*.ron\n\nExit code 2 if any file has an error; warnings alone exit 0."
+        after_help = "Examples:\n  faultline validate scenarios/three-tier.ron\n  faultline validate --deny-warnings scenarios/*.ron   # in CI\n\nExit code 2 if any file has an error; warnings alone exit 0, or 2 with --deny-warnings."
     )]
     Validate(validate::Args),
     /// Print an architecture's dependency graph as Graphviz DOT.

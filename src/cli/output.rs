@@ -48,9 +48,9 @@ pub fn compile_file(path: &Path) -> Option<Compiled> {
     compile_file_with(path, true)
 }
 
-/// As [`compile_file`]; with `warnings` false, warnings of a file that compiles are not
-/// printed (the caller checks again against values given on the command line).
-pub fn compile_file_with(path: &Path, warnings: bool) -> Option<Compiled> {
+/// As [`compile_file`]; with `horizon_warnings` false, the warnings that hold for the file's
+/// horizon only are not printed (the caller checks again against a `--horizon`).
+pub fn compile_file_with(path: &Path, horizon_warnings: bool) -> Option<Compiled> {
     let origin = path.display().to_string();
     let text = match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -72,9 +72,9 @@ pub fn compile_file_with(path: &Path, warnings: bool) -> Option<Compiled> {
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
     match model::compile_str(&text) {
         Ok(compiled) => {
-            if warnings {
-                stderr(&diagnostic::render(&origin, &text, &compiled.warnings));
-            }
+            let shown: Vec<diagnostic::Diagnostic> =
+                compiled.warnings.iter().filter(|d| horizon_warnings || !d.about_horizon).cloned().collect();
+            stderr(&diagnostic::render(&origin, &text, &shown));
             Some(compiled)
         }
         Err(diagnostics) => {

@@ -1,4 +1,7 @@
 //! `faultline validate FILE...`: every file, every diagnostic.
+//!
+//! With `--deny-warnings` a file with a warning fails like one with an error (exit 2, a count
+//! line on stderr, no `ok` line), for CI; the warnings themselves are printed as warnings.
 
 use std::path::PathBuf;
 
@@ -11,14 +14,26 @@ pub struct Args {
     /// Scenario files (RON).
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Exit 2 if any file has a warning (for CI).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
-/// Validates each file; exit 2 if any has an error.
+/// Validates each file; exit 2 if any has an error (or, with `--deny-warnings`, a warning).
 pub fn run(args: &Args) -> u8 {
     let mut failed = false;
     let mut summary = String::new();
     for path in &args.files {
         match output::compile_file(path) {
+            Some(compiled) if args.deny_warnings && !compiled.warnings.is_empty() => {
+                let n = compiled.warnings.len();
+                output::stderr(&format!(
+                    "{}: {n} warning{}, denied by --deny-warnings\n",
+                    path.display(),
+                    plural(n)
+                ));
+                failed = true;
+            }
             Some(compiled) => {
                 let s = &compiled.system;
                 // Shared components count once, not once per architecture.

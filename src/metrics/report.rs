@@ -125,7 +125,7 @@ pub struct AvailabilityStats {
     pub ci95: [f64; 2],
     /// `"student-t"`, or `"degenerate"` with fewer than 2 distinct per-replication values.
     pub ci_method: &'static str,
-    /// False with fewer than 30 replications that saw any downtime.
+    /// False with fewer than 30 replications that saw any downtime, and for a degenerate CI.
     pub ci_reliable: bool,
 }
 

@@ -186,6 +186,15 @@ impl Component {
         self.fail.is_some() || self.modes.iter().any(|m| m.fail.is_some())
     }
 
+    /// The mean time `[ms]` an own failure ending with `recovery` keeps it down: alerting
+    /// plus repair, or detection plus launch (waits for a crew left out).
+    pub fn mean_recovery_ms(&self, recovery: &Recovery) -> f64 {
+        match recovery {
+            Recovery::Repair(d) => self.alert.map_or(0.0, |a| a.mean_ms()) + d.mean_ms(),
+            Recovery::Replace { detect, launch } => detect.mean_ms() + launch.mean_ms(),
+        }
+    }
+
     /// The name of a failure mode as written in problem names.
     pub fn mode_name(&self, mode: crate::engine::Mode) -> String {
         use crate::engine::Mode;

@@ -98,7 +98,8 @@ fn check_injection<'s>(
                 spec.at.span,
                 format!("injection at `{}` starts at or after the horizon ({horizon})", spec.at.value),
             )
-            .with_hint("it will never happen; move it earlier or lengthen the horizon"),
+            .with_hint("it will never happen; move it earlier or lengthen the horizon")
+            .about_horizon(),
         );
     }
     CheckedInjection { spec, times: at.zip(duration) }
@@ -221,6 +222,8 @@ fn compile_one(
         datasets,
         queues,
     };
+    let drafts: Vec<&super::components::Draft<'_>> = inputs.shared.0.iter().chain(&own.0).collect();
+    super::slips::check(cx, &arch, &drafts);
     (arch, found)
 }
 

@@ -8,6 +8,7 @@ use crate::scenario::{ComponentSpec, Kind, ModeSpec, NeedsSpec, Profiles, Recove
 use super::super::{ComponentId, FailMode, Needs, NeedsRule, Recovery};
 use super::Context;
 use super::ha::{CrewTable, Extras, extras, probability, resolve_crew};
+use super::slips::{LawSpans, Written};
 use super::values::{FailLaw, Role};
 use crate::dist::Dist;
 
@@ -19,6 +20,9 @@ pub(super) struct CompiledProfile {
     fail: Given<FailLaw>,
     modes: Given<Vec<ModeDraft>>,
     recover: Given<Recovery>,
+    /// Where its `fail` and `recover` values are written.
+    fail_at: Option<Written>,
+    recover_at: Option<Written>,
     pub alert: Option<Dist>,
     pub crew: Option<Spanned<String>>,
     pub start_failure: Option<Spanned<f64>>,
@@ -67,6 +71,8 @@ pub(super) fn compile_profiles(cx: &mut Context, profiles: &Profiles, crews: &Cr
                 fail,
                 modes,
                 recover,
+                fail_at: spec.fail.as_ref().map(Written::fail),
+                recover_at: spec.recover.as_ref().map(Written::recovery),
                 alert,
                 crew: spec.crew.clone(),
                 start_failure: spec.start_failure.clone(),
@@ -84,6 +90,8 @@ pub(super) struct ModeDraft {
     fail: Option<Dist>,
     loses_data: bool,
     recover: Given<Recovery>,
+    fail_at: Written,
+    recover_at: Option<Written>,
 }
 
 /// Mode names the engine gives problems (`<component>/<mode>`) that could meet a user's mode on
@@ -124,7 +132,14 @@ fn compile_modes(cx: &mut Context, modes: &[ModeSpec]) -> Option<Vec<ModeDraft>>
         };
         let recover = m.recover.as_ref().map(|r| cx.recovery(r));
         valid &= !matches!(recover, Some(None));
-        drafts.push(ModeDraft { name: m.name.clone(), fail, loses_data: m.loses_data, recover });
+        drafts.push(ModeDraft {
+            name: m.name.clone(),
+            fail,
+            loses_data: m.loses_data,
+            recover,
+            fail_at: Written::fail(&m.fail),
+            recover_at: m.recover.as_ref().map(Written::recovery),
+        });
     }
     if modes.len() > usize::from(u16::MAX) {
         valid = false;
@@ -166,6 +181,8 @@ pub(super) struct Draft<'s> {
     /// only worth reporting if the list compiled.
     pub modes_given: bool,
     pub extras: Extras,
+    /// Where the values of its `fail` (or modes) and `recover` are written.
+    pub at: LawSpans,
 }
 
 /// The drafts of one list of components (`shared`, or one architecture's), in file order.
@@ -223,10 +240,28 @@ fn draft<'s>(
         Some(r) => Some(cx.recovery(r)),
         None => profile.and_then(|p| p.recover),
     };
+    let fail_at = match &spec.fail {
+        Some(f) => Some(Written::fail(f)),
+        None if own_law => None,
+        None => profile.and_then(|p| p.fail_at.clone()),
+    };
+    let recover_at = match &spec.recover {
+        Some(r) => Some(Written::recovery(r)),
+        None => profile.and_then(|p| p.recover_at.clone()),
+    };
     let extras = extras(cx, spec, profile, crews);
     let name = &spec.name;
     let modes_given = modes.is_some();
-    let none = Draft { spec, shared, fail: None, recover: None, modes: Vec::new(), modes_given, extras };
+    let none = Draft {
+        spec,
+        shared,
+        fail: None,
+        recover: None,
+        modes: Vec::new(),
+        modes_given,
+        extras,
+        at: LawSpans::default(),
+    };
     if spec.kind == Kind::Group {
         if fail.is_some() || recover.is_some() || modes.is_some() {
             let span = spec
@@ -246,7 +281,7 @@ fn draft<'s>(
         return none;
     }
     if let Some(modes) = modes {
-        return with_modes(cx, spec, shared, modes, recover, extras);
+        return with_modes(cx, spec, shared, modes, (recover, recover_at), extras);
     }
     let fail = match fail {
         // `standby` on another kind is reported as such; a missing `fail` would mislead.
@@ -271,7 +306,8 @@ fn draft<'s>(
         Some(r) => r,
         None => None,
     };
-    Draft { spec, shared, fail, recover, modes: Vec::new(), modes_given, extras }
+    let at = LawSpans { fail: fail_at, recover: recover_at, modes: Vec::new() };
+    Draft { spec, shared, fail, recover, modes: Vec::new(), modes_given, extras, at }
 }
 
 /// A component that fails in `modes`: each mode recovers its own way or the component's.
@@ -280,11 +316,19 @@ fn with_modes<'s>(
     spec: &'s ComponentSpec,
     shared: bool,
     modes: Option<Vec<ModeDraft>>,
-    recover: Given<Recovery>,
+    (recover, recover_at): (Given<Recovery>, Option<Written>),
     extras: Extras,
 ) -> Draft<'s> {
-    let mut draft =
-        Draft { spec, shared, fail: None, recover: None, modes: Vec::new(), modes_given: true, extras };
+    let mut draft = Draft {
+        spec,
+        shared,
+        fail: None,
+        recover: None,
+        modes: Vec::new(),
+        modes_given: true,
+        extras,
+        at: LawSpans::default(),
+    };
     let Some(modes) = modes else { return draft };
     if modes.is_empty() {
         cx.error(spec.name.span, format!("`{}` has an empty `modes` list", spec.name.value)).hint =
@@ -297,6 +341,7 @@ fn with_modes<'s>(
         None => None,
     };
     let mut compiled = Vec::with_capacity(modes.len());
+    let mut at = Vec::with_capacity(modes.len());
     for m in modes {
         let recover = match m.recover {
             Some(Some(r)) => r,
@@ -316,11 +361,13 @@ fn with_modes<'s>(
                 }
             },
         };
+        at.push((m.fail_at, m.recover_at.or_else(|| recover_at.clone())));
         compiled.push(FailMode { name: m.name.value, fail: m.fail, loses_data: m.loses_data, recover });
     }
     // A failed start recovers the component's way, else the first mode's.
     draft.recover = own.or(compiled.first().map(|m| m.recover));
     draft.modes = compiled;
+    draft.at = LawSpans { fail: None, recover: recover_at, modes: at };
     draft
 }
 

@@ -14,11 +14,14 @@
 //! - A component that can fail must say how it recovers (`recover`, from itself or its profile).
 //! - A name listed twice in one `needs` list is an error (it would count twice).
 //! - An injection starting at or after the horizon has no effect: a warning, not an error.
+//! - Warnings for likely modelling slips ([`slips`]) are given only for a file without errors:
+//!   in a half-built model they would be noise.
 
 mod architecture;
 mod components;
 mod data;
 mod ha;
+mod slips;
 mod targets;
 mod values;
 
@@ -81,12 +84,19 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, Vec<Diagnostic>> {
 #[derive(Default)]
 pub(super) struct Context {
     diagnostics: Vec<Diagnostic>,
+    /// Warnings for likely slips, kept apart until the file is known to have no error.
+    slips: Vec<Diagnostic>,
 }
 
 impl Context {
     /// Records a diagnostic.
     pub fn report(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    /// Records a warning about a likely slip (dropped if the file has an error).
+    pub fn slip(&mut self, diagnostic: Diagnostic) {
+        self.slips.push(diagnostic);
     }
 
     /// Records an error at `span`.
@@ -105,6 +115,15 @@ impl Context {
     }
 
     fn finish(mut self, system: System) -> Result<Compiled, Vec<Diagnostic>> {
+        if !self.diagnostics.iter().any(Diagnostic::is_error) {
+            // Each architecture checks the shared components again: one warning per place.
+            let mut seen = std::collections::BTreeSet::new();
+            for d in std::mem::take(&mut self.slips) {
+                if seen.insert((d.span, d.message.clone())) {
+                    self.diagnostics.push(d);
+                }
+            }
+        }
         self.diagnostics.sort_by_key(|d| d.span.map(|s| s.start));
         self.diagnostics.dedup();
         if self.diagnostics.iter().any(Diagnostic::is_error) {

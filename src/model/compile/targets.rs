@@ -51,7 +51,7 @@ pub(super) fn expand(
 }
 
 /// The components in `root` (reaching it through `All` edges only), of `kind` if given.
-fn inside(
+pub(super) fn inside(
     components: &[Component],
     dependents: &[ComponentId],
     starts: &[u32],
