@@ -46,7 +46,7 @@ pub struct Args {
 }
 
 fn duration(text: &str) -> Result<SimTime, String> {
-    parse_duration(text).map_err(|e| format!("{e}; durations look like 250ms, 30s, 15m, 4h, 30d, 2y"))
+    parse_duration(text).map_err(|e| format!("{e}; {}", e.hint()))
 }
 
 /// Prints the timeline.
