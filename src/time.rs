@@ -74,6 +74,15 @@ impl fmt::Display for SimTime {
     }
 }
 
+impl std::str::FromStr for SimTime {
+    type Err = DurationError;
+
+    /// A duration literal, as in a scenario file: `"1h".parse::<SimTime>()`.
+    fn from_str(text: &str) -> Result<SimTime, DurationError> {
+        parse_duration(text)
+    }
+}
+
 /// Units of the grammar with their size in milliseconds, smallest first.
 const UNITS: [(&str, u64); 6] = [
     ("ms", 1),
@@ -367,6 +376,12 @@ mod tests {
         }
         assert!(matches!(parse_duration("584942417y1y"), Err(DurationError::Repeated { .. })));
         assert!(matches!(parse_duration("584942417y365d"), Err(DurationError::Overflow(_))));
+    }
+
+    #[test]
+    fn from_str_is_the_literal_grammar() {
+        assert_eq!("1h30m".parse::<SimTime>(), Ok(SimTime(5_400_000)));
+        assert_eq!("30m1h".parse::<SimTime>(), parse_duration("30m1h"));
     }
 
     #[test]
