@@ -13,6 +13,10 @@
 //! The baseline (`baseline.json`) holds, per architecture, the per-replication downtime in
 //! minutes per year, exactly (serde_json's float round trip), with the stream version, seed,
 //! replications and horizon it was made with; a baseline made differently cannot be compared.
+//! Designs and baseline entries are matched by name: a gated design with no entry in a stored
+//! baseline is a *failure* (renamed or new: it would otherwise never be compared), a design
+//! with `gate: false` without one and an entry whose design is gone are only reported. With no
+//! baseline file at all, only the objectives are checked.
 
 use serde::{Deserialize, Serialize};
 
@@ -138,6 +142,41 @@ pub fn drift(name: &str, gate: bool, now: &[f64], before: &[f64]) -> Option<Find
     })
 }
 
+/// A design and a stored baseline that do not match by name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unmatched {
+    /// The design's name (in the scenario, or in the baseline only).
+    pub architecture: String,
+    /// `true`: a design of the scenario has no entry in the baseline; `false`: a baseline
+    /// entry names no design of the scenario.
+    pub in_scenario: bool,
+    /// Failing (a gated design without an entry) or only reported.
+    pub fails: bool,
+}
+
+/// Designs (name, gate), in file order, that have no entry in `baseline`, then entries of
+/// `baseline`, in its order, whose design is gone. A gated design without an entry fails: a
+/// design renamed (or added) since the baseline was stored would otherwise lose its
+/// regression check without a word.
+pub fn unmatched<'n>(
+    designs: impl IntoIterator<Item = (&'n str, bool)>,
+    baseline: &Baseline,
+) -> Vec<Unmatched> {
+    let designs: Vec<(&str, bool)> = designs.into_iter().collect();
+    let stored = |name: &str| baseline.architectures.iter().any(|b| b.name == name);
+    let missing = designs.iter().filter(|(name, _)| !stored(name)).map(|&(name, gate)| Unmatched {
+        architecture: name.to_string(),
+        in_scenario: true,
+        fails: gate,
+    });
+    let gone = baseline
+        .architectures
+        .iter()
+        .filter(|b| !designs.iter().any(|(name, _)| *name == b.name))
+        .map(|b| Unmatched { architecture: b.name.clone(), in_scenario: false, fails: false });
+    missing.chain(gone).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +192,22 @@ mod tests {
         assert_eq!((f.kind, f.fails), ("baseline stale", false));
         assert_eq!(drift("x", true, &before, &before), None);
         assert!(!drift("x", false, &worse, &before).unwrap().fails, "gate off never fails");
+    }
+
+    #[test]
+    fn designs_and_baseline_entries_are_matched_by_name() {
+        let entry = |name: &str| BaselineArchitecture { name: name.into(), downtime_min_per_year: vec![1.0] };
+        let baseline = Baseline {
+            stream_version: 1,
+            seed: 0,
+            replications: 1,
+            horizon_h: 1.0,
+            architectures: vec![entry("a"), entry("old"), entry("b")],
+        };
+        let found = unmatched([("a", true), ("new", true), ("contrast", false), ("b", false)], &baseline);
+        let un = |name: &str, in_scenario, fails| Unmatched { architecture: name.into(), in_scenario, fails };
+        assert_eq!(found, [un("new", true, true), un("contrast", true, false), un("old", false, false)]);
+        assert_eq!(unmatched([("a", true), ("old", true), ("b", true)], &baseline), []);
     }
 
     #[test]

@@ -28,5 +28,6 @@ pub mod report;
 pub mod rng;
 pub mod runner;
 pub mod scenario;
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod time;

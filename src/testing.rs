@@ -1,38 +1,44 @@
 //! Property testing of designs: proptest strategies over a compiled architecture's failures,
-//! and a replay of any failure schedule through the engine.
+//! and a replay of any failure schedule through the engine. Built with the `testing` feature
+//! only (it brings proptest, re-exported here as [`proptest`](mod@proptest)), so that the
+//! `faultline` binary does not build proptest.
 //!
 //! An architect states what a design must survive, and proptest searches for a schedule that
 //! breaks it:
 //!
 //! ```no_run
-//! use faultline::model::compile_str;
-//! use faultline::scenario::Kind;
-//! use faultline::testing::{Failures, check, replay};
-//! use proptest::prelude::*;
+//! use faultline::testing::{Failures, Kind, check, for_all, load, replay};
+//! use faultline::time::SimTime;
 //!
-//! let text = std::fs::read_to_string("scenarios/web-single-vs-multi-az.ron").unwrap();
-//! let system = compile_str(&text).unwrap().system;
-//! let arch = system.architectures.iter().find(|a| a.name == "multi-az").unwrap();
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let file = "scenarios/web-single-vs-multi-az.ron";
+//! let system = load(file)?;
+//! let arch = system.architecture("multi-az")?;
+//! let rto: SimTime = "1h".parse()?;
 //! let failures = Failures::new(&system, arch).kinds(&[Kind::Az]);
-//! proptest!(|(schedule in failures.single())| {
-//!     let run = replay(&system, arch, &schedule);
-//!     check(&run, "scenarios/web-single-vs-multi-az.ron", |r| {
-//!         match r.longest_incident() {
-//!             Some(d) if d > faultline::time::SimTime(3_600_000) => Err(format!("an outage of {d}")),
-//!             _ => Ok(()),
-//!         }
-//!     })?;
-//! });
+//! for_all(&failures.single(), 64, 42, |schedule| {
+//!     check(&replay(&system, arch, schedule), file, |r| match r.longest_incident() {
+//!         Some(d) if d > rto => Err(format!("an outage of {d}, longer than {rto}")),
+//!         _ => Ok(()),
+//!     })
+//! })?;
+//! # Ok(())
+//! # }
 //! ```
 //!
-//! A [`Schedule`] is a list of scripted failures (target, start, duration, optional failure
-//! mode); [`replay`] runs it with random failures off, on replication 0 with the scenario's
-//! seed and horizon (the draws of delays such as a `Uniform` switch come from the same streams
-//! as in `faultline trace`), so what fails here replays there. When a property fails, proptest
-//! shrinks the schedule (fewer failures, earlier targets in name order, earlier and shorter
-//! failures) and [`check`] writes the message: the property's complaint, the `random: false`
-//! and `injections` lines that reproduce it in the scenario file, and the `faultline trace`
-//! command that shows the incident.
+//! [`load`] reads and compiles a scenario file; its error is what `faultline validate` prints
+//! (`file:line:col: error: ...` with the source line and a hint). A [`Schedule`] is a list of
+//! scripted failures (target, start, duration, optional failure mode); [`replay`] runs it with
+//! random failures off, on replication 0 with the scenario's seed and horizon (the draws of
+//! delays such as a `Uniform` switch come from the same streams as in `faultline trace`), so
+//! what fails here replays there. When a property fails, proptest shrinks the schedule (fewer
+//! failures, earlier targets in name order, earlier and shorter failures) and [`check`] writes
+//! the message: the property's complaint, the `random: false` and `injections` lines that
+//! reproduce it in the scenario file, and the `faultline trace` command that shows the
+//! incident. [`for_all`] runs proptest from a fixed seed without a persistence file (so CI is
+//! reproducible) and returns that message as an error that prints as it reads, also through
+//! `?` in a `#[test]` (which prints errors with `Debug`). Durations print as scenario files
+//! write them (`61m`, `1h`: [`SimTime`]'s `Display`), so the lines paste back.
 //!
 //! Strategies ([`Failures`]): any single failure ([`Failures::single`]); up to N failures that
 //! overlap ([`Failures::overlapping`]: all start within an hour and last long); a storm of up to
@@ -41,14 +47,88 @@
 //! order; a target with failure modes is failed in one of them or plainly.
 
 use std::fmt;
+use std::path::Path;
 
+pub use proptest;
 use proptest::prelude::*;
-use proptest::test_runner::TestCaseError;
+use proptest::test_runner::{Config, RngSeed, TestCaseError, TestError, TestRunner};
 
 use crate::engine::{DataLoss, Incident, Prepared, Recorder, RunParams, Simulator};
+pub use crate::model::Kind;
 use crate::model::{Architecture, ComponentId, Injection, System};
-use crate::scenario::Kind;
 use crate::time::{MS_PER_HOUR, MS_PER_MINUTE, SimTime};
+
+/// Why a scenario file could not be loaded: the diagnostics as `faultline validate` prints
+/// them. `Debug` prints the same text, so that `?` in a test shows it as it reads.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LoadError(String);
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Reads and compiles the scenario file at `path` (warnings are dropped: the file is valid).
+pub fn load(path: impl AsRef<Path>) -> Result<System, LoadError> {
+    let path = path.as_ref();
+    let origin = path.display().to_string();
+    let text = crate::scenario::load(path)
+        .map_err(|e| LoadError(format!("{origin}: error: cannot read the file: {e}\n")))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    crate::model::compile_str(text).map(|compiled| compiled.system).map_err(|diagnostics| {
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        LoadError(format!(
+            "{}{origin}: {errors} error{}\n",
+            crate::diagnostic::render(&origin, text, &diagnostics),
+            if errors == 1 { "" } else { "s" }
+        ))
+    })
+}
+
+/// A property that failed: the message of [`check`] for the shrunk schedule, or why proptest
+/// gave up. `Debug` prints the same text as `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PropertyFailed(pub String);
+
+impl fmt::Display for PropertyFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for PropertyFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PropertyFailed {}
+
+/// Checks `property` on `cases` schedules drawn from `strategy`, proptest's RNG seeded with
+/// `seed` and no failure persistence file, so every run tries the same schedules. On failure,
+/// proptest shrinks the schedule and the error is the property's message for the smallest one.
+pub fn for_all<S: Strategy<Value = Schedule>>(
+    strategy: &S,
+    cases: u32,
+    seed: u64,
+    property: impl Fn(&Schedule) -> Result<(), TestCaseError>,
+) -> Result<(), PropertyFailed> {
+    let config =
+        Config { cases, rng_seed: RngSeed::Fixed(seed), failure_persistence: None, ..Config::default() };
+    TestRunner::new(config).run(strategy, |schedule| property(&schedule)).map_err(|e| match e {
+        TestError::Fail(reason, _) => PropertyFailed(reason.message().to_string()),
+        TestError::Abort(why) => PropertyFailed(format!("proptest gave up: {}", why.message())),
+    })
+}
 
 /// One scripted failure.
 #[derive(Clone, PartialEq, Eq)]

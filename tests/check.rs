@@ -103,3 +103,87 @@ fn bad_input_and_foreign_baselines_exit_2() {
     std::fs::write(&path, "not json").unwrap();
     assert_eq!(check(&[f, "--baseline", b]).0, 2);
 }
+
+/// A scenario with one design per (name, gate), all alike.
+fn write_designs(file: &Path, designs: &[(&str, bool)]) {
+    let archs: Vec<String> = designs
+        .iter()
+        .map(|(name, gate)| {
+            format!(
+                r#"(name: "{name}", objectives: (gate: {gate}), service: "svc", components: [
+        (name: "a", kind: Instance, profile: "m"), (name: "b", kind: Instance, profile: "m"),
+        (name: "svc", kind: Group, needs: Any(["a", "b"])),
+    ])"#
+            )
+        })
+        .collect();
+    std::fs::write(
+        file,
+        format!(
+            r#"(name: "designs", seed: 5, horizon: "2y", replications: 50,
+    objectives: (availability: 0.5),
+    profiles: {{ "m": (fail: Exp(mean: "300h"), recover: Repair(Exp(mean: "20h"))) }},
+    architectures: [{}])"#,
+            archs.join(", ")
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_gated_design_missing_from_the_baseline_fails_and_a_gone_one_is_a_note() {
+    let (dir, file) = setup("renamed", "300h", "0.5", true);
+    let (f, b) = (file.to_str().unwrap(), dir.join("baselines"));
+    let b = b.to_str().unwrap();
+    let no_entry = |name: &str, status: &str, suffix: &str| {
+        format!(
+            "{f}: {status}: {name}: baseline: no entry for this design (renamed or new?); run faultline check {f} --update-baseline{suffix}"
+        )
+    };
+    let gone = |name: &str| {
+        format!(
+            "{f}: note: {name}: baseline: entry for a design not in the scenario (renamed or removed?); run faultline check {f} --update-baseline to drop it"
+        )
+    };
+    // No baseline file at all: objectives only, as before.
+    write_designs(&file, &[("primary", true), ("contrast", false)]);
+    let (code, out, _) = check(&[f, "--baseline", b]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("{f}: no baseline at ")) && out.contains("ok (2 architectures)"), "{out}");
+    assert_eq!(check(&[f, "--baseline", b, "--update-baseline"]).0, 0);
+    let (code, out, _) = check(&[f, "--baseline", b]);
+    assert_eq!((code, out), (0, format!("{f}: ok (2 architectures)\n")));
+
+    // The gated design renamed: its gate must not vanish in silence.
+    write_designs(&file, &[("primary-v2", true), ("contrast", false)]);
+    let (code, out, _) = check(&[f, "--baseline", b]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out, format!("{}\n{}\n", no_entry("primary-v2", "FAIL", ""), gone("primary")));
+
+    // A design kept for contrast renamed, and one added with the gate off: notes only.
+    write_designs(&file, &[("primary", true), ("contrast-v2", false), ("extra", false)]);
+    let (code, out, _) = check(&[f, "--baseline", b]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out,
+        format!(
+            "{}\n{}\n{}\n{f}: ok (3 architectures)\n",
+            no_entry("contrast-v2", "note", " (gate off)"),
+            no_entry("extra", "note", " (gate off)"),
+            gone("contrast")
+        )
+    );
+
+    // A design removed: a note.
+    write_designs(&file, &[("primary", true)]);
+    let (code, out, _) = check(&[f, "--baseline", b]);
+    assert_eq!((code, out), (0, format!("{}\n{f}: ok (1 architecture)\n", gone("contrast"))));
+
+    // A gated design added: a failure until the baseline is updated.
+    write_designs(&file, &[("primary", true), ("contrast", false), ("new", true)]);
+    let (code, out, _) = check(&[f, "--baseline", b]);
+    assert_eq!((code, out), (1, format!("{}\n", no_entry("new", "FAIL", ""))));
+    assert_eq!(check(&[f, "--baseline", b, "--update-baseline"]).0, 0);
+    let (code, out, _) = check(&[f, "--baseline", b]);
+    assert_eq!((code, out), (0, format!("{f}: ok (3 architectures)\n")));
+}

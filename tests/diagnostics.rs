@@ -261,7 +261,7 @@ fn top_level_struct_name_may_be_left_out() {
 // Values: durations, distributions, objectives
 // ---------------------------------------------------------------------------------------------
 
-const DURATION_HINT: &str = "durations are a number and a unit: \"250ms\", \"30s\", \"15m\", \"4h\", \"30d\", \"2y\" (decimals allowed: \"1.5h\")";
+const DURATION_HINT: &str = "durations are a number and a unit: \"250ms\", \"30s\", \"15m\", \"4h\", \"30d\", \"2y\" (decimals allowed: \"1.5h\"; several units largest first: \"1h30m\")";
 
 const ZERO_HINT: &str = "a mean, a time to failure, the horizon and an injection's duration must be positive; only a delay written as a duration (\"0s\" or Fixed(\"0s\")) may be zero";
 
@@ -269,6 +269,39 @@ const ZERO_HINT: &str = "a mean, a time to failure, the horizon and an injection
 fn bad_duration() {
     let hint = expect_single_error("bad_duration", 6, 69, "`4 hours` is not a duration");
     assert_eq!(hint.as_deref(), Some(DURATION_HINT));
+}
+
+#[test]
+fn compound_duration_with_units_out_of_order() {
+    let hint = expect_single_error(
+        "duration_units_out_of_order",
+        6,
+        69,
+        "`30m1h` has its units out of order: `h` after `m`",
+    );
+    assert_eq!(hint.as_deref(), Some("units go largest first (y d h m s ms), each once: write \"1h30m\""));
+}
+
+#[test]
+fn compound_duration_with_a_unit_twice() {
+    let hint = expect_single_error("duration_unit_twice", 14, 59, "`1d2h3h` has the unit `h` twice");
+    assert_eq!(hint.as_deref(), Some("units go largest first (y d h m s ms), each once: write \"1d5h\""));
+}
+
+#[test]
+fn compound_durations_are_accepted_and_equal_their_single_unit_forms() {
+    let text = VALID_ANONYMOUS.replace("horizon: \"1y\"", "horizon: \"1y36d12h\"");
+    assert!(text.contains("1y36d12h"));
+    let path = scratch("compound.ron", text.as_bytes());
+    let run = validate(&[path.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_accepted(&run.stdout, path.to_str().unwrap());
+    let horizon = |literal: &str| {
+        faultline::model::compile_str(&VALID_ANONYMOUS.replace("\"1y\"", literal)).unwrap().system.horizon
+    };
+    assert_eq!(horizon("\"1h30m\""), horizon("\"90m\""));
+    assert_eq!(horizon("\"1h30m\""), horizon("\"1.5h\""));
+    assert_eq!(horizon("\"2d12h\"").as_ms(), 60 * 3_600_000);
 }
 
 #[test]

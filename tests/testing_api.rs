@@ -3,8 +3,8 @@
 //! one small failure and prints lines that `faultline trace` replays to show the incident.
 //! proptest runs with a fixed seed and no persistence, so CI is reproducible.
 
+use faultline::model::Kind;
 use faultline::model::{Architecture, System, compile_str};
-use faultline::scenario::Kind;
 use faultline::testing::{Failures, Replay, check, replay};
 use faultline::time::SimTime;
 use proptest::test_runner::{Config, RngSeed, TestError, TestRunner};
@@ -131,4 +131,70 @@ fn a_broken_design_fails_shrinks_and_prints_a_replayable_snippet() {
     assert!(stdout.contains("SERVICE DOWN, cause use1-az1/injected"), "{stdout}");
     assert!(stdout.contains("SERVICE UP after 1h 01m"), "{stdout}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn load_gives_the_system_or_the_errors_validate_prints() {
+    let file = "scenarios/web-single-vs-multi-az.ron";
+    let loaded = faultline::testing::load(file).unwrap();
+    let (_, compiled) = bundled("web-single-vs-multi-az.ron");
+    assert_eq!(format!("{loaded:?}"), format!("{compiled:?}"));
+
+    let broken = "tests/fixtures/broken/three_errors.ron";
+    let validate = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["validate", broken])
+        .output()
+        .unwrap();
+    let error = faultline::testing::load(format!("{}/{broken}", env!("CARGO_MANIFEST_DIR"))).unwrap_err();
+    let printed = String::from_utf8(validate.stderr)
+        .unwrap()
+        .replace(broken, &format!("{}/{broken}", env!("CARGO_MANIFEST_DIR")));
+    assert_eq!(error.to_string(), printed);
+    assert_eq!(format!("{error:?}"), printed, "`?` in a test prints Debug: the same text");
+    assert!(printed.contains(":7:33: error: `2000hrs` is not a duration"), "{printed}");
+
+    let missing = faultline::testing::load("scenarios/no-such-file.ron").unwrap_err().to_string();
+    assert!(missing.starts_with("scenarios/no-such-file.ron: error: cannot read the file: "), "{missing}");
+}
+
+#[test]
+fn an_architecture_is_found_by_name() {
+    let (_, system) = bundled("web-single-vs-multi-az.ron");
+    assert_eq!(system.architecture("multi-az").unwrap().name, "multi-az");
+    let unknown = system.architecture("multi-azz").unwrap_err();
+    assert_eq!(
+        unknown.to_string(),
+        "no architecture `multi-azz` in the scenario; it has single-az, multi-az"
+    );
+}
+
+#[test]
+fn for_all_tries_the_same_schedules_for_the_same_seed() {
+    let (file, system) = bundled("three-tier.ron");
+    let arch = system.architecture("three-az").unwrap();
+    let failures = Failures::new(&system, arch);
+    let seen = |seed| {
+        let tried = std::cell::RefCell::new(Vec::new());
+        faultline::testing::for_all(&failures.storm(3, SimTime(3_600_000)), 20, seed, |s| {
+            tried.borrow_mut().push(s.clone());
+            Ok(())
+        })
+        .unwrap();
+        tried.into_inner()
+    };
+    let first = seen(7);
+    assert_eq!(first.len(), 20);
+    assert_eq!(first, seen(7));
+    assert_ne!(first, seen(8));
+    // A failing property returns check's message for the shrunk schedule, as it reads.
+    let failed = faultline::testing::for_all(&failures.single(), 20, 7, |s| {
+        check(&replay(&system, arch, s), &file, |_| Err("always".into()))
+    })
+    .unwrap_err();
+    assert!(
+        failed.to_string().starts_with("always\n\nTo replay it, put these lines in scenarios/three-tier.ron"),
+        "{failed}"
+    );
+    assert_eq!(format!("{failed:?}"), failed.to_string());
 }

@@ -113,3 +113,73 @@ fn a_file_with_several_architectures_needs_arch() {
     let (code, _) = trace(&["scenarios/database-multi-az.ron", "--arch", "multi-azz"]);
     assert_eq!(code, 2);
 }
+
+/// Exit code, stdout and stderr of `faultline trace ARGS`.
+fn trace_full(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("trace")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_window_that_would_show_nothing_is_bad_input() {
+    // scenarios/three-tier.ron has a 10y horizon.
+    let base = ["scenarios/three-tier.ron", "--arch", "three-az"];
+    for (window, message, hint) in [
+        (
+            &["--from", "10d", "--to", "5d"][..],
+            "error: --from 10d is after --to 5d: the window would be empty",
+            "  = hint: --from is where the window starts and --to where it ends: --from 5d --to 10d",
+        ),
+        (
+            &["--from", "120h", "--to", "5d"],
+            "error: --from 5d is not before --to 5d: the window would be empty",
+            "  = hint: the window is [--from, --to); give --to a later time",
+        ),
+        (
+            &["--to", "0s"],
+            "error: --to 0s ends the window where it starts (0s): it would be empty",
+            "  = hint: give --to a time after 0s",
+        ),
+        (
+            &["--from", "20y"],
+            "error: --from 20y is not before the horizon (10y): the window would be empty",
+            "  = hint: a replication runs from 0s to 10y; choose --from below that",
+        ),
+        (
+            &["--from", "10y", "--to", "11y"],
+            "error: --from 10y is not before the horizon (10y): the window would be empty",
+            "  = hint: a replication runs from 0s to 10y; choose --from below that",
+        ),
+    ] {
+        let (code, out, err) = trace_full(&[&base[..], window].concat());
+        assert_eq!((code, out.as_str()), (2, ""), "{window:?}: {err}");
+        assert_eq!(err, format!("{message}\n{hint}\n"), "{window:?}");
+    }
+}
+
+#[test]
+fn a_window_reaching_past_the_horizon_runs_to_its_end() {
+    let base = ["scenarios/three-tier.ron", "--arch", "three-az", "--format", "json"];
+    let whole: serde_json::Value = serde_json::from_str(&trace(&base).1).unwrap();
+    let (code, text) = trace(&[&base[..], &["--from", "9y", "--to", "20y"]].concat());
+    assert_eq!(code, 0);
+    let part: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let from = 9 * 365 * 86_400_000u64;
+    let expected: Vec<&serde_json::Value> =
+        whole["events"].as_array().unwrap().iter().filter(|e| e["t_ms"].as_u64().unwrap() >= from).collect();
+    assert!(!expected.is_empty(), "the last year of the replication has events");
+    assert_eq!(part["events"].as_array().unwrap().iter().collect::<Vec<_>>(), expected);
+    let (code, text, _) =
+        trace_full(&["scenarios/three-tier.ron", "--arch", "three-az", "--from", "9y", "--to", "20y"]);
+    assert_eq!(code, 0);
+    assert!(text.contains("events from 3285d 00:00:00.000 to 3650d 00:00:00.000\n"), "{text}");
+}

@@ -1,15 +1,17 @@
 //! `faultline check FILE... [--baseline DIR] [--update-baseline]`: for cron and CI.
 //!
 //! Exit 0 when every gated design meets its objectives and none regressed; 1 when one did
-//! not (one line per failure); 2 for bad input, including a baseline made with another
-//! stream version or other run parameters (update it). Baselines live in
-//! `DIR/<scenario file stem>/baseline.json` (default `DIR`: `reports`).
+//! not, or when a stored baseline has no entry for a gated design (one line per failure); 2
+//! for bad input, including a baseline made with another stream version or other run
+//! parameters (update it). Baselines live in `DIR/<scenario file stem>/baseline.json`
+//! (default `DIR`: `reports`); with none there, only the objectives are checked and a line
+//! says so.
 
 use std::path::{Path, PathBuf};
 
 use super::output;
 use super::{EXIT_BAD_INPUT, EXIT_FAILED_CHECK, EXIT_OK};
-use crate::check::{Baseline, BaselineArchitecture, Finding, drift, objectives};
+use crate::check::{Baseline, BaselineArchitecture, Finding, Unmatched, drift, objectives, unmatched};
 use crate::engine::RunParams;
 use crate::rng::STREAM_VERSION;
 use crate::runner;
@@ -77,6 +79,7 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
     let stem = file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
     let path = args.baseline.join(stem).join("baseline.json");
     let mut findings: Vec<Finding> = reports.iter().flat_map(objectives).collect();
+    let mut unmatched_designs: Vec<Unmatched> = Vec::new();
     if args.update_baseline {
         let text = serde_json::to_string_pretty(&now).expect("serialises") + "\n";
         let written =
@@ -132,6 +135,8 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
                         findings.push(f);
                     }
                 }
+                let designs = reports.iter().map(|r| (r.name.as_str(), r.objectives.gate));
+                unmatched_designs = unmatched(designs, &before);
             }
         }
     }
@@ -148,6 +153,24 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
             f.got,
             if f.fails || f.kind == "baseline stale" { "" } else { " (gate off)" }
         ));
+    }
+    for u in &unmatched_designs {
+        passed &= !u.fails;
+        let (status, gate_off) = match (u.fails, u.in_scenario) {
+            (true, _) => ("FAIL", ""),
+            (false, true) => ("note", " (gate off)"),
+            (false, false) => ("note", ""),
+        };
+        let what = if u.in_scenario {
+            format!(
+                "no entry for this design (renamed or new?); run faultline check {origin} --update-baseline"
+            )
+        } else {
+            format!(
+                "entry for a design not in the scenario (renamed or removed?); run faultline check {origin} --update-baseline to drop it"
+            )
+        };
+        out.push_str(&format!("{origin}: {status}: {}: baseline: {what}{gate_off}\n", u.architecture));
     }
     if passed {
         out.push_str(&format!(

@@ -63,7 +63,7 @@ fn positive_duration(text: &str) -> Result<SimTime, String> {
     match parse_duration(text) {
         Ok(SimTime(0)) => Err("the horizon must be longer than 0".to_string()),
         Ok(t) => Ok(t),
-        Err(e) => Err(format!("{e}; durations look like 250ms, 30s, 15m, 4h, 30d, 2y")),
+        Err(e) => Err(format!("{e}; {}", e.hint())),
     }
 }
 

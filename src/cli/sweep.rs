@@ -47,7 +47,7 @@ fn positive(text: &str) -> Result<SimTime, String> {
     match parse_duration(text) {
         Ok(SimTime(0)) => Err("the duration must be longer than 0".into()),
         Ok(t) => Ok(t),
-        Err(e) => Err(format!("{e}; durations look like 30s, 15m, 4h, 30d")),
+        Err(e) => Err(format!("{e}; {}", e.hint())),
     }
 }
 

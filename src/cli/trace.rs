@@ -1,4 +1,9 @@
 //! `faultline trace FILE --arch NAME --replication K`: one replication's timeline.
+//!
+//! `--from` and `--to` choose the window `[from, to)` of events shown; the totals are the whole
+//! replication's. A window that would show nothing is bad input (exit 2, with a hint): `--from`
+//! at or after `--to`, `--to 0s`, or `--from` at or after the horizon. A `--to` beyond the
+//! horizon is clipped to it: the window then runs to the end of the replication.
 
 use std::path::PathBuf;
 
@@ -46,7 +51,38 @@ pub struct Args {
 }
 
 fn duration(text: &str) -> Result<SimTime, String> {
-    parse_duration(text).map_err(|e| format!("{e}; durations look like 250ms, 30s, 15m, 4h, 30d, 2y"))
+    parse_duration(text).map_err(|e| format!("{e}; {}", e.hint()))
+}
+
+/// The window `[from, to)` to show, `to` clipped to the horizon; the error to print when it
+/// would show nothing: `--from` not before `--to`, or at or after the horizon.
+fn window(
+    from: Option<SimTime>,
+    to: Option<SimTime>,
+    horizon: SimTime,
+) -> Result<(SimTime, SimTime), String> {
+    let start = from.unwrap_or(SimTime::ZERO);
+    if let Some(to) = to
+        && start >= to
+    {
+        return Err(match from {
+            Some(from) if from > to => format!(
+                "error: --from {from} is after --to {to}: the window would be empty\n  = hint: --from is where the window starts and --to where it ends: --from {to} --to {from}\n"
+            ),
+            Some(from) => format!(
+                "error: --from {from} is not before --to {to}: the window would be empty\n  = hint: the window is [--from, --to); give --to a later time\n"
+            ),
+            None => format!(
+                "error: --to {to} ends the window where it starts (0s): it would be empty\n  = hint: give --to a time after 0s\n"
+            ),
+        });
+    }
+    if start >= horizon {
+        return Err(format!(
+            "error: --from {start} is not before the horizon ({horizon}): the window would be empty\n  = hint: a replication runs from 0s to {horizon}; choose --from below that\n"
+        ));
+    }
+    Ok((start, to.unwrap_or(horizon).min(horizon)))
 }
 
 /// Prints the timeline.
@@ -57,6 +93,13 @@ pub fn run(args: &Args) -> u8 {
         system.seed = seed;
     }
     let origin = args.file.display().to_string();
+    let window = match window(args.from, args.to, system.horizon) {
+        Ok(window) => window,
+        Err(message) => {
+            output::stderr(&message);
+            return EXIT_BAD_INPUT;
+        }
+    };
     let Some(arch) = select_one(&system, args.arch.as_deref(), &origin) else { return EXIT_BAD_INPUT };
     let params = RunParams::of(&system);
     let prepared = Prepared::new(arch, params);
@@ -71,7 +114,7 @@ pub fn run(args: &Args) -> u8 {
         arch,
         replication: args.replication,
         horizon: system.horizon,
-        window: (args.from.unwrap_or(SimTime::ZERO), args.to.unwrap_or(system.horizon).min(system.horizon)),
+        window,
         events: sim.take_trace(),
         incidents: recorder.incidents.len() as u64,
         up: summary.up,

@@ -19,7 +19,8 @@ pub use dot::to_dot;
 use petgraph::graph::DiGraph;
 
 use crate::dist::Dist;
-use crate::scenario::Kind;
+/// What a component is (`Region`, `Az`, `Instance`, ...), as written in the scenario.
+pub use crate::scenario::Kind;
 use crate::time::SimTime;
 
 /// Dense index of a component within one architecture, in declaration order.
@@ -124,6 +125,26 @@ pub struct QueueLink {
     pub consumers: ComponentId,
     /// Messages older than this are deleted.
     pub retention: SimTime,
+}
+
+impl System {
+    /// The architecture called `name`.
+    pub fn architecture(&self, name: &str) -> Result<&Architecture, UnknownArchitecture> {
+        self.architectures.iter().find(|a| a.name == name).ok_or_else(|| UnknownArchitecture {
+            name: name.to_string(),
+            known: self.architectures.iter().map(|a| a.name.clone()).collect(),
+        })
+    }
+}
+
+/// An architecture name that the scenario does not have.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("no architecture `{name}` in the scenario; it has {}", known.join(", "))]
+pub struct UnknownArchitecture {
+    /// The name asked for.
+    pub name: String,
+    /// The scenario's architectures, in file order.
+    pub known: Vec<String>,
 }
 
 impl Architecture {

@@ -8,8 +8,6 @@ use crate::time::{SimTime, parse_duration};
 use super::super::Objectives;
 use super::Context;
 
-const DURATION_HINT: &str = "durations are a number and a unit: \"250ms\", \"30s\", \"15m\", \"4h\", \"30d\", \"2y\" (decimals allowed: \"1.5h\")";
-
 const ZERO_HINT: &str = "a mean, a time to failure, the horizon and an injection's duration must be positive; only a delay written as a duration (\"0s\" or Fixed(\"0s\")) may be zero";
 
 /// Where a distribution is used, which decides the forms it may take.
@@ -36,12 +34,7 @@ impl Context {
         match parse_duration(&text.value) {
             Ok(t) => Some(t),
             Err(e) => {
-                let hint = if e.to_string().contains("too long") {
-                    "the longest duration is about 584 million years".to_string()
-                } else {
-                    DURATION_HINT.to_string()
-                };
-                self.report(Diagnostic::error(text.span, e.to_string()).with_hint(hint));
+                self.report(Diagnostic::error(text.span, e.to_string()).with_hint(e.hint()));
                 None
             }
         }
