@@ -10,8 +10,9 @@
 //!
 //! Decisions where the contract is silent: units out of order (`"30m1h"`) and a repeated unit
 //! (`"1h2h"`) are errors of their own, whose hint gives the literal reordered where it can;
-//! `Display` is unchanged by compound forms: the largest unit that divides the value exactly
-//! (`90m`, `61m`), which is itself a literal that parses back to the same value.
+//! `Display` writes a literal that parses back to the same value: the largest unit that divides
+//! the value exactly when that is minutes or more (`90m`, `61m`), else, from a minute on, the
+//! compound form (`1h30s`, not `3630s`).
 
 use std::fmt;
 
@@ -58,19 +59,28 @@ impl SimTime {
 }
 
 impl fmt::Display for SimTime {
-    /// Formats with the largest unit that divides the value exactly, so that a parsed
-    /// duration prints back as the user wrote it when it was a whole number of that unit.
+    /// Formats as a duration literal that parses back to the same value: with the largest unit
+    /// that divides the value exactly when that is minutes or more (`90m`, `61m`, `30d`), so a
+    /// parsed duration prints back as the user wrote it; otherwise, from a minute on, in
+    /// compound form with the units largest first (`1h30s`, not `3630s`; `1m0.5s` is written
+    /// `1m500ms`); below a minute in seconds or milliseconds (`45s`, `1500ms`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.0;
         if ms == 0 {
             return f.write_str("0s");
         }
+        let exact = UNITS.iter().rev().find(|(_, size)| ms.is_multiple_of(*size)).expect("ms divides all");
+        if exact.1 >= MS_PER_MINUTE || ms < MS_PER_MINUTE {
+            return write!(f, "{}{}", ms / exact.1, exact.0);
+        }
+        let mut rest = ms;
         for (unit, size) in UNITS.iter().rev() {
-            if ms.is_multiple_of(*size) {
-                return write!(f, "{}{}", ms / size, unit);
+            if rest >= *size {
+                write!(f, "{}{}", rest / size, unit)?;
+                rest %= size;
             }
         }
-        write!(f, "{ms}ms")
+        Ok(())
     }
 }
 
@@ -390,5 +400,21 @@ mod tests {
             assert_eq!(parse_duration(text).unwrap().to_string(), text);
         }
         assert_eq!(SimTime(5_400_000).to_string(), "90m");
+    }
+
+    #[test]
+    fn display_is_compound_past_a_minute_when_no_unit_of_a_minute_or_more_divides() {
+        for (ms, text) in [
+            (3_630_000, "1h30s"),
+            (3_690_000, "1h1m30s"),
+            (90_000, "1m30s"),
+            (60_500, "1m500ms"),
+            (86_400_000 + 1, "1d1ms"),
+            (59_999, "59999ms"),
+            (45_000, "45s"),
+        ] {
+            assert_eq!(SimTime(ms).to_string(), text);
+            assert_eq!(text.parse::<SimTime>(), Ok(SimTime(ms)), "{text} parses back");
+        }
     }
 }
