@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use faultline::chart::{self, ChartError, Format, ReportData};
-use faultline::engine::{Prepared, Recorder, RunParams, Simulator};
+use faultline::chart::{self, ChartError, Format, Pick, ProblemData, Reason, ReportData};
+use faultline::engine::{Incident, Label, Prepared, Recorder, RunParams, Simulator};
 use faultline::metrics::{Header, Report, ScenarioId};
 use faultline::model::{System, compile_str};
 use faultline::report::trace::Trace;
@@ -184,17 +184,200 @@ fn timeline_charts() {
     let whole = (SimTime::ZERO, system.horizon);
     for arch in ["single-az", "multi-az"] {
         let t = trace(&system, arch, 0, whole);
-        check(&format!("timeline-{arch}-whole"), |f| chart::timeline(&t, f));
+        check(&format!("timeline-{arch}-whole"), |f| chart::timeline(&t, None, f));
         let t = trace(&system, arch, 0, (days(190), days(210)));
-        check(&format!("timeline-{arch}-injection"), |f| chart::timeline(&t, f));
+        check(&format!("timeline-{arch}-injection"), |f| chart::timeline(&t, None, f));
     }
     let system = self::system("power-generator.ron");
     // Replication 0: the generator fails during a utility outage and the UPS runs empty.
     let hours = |h: u64| SimTime(h * MS_PER_HOUR);
     let t = trace(&system, "generator-and-ups", 0, (hours(103 * 24 + 12), hours(104 * 24 + 12)));
-    check("timeline-generator-and-ups-battery", |f| chart::timeline(&t, f));
+    check("timeline-generator-and-ups-battery", |f| chart::timeline(&t, None, f));
     let t = trace(&system, "generator-and-ups", 0, (SimTime::ZERO, days(365)));
-    check("timeline-generator-and-ups-year", |f| chart::timeline(&t, f));
+    check("timeline-generator-and-ups-year", |f| chart::timeline(&t, None, f));
     let t = trace(&system, "generator", 3, (days(100), days(100)));
-    assert!(matches!(chart::timeline(&t, Format::Svg), Err(ChartError::NoData(_))));
+    assert!(matches!(chart::timeline(&t, None, Format::Svg), Err(ChartError::NoData(_))));
+}
+
+/// A scripted scenario (no random failures): `b` is out for 1 h on day 1 and for 3 h on day 5,
+/// and `a` for 10 days from day 4 while its twin `c` carries the load, so the incidents are
+/// exactly [1d, 1d + 1h) and [5d, 5d + 3h), both caused by `b/injected`.
+const SCRIPTED: &str = r#"(
+    name: "Scripted", seed: 7, horizon: "30d", replications: 3, random: false,
+    architectures: [(name: "pair", components: [
+        (name: "a", kind: Instance, fail: Exp(mean: "1h"), recover: Repair("1h")),
+        (name: "b", kind: Instance, fail: Exp(mean: "1h"), recover: Repair("1h")),
+        (name: "c", kind: Instance, fail: Exp(mean: "1h"), recover: Repair("1h")),
+        (name: "ac", kind: Group, needs: Any(["a", "c"])),
+        (name: "svc", kind: Group, needs: All(["ac", "b"])),
+    ], service: "svc")],
+    injections: [
+        (target: "b", at: "1d", duration: "1h"),
+        (target: "a", at: "4d", duration: "10d"),
+        (target: "b", at: "5d", duration: "3h"),
+    ],
+)"#;
+
+fn scan_all(system: &System, arch: &faultline::model::Architecture) -> chart::IncidentScan {
+    chart::scan(arch, params(system), system.replications)
+}
+
+/// The longest incident of `replications` of `arch`, found by brute force: an ended incident
+/// beats a censored one, then the longer, then the earlier.
+fn longest_by_hand(
+    system: &System,
+    arch: &faultline::model::Architecture,
+    replications: &[u64],
+) -> Option<(u64, Incident)> {
+    let prepared = Prepared::new(arch, params(system));
+    let mut best: Option<(u64, Incident)> = None;
+    for &r in replications {
+        let mut recorder = Recorder::default();
+        Simulator::new(&prepared).run(r, &mut recorder);
+        for i in recorder.incidents {
+            let key = |i: &Incident| (!i.censored, i.end.0 - i.start.0);
+            if best.as_ref().is_none_or(|(_, b)| key(&i) > key(b)) {
+                best = Some((r, i));
+            }
+        }
+    }
+    best
+}
+
+#[test]
+fn the_timeline_shows_the_scripted_injections_longest_incident() {
+    let system = compile_str(SCRIPTED).unwrap().system;
+    let arch = &system.architectures[0];
+    let focus = chart::focus::choose(arch, params(&system), Pick::Default, &scan_all(&system, arch)).unwrap();
+    let day = MS_PER_DAY;
+    assert_eq!(focus.replication, 0);
+    assert_eq!(focus.reason, Reason::Injection);
+    assert_eq!(
+        (focus.incident.start, focus.incident.end),
+        (SimTime(5 * day), SimTime(5 * day + 3 * MS_PER_HOUR))
+    );
+    assert_eq!(focus.cause(arch), "b/injected");
+    assert_eq!(focus.incident.label, Some(Label::InjectionEnd));
+    // `a`'s outage overlaps the incident and reaches a day before it and 9 days after: the
+    // window stretches by the cap, the incident's 3 h, on each side.
+    let scenario = ScenarioId { name: system.name.clone(), sha256: String::new() };
+    let t = chart::focus::trace(scenario, arch, params(&system), &focus);
+    assert_eq!(t.window, (SimTime(5 * day - 3 * MS_PER_HOUR), SimTime(5 * day + 6 * MS_PER_HOUR)));
+    check("timeline-scripted", |f| chart::timeline(&t, Some(&focus), f));
+    let svg = String::from_utf8(chart::timeline(&t, Some(&focus), Format::Svg).unwrap()).unwrap();
+    for text in [
+        "Timeline: pair, replication 0",
+        "Down at 5d 00:00:00 for 3h 00m, cause b/injected, ended by injection-end",
+        "The longest incident during a scripted injection",
+        "Seed 7, 4d 21:00:00 to 5d 06:00:00; 1 incident in view, 3h 00m down; Scripted",
+        // `a`'s bar is cut at both edges.
+        "since 4d 00:00:00",
+        "until 14d 00:00:00",
+    ] {
+        assert!(svg.contains(text), "the timeline lacks {text:?}");
+    }
+
+    // Replication 2 asked for: the same history (random: false), its longest incident.
+    let chosen =
+        chart::focus::choose(arch, params(&system), Pick::Replication(2), &scan_all(&system, arch)).unwrap();
+    assert_eq!((chosen.replication, chosen.reason), (2, Reason::Chosen));
+    assert_eq!(chosen.incident, focus.incident);
+}
+
+#[test]
+fn without_injections_the_timeline_shows_the_longest_incident_of_the_run() {
+    let mut system = system("database-multi-az.ron");
+    system.architectures.iter_mut().for_each(|a| a.injections.clear());
+    let all: Vec<u64> = (0..system.replications).collect();
+    for arch in &system.architectures {
+        let focus =
+            chart::focus::choose(arch, params(&system), Pick::Default, &scan_all(&system, arch)).unwrap();
+        let (r, incident) = longest_by_hand(&system, arch, &all).unwrap();
+        assert_eq!(focus.reason, Reason::LongestOfRun { replications: REPLICATIONS, absorbed: false });
+        assert_eq!((focus.replication, &focus.incident), (r, &incident), "{}", arch.name);
+        // Any replication asked for: its own longest incident.
+        for k in [3, 117] {
+            let chosen =
+                chart::focus::choose(arch, params(&system), Pick::Replication(k), &scan_all(&system, arch));
+            let by_hand = longest_by_hand(&system, arch, &[k]);
+            assert_eq!(chosen.map(|f| (f.replication, f.incident)), by_hand, "{} replication {k}", arch.name);
+        }
+    }
+}
+
+#[test]
+fn an_injection_absorbed_by_the_design_falls_back_to_the_longest_incident() {
+    let system = system("web-single-vs-multi-az.ron");
+    let arch = system.architectures.iter().find(|a| a.name == "multi-az").unwrap();
+    assert!(!arch.injections.is_empty());
+    let focus = chart::focus::choose(arch, params(&system), Pick::Default, &scan_all(&system, arch)).unwrap();
+    let all: Vec<u64> = (0..system.replications).collect();
+    let (r, incident) = longest_by_hand(&system, arch, &all).unwrap();
+    assert_eq!(focus.reason, Reason::LongestOfRun { replications: REPLICATIONS, absorbed: true });
+    assert_eq!((focus.replication, focus.incident), (r, incident));
+    // And replication 0 indeed had no incident during the injection.
+    let prepared = Prepared::new(arch, params(&system));
+    let mut recorder = Recorder::default();
+    Simulator::new(&prepared).run(0, &mut recorder);
+    let j = arch.injections[0];
+    assert!(recorder.incidents.iter().all(|i| i.end <= j.at || i.start.0 >= j.at.0 + j.duration.0));
+}
+
+#[test]
+fn an_incident_during_an_injection_counts_whatever_its_cause() {
+    // The generator fails while the grid is out (the injection): that incident is shown.
+    let system = system("power-generator.ron");
+    let arch = system.architectures.iter().find(|a| a.name == "generator").unwrap();
+    let focus = chart::focus::choose(arch, params(&system), Pick::Default, &scan_all(&system, arch)).unwrap();
+    assert_eq!((focus.replication, focus.reason), (0, Reason::Injection));
+    assert_eq!(focus.cause(arch), "generator/failure");
+    let j = arch.injections[0];
+    let during = |i: &Incident| i.start.0 < j.at.0 + j.duration.0 && i.end > j.at;
+    assert!(during(&focus.incident));
+    let prepared = Prepared::new(arch, params(&system));
+    let mut recorder = Recorder::default();
+    Simulator::new(&prepared).run(0, &mut recorder);
+    let longest = recorder.incidents.iter().filter(|i| during(i)).map(|i| i.end.0 - i.start.0).max();
+    assert_eq!(longest, Some(focus.incident.end.0 - focus.incident.start.0));
+    let scenario = ScenarioId { name: system.name.clone(), sha256: String::new() };
+    let t = chart::focus::trace(scenario, arch, params(&system), &focus);
+    check("timeline-generator-focus", |f| chart::timeline(&t, Some(&focus), f));
+}
+
+#[test]
+fn every_problems_chart_of_a_report_shares_one_unit() {
+    let base = data_of("database-multi-az.ron");
+    let years = base.simulated_years();
+    let problem = |cause: &str, per_year_h: f64| ProblemData {
+        cause: cause.into(),
+        incidents: 1,
+        downtime_h: per_year_h * years,
+    };
+    let with = |big: f64, small: f64| {
+        let mut data = base.clone();
+        data.architectures[0].problems = vec![problem("x/failure", big)];
+        data.architectures[1].problems = vec![problem("y/failure", small)];
+        data
+    };
+    let svg = |data: &ReportData, k: usize| {
+        let name = data.architectures[k].name.clone();
+        String::from_utf8(chart::downtime_by_problem(data, &name, 8, Format::Svg).unwrap()).unwrap()
+    };
+    // Hand-computed labels: 2 h/yr and half a minute a year (0.5 / 60 = 0.00833 h).
+    for (big, small, unit, labels) in [
+        (2.0, 0.5 / 60.0, "h/yr", ["2.00 h/yr", "0.00833 h/yr"]),
+        (0.5, 0.5 / 60.0, "min/yr", ["30.0 min/yr", "0.500 min/yr"]),
+        (0.5 / 60.0, 0.1 / 3600.0, "s/yr", ["30.0 s/yr", "0.100 s/yr"]),
+    ] {
+        let data = with(big, small);
+        for (k, label) in labels.iter().enumerate() {
+            let text = svg(&data, k);
+            assert!(text.contains(&format!("Mean downtime per year [{unit}]")), "chart {k} not in {unit}");
+            assert!(text.contains(label), "chart {k} lacks {label:?}");
+        }
+    }
+    let data = with(2.0, 0.5 / 60.0);
+    check("problems-shared-unit-small", |f| {
+        chart::downtime_by_problem(&data, &data.architectures[1].name, 8, f)
+    });
 }

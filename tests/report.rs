@@ -112,3 +112,137 @@ fn charts_from_a_result_or_a_scenario() {
     std::fs::write(&bad, "{\"not\": \"a result\"}").unwrap();
     assert_eq!(run(&[bad.to_str().unwrap(), "--out", base.to_str().unwrap()]).status.code(), Some(2));
 }
+
+fn faultline(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn report_md_says_which_incident_each_timeline_shows() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-timeline-default");
+    let _ = std::fs::remove_dir_all(&out);
+    let done = faultline(&["report", "scenarios/database-multi-az.ron", "--out", out.to_str().unwrap()]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    // The scenario injects a 36 h outage of db-a at 200d: both designs show its incident.
+    for arch in ["single-az", "multi-az"] {
+        let at =
+            md.find(&format!("### Timeline: {arch}, replication 0\n")).unwrap_or_else(|| panic!("{arch}"));
+        let caption = md[at..].lines().nth(2).unwrap();
+        assert!(
+            caption.starts_with("Replication 0, seed 42: The longest incident during a scripted injection. Down at 200d 00:00:00 for "),
+            "{caption}"
+        );
+        assert!(caption.contains("cause `db-a/injected`"), "{caption}");
+        assert!(
+            caption.contains(&format!(
+                "`faultline trace scenarios/database-multi-az.ron --arch {arch} --replication 0 --from "
+            )),
+            "{caption}"
+        );
+        let svg = std::fs::read_to_string(out.join(format!("charts/timeline-{arch}.svg"))).unwrap();
+        assert!(svg.contains(&format!("Timeline: {arch}, replication 0")));
+        assert!(svg.contains("Down at 200d 00:00:00 for "));
+    }
+    // The trace command given lists the incident.
+    let caption = md.lines().find(|l| l.contains("--arch single-az --replication 0")).unwrap();
+    let command = caption.split('`').rev().nth(1).unwrap();
+    let args: Vec<&str> = command.split(' ').skip(1).collect();
+    let trace = faultline(&args);
+    assert!(trace.status.success(), "{command}: {}", String::from_utf8_lossy(&trace.stderr));
+    let text = String::from_utf8(trace.stdout).unwrap();
+    assert!(
+        text.contains("200d 00:00:00.000  db") && text.contains("SERVICE DOWN, cause db-a/injected"),
+        "{text}"
+    );
+}
+
+#[test]
+fn timeline_replication_chooses_the_replication() {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-timeline-replication");
+    let _ = std::fs::remove_dir_all(&base);
+    let out = base.join("report");
+    let done = faultline(&[
+        "report",
+        "scenarios/database-multi-az.ron",
+        "--out",
+        out.to_str().unwrap(),
+        "--timeline-replication",
+        "3",
+    ]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("### Timeline: single-az, replication 3\n"), "{md}");
+    assert!(
+        md.contains("Replication 3, seed 42: The longest incident of the replication asked for. Down at ")
+    );
+    let svg = std::fs::read_to_string(out.join("charts/timeline-single-az.svg")).unwrap();
+    assert!(
+        svg.contains("Timeline: single-az, replication 3")
+            && svg.contains("The longest incident of the replication asked for")
+    );
+
+    // `chart` from the scenario draws the same timeline.
+    let charts = base.join("chart");
+    let done = faultline(&[
+        "chart",
+        "scenarios/database-multi-az.ron",
+        "--out",
+        charts.to_str().unwrap(),
+        "--timeline-replication",
+        "3",
+    ]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    for name in ["timeline-single-az.svg", "timeline-single-az.png"] {
+        assert_eq!(
+            std::fs::read(charts.join("charts").join(name)).unwrap(),
+            std::fs::read(out.join("charts").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_timeline_replication_beyond_the_run_is_bad_input() {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-timeline-bad");
+    let _ = std::fs::remove_dir_all(&base);
+    let out = base.join("out");
+    for command in ["report", "chart"] {
+        let done = faultline(&[
+            command,
+            "scenarios/database-multi-az.ron",
+            "--out",
+            out.to_str().unwrap(),
+            "--timeline-replication",
+            "1000",
+        ]);
+        assert_eq!(done.status.code(), Some(2), "{command}");
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert!(
+            stderr.contains("error: --timeline-replication 1000 is beyond the scenario's replications"),
+            "{stderr}"
+        );
+        assert!(
+            stderr
+                .contains("hint: scenarios/database-multi-az.ron runs 1000 replications, numbered 0 to 999"),
+            "{stderr}"
+        );
+        assert!(!out.exists(), "{command} wrote before checking its arguments");
+    }
+    // A result has no histories to draw a timeline from.
+    let done = faultline(&[
+        "chart",
+        "reports/three-tier/result.json",
+        "--out",
+        out.to_str().unwrap(),
+        "--timeline-replication",
+        "0",
+    ]);
+    assert_eq!(done.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&done.stderr).contains("--timeline-replication needs a scenario"));
+    assert!(!out.exists());
+}

@@ -31,13 +31,27 @@ pub fn title<DB: DrawingBackend>(
     subtitle: &str,
     s: Scale,
 ) -> Result<i32, ChartError> {
+    titles(root, title, &[subtitle], s)
+}
+
+/// Draws a title and subtitle lines at the top of `root`, each cut to the width; returns the
+/// height used (that of [`title`] plus 20 logical pixels a line past the first).
+pub fn titles<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitles: &[&str],
+    s: Scale,
+) -> Result<i32, ChartError> {
     let (w, _) = root.dim_in_pixel();
     let (x, max) = (w as i32 / 2, w as i32 - s.px(24.0));
-    for (line, y, style) in [(title, 12.0, s.text(22.0, &INK)), (subtitle, 42.0, s.text(14.0, &MUTED))] {
+    let lines = std::iter::once((title, 12.0, s.text(22.0, &INK))).chain(
+        subtitles.iter().enumerate().map(|(k, line)| (*line, 42.0 + 20.0 * k as f64, s.text(14.0, &MUTED))),
+    );
+    for (line, y, style) in lines {
         let line = fit(root, line, &style, max)?;
         text(root, &line, (x, s.px(y)), &style, HPos::Center, VPos::Top)?;
     }
-    Ok(s.px(68.0))
+    Ok(s.px(68.0 + 20.0 * subtitles.len().saturating_sub(1) as f64))
 }
 
 /// One legend entry: its key and its text.

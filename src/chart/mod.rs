@@ -8,8 +8,12 @@
 //! - [`rpo`]: the empirical CDF of the data lost per data-loss event (realised RPO) per
 //!   architecture with datasets on a log time axis, unrecoverable events keeping a curve below
 //!   100%, with the RPO objective; no chart without a data-loss event;
-//! - [`problems`]: downtime per year by problem (root cause), the top N as horizontal bars;
-//! - [`timeline`]: one replication as a Gantt chart of component outages and service incidents.
+//! - [`problems`]: downtime per year by problem (root cause), the top N as horizontal bars, in
+//!   a unit shared by every architecture of the report;
+//! - [`timeline`]: one incident as a Gantt chart of the service's incidents and the component
+//!   outages and standby phases around it; [`focus`] chooses the incident (the scripted
+//!   injection's, else the longest of the run, or the longest of a replication asked for) and
+//!   the window that shows what led to it and what ended it.
 //!
 //! Every renderer is `&data -> Result<Vec<u8>, ChartError>`; only `cli` writes the bytes.
 //! Decisions:
@@ -27,15 +31,18 @@
 
 pub mod availability;
 mod cdf;
+pub mod focus;
 mod frame;
 mod input;
 pub mod problems;
 pub mod rpo;
 pub mod rto;
+mod spans;
 mod style;
 pub mod timeline;
 
 pub use availability::availability;
+pub use focus::{Focus, IncidentScan, Pick, Reason, scan};
 pub use input::{
     ArchitectureData, AvailabilityData, ObjectiveData, ObjectivesData, ProblemData, ReportData, ScenarioName,
 };

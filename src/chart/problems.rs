@@ -2,8 +2,10 @@
 //!
 //! A bar is the problem's downtime per simulated year (its `downtime_h` over all replications
 //! divided by replications x horizon in years), so it adds up to the report's downtime per year
-//! and does not grow with the replication count. The unit is h/yr, or min/yr when the largest
-//! bar is under an hour. Problems past the top N are summed into one "other" bar. The fill
+//! and does not grow with the replication count. Every problems chart of one report uses one
+//! unit, so designs compare side by side: h/yr, or min/yr when no bar of any architecture
+//! (with the same top N) reaches an hour a year, or s/yr when none reaches a minute. The x
+//! axis is each chart's own. Problems past the top N are summed into one "other" bar. The fill
 //! tells the failure mode (solid for random failures, hatched for injections and the rest), and
 //! each bar is labelled with its value, its share of the downtime and its incidents per year.
 
@@ -12,7 +14,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::frame::{self, Entry, Key};
-use super::input::{ProblemData, ReportData};
+use super::input::{ArchitectureData, ProblemData, ReportData};
 use super::style::{self, DARK, Fill, Hatch, INK, LIGHT, MID, MUTED, NEUTRAL, PALE, Scale, Ticked};
 use super::{Chart, ChartError, Format, render};
 
@@ -29,9 +31,21 @@ pub fn downtime_by_problem(
     if years <= 0.0 {
         return Err(ChartError::NoData("the report simulated no time".into()));
     }
+    let top = top.max(1);
+    let (bars, singles, count) = bars(arch, top);
+    let total_h = arch.problems.iter().map(|p| p.downtime_h).sum();
+    // The largest bar of the whole report chooses the unit.
+    let largest = report.architectures.iter().flat_map(|a| bars_of(a, top)).fold(0.0, f64::max);
+    let unit = Unit::for_largest(largest / years);
+    let chart = Problems { report, arch: architecture, count, singles, bars, years, total_h, unit };
+    render(&chart, format)
+}
+
+/// The bars of `arch`: its `top` largest problems and one for the rest; with how many single
+/// problems are shown and how many there are.
+fn bars(arch: &ArchitectureData, top: usize) -> (Vec<Bar>, usize, usize) {
     let mut problems: Vec<&ProblemData> = arch.problems.iter().collect();
     problems.sort_by(|a, b| b.downtime_h.total_cmp(&a.downtime_h).then_with(|| a.cause.cmp(&b.cause)));
-    let top = top.max(1);
     let mut bars: Vec<Bar> = problems
         .iter()
         .take(top)
@@ -46,15 +60,48 @@ pub fn downtime_by_problem(
     let rest = &problems[singles..];
     if !rest.is_empty() {
         bars.push(Bar {
-            label: format!("other ({} problems)", rest.len()),
+            label: format!("other ({} problem{})", rest.len(), if rest.len() == 1 { "" } else { "s" }),
             fill: OTHER,
             hours: rest.iter().map(|p| p.downtime_h).sum(),
             incidents: rest.iter().map(|p| p.incidents).sum(),
         });
     }
-    let total_h = problems.iter().map(|p| p.downtime_h).sum();
-    let chart = Problems { report, arch: architecture, count: problems.len(), singles, bars, years, total_h };
-    render(&chart, format)
+    (bars, singles, problems.len())
+}
+
+/// The downtime `[h]` of each bar of `arch`.
+fn bars_of(arch: &ArchitectureData, top: usize) -> Vec<f64> {
+    bars(arch, top).0.iter().map(|b| b.hours).collect()
+}
+
+/// The unit of the bars, per simulated year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unit {
+    Hours,
+    Minutes,
+    Seconds,
+}
+
+impl Unit {
+    /// The unit for a largest bar of `hours_per_year`.
+    fn for_largest(hours_per_year: f64) -> Unit {
+        if hours_per_year >= 1.0 {
+            Unit::Hours
+        } else if hours_per_year >= 1.0 / 60.0 {
+            Unit::Minutes
+        } else {
+            Unit::Seconds
+        }
+    }
+
+    /// Units per hour, and the unit's name.
+    fn per_hour(self) -> (f64, &'static str) {
+        match self {
+            Unit::Hours => (1.0, "h/yr"),
+            Unit::Minutes => (60.0, "min/yr"),
+            Unit::Seconds => (3600.0, "s/yr"),
+        }
+    }
 }
 
 struct Bar {
@@ -75,6 +122,7 @@ struct Problems<'a> {
     bars: Vec<Bar>,
     years: f64,
     total_h: f64,
+    unit: Unit,
 }
 
 /// Fills by failure mode (the part of the cause after the last `/`; a component's named modes
@@ -102,10 +150,10 @@ fn fill_of(cause: &str) -> Fill {
 }
 
 impl Problems<'_> {
-    /// (per-year factor, unit): h/yr, or min/yr when every bar is under an hour a year.
+    /// (factor from hours over the run to the unit, the unit's name).
     fn unit(&self) -> (f64, &'static str) {
-        let max = self.bars.iter().map(|b| b.hours).fold(0.0, f64::max) / self.years;
-        if max >= 1.0 { (1.0 / self.years, "h/yr") } else { (60.0 / self.years, "min/yr") }
+        let (per_hour, name) = self.unit.per_hour();
+        (per_hour / self.years, name)
     }
 
     fn value_label(&self, b: &Bar) -> String {
@@ -133,6 +181,16 @@ impl Problems<'_> {
         }
         entries
     }
+}
+
+/// An axis label with as many decimals as ticks on an axis to `x_max` need (about 8 ticks),
+/// trailing zeros dropped: `0.0005`, `12.5`, `200`.
+fn tick_label(v: f64, x_max: f64) -> String {
+    let step = x_max / 8.0;
+    let decimals = if step > 0.0 { (2 - libm::floor(libm::log10(step)) as i32).clamp(0, 12) } else { 0 };
+    let text = format!("{v:.*}", decimals as usize);
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+    if text == "-0" { "0".into() } else { text.to_string() }
 }
 
 impl Chart for Problems<'_> {
@@ -186,6 +244,7 @@ impl Chart for Problems<'_> {
         if x_max <= 0.0 || !x_max.is_finite() {
             x_max = 1.0;
         }
+        let x_max = x_max;
         let n = self.bars.len().max(1);
         let centres: Vec<f64> = (0..self.bars.len()).map(|k| n as f64 - k as f64 - 0.5).collect();
         let body = root.margin(top, legend_h, 0, 0);
@@ -207,7 +266,7 @@ impl Chart for Problems<'_> {
             .configure_mesh()
             .disable_y_mesh()
             .y_label_formatter(&name_of)
-            .x_label_formatter(&|x| style::trim(*x))
+            .x_label_formatter(&|x| tick_label(*x, x_max))
             .x_labels(8)
             .x_desc(format!("Mean downtime per year [{unit}]"))
             .label_style(label_style.clone())
@@ -232,5 +291,29 @@ impl Chart for Problems<'_> {
             style::text(root, "no incidents", at, &s.text(18.0, &MUTED), HPos::Center, VPos::Center)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tick_labels_have_the_decimals_the_axis_needs() {
+        assert_eq!(tick_label(5.0, 40.0), "5");
+        assert_eq!(tick_label(12.5, 100.0), "12.5");
+        assert_eq!(tick_label(0.0005, 0.004), "0.0005");
+        assert_eq!(tick_label(0.001, 0.004), "0.001");
+        assert_eq!(tick_label(0.0, 0.004), "0");
+        assert_eq!(tick_label(2000.0, 8000.0), "2000");
+    }
+
+    #[test]
+    fn the_unit_follows_the_largest_bar() {
+        assert_eq!(Unit::for_largest(1.0), Unit::Hours);
+        assert_eq!(Unit::for_largest(0.99), Unit::Minutes);
+        assert_eq!(Unit::for_largest(1.0 / 60.0), Unit::Minutes);
+        assert_eq!(Unit::for_largest(0.9 / 60.0), Unit::Seconds);
+        assert_eq!(Unit::for_largest(0.0), Unit::Seconds);
     }
 }

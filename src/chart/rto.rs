@@ -15,7 +15,7 @@ use super::cdf::{
 use super::frame::{Entry, Key};
 use super::style;
 use super::{ChartError, Format, render};
-use crate::engine::{Prepared, Recorder, RunParams, Simulator};
+use crate::engine::RunParams;
 use crate::model::Architecture;
 use crate::report::duration_s;
 
@@ -44,17 +44,7 @@ pub fn rto_cdf(
 /// sorted: the input of [`rto_cdf`]. Runs on the calling thread; the replications are the
 /// same as `run`'s (same numbering, same streams).
 pub fn rto_samples(arch: &Architecture, params: RunParams, replications: u64) -> Vec<f64> {
-    let prepared = Prepared::new(arch, params);
-    let mut sim = Simulator::new(&prepared);
-    let mut recorder = Recorder::default();
-    let mut out = Vec::new();
-    for r in 0..replications {
-        recorder.incidents.clear();
-        sim.run(r, &mut recorder);
-        out.extend(recorder.incidents.iter().filter(|i| !i.censored).map(|i| i.duration().0 as f64 / 1000.0));
-    }
-    out.sort_by(f64::total_cmp);
-    out
+    super::focus::scan(arch, params, replications).rto_s
 }
 
 struct Rto<'a> {

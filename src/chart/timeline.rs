@@ -1,60 +1,59 @@
 //! Timeline of one replication: a Gantt chart of the service's incidents (top row) and of the
 //! component outages and standby phases behind them, over the trace's window.
 //!
-//! Intervals are rebuilt from the whole event list (an outage that began before the window is
-//! shown from the window's start), and anything still open at the end of the trace runs to the
-//! horizon. Rows are the service, then every component with an interval in the window, in
-//! declaration order. A bar narrower than 2 logical pixels is drawn 2 pixels wide, so short
-//! outages stay visible on long windows. Kinds differ in fill lightness, hatching and bar
-//! height (standby phases are thin bars). Incidents are labelled with their duration where the
-//! label fits without touching the next incident.
+//! Given a [`Focus`] (the incident chosen by [`super::focus`]), the title says which
+//! replication and the subtitle lines which incident (when it began, how long it lasted, its
+//! cause, what ended it) and why it was chosen, and two dashed lines mark its start and end across
+//! every row. Intervals are rebuilt from the whole event list ([`super::spans`]). A bar that
+//! began before the window or ends after it is cut at the edge and says, inside the cut end,
+//! when it began (`since 100d 00:00:00`) or ends (`until ...`), where the text fits. Rows are
+//! the service, then every component with an interval in the window, in declaration order. A
+//! bar narrower than 2 logical pixels is drawn 2 pixels wide, so short outages stay visible on
+//! long windows. Kinds differ in fill lightness, hatching and bar height (standby phases are
+//! thin bars). Incidents are labelled with their duration where the label fits without
+//! touching the next incident.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::focus::{Focus, clock};
 use super::frame::{self, Entry, Key};
+use super::spans::{self, Kind, Row, Span};
 use super::style::{self, DARK, Fill, Hatch, INK, LIGHT, MID, MUTED, NEUTRAL, PALE, Scale, Ticked};
 use super::{Chart, ChartError, Format, render};
-use crate::engine::{Label, Mode, TraceKind};
 use crate::report::duration_s;
 use crate::report::trace::Trace;
 use crate::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND};
 
-/// The timeline of `trace`'s replication over `trace.window`.
-pub fn timeline(trace: &Trace<'_>, format: Format) -> Result<Vec<u8>, ChartError> {
+/// The timeline of `trace`'s replication over `trace.window`; `focus`, when given, is the
+/// incident it was drawn for (of the same replication).
+pub fn timeline(trace: &Trace<'_>, focus: Option<&Focus>, format: Format) -> Result<Vec<u8>, ChartError> {
     let (from, to) = (trace.window.0.0, trace.window.1.0.min(trace.horizon.0));
     if from >= to {
         return Err(ChartError::NoData("the time window is empty".into()));
     }
-    let spans = spans(trace, (from, to));
+    let n = trace.arch.components.len();
+    let mut spans: Vec<Span> = spans::rebuild(trace.arch, &trace.events, trace.horizon.0)
+        .into_iter()
+        .filter(|s| s.from < to && s.to > from)
+        .collect();
+    // Full-height bars first, thin ones over them; then by start, for a stable drawing order.
+    spans.sort_by_key(|s| (look(s.kind).1 < 0.5, s.from, s.to));
     let service = trace.arch.service.index();
     let mut rows = vec![Row::Service];
-    let n = trace.arch.components.len();
     rows.extend((0..n).filter(|&c| spans.iter().any(|s| s.row == Row::Component(c))).map(Row::Component));
-    render(&Timeline { trace, window: (from, to), spans, rows, service }, format)
-}
-
-/// What a bar shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Incident,
-    Failure,
-    StartFailure,
-    Injected,
-    BatteryEmpty,
-    Detecting,
-    Switching,
-    NoHealthy,
+    render(&Timeline { trace, focus, window: (from, to), spans, rows, service }, format)
 }
 
 /// Kinds in legend order: fill, bar height (share of a row) and legend text.
-const KINDS: [(Kind, Fill, f64, &str); 8] = [
+const KINDS: [(Kind, Fill, f64, &str); 9] = [
     (Kind::Incident, Fill { color: RGBColor(0x8b, 0x1a, 0x1a), hatch: None }, 0.7, "service incident"),
     (Kind::Failure, Fill { color: LIGHT, hatch: None }, 0.7, "random failure"),
     (Kind::StartFailure, Fill { color: LIGHT, hatch: Some(Hatch::Back) }, 0.7, "failed start"),
     (Kind::Injected, Fill { color: PALE, hatch: Some(Hatch::Forward) }, 0.7, "injection"),
     (Kind::BatteryEmpty, Fill { color: NEUTRAL, hatch: Some(Hatch::Cross) }, 0.7, "battery empty"),
+    (Kind::DataLost, Fill { color: MID, hatch: None }, 0.7, "dataset without a primary"),
     (Kind::Detecting, Fill { color: NEUTRAL, hatch: None }, 0.3, "standby: detecting"),
     (Kind::Switching, Fill { color: DARK, hatch: None }, 0.3, "standby: switching"),
     (Kind::NoHealthy, Fill { color: MID, hatch: Some(Hatch::Cross) }, 0.7, "standby: no healthy member"),
@@ -65,128 +64,11 @@ fn look(kind: Kind) -> (Fill, f64, &'static str) {
     (k.1, k.2, k.3)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Row {
-    Service,
-    Component(usize),
-}
-
-/// One bar `[ms]`, clipped to the window.
-#[derive(Clone, Copy, Debug)]
-struct Span {
-    row: Row,
-    kind: Kind,
-    from: u64,
-    to: u64,
-}
-
-/// Rebuilds the intervals of `trace` and clips them to `window`.
-fn spans(trace: &Trace<'_>, (from, to): (u64, u64)) -> Vec<Span> {
-    let n = trace.arch.components.len();
-    let mut own: Vec<Option<(u64, Kind)>> = vec![None; n];
-    let mut injected: Vec<(u32, u64)> = vec![(0, 0); n];
-    let mut battery: Vec<Option<u64>> = vec![None; n];
-    let mut group: Vec<Option<(u64, Kind)>> = vec![None; n];
-    let mut incident: Option<u64> = None;
-    let mut out = Vec::new();
-    let mut push = |row, kind, a: u64, b: u64| {
-        if a < to && b > from && b > a {
-            out.push(Span { row, kind, from: a.max(from), to: b.min(to) });
-        }
-    };
-    for e in &trace.events {
-        let (t, c) = (e.at.0, e.component.index());
-        let row = Row::Component(c);
-        match &e.kind {
-            TraceKind::Failed(Mode::Injected | Mode::InjectedNamed(_)) => {
-                if injected[c].0 == 0 {
-                    injected[c].1 = t;
-                }
-                injected[c].0 += 1;
-            }
-            TraceKind::Recovered(Label::InjectionEnd) => {
-                injected[c].0 = injected[c].0.saturating_sub(1);
-                if injected[c].0 == 0 {
-                    push(row, Kind::Injected, injected[c].1, t);
-                }
-            }
-            TraceKind::Failed(Mode::BatteryEmpty) => battery[c] = Some(t),
-            TraceKind::Recharged => {
-                if let Some(a) = battery[c].take() {
-                    push(row, Kind::BatteryEmpty, a, t);
-                }
-            }
-            TraceKind::Failed(mode) => {
-                let kind = if *mode == Mode::StartFailure { Kind::StartFailure } else { Kind::Failure };
-                own[c] = Some((t, kind));
-            }
-            // A dataset without a primary is out like a failed component until recovered.
-            TraceKind::DataLost { .. } => {
-                if own[c].is_none() {
-                    own[c] = Some((t, Kind::Failure));
-                }
-            }
-            TraceKind::Recovered(_) => {
-                if let Some((a, kind)) = own[c].take() {
-                    push(row, kind, a, t);
-                }
-            }
-            TraceKind::DetectionStarted | TraceKind::SwitchStarted { .. } | TraceKind::NoHealthyMember => {
-                if let Some((a, kind)) = group[c].take() {
-                    push(row, kind, a, t);
-                }
-                let kind = match e.kind {
-                    TraceKind::DetectionStarted => Kind::Detecting,
-                    TraceKind::NoHealthyMember => Kind::NoHealthy,
-                    _ => Kind::Switching,
-                };
-                group[c] = Some((t, kind));
-            }
-            TraceKind::DetectionCancelled | TraceKind::SwitchEnded | TraceKind::SwitchAbandoned => {
-                if let Some((a, kind)) = group[c].take() {
-                    push(row, kind, a, t);
-                }
-            }
-            TraceKind::ServiceDown { .. } => incident = Some(t),
-            TraceKind::ServiceUp { .. } => {
-                if let Some(a) = incident.take() {
-                    push(Row::Service, Kind::Incident, a, t);
-                }
-            }
-            TraceKind::Detected
-            | TraceKind::RepairStarted
-            | TraceKind::WaitingForCrew
-            | TraceKind::DataRecoveryStarted(_)
-            | TraceKind::Resynced { .. } => {}
-        }
-    }
-    let end = trace.horizon.0;
-    for c in 0..n {
-        let row = Row::Component(c);
-        if let Some((a, kind)) = own[c] {
-            push(row, kind, a, end);
-        }
-        if injected[c].0 > 0 {
-            push(row, Kind::Injected, injected[c].1, end);
-        }
-        if let Some(a) = battery[c] {
-            push(row, Kind::BatteryEmpty, a, end);
-        }
-        if let Some((a, kind)) = group[c] {
-            push(row, kind, a, end);
-        }
-    }
-    if let Some(a) = incident {
-        push(Row::Service, Kind::Incident, a, end);
-    }
-    // Full-height bars first, thin ones over them; then by start, for a stable drawing order.
-    out.sort_by_key(|s| (look(s.kind).1 < 0.5, s.from, s.to));
-    out
-}
-
 struct Timeline<'a> {
     trace: &'a Trace<'a>,
+    focus: Option<&'a Focus>,
     window: (u64, u64),
+    /// Intervals that overlap the window, uncut.
     spans: Vec<Span>,
     rows: Vec<Row>,
     service: usize,
@@ -242,11 +124,6 @@ fn time_ticks(from: u64, to: u64) -> Vec<(f64, String)> {
     (first..=to).step_by(step as usize).map(|t| (t as f64, label(t))).collect()
 }
 
-/// A time for people, `0` at the start.
-fn at(ms: u64) -> String {
-    if ms == 0 { "0".into() } else { duration_s(ms as f64 / 1000.0) }
-}
-
 impl Timeline<'_> {
     fn name(&self, row: Row) -> String {
         match row {
@@ -263,27 +140,40 @@ impl Timeline<'_> {
             .collect()
     }
 
-    fn subtitle(&self) -> String {
+    /// The subtitle lines: the incident shown (with a focus), then the run and the window.
+    fn subtitles(&self) -> Vec<String> {
         let t = self.trace;
-        let incidents: Vec<&Span> = self.spans.iter().filter(|s| s.kind == Kind::Incident).collect();
-        let down: u64 = incidents.iter().map(|s| s.to - s.from).sum();
         let (a, b) = self.window;
-        format!(
+        let incidents: Vec<&Span> = self.spans.iter().filter(|s| s.kind == Kind::Incident).collect();
+        let down: u64 = incidents.iter().map(|s| s.to.min(b) - s.from.max(a)).sum();
+        let context = format!(
             "Seed {}, {} to {}; {} incident{} in view, {} down; {}",
             t.seed,
-            at(a),
-            at(b),
+            clock(a),
+            clock(b),
             incidents.len(),
             if incidents.len() == 1 { "" } else { "s" },
             if down == 0 { "never".to_string() } else { duration_s(down as f64 / 1000.0) },
             t.scenario.name
-        )
+        );
+        let mut lines = Vec::new();
+        if let Some(f) = self.focus {
+            let when = f.when();
+            let mut first = when.chars();
+            let when: String =
+                first.next().map(|c| c.to_uppercase().chain(first).collect()).unwrap_or_default();
+            lines.push(format!("{when}, cause {}, {}", f.cause(t.arch), f.ended()));
+            lines.push(f.reason_text().trim_end_matches('.').to_string());
+        }
+        lines.push(context);
+        lines
     }
 }
 
 impl Chart for Timeline<'_> {
     fn size(&self) -> (u32, u32) {
-        (1000, 250 + 34 * self.rows.len() as u32)
+        let extra = if self.focus.is_some() { 40 } else { 0 };
+        (1000, 250 + extra + 34 * self.rows.len() as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scale: f64) -> Result<(), ChartError>
@@ -293,7 +183,9 @@ impl Chart for Timeline<'_> {
         let s = Scale(scale);
         let t = self.trace;
         let title = format!("Timeline: {}, replication {}", t.arch.name, t.replication);
-        let top = frame::title(root, &title, &self.subtitle(), s)?;
+        let subtitles = self.subtitles();
+        let lines: Vec<&str> = subtitles.iter().map(String::as_str).collect();
+        let top = frame::titles(root, &title, &lines, s)?;
         let entries = self.legend();
         let legend_h = frame::legend_height(root, &entries, s)?;
         let (w, h) = root.dim_in_pixel();
@@ -306,7 +198,8 @@ impl Chart for Timeline<'_> {
             name_w = name_w.max(style::text_size(root, n, &label_style)?.0);
         }
         let name_w = name_w.min(w as i32 / 3);
-        let ticks = time_ticks(self.window.0, self.window.1);
+        let (from, to) = self.window;
+        let ticks = time_ticks(from, to);
         let x = |t: u64| t as f64;
         let n = self.rows.len();
         let centres: Vec<f64> = (0..n).map(|k| n as f64 - k as f64 - 0.5).collect();
@@ -318,11 +211,7 @@ impl Chart for Timeline<'_> {
             .y_label_area_size(name_w + s.px(20.0))
             .x_label_area_size(s.px(56.0))
             .build_cartesian_2d(
-                Ticked {
-                    lo: x(self.window.0),
-                    hi: x(self.window.1),
-                    ticks: ticks.iter().map(|t| t.0).collect(),
-                },
+                Ticked { lo: x(from), hi: x(to), ticks: ticks.iter().map(|t| t.0).collect() },
                 Ticked { lo: 0.0, hi: n as f64, ticks: centres.clone() },
             )?;
         let name_of = |y: &f64| {
@@ -343,29 +232,45 @@ impl Chart for Timeline<'_> {
             .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
 
-        let x0 = x(self.window.0);
         for k in 1..n {
-            let a = chart.backend_coord(&(x0, k as f64));
-            let b = chart.backend_coord(&(x(self.window.1), k as f64));
+            let a = chart.backend_coord(&(x(from), k as f64));
+            let b = chart.backend_coord(&(x(to), k as f64));
             root.draw(&PathElement::new(vec![a, b], s.line(&style::GRID, 1.0)))?;
         }
         let centre_of = |row: Row| centres[self.rows.iter().position(|&r| r == row).expect("row exists")];
         let min_w = s.px(2.0);
         let mut incident_boxes = Vec::new();
+        let mut cut = Vec::new();
         for span in &self.spans {
             let (fill, height, _) = look(span.kind);
             let c = centre_of(span.row);
-            let a = chart.backend_coord(&(x(span.from), c + height / 2.0));
-            let b = chart.backend_coord(&(x(span.to), c - height / 2.0));
+            let a = chart.backend_coord(&(x(span.from.max(from)), c + height / 2.0));
+            let b = chart.backend_coord(&(x(span.to.min(to)), c - height / 2.0));
             let b = (b.0.max(a.0 + min_w), b.1);
             style::fill_rect(root, a, b, fill, s)?;
             if span.kind == Kind::Incident {
                 incident_boxes.push((a.0, b.0, (a.1 + b.1) / 2, span.to - span.from));
             }
+            if height >= 0.5 && (span.from < from || span.to > to) {
+                cut.push((span, a, b));
+            }
         }
-        self.label_incidents(root, &incident_boxes, chart.backend_coord(&(x(self.window.1), 0.0)).0, s)?;
+        self.label_incidents(root, &incident_boxes, chart.backend_coord(&(x(to), 0.0)).0, s)?;
+        for (span, a, b) in cut {
+            self.label_cut(root, span, a, b, s)?;
+        }
+        if let Some(f) = self.focus {
+            let (y0, y1) =
+                (chart.backend_coord(&(x(from), n as f64)).1, chart.backend_coord(&(x(from), 0.0)).1);
+            let line = s.line(&look(Kind::Incident).0.color, 1.0);
+            for edge in [f.incident.start.0, f.incident.end.0] {
+                if edge > from && edge < to {
+                    style::dashed_vline(root, chart.backend_coord(&(x(edge), 0.0)).0, (y0, y1), line, s)?;
+                }
+            }
+        }
         if self.spans.is_empty() {
-            let at = chart.backend_coord(&((x0 + x(self.window.1)) / 2.0, n as f64 / 2.0));
+            let at = chart.backend_coord(&((x(from) + x(to)) / 2.0, n as f64 / 2.0));
             let note = "nothing failed in this window";
             style::boxed_text(root, note, at, &s.text(16.0, &MUTED), HPos::Center, s)?;
         }
@@ -392,6 +297,53 @@ impl Timeline<'_> {
             if x + lw + gap <= next.min(right) {
                 style::text(root, &label, (x, y), &style, HPos::Left, VPos::Center)?;
             }
+        }
+        Ok(())
+    }
+
+    /// Writes, inside a bar cut at an edge of the window, when it began (`since ...`) at its
+    /// left end and when it ends (`until ...`) at its right end, each where it fits.
+    fn label_cut<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        span: &Span,
+        a: (i32, i32),
+        b: (i32, i32),
+        s: Scale,
+    ) -> Result<(), ChartError> {
+        let (from, to) = self.window;
+        let style = s.text(12.0, &INK);
+        let pad = s.px(8.0);
+        let y = (a.1 + b.1) / 2;
+        let since = (span.from < from).then(|| format!("since {}", clock(span.from)));
+        let until = (span.to > to).then(|| {
+            if span.to >= self.trace.horizon.0 {
+                "until the horizon".to_string()
+            } else {
+                format!("until {}", clock(span.to))
+            }
+        });
+        let width = |t: &Option<String>| -> Result<i32, ChartError> {
+            Ok(match t {
+                Some(t) => style::text_size(root, t, &style)?.0 + 2 * pad,
+                None => 0,
+            })
+        };
+        let (ws, wu) = (width(&since)?, width(&until)?);
+        // Both where both fit; else the start alone, else the end alone.
+        let room = b.0 - a.0;
+        let (since, until) = if ws + wu <= room {
+            (since, until)
+        } else if since.is_some() && ws <= room {
+            (since, None)
+        } else {
+            (None, until.filter(|_| wu <= room))
+        };
+        if let Some(t) = since {
+            style::boxed_text(root, &t, (a.0 + pad, y), &style, HPos::Left, s)?;
+        }
+        if let Some(t) = until {
+            style::boxed_text(root, &t, (b.0 - wu + pad, y), &style, HPos::Left, s)?;
         }
         Ok(())
     }

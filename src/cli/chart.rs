@@ -3,14 +3,15 @@
 //! From a `run --format json` result: availability and downtime by problem (the JSON holds
 //! no incident durations, data-loss events or histories). From a scenario: it is run first,
 //! and the RTO distribution, the RPO distribution (when a data-loss event happened) and the
-//! timelines come too, exactly as `report` draws them.
+//! timelines come too, exactly as `report` draws them (`--timeline-replication K` as there;
+//! with a result it is an error, since a result holds no histories).
 
 use std::path::PathBuf;
 
 use super::output;
-use super::report::{simulate_report, slug, write_charts};
+use super::report::{Scenario, simulate_report, slug, write_charts};
 use super::{EXIT_BAD_INPUT, EXIT_OK};
-use crate::chart::{self, Format, ReportData};
+use crate::chart::{self, Format, Pick, ReportData};
 
 /// Arguments of `chart`.
 #[derive(Debug, clap::Args)]
@@ -24,6 +25,10 @@ pub struct Args {
     /// Worker threads, when running a scenario.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// From a scenario: draw the timelines from this replication (its longest incident)
+    /// instead of the scripted injection's incident or the longest incident of the run.
+    #[arg(long, value_name = "K")]
+    pub timeline_replication: Option<u64>,
 }
 
 /// Draws the charts.
@@ -50,6 +55,9 @@ pub fn run(args: &Args) -> u8 {
 }
 
 fn from_json(args: &Args) -> Result<usize, String> {
+    if args.timeline_replication.is_some() {
+        return Err("--timeline-replication needs a scenario\n  = hint: a result holds no replication histories and draws no timeline; pass the scenario file (RON) instead".into());
+    }
     let text = std::fs::read_to_string(&args.file).map_err(|e| format!("cannot read the file: {e}"))?;
     let data = ReportData::from_json(&text).map_err(|e| format!("not a faultline result: {e}"))?;
     let dir = args.out.join("charts");
@@ -78,6 +86,8 @@ fn from_json(args: &Args) -> Result<usize, String> {
 }
 
 fn from_scenario(args: &Args) -> Result<usize, String> {
-    let (system, report, params) = simulate_report(&args.file, args.threads)?;
-    Ok(write_charts(&args.out, &report, Some((&system, params)))?.len())
+    let (system, report, params) = simulate_report(&args.file, args.threads, args.timeline_replication)?;
+    let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
+    let scenario = Scenario { system: &system, params, file: &args.file, pick };
+    Ok(write_charts(&args.out, &report, &scenario)?.iter().filter(|i| i.path.is_some()).count())
 }

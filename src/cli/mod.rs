@@ -63,7 +63,7 @@ pub enum Command {
     Compare(compare::Args),
     /// Write the design-review bundle: report.md, result.json and charts/.
     #[command(
-        after_help = "Examples:\n  faultline report scenarios/database-multi-az.ron            # into reports/database-multi-az/\n  faultline report scenarios/three-tier.ron --out /tmp/review\n\nThe same scenario writes the same bytes, whatever --threads is."
+        after_help = "Examples:\n  faultline report scenarios/database-multi-az.ron            # into reports/database-multi-az/\n  faultline report scenarios/three-tier.ron --out /tmp/review\n  faultline report scenarios/three-tier.ron --timeline-replication 7   # timelines from replication 7\n\nEach timeline shows one incident: the scripted injection's, else the longest of the run.\nThe same scenario writes the same bytes, whatever --threads is."
     )]
     Report(report::Args),
     /// Draw the charts of a result (RESULT.json) or of a scenario (run first).

@@ -2,8 +2,12 @@
 //!
 //! Writes `report.md`, `result.json` (the `run --format json` bytes, also usable as a
 //! baseline input of `chart`) and `charts/` (availability, RTO distribution, RPO distribution
-//! when some dataset lost data, downtime by problem per architecture, and a timeline of
-//! replication 0 around its first incident per architecture, each as SVG and PNG) into `DIR` (default `reports/<scenario file stem>/`).
+//! when some dataset lost data, downtime by problem per architecture in one unit, and a
+//! timeline of one incident per architecture, each as SVG and PNG) into `DIR` (default
+//! `reports/<scenario file stem>/`). The timeline's incident is chosen by `chart::focus`: the
+//! scripted injection's, else the longest of the run; `--timeline-replication K` shows the
+//! longest incident of replication K instead. report.md says under each timeline which
+//! incident it is and how to list its events with `faultline trace`.
 //! Everything is deterministic: a rerun, on any number of threads, writes the same bytes.
 
 use std::fmt::Write as _;
@@ -12,12 +16,11 @@ use std::path::{Path, PathBuf};
 use super::output;
 use super::run::header;
 use super::{EXIT_BAD_INPUT, EXIT_OK};
-use crate::chart::{self, Format as ChartFormat, ReportData};
-use crate::engine::{Prepared, Recorder, RunParams, Simulator};
+use crate::chart::{self, Format as ChartFormat, Pick, ReportData};
+use crate::engine::RunParams;
 use crate::metrics::Report;
 use crate::report::trace::Trace;
 use crate::report::{json, markdown};
-use crate::rng::STREAM_VERSION;
 use crate::runner;
 use crate::time::{MS_PER_DAY, SimTime};
 
@@ -33,6 +36,20 @@ pub struct Args {
     /// Worker threads (default: one per core). The files are identical for any value.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Draw the timelines from this replication (its longest incident) instead of the
+    /// scripted injection's incident or the longest incident of the run.
+    #[arg(long, value_name = "K")]
+    pub timeline_replication: Option<u64>,
+}
+
+/// A chart written, or a timeline that could not be drawn, for report.md.
+pub(super) struct Image {
+    /// Heading.
+    pub title: String,
+    /// The PNG's path relative to the bundle, `None` when nothing was drawn.
+    pub path: Option<String>,
+    /// Words under the heading.
+    pub caption: Option<String>,
 }
 
 /// A file name made of the safe characters of `name`.
@@ -57,12 +74,23 @@ pub fn run(args: &Args) -> u8 {
 }
 
 /// Compiles and runs `file` like `run` with no overrides; `Err("")` when the file's errors
-/// were already printed.
+/// were already printed. A `timeline_replication` beyond the scenario's replications is an
+/// error, found before anything runs.
 pub(super) fn simulate_report(
     file: &Path,
     threads: Option<usize>,
+    timeline_replication: Option<u64>,
 ) -> Result<(crate::model::System, Report, RunParams), String> {
     let system = output::compile_file(file).ok_or_else(String::new)?.system;
+    if let Some(k) = timeline_replication.filter(|&k| k >= system.replications) {
+        return Err(format!(
+            "--timeline-replication {k} is beyond the scenario's replications\n  = hint: {} runs {} replication{}, numbered 0 to {}",
+            file.display(),
+            system.replications,
+            if system.replications == 1 { "" } else { "s" },
+            system.replications.saturating_sub(1)
+        ));
+    }
     let pool = output::pool(threads).ok_or_else(String::new)?;
     let architectures = runner::report_all(&system, &pool);
     let header = header(&system, file, Default::default());
@@ -70,8 +98,20 @@ pub(super) fn simulate_report(
     Ok((system, Report { header, architectures }, params))
 }
 
+/// What to draw from a simulated scenario.
+pub(super) struct Scenario<'a> {
+    /// The compiled scenario.
+    pub system: &'a crate::model::System,
+    /// Its run parameters.
+    pub params: RunParams,
+    /// Its file, as given (for the `faultline trace` command under each timeline).
+    pub file: &'a Path,
+    /// Which incident the timelines show.
+    pub pick: Pick,
+}
+
 fn write_report(args: &Args) -> Result<PathBuf, String> {
-    let (system, report, params) = simulate_report(&args.file, args.threads)?;
+    let (system, report, params) = simulate_report(&args.file, args.threads, args.timeline_replication)?;
     let stem = args.file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
     let dir = args.out.clone().unwrap_or_else(|| Path::new("reports").join(&stem));
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -80,7 +120,9 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
         std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
     write("result.json", json::render(&report).map_err(|e| e.to_string())?.as_bytes())?;
-    let images = write_charts(&dir, &report, Some((&system, params)))?;
+    let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
+    let scenario = Scenario { system: &system, params, file: &args.file, pick };
+    let images = write_charts(&dir, &report, &scenario)?;
     let mut md = markdown::render(&report);
     md.push_str("\n## Single points of failure\n\nEach component failed alone for 30 days, random failures off (`faultline sweep`); a\nfailover that takes a switch time counts.\n\n| architecture | single points of failure |\n|---|---|\n");
     for arch in &system.architectures {
@@ -93,8 +135,14 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
         let _ = writeln!(md, "| {} | {list} |", arch.name.replace('|', "\\|"));
     }
     md.push_str("\n## Charts\n");
-    for (title, path) in &images {
-        let _ = write!(md, "\n### {title}\n\n![{title}]({path})\n");
+    for image in &images {
+        let _ = write!(md, "\n### {}\n", image.title);
+        if let Some(caption) = &image.caption {
+            let _ = write!(md, "\n{caption}\n");
+        }
+        if let Some(path) = &image.path {
+            let _ = write!(md, "\n![{}]({path})\n", image.title);
+        }
     }
     let _ = write!(
         md,
@@ -105,15 +153,15 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
-/// Writes the charts of `report` into `dir/charts/` (SVG and PNG); with the scenario, also the
-/// RTO and RPO distributions and the timelines, which need the simulation (the RPO one only
-/// when a data-loss event happened). Returns (title, PNG path
-/// relative to `dir`) of each chart written.
+/// Writes the charts of `report` into `dir/charts/` (SVG and PNG): availability, the RTO and
+/// RPO distributions (the RPO one only when a data-loss event happened), and per architecture
+/// downtime by problem and the timeline of the incident `scenario.pick` chooses. Returns what
+/// report.md shows, in order.
 pub(super) fn write_charts(
     dir: &Path,
     report: &Report,
-    scenario: Option<(&crate::model::System, RunParams)>,
-) -> Result<Vec<(String, String)>, String> {
+    scenario: &Scenario<'_>,
+) -> Result<Vec<Image>, String> {
     std::fs::create_dir_all(dir.join("charts"))
         .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let write = |name: &str, bytes: &[u8]| {
@@ -121,84 +169,101 @@ pub(super) fn write_charts(
         std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
     let mut images = Vec::new();
-    let mut chart =
-        |name: String, title: String, render: &dyn Fn(ChartFormat) -> Result<Vec<u8>, chart::ChartError>| {
-            for format in [ChartFormat::Svg, ChartFormat::Png] {
-                match render(format) {
-                    Ok(bytes) => write(&format!("charts/{name}.{}", format.extension()), &bytes)?,
-                    Err(chart::ChartError::NoData(_)) => return Ok(()),
-                    Err(e) => return Err(format!("chart {name}: {e}")),
+    let mut chart = |name: String,
+                     title: String,
+                     caption: Option<String>,
+                     render: &dyn Fn(ChartFormat) -> Result<Vec<u8>, chart::ChartError>| {
+        for format in [ChartFormat::Svg, ChartFormat::Png] {
+            match render(format) {
+                Ok(bytes) => write(&format!("charts/{name}.{}", format.extension()), &bytes)?,
+                // Nothing to draw: left out, or only its caption when it has one.
+                Err(chart::ChartError::NoData(_)) => {
+                    if caption.is_some() {
+                        images.push(Image { title, path: None, caption });
+                    }
+                    return Ok(());
                 }
+                Err(e) => return Err(format!("chart {name}: {e}")),
             }
-            images.push((title, format!("charts/{name}.png")));
-            Ok::<(), String>(())
-        };
+        }
+        images.push(Image { title, path: Some(format!("charts/{name}.png")), caption });
+        Ok::<(), String>(())
+    };
     let data = ReportData::from_report(report);
-    chart("availability".into(), "Availability per architecture".into(), &|f| chart::availability(&data, f))?;
-    if let Some((system, params)) = scenario {
-        let samples: Vec<(String, Vec<f64>, Option<f64>)> = system
-            .architectures
-            .iter()
-            .map(|a| {
-                let objective = a.objectives.rto.map(|t| t.0 as f64 / 1000.0);
-                (a.name.clone(), chart::rto_samples(a, params, system.replications), objective)
-            })
-            .collect();
-        chart("rto".into(), "Realised RTO".into(), &|f| chart::rto_cdf(&system.name, &samples, f))?;
-        // Only architectures with datasets or queues, and no chart at all without a data-loss
-        // event.
-        let losses: Vec<chart::RpoSeries> = system
-            .architectures
-            .iter()
-            .filter(|a| !a.datasets.is_empty() || !a.queues.is_empty())
-            .map(|a| chart::RpoSeries {
-                name: a.name.clone(),
-                sample: chart::rpo_samples(a, params, system.replications),
-                objective_s: a.objectives.rpo.map(|t| t.0 as f64 / 1000.0),
-            })
-            .collect();
-        chart("rpo".into(), "Realised RPO".into(), &|f| chart::rpo_cdf(&system.name, &losses, f))?;
-    }
+    chart("availability".into(), "Availability per architecture".into(), None, &|f| {
+        chart::availability(&data, f)
+    })?;
+    let Scenario { system, params, .. } = *scenario;
+    // One pass per architecture gives the RTO sample and the longest incident of the run.
+    let scans: Vec<chart::IncidentScan> =
+        system.architectures.iter().map(|a| chart::scan(a, params, system.replications)).collect();
+    let samples: Vec<(String, Vec<f64>, Option<f64>)> = system
+        .architectures
+        .iter()
+        .zip(&scans)
+        .map(|(a, scan)| (a.name.clone(), scan.rto_s.clone(), a.objectives.rto.map(|t| t.0 as f64 / 1000.0)))
+        .collect();
+    chart("rto".into(), "Realised RTO".into(), None, &|f| chart::rto_cdf(&system.name, &samples, f))?;
+    // Only architectures with datasets or queues, and no chart at all without a data-loss
+    // event.
+    let losses: Vec<chart::RpoSeries> = system
+        .architectures
+        .iter()
+        .filter(|a| !a.datasets.is_empty() || !a.queues.is_empty())
+        .map(|a| chart::RpoSeries {
+            name: a.name.clone(),
+            sample: chart::rpo_samples(a, params, system.replications),
+            objective_s: a.objectives.rpo.map(|t| t.0 as f64 / 1000.0),
+        })
+        .collect();
+    chart("rpo".into(), "Realised RPO".into(), None, &|f| chart::rpo_cdf(&system.name, &losses, f))?;
     for a in &report.architectures {
         let name = format!("problems-{}", slug(&a.name));
-        chart(name, format!("Downtime by problem: {}", a.name), &|f| {
+        chart(name, format!("Downtime by problem: {}", a.name), None, &|f| {
             chart::downtime_by_problem(&data, &a.name, 8, f)
         })?;
-        let Some((system, params)) = scenario else { continue };
-        let Some(arch) = system.architectures.iter().find(|x| x.name == a.name) else { continue };
-        if let Some(trace) = first_incident_trace(report, arch, params) {
-            let name = format!("timeline-{}", slug(&a.name));
-            chart(name, format!("Timeline of replication 0: {}", a.name), &|f| chart::timeline(&trace, f))?;
-        }
+        let Some(k) = system.architectures.iter().position(|x| x.name == a.name) else { continue };
+        let arch = &system.architectures[k];
+        let Some(focus) = chart::focus::choose(arch, params, scenario.pick, &scans[k]) else {
+            let none = match scenario.pick {
+                Pick::Replication(r) => format!("Replication {r} had no incident: no timeline."),
+                Pick::Default => format!("No incident in {} replications: no timeline.", system.replications),
+            };
+            chart(String::new(), format!("Timeline: {}", a.name), Some(none), &|_| {
+                Err(chart::ChartError::NoData(String::new()))
+            })?;
+            continue;
+        };
+        let trace = chart::focus::trace(report.header.scenario.clone(), arch, params, &focus);
+        let caption = timeline_caption(&focus, &trace, scenario.file);
+        let title = format!("Timeline: {}, replication {}", a.name, focus.replication);
+        chart(format!("timeline-{}", slug(&a.name)), title, Some(caption), &|f| {
+            chart::timeline(&trace, Some(&focus), f)
+        })?;
     }
     Ok(images)
 }
 
-/// Replication 0 of `arch`, traced, with a window from a day before its first incident to two
-/// days after its start; `None` without an incident.
-fn first_incident_trace<'a>(
-    report: &Report,
-    arch: &'a crate::model::Architecture,
-    params: RunParams,
-) -> Option<Trace<'a>> {
-    let prepared = Prepared::new(arch, params);
-    let mut sim = Simulator::new(&prepared);
-    sim.set_tracing(true);
-    let mut recorder = Recorder::default();
-    let summary = sim.run(0, &mut recorder);
-    let first = recorder.incidents.iter().map(|i| i.start).min()?;
-    let from = SimTime(first.0.saturating_sub(MS_PER_DAY));
-    let to = SimTime((first.0 + 2 * MS_PER_DAY).min(params.horizon.0));
-    Some(Trace {
-        scenario: report.header.scenario.clone(),
-        seed: params.seed,
-        stream_version: STREAM_VERSION,
-        arch,
-        replication: 0,
-        horizon: params.horizon,
-        window: (from, to),
-        events: sim.take_trace(),
-        incidents: recorder.incidents.len() as u64,
-        up: summary.up,
-    })
+/// What report.md says under a timeline: the incident, why it was chosen, and the `trace`
+/// command that lists its events.
+fn timeline_caption(focus: &chart::Focus, trace: &Trace<'_>, file: &Path) -> String {
+    use chart::focus::{clock, duration_arg};
+    let (from, to) = (trace.window.0.0, trace.window.1.0);
+    format!(
+        "Replication {}, seed {}: {} {}, cause `{}`, {}. Shown from {} to {}; its events: \
+         `faultline trace {} --arch {} --replication {} --from {} --to {}`.",
+        focus.replication,
+        trace.seed,
+        focus.reason_text(),
+        focus.when().replacen("down", "Down", 1),
+        focus.cause(trace.arch),
+        focus.ended(),
+        clock(from),
+        clock(to),
+        file.display(),
+        trace.arch.name,
+        focus.replication,
+        duration_arg(from),
+        duration_arg(to)
+    )
 }

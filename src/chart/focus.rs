@@ -1,0 +1,343 @@
+//! Which incident a timeline shows, and the window of time around it.
+//!
+//! The choice ([`Pick::Default`]), decided here because the contract is silent:
+//! 1. An architecture with scripted injections: the longest incident of replication 0 that
+//!    overlaps an injection (`[at, at + duration)` of any target). That is the story the
+//!    scenario scripted; injections happen at the same time in every replication, and
+//!    replication 0 is the one `faultline trace` shows by default. An incident during an
+//!    injection counts whatever its cause: a generator failing while the grid is out is the
+//!    incident the grid outage was scripted to test.
+//! 2. Otherwise (no injection here, or none that overlapped an incident of replication 0): the
+//!    longest incident of the whole run, over every replication, the right end of the RTO
+//!    chart. Finding it costs nothing extra: [`scan`] reads it in the pass that collects the
+//!    RTO sample.
+//!
+//! [`Pick::Replication`]`(k)` shows the longest incident of replication `k` instead.
+//! "Longest": an incident that ended beats one still open at the horizon (whose length is only
+//! a lower bound, as in the RTO quantiles); then the longer; then the earlier replication; then
+//! the earlier start. So the choice is deterministic and does not depend on threads.
+//!
+//! The window shows what led to the incident and what ended it: every outage, injection or
+//! standby phase of a component that overlaps the incident stretches the window to its start
+//! and its end, each side by at most max(the incident's duration, 15 min), and each side keeps
+//! at least max(a quarter of the duration, 1 min) of context. A longer bar runs off the edge,
+//! and the timeline writes when it started or ended. The edges are then rounded outwards, to
+//! whole seconds for a window under 10 min, whole minutes up to a day, whole hours beyond.
+
+use super::spans::{self, Row, Span};
+use crate::engine::{Incident, Prepared, Recorder, RunParams, Simulator};
+use crate::metrics::ScenarioId;
+use crate::model::Architecture;
+use crate::report::duration_s;
+use crate::report::trace::Trace;
+use crate::rng::STREAM_VERSION;
+use crate::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, SimTime};
+
+/// Which incident to show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pick {
+    /// The scripted injection's incident, else the longest of the run (see the module docs).
+    #[default]
+    Default,
+    /// The longest incident of this replication.
+    Replication(u64),
+}
+
+/// Why an incident was chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reason {
+    /// The longest incident of replication 0 during a scripted injection.
+    Injection,
+    /// The longest incident of a run of `replications`; `absorbed`: the architecture has
+    /// injections, but none overlapped an incident of replication 0.
+    LongestOfRun {
+        /// Replications searched.
+        replications: u64,
+        /// Injections here caused no incident in replication 0.
+        absorbed: bool,
+    },
+    /// The longest incident of the replication asked for.
+    Chosen,
+}
+
+/// The incident a timeline shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Focus {
+    /// Its replication.
+    pub replication: u64,
+    /// The incident.
+    pub incident: Incident,
+    /// Why this one.
+    pub reason: Reason,
+}
+
+/// One pass over the incidents of a run of one architecture.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IncidentScan {
+    /// Replications scanned.
+    pub replications: u64,
+    /// Durations `[s]` of the uncensored incidents, sorted (the input of the RTO chart).
+    pub rto_s: Vec<f64>,
+    /// The longest incident and its replication (see the module docs for "longest").
+    pub longest: Option<(u64, Incident)>,
+}
+
+/// Runs `replications` replications of `arch` on the calling thread (the same numbering and
+/// streams as `run`) and collects their RTO sample and longest incident.
+pub fn scan(arch: &Architecture, params: RunParams, replications: u64) -> IncidentScan {
+    let prepared = Prepared::new(arch, params);
+    let mut sim = Simulator::new(&prepared);
+    let mut recorder = Recorder::default();
+    let mut out = IncidentScan { replications, ..IncidentScan::default() };
+    for r in 0..replications {
+        recorder.incidents.clear();
+        recorder.losses.clear();
+        recorder.backlogs.clear();
+        sim.run(r, &mut recorder);
+        for i in &recorder.incidents {
+            if !i.censored {
+                out.rto_s.push(i.duration().0 as f64 / 1000.0);
+            }
+            if out.longest.as_ref().is_none_or(|(_, best)| longer(i, best)) {
+                out.longest = Some((r, i.clone()));
+            }
+        }
+    }
+    out.rto_s.sort_by(f64::total_cmp);
+    out
+}
+
+/// `a` ranks before `b`, which comes earlier in the run: an ended incident beats a censored one,
+/// then the strictly longer wins (ties keep the earlier).
+fn longer(a: &Incident, b: &Incident) -> bool {
+    (!a.censored, a.duration()) > (!b.censored, b.duration())
+}
+
+/// The longest of `incidents`, in the order they happened.
+fn longest<'a>(incidents: impl Iterator<Item = &'a Incident>) -> Option<&'a Incident> {
+    incidents.fold(None, |best, i| if best.is_none_or(|b| longer(i, b)) { Some(i) } else { best })
+}
+
+/// The incidents of replication `r` of `arch`, in the order they ended.
+fn incidents(arch: &Architecture, params: RunParams, r: u64) -> Vec<Incident> {
+    let prepared = Prepared::new(arch, params);
+    let mut sim = Simulator::new(&prepared);
+    let mut recorder = Recorder::default();
+    sim.run(r, &mut recorder);
+    recorder.incidents
+}
+
+/// The incident to show for `arch` by `pick`; `run` is the scan of the whole run. `None`
+/// when there is no incident to show.
+pub fn choose(arch: &Architecture, params: RunParams, pick: Pick, run: &IncidentScan) -> Option<Focus> {
+    if let Pick::Replication(r) = pick {
+        let all = incidents(arch, params, r);
+        let incident = longest(all.iter())?.clone();
+        return Some(Focus { replication: r, incident, reason: Reason::Chosen });
+    }
+    let absorbed = !arch.injections.is_empty();
+    if absorbed {
+        let all = incidents(arch, params, 0);
+        let during = |i: &&Incident| {
+            arch.injections.iter().any(|j| i.start.0 < j.at.0 + j.duration.0 && i.end.0 > j.at.0)
+        };
+        if let Some(incident) = longest(all.iter().filter(during)) {
+            return Some(Focus { replication: 0, incident: incident.clone(), reason: Reason::Injection });
+        }
+    }
+    let (replication, incident) = run.longest.clone()?;
+    Some(Focus {
+        replication,
+        incident,
+        reason: Reason::LongestOfRun { replications: run.replications, absorbed },
+    })
+}
+
+/// Replication `focus.replication` of `arch`, traced, with the window around the incident.
+pub fn trace<'a>(
+    scenario: ScenarioId,
+    arch: &'a Architecture,
+    params: RunParams,
+    focus: &Focus,
+) -> Trace<'a> {
+    let prepared = Prepared::new(arch, params);
+    let mut sim = Simulator::new(&prepared);
+    sim.set_tracing(true);
+    let mut recorder = Recorder::default();
+    let summary = sim.run(focus.replication, &mut recorder);
+    let events = sim.take_trace();
+    let spans = spans::rebuild(arch, &events, params.horizon.0);
+    Trace {
+        scenario,
+        seed: params.seed,
+        stream_version: STREAM_VERSION,
+        arch,
+        replication: focus.replication,
+        horizon: params.horizon,
+        window: window(&spans, &focus.incident, params.horizon),
+        events,
+        incidents: recorder.incidents.len() as u64,
+        up: summary.up,
+    }
+}
+
+/// The window around `incident` given the intervals `spans` of its replication (module docs).
+pub fn window(spans: &[Span], incident: &Incident, horizon: SimTime) -> (SimTime, SimTime) {
+    let (s, e) = (incident.start.0, incident.end.0);
+    let d = e - s;
+    let context = (d / 4).max(MS_PER_MINUTE);
+    let cap = d.max(15 * MS_PER_MINUTE);
+    let involved: Vec<&Span> =
+        spans.iter().filter(|x| x.row != Row::Service && x.from < e && x.to > s).collect();
+    let lo = involved.iter().map(|x| x.from).min().unwrap_or(s).min(s);
+    let hi = involved.iter().map(|x| x.to).max().unwrap_or(e).max(e);
+    let lead = (s - lo).clamp(context, cap);
+    let tail = (hi - e).clamp(context, cap);
+    let (from, to) = (s.saturating_sub(lead), e + tail);
+    // Round outwards, to whole minutes under a day, whole hours over it (seconds under 10 min).
+    let unit = match to - from {
+        w if w < 10 * MS_PER_MINUTE => MS_PER_SECOND,
+        w if w <= MS_PER_DAY => MS_PER_MINUTE,
+        _ => MS_PER_HOUR,
+    };
+    (SimTime(from / unit * unit), SimTime(to.div_ceil(unit).saturating_mul(unit).min(horizon.0)))
+}
+
+impl Focus {
+    /// Why this incident, as a sentence: `The longest incident during a scripted injection.`
+    pub fn reason_text(&self) -> String {
+        match self.reason {
+            Reason::Injection => "The longest incident during a scripted injection.".into(),
+            Reason::LongestOfRun { replications, absorbed } => format!(
+                "The longest incident of {} replications{}.",
+                super::style::count(replications),
+                if absorbed { "; the scripted injections caused none in replication 0" } else { "" }
+            ),
+            Reason::Chosen => "The longest incident of the replication asked for.".into(),
+        }
+    }
+
+    /// The incident's problem: `db-a/injected`.
+    pub fn cause(&self, arch: &Architecture) -> String {
+        let c = &arch.components[self.incident.cause.component.index()];
+        format!("{}/{}", c.name, c.mode_name(self.incident.cause.mode))
+    }
+
+    /// When and how long: `down at 200d 00:00:00 for 1d 12h`.
+    pub fn when(&self) -> String {
+        let i = &self.incident;
+        format!("down at {} for {}", clock(i.start.0), duration_s(i.duration().0 as f64 / 1000.0))
+    }
+
+    /// What ended it: `ended by failover`, or `still down at the horizon`.
+    pub fn ended(&self) -> String {
+        match (self.incident.censored, self.incident.label) {
+            (false, Some(label)) => format!("ended by {}", label.name()),
+            _ => "still down at the horizon".into(),
+        }
+    }
+}
+
+/// `200d 04:13:22`, with `.120` when the milliseconds are not zero.
+pub fn clock(ms: u64) -> String {
+    let base = format!(
+        "{}d {:02}:{:02}:{:02}",
+        ms / MS_PER_DAY,
+        ms % MS_PER_DAY / MS_PER_HOUR,
+        ms % MS_PER_HOUR / MS_PER_MINUTE,
+        ms % MS_PER_MINUTE / MS_PER_SECOND
+    );
+    if ms.is_multiple_of(MS_PER_SECOND) { base } else { format!("{base}.{:03}", ms % MS_PER_SECOND) }
+}
+
+/// A time as a duration literal in its largest whole unit (`4805h`, `288349m`, `0s`), for
+/// `trace --from/--to`.
+pub fn duration_arg(ms: u64) -> String {
+    let units =
+        [(MS_PER_DAY, "d"), (MS_PER_HOUR, "h"), (MS_PER_MINUTE, "m"), (MS_PER_SECOND, "s"), (1, "ms")];
+    match units.iter().find(|(size, _)| ms.is_multiple_of(*size)) {
+        _ if ms == 0 => "0s".into(),
+        Some((size, unit)) => format!("{}{unit}", ms / size),
+        None => format!("{ms}ms"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Cause, Label, Mode};
+    use crate::model::ComponentId;
+
+    fn incident(start: u64, end: u64, censored: bool) -> Incident {
+        Incident {
+            start: SimTime(start),
+            end: SimTime(end),
+            censored,
+            cause: Cause { component: ComponentId(0), mode: Mode::Failure },
+            contributing: Vec::new(),
+            label: (!censored).then_some(Label::Repair),
+        }
+    }
+
+    fn span(row: Row, from: u64, to: u64) -> Span {
+        Span { row, kind: spans::Kind::Failure, from, to }
+    }
+
+    #[test]
+    fn longest_prefers_ended_then_length_then_the_earliest() {
+        let all = [
+            incident(0, 10, false),
+            incident(20, 40, false),
+            incident(50, 70, false),
+            incident(80, 200, true),
+        ];
+        assert_eq!(longest(all.iter()), Some(&all[1]));
+        assert_eq!(longest(all[3..].iter()), Some(&all[3]));
+        assert_eq!(longest(std::iter::empty()), None);
+    }
+
+    #[test]
+    fn the_window_reaches_what_overlaps_the_incident_within_its_cap() {
+        let h = MS_PER_HOUR;
+        let horizon = SimTime(1000 * h);
+        let i = incident(100 * h, 102 * h, false);
+        // Alone: a quarter of its 2 h on each side.
+        assert_eq!(window(&[], &i, horizon), (SimTime(100 * h - h / 2), SimTime(102 * h + h / 2)));
+        // A failure from 1 h before to 3 h after (capped at the incident's 2 h), and one that
+        // ended as it began (ignored).
+        let spans = [
+            span(Row::Component(1), 99 * h, 105 * h),
+            span(Row::Component(2), 90 * h, 100 * h),
+            span(Row::Service, 0, h),
+        ];
+        assert_eq!(window(&spans, &i, horizon), (SimTime(99 * h), SimTime(104 * h)));
+        // An outage of 20 days: capped on both sides.
+        let long = [span(Row::Component(1), 0, 500 * h)];
+        assert_eq!(window(&long, &i, horizon), (SimTime(98 * h), SimTime(104 * h)));
+        // A 1 min incident: at least 1 min of context, at most 15 min, never before 0, and
+        // rounded out to whole minutes.
+        let m = MS_PER_MINUTE;
+        let short = incident(30 * 1000, 30 * 1000 + m, false);
+        assert_eq!(window(&long, &short, horizon), (SimTime(0), SimTime(17 * m)));
+        // A window under 10 min is rounded to whole seconds.
+        let odd = incident(h + 500, h + 500 + 2 * m, false);
+        assert_eq!(window(&[], &odd, horizon), (SimTime(h - m), SimTime(h + 3 * m + 1000)));
+        // Never past the horizon.
+        let end = incident(999 * h, 1000 * h, true);
+        assert_eq!(window(&[], &end, horizon), (SimTime(999 * h - 15 * m), horizon));
+    }
+
+    #[test]
+    fn times_for_people_and_for_trace() {
+        assert_eq!(clock(200 * MS_PER_DAY), "200d 00:00:00");
+        assert_eq!(clock(MS_PER_DAY + 4 * MS_PER_HOUR + 13 * MS_PER_MINUTE + 22_120), "1d 04:13:22.120");
+        assert_eq!(duration_arg(0), "0s");
+        assert_eq!(duration_arg(200 * MS_PER_DAY), "200d");
+        assert_eq!(duration_arg(199 * MS_PER_DAY + 15 * MS_PER_HOUR), "4791h");
+        assert_eq!(duration_arg(199 * MS_PER_DAY + 15 * MS_PER_HOUR + 30 * MS_PER_MINUTE), "287490m");
+        assert_eq!(duration_arg(1_250), "1250ms");
+        for ms in [0, 1_250, 7 * MS_PER_SECOND, 3 * MS_PER_DAY + 7 * MS_PER_MINUTE, 4791 * MS_PER_HOUR] {
+            assert_eq!(crate::time::parse_duration(&duration_arg(ms)), Ok(SimTime(ms)), "{ms}");
+        }
+    }
+}
