@@ -250,16 +250,23 @@ pub fn clock(ms: u64) -> String {
     if ms.is_multiple_of(MS_PER_SECOND) { base } else { format!("{base}.{:03}", ms % MS_PER_SECOND) }
 }
 
-/// A time as a duration literal in its largest whole unit (`4805h`, `288349m`, `0s`), for
-/// `trace --from/--to`.
+/// A time as a compound duration literal, units largest first up to days (`200d5h52m`,
+/// `1s250ms`, `0s`), for `trace --from/--to`.
 pub fn duration_arg(ms: u64) -> String {
+    if ms == 0 {
+        return "0s".into();
+    }
     let units =
         [(MS_PER_DAY, "d"), (MS_PER_HOUR, "h"), (MS_PER_MINUTE, "m"), (MS_PER_SECOND, "s"), (1, "ms")];
-    match units.iter().find(|(size, _)| ms.is_multiple_of(*size)) {
-        _ if ms == 0 => "0s".into(),
-        Some((size, unit)) => format!("{}{unit}", ms / size),
-        None => format!("{ms}ms"),
+    let mut rest = ms;
+    let mut out = String::new();
+    for (size, unit) in units {
+        if rest >= size {
+            out += &format!("{}{unit}", rest / size);
+            rest %= size;
+        }
     }
+    out
 }
 
 #[cfg(test)]
@@ -333,9 +340,9 @@ mod tests {
         assert_eq!(clock(MS_PER_DAY + 4 * MS_PER_HOUR + 13 * MS_PER_MINUTE + 22_120), "1d 04:13:22.120");
         assert_eq!(duration_arg(0), "0s");
         assert_eq!(duration_arg(200 * MS_PER_DAY), "200d");
-        assert_eq!(duration_arg(199 * MS_PER_DAY + 15 * MS_PER_HOUR), "4791h");
-        assert_eq!(duration_arg(199 * MS_PER_DAY + 15 * MS_PER_HOUR + 30 * MS_PER_MINUTE), "287490m");
-        assert_eq!(duration_arg(1_250), "1250ms");
+        assert_eq!(duration_arg(199 * MS_PER_DAY + 15 * MS_PER_HOUR), "199d15h");
+        assert_eq!(duration_arg(199 * MS_PER_DAY + 15 * MS_PER_HOUR + 30 * MS_PER_MINUTE), "199d15h30m");
+        assert_eq!(duration_arg(1_250), "1s250ms");
         for ms in [0, 1_250, 7 * MS_PER_SECOND, 3 * MS_PER_DAY + 7 * MS_PER_MINUTE, 4791 * MS_PER_HOUR] {
             assert_eq!(crate::time::parse_duration(&duration_arg(ms)), Ok(SimTime(ms)), "{ms}");
         }
