@@ -210,8 +210,8 @@ impl Rpo<'_> {
             })
             .collect();
         let x_desc = match zero {
-            Some((_, label)) => format!("Writes lost, measured in time (log scale; RPO 0 drawn at {label})"),
-            None => "Writes lost, measured in time (log scale)".into(),
+            Some((_, label)) => format!("RPO: last write - newest copy recovered from (log scale; 0 drawn at {label})"),
+            None => "RPO: last write - newest copy recovered from (log scale)".into(),
         };
         LogCdf {
             title: "Realised RPO: data lost per data-loss event",

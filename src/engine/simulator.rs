@@ -618,9 +618,7 @@ impl<'a> Simulator<'a> {
         let (up, blame) = (node.up, self.cause[c as usize]);
         if node.watched {
             for &g in self.prepared.watchers_of(c as usize) {
-                if !self.pending.contains(&g) {
-                    self.pending.push(g);
-                }
+                self.group_pending_push(g);
             }
             self.consumers_changed(c as usize);
         }
