@@ -1,5 +1,6 @@
 //! Benchmarks: the engine on the bench-tiers models (events/s), compiling a 10,000-component
-//! scenario (components/s), and the report fold (replications/s).
+//! scenario (components/s), the report fold (replications/s), and the Birnbaum importance of
+//! every component of bench-tiers-large (components/s).
 //!
 //! `cargo bench` prints throughput; CI only smoke-runs these (`cargo test --benches`). The
 //! figures recorded in benches/README.md come from a quiet machine.
@@ -9,9 +10,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use faultline::analysis::importance::{BUDGET, Method, birnbaum};
 use faultline::engine::{Incident, Observer, Prepared, RunParams, Simulator};
 use faultline::metrics::{Aggregate, Outcome, simulate};
-use faultline::model::{System, compile_str};
+use faultline::model::{ComponentId, System, compile_str};
 
 struct Discard;
 
@@ -114,5 +116,21 @@ fn fold(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine, compile, fold);
+/// Birnbaum importance of every component of bench-tiers-large that can fail, as `run`
+/// computes it (exact: the region and the three AZs conditioned on, 2^4 passes).
+fn importance(c: &mut Criterion) {
+    let system = load("bench-tiers-large.ron");
+    let arch = &system.architectures[0];
+    let ids: Vec<ComponentId> = (0..arch.components.len() as u32)
+        .map(ComponentId)
+        .filter(|c| arch.components[c.index()].can_fail())
+        .collect();
+    assert_eq!(birnbaum(arch, &ids, BUDGET).method, Method::Exact);
+    let mut group = c.benchmark_group("importance");
+    group.throughput(Throughput::Elements(ids.len() as u64));
+    group.bench_function("bench-tiers-large.ron", |b| b.iter(|| birnbaum(arch, black_box(&ids), BUDGET)));
+    group.finish();
+}
+
+criterion_group!(benches, engine, compile, fold, importance);
 criterion_main!(benches);

@@ -320,10 +320,19 @@ fn check_architecture(a: &Value, years: f64, arch: &faultline::model::Architectu
         (total_h - downtime_h).abs() <= 1e-6 * downtime_h.max(1.0),
         "{name}: problems {total_h} h vs {downtime_h} h"
     );
-    // Importance: each component's share is the downtime of the problems it caused, by share;
-    // Birnbaum importance is a probability.
+    // Importance: every component that can fail or caused downtime, once; each one's share is
+    // the downtime of the problems it caused; Birnbaum importance is a probability, exact
+    // (no standard error) or an estimate (with one); by share, then Birnbaum, then name.
+    let method = a["birnbaum_method"].as_str().expect("birnbaum_method is a string");
+    assert!(["exact", "estimate"].contains(&method), "{name}: birnbaum_method {method}");
     let ranked = a["importance"].as_array().expect("importance is an array");
-    assert!(ranked.len() <= 10, "{name}: at most 10 components ranked");
+    let listed: Vec<&str> = ranked.iter().map(|e| e["component"].as_str().unwrap()).collect();
+    for c in &arch.components {
+        let caused =
+            problems.iter().any(|p| p["cause"].as_str().unwrap().rsplit_once('/').unwrap().0 == c.name);
+        let times = listed.iter().filter(|&&l| l == c.name).count();
+        assert_eq!(times, usize::from(c.can_fail() || caused), "{name}: {} listed {times} times", c.name);
+    }
     for (i, entry) in ranked.iter().enumerate() {
         let component = entry["component"].as_str().unwrap();
         let caused: f64 = problems
@@ -332,17 +341,19 @@ fn check_architecture(a: &Value, years: f64, arch: &faultline::model::Architectu
             .map(|p| num(&p["downtime_h"], "downtime_h"))
             .sum();
         let share = num(&entry["downtime_share"], "downtime_share");
-        assert!(
-            (share - caused / total_h).abs() <= 1e-9,
-            "{name}: {component} share {share} vs {caused} / {total_h} h"
-        );
+        let want = if total_h > 0.0 { caused / total_h } else { 0.0 };
+        assert!((share - want).abs() <= 1e-9, "{name}: {component} share {share} vs {caused} / {total_h} h");
         let birnbaum = num(&entry["birnbaum"], "birnbaum");
         assert!((0.0..=1.0).contains(&birnbaum), "{name}: {component} Birnbaum {birnbaum}");
+        assert_eq!(entry["birnbaum_se"].is_null(), method == "exact", "{name}: {component} birnbaum_se");
         if i > 0 {
-            assert!(
-                num(&ranked[i - 1]["downtime_share"], "share") >= share,
-                "{name}: importance out of order"
-            );
+            let before = &ranked[i - 1];
+            let key = |e: &Value| (num(&e["downtime_share"], "share"), num(&e["birnbaum"], "birnbaum"));
+            let (a, b) = (key(before), key(entry));
+            let in_order = a.0 > b.0
+                || (a.0 == b.0
+                    && (a.1 > b.1 || (a.1 == b.1 && before["component"].as_str().unwrap() < component)));
+            assert!(in_order, "{name}: importance out of order at {component}");
         }
     }
     if let Some(incidents) = a.get("incidents") {
@@ -424,6 +435,34 @@ fn a_report_with_incidents_has_every_statistic() {
     let downtime = injected["downtime_h"].as_f64().unwrap();
     assert!(injected["incidents"].as_u64().unwrap() <= 200 && downtime <= 200.0 * 6.0 + 1e-9, "{injected}");
     assert!(downtime >= 150.0 * 6.0, "{injected}");
+}
+
+#[test]
+fn birnbaum_importance_in_the_json_is_exact() {
+    // multi-az: web-1 (in AZ 1) is critical iff the region, the ALB and AZ 1 are up and web-2
+    // or AZ 2 (alike, in AZ 2) is down; each with its MTTF / (MTTF + MTTR) from the file.
+    let file = "scenarios/web-single-vs-multi-az.ron";
+    let report = run_json(&[file, "--replications", "20", "--arch", "multi-az"]);
+    let a = &report["architectures"][0];
+    assert_eq!(a["birnbaum_method"], "exact");
+    let ib = |c: &str| {
+        let entries = a["importance"].as_array().unwrap();
+        let e = entries.iter().find(|e| e["component"] == c).unwrap_or_else(|| panic!("{c} not listed"));
+        assert!(e["birnbaum_se"].is_null(), "{c}: an exact value has no standard error");
+        num(&e["birnbaum"], c)
+    };
+    let avail = |mttf_h: f64, mttr_h: f64| mttf_h / (mttf_h + mttr_h);
+    let (web, alb) = (avail(8760.0, (65.0 + 630.0) / 3600.0), avail(8760.0, 1.0));
+    let (az, region) = (avail(43800.0, 22.3), avail(31000.0, 13.3));
+    let want = region * alb * az * (1.0 - web * az);
+    assert_eq!(
+        ib("web-1").to_bits(),
+        ib("web-2").to_bits(),
+        "web-1 {} vs web-2 {}",
+        ib("web-1"),
+        ib("web-2")
+    );
+    assert!((ib("web-1") - want).abs() <= 1e-12, "web-1 {} vs {want}", ib("web-1"));
 }
 
 #[test]

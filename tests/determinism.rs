@@ -345,6 +345,12 @@ fn same_named_components_give_the_same_report_numbers() {
         let mut value = serde_json::to_value(aggregate.report(arch, system.horizon)).unwrap();
         value["name"] = serde_json::Value::Null;
         value["events"] = serde_json::Value::Null; // `cache` and `batch` add events of their own
+        // `cache` and `batch` can fail, so they are listed too: no downtime, not needed.
+        value["importance"].as_array_mut().unwrap().retain(|e| {
+            let extra = e["component"] != "web";
+            assert!(!extra || (e["downtime_share"] == 0.0 && e["birnbaum"] == 0.0), "{e}");
+            !extra
+        });
         value
     };
     let plain = report("plain");

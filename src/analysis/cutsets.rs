@@ -91,7 +91,9 @@ pub(crate) fn topological(arch: &Architecture) -> Vec<usize> {
     order
 }
 
-/// Whether the service is up when exactly the components in `failed` are own-down.
+/// Whether the service is up when exactly the components in `failed` are own-down. The
+/// Birnbaum importance (`importance::structure`) computes this same function's probability:
+/// a change here is a change there, and its tests enumerate states through this function.
 pub(crate) fn service_up(arch: &Architecture, order: &[usize], failed: &[bool]) -> bool {
     let mut up = vec![false; arch.components.len()];
     for &c in order {

@@ -4,32 +4,98 @@
 //! - **Downtime share** (from a Monte Carlo run): the share of the service's downtime charged to
 //!   incidents caused by the component (any mode), from the run's problems.
 //! - **Birnbaum importance** I_B(i) = P(service up | i up) - P(service up | i down): how much the
-//!   service's availability moves with the component's. It is estimated from the structure
-//!   function (as for cut sets: a standby group is up while a member is, a dataset while its
-//!   holder is) with every other component up with its own steady-state
+//!   service's availability moves with the component's. It is computed from the structure
+//!   function of `cutsets::service_up` (needs `All`/`Any`/`AtLeast(k)`, a standby group up
+//!   while a member is and its needs hold, a dataset while its holder is, an `Async` producer
+//!   while its queue is) with every other component own-up with its own steady-state
 //!   availability MTTF / (MTTF + MTTR), independently. MTTF is the mean of `fail` (the
 //!   competing rate of `modes`), MTTR the mean of the recovery (alerting delay plus repair, or
 //!   detection plus launch); waits for a crew and failover timing are left out, as is anything
-//!   the structure function does not see. The two conditional probabilities are estimated on
-//!   the same `samples` draws of the other components' states (common random numbers), from a
-//!   stream keyed by the architecture's name, so the result is deterministic; its standard
-//!   error is at most 0.5 / √samples.
+//!   the structure function does not see. A component that cannot fail has availability 1.
 //!
-//! Decision where the contract is silent: I_B is computed for the components that caused
-//! downtime, at most [`MAX_RANKED`] of them by share, so that large models stay fast.
+//! **How it is computed (exactly).** By factoring on shared components: a component that
+//! reaches the service along two or more paths (an AZ under many instances, a region under its
+//! AZs) is *conditioned* on, every other one is *free* (`structure`). For each of the 2^c
+//! states of the c conditioned components, one forward pass gives every gate's probability
+//! exactly, the inputs of each gate being independent once those are fixed (`gate`, `pass`),
+//! and one backward pass gives the derivative of the service's availability with respect to
+//! every free component's; I_B is then a sum over the states (`exact`). The sums are exact
+//! and every product and gate takes its factors in increasing order, so the result depends
+//! only on the structure and the numbers, not on names or declaration order: components that
+//! are symmetric in the design (two instances of a tier in one AZ; two AZs with the same
+//! instances) get bit-identical values. A BDD was the alternative; this keeps the cost at
+//! 2^c passes, each linear in the size of the design, and designs share few components.
+//!
+//! **Budget (decision).** The exact method runs when c <= [`MAX_CONDITIONED`] and
+//! 2^c x (work of one pass + c²) <= [`BUDGET`] = 2^23 work units (a unit: a node, or one input
+//! through one state of a gate's recurrence, counted twice on nodes the backward pass visits;
+//! c² for the states' weights). On the reference machine (benches/README.md) a unit takes
+//! 10-25 ns, so the exact method stays under about 0.2 s. On the 1,515-component
+//! `bench-tiers-large.ron`, c = 4 (the region and the AZs) and a pass is 9,049 units: 145,040
+//! in all, under 2 ms; the bundled scenarios have c <= 5. Past the budget, the method is
+//! `estimate` (conditional Monte Carlo with failure biasing over the conditioned components'
+//! states, see `estimate`), drawing as many states as the budget pays for, at most
+//! [`SAMPLES`] and at least [`MIN_SAMPLES`], each value with its standard error. That error
+//! is itself estimated: for a value many orders of magnitude below the others (one that
+//! needs several conditioned components down at once) it can be far off.
+//!
+//! Values are clamped to [0, 1], where I_B lies (the structure function is monotone): float
+//! rounding, or an estimate's noise, may take one a little outside.
+//!
+//! Decision where the contract is silent: I_B is computed for every component that can fail
+//! or caused downtime (an injected target that cannot fail at random), with its own state a
+//! variable; one outside the service's dependencies has I_B = 0.
 
-use crate::dist::unit_open;
+mod estimate;
+mod exact;
+mod exact_sum;
+mod gate;
+mod pass;
+mod structure;
+#[cfg(test)]
+mod tests;
+
+use serde::Serialize;
+
 use crate::model::{Architecture, ComponentId, Recovery};
-use crate::rng::{Stream, named_stream_key};
+use structure::{Own, Structure};
 
-/// Components ranked (the top ones by downtime share).
-pub const MAX_RANKED: usize = 10;
+/// At most this many conditioned components for the exact method.
+pub const MAX_CONDITIONED: usize = 20;
 
-/// Draws of the other components' states per estimate.
+/// Work units the exact method may take (see the module docs).
+pub const BUDGET: u64 = 1 << 23;
+
+/// Random states of the conditioned components drawn by the estimate, at most.
 pub const SAMPLES: u64 = 4000;
 
-/// The steady-state availability of `c` on its own (1 if it cannot fail).
-pub fn own_availability(arch: &Architecture, c: ComponentId) -> f64 {
+/// Random states drawn by the estimate, at least.
+pub const MIN_SAMPLES: u64 = 100;
+
+/// How the Birnbaum importances were computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Over every state of the conditioned components: exact up to float rounding.
+    Exact,
+    /// Over random states of them: an estimate with a standard error.
+    Estimate,
+}
+
+/// Birnbaum importances of the components asked for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Birnbaum {
+    /// How they were computed.
+    pub method: Method,
+    /// Per component asked for, in the same order: the value, and with [`Method::Estimate`]
+    /// its standard error.
+    pub values: Vec<(f64, Option<f64>)>,
+}
+
+/// The steady-state (P(own-up), P(own-down)) of `c`, each computed directly: with λ its
+/// failure rate and r its mean recovery, 1 / (1 + λr) and λr / (1 + λr); (1, 0) if it cannot
+/// fail.
+pub fn own_states(arch: &Architecture, c: ComponentId) -> (f64, f64) {
     let comp = &arch.components[c.index()];
     let recovery_ms = |r: &Recovery| comp.mean_recovery_ms(r);
     let (rate, down_ms) = match (comp.fail, &comp.recover) {
@@ -42,105 +108,65 @@ pub fn own_availability(arch: &Architecture, c: ComponentId) -> f64 {
                 .collect();
             let rate: f64 = rates.iter().map(|&(l, _)| l).sum();
             if rate == 0.0 {
-                return 1.0;
+                return (1.0, 0.0);
             }
             (rate, rates.iter().map(|&(l, r)| l * r).sum::<f64>() / rate)
         }
     };
-    1.0 / (1.0 + rate * down_ms)
+    let x = rate * down_ms;
+    (1.0 / (1.0 + x), x / (1.0 + x))
 }
 
-/// Birnbaum importance of each of `components` (see the module docs), in the same order.
-pub fn birnbaum(arch: &Architecture, components: &[ComponentId], samples: u64) -> Vec<f64> {
-    let order = super::cutsets::topological(arch);
-    let availability: Vec<f64> =
-        (0..arch.components.len()).map(|i| own_availability(arch, ComponentId(i as u32))).collect();
-    let mut stream = Stream::new(&named_stream_key(0, &arch.name, "importance"), 0);
-    let mut failed = vec![false; arch.components.len()];
-    let mut critical = vec![0u64; components.len()];
-    for _ in 0..samples {
-        for (i, f) in failed.iter_mut().enumerate() {
-            let a = availability[i];
-            *f = a < 1.0 && unit_open(stream.next_word()) >= a;
-        }
-        for (k, &c) in components.iter().enumerate() {
-            let was = failed[c.index()];
-            failed[c.index()] = false;
-            let up = super::cutsets::service_up(arch, &order, &failed);
-            failed[c.index()] = true;
-            let down = !super::cutsets::service_up(arch, &order, &failed);
-            failed[c.index()] = was;
-            critical[k] += u64::from(up && down);
-        }
-    }
-    critical.iter().map(|&n| n as f64 / samples as f64).collect()
+/// The steady-state availability of `c` on its own (1 if it cannot fail).
+pub fn own_availability(arch: &Architecture, c: ComponentId) -> f64 {
+    own_states(arch, c).0
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::compile_str;
+/// Birnbaum importance of each of `components` (see the module docs), in the same order,
+/// exact if the design fits in `budget` work units ([`BUDGET`] in reports).
+pub fn birnbaum(arch: &Architecture, components: &[ComponentId], budget: u64) -> Birnbaum {
+    let s = Structure::new(arch, components, |c| own_states(arch, c));
+    let c = s.conditioned.len();
+    let mut slot_of = vec![None; arch.components.len()];
+    s.component.iter().enumerate().for_each(|(i, id)| slot_of[id.index()] = Some(i));
+    let own = |id: &ComponentId| slot_of[id.index()].map(|i| s.nodes[i].own);
+    let (method, values) = if fits(&s, budget) {
+        let e = exact::exact(&s);
+        let value = |id: &ComponentId| match own(id) {
+            Some(Own::Free(v)) => e.free[v as usize],
+            Some(Own::Conditioned(j)) => e.conditioned[j as usize],
+            Some(Own::Up) | None => 0.0,
+        };
+        (Method::Exact, components.iter().map(|id| (probability(value(id)), None)).collect())
+    } else {
+        let per_draw = s.pass_cost.saturating_mul(1 + c as u64).max(1);
+        let draws = (budget / per_draw).clamp(MIN_SAMPLES, SAMPLES);
+        let e = estimate::estimate(&s, &arch.name, draws);
+        let value = |id: &ComponentId| match own(id) {
+            Some(Own::Free(v)) => e.free[v as usize],
+            Some(Own::Conditioned(j)) => e.conditioned[j as usize],
+            Some(Own::Up) | None => (0.0, 0.0),
+        };
+        (Method::Estimate, components.iter().map(value).map(|(m, se)| (probability(m), Some(se))).collect())
+    };
+    Birnbaum { method, values }
+}
 
-    fn arch(components: &str) -> Architecture {
-        let text = format!(
-            r#"(name: "i", horizon: "1y", architectures: [(name: "a", service: "svc", components: [{components}])])"#
-        );
-        compile_str(&text).unwrap_or_else(|d| panic!("{d:#?}")).system.architectures.remove(0)
-    }
+/// `v` clamped to [0, 1] (see the module docs).
+fn probability(v: f64) -> f64 {
+    if v > 0.0 { v.min(1.0) } else { 0.0 }
+}
 
-    /// 90 h up, 10 h down: a = 0.9; 50 h up, 50 h down: a = 0.5.
-    const A: &str = r#"fail: Exp(mean: "90h"), recover: Repair(Exp(mean: "10h"))"#;
-    const B: &str = r#"fail: Exp(mean: "50h"), recover: Repair("50h")"#;
+/// P(service up) from the structure function with every component own-up with its own
+/// availability, independently, computed exactly as the Birnbaum importances are; `None` when
+/// the design is past `budget` (see the module docs).
+pub fn structure_availability(arch: &Architecture, budget: u64) -> Option<f64> {
+    let s = Structure::new(arch, &[], |c| own_states(arch, c));
+    fits(&s, budget).then(|| exact::exact(&s).availability)
+}
 
-    fn within(estimate: f64, exact: f64) {
-        let se = libm::sqrt(exact * (1.0 - exact) / SAMPLES as f64).max(1e-9);
-        assert!(
-            (estimate - exact).abs() <= 4.0 * se,
-            "estimate {estimate}, exact {exact}, 4 SE {}",
-            4.0 * se
-        );
-    }
-
-    #[test]
-    fn availability_from_the_laws() {
-        let a = arch(&format!(
-            r#"(name: "x", kind: Instance, {A}), (name: "svc", kind: Group, needs: All(["x"]))"#
-        ));
-        assert!((own_availability(&a, ComponentId(0)) - 0.9).abs() < 1e-12);
-        assert_eq!(own_availability(&a, ComponentId(1)), 1.0, "a group cannot fail on its own");
-        let modes = arch(
-            r#"(name: "svc", kind: Instance, modes: [
-                (name: "a", fail: Exp(mean: "100h"), recover: Repair("10h")),
-                (name: "b", fail: Exp(mean: "400h"), recover: Replace(detect: "10h", launch: "30h"))])"#,
-        );
-        // Rate 0.0125/h; mean down (0.01 * 10 + 0.0025 * 40) / 0.0125 = 16 h; up 80 h.
-        assert!((own_availability(&modes, ComponentId(0)) - 80.0 / 96.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn series_parallel_and_two_of_three() {
-        let ids = [ComponentId(0), ComponentId(1)];
-        let series = arch(&format!(
-            r#"(name: "x", kind: Instance, {A}), (name: "y", kind: Instance, {B}),
-               (name: "svc", kind: Group, needs: All(["x", "y"]))"#
-        ));
-        let ib = birnbaum(&series, &ids, SAMPLES);
-        within(ib[0], 0.5); // I_B(x) = a_y
-        within(ib[1], 0.9);
-        let parallel = arch(&format!(
-            r#"(name: "x", kind: Instance, {A}), (name: "y", kind: Instance, {B}),
-               (name: "svc", kind: Group, needs: Any(["x", "y"]))"#
-        ));
-        let ib = birnbaum(&parallel, &ids, SAMPLES);
-        within(ib[0], 0.5); // I_B(x) = 1 - a_y
-        within(ib[1], 0.1);
-        let two_of_three = arch(&format!(
-            r#"(name: "x", kind: Instance, {A}), (name: "y", kind: Instance, {A}),
-               (name: "z", kind: Instance, {B}), (name: "svc", kind: Group, needs: AtLeast(2, ["x", "y", "z"]))"#
-        ));
-        // x is critical iff exactly one of y, z is up: 0.9 * 0.5 + 0.1 * 0.5.
-        let ib = birnbaum(&two_of_three, &[ComponentId(0), ComponentId(2)], SAMPLES);
-        within(ib[0], 0.9 * 0.5 + 0.1 * 0.5);
-        within(ib[1], 2.0 * 0.9 * 0.1); // z: exactly one of x, y up
-    }
+/// Whether the exact method on `s` fits in `budget` work units (see the module docs).
+fn fits(s: &Structure, budget: u64) -> bool {
+    let c = s.conditioned.len();
+    c <= MAX_CONDITIONED && (1u64 << c).saturating_mul(s.pass_cost + (c * c) as u64) <= budget
 }

@@ -210,7 +210,9 @@ impl Rpo<'_> {
             })
             .collect();
         let x_desc = match zero {
-            Some((_, label)) => format!("RPO: last write - newest copy recovered from (log scale; 0 drawn at {label})"),
+            Some((_, label)) => {
+                format!("RPO: last write - newest copy recovered from (log scale; 0 drawn at {label})")
+            }
             None => "RPO: last write - newest copy recovered from (log scale)".into(),
         };
         LogCdf {

@@ -173,6 +173,7 @@ impl Aggregate {
             .into_iter()
             .map(|p| LabelTotals { label: p.cause, incidents: p.incidents, downtime_h: p.downtime_h })
             .collect();
+        let (birnbaum_method, importance) = self.importance(arch, down_total_ms);
         ArchitectureReport {
             name: arch.name.clone(),
             availability: AvailabilityStats {
@@ -193,7 +194,8 @@ impl Aggregate {
             objectives,
             problems,
             downtime_by_label,
-            importance: self.importance(arch, down_total_ms),
+            birnbaum_method,
+            importance,
             data: data_report(&data, arch.objectives.rpo, years),
             datasets: arch
                 .datasets
@@ -244,28 +246,39 @@ impl Aggregate {
 }
 
 impl Aggregate {
-    /// The components that caused downtime, by share of `down_total_ms` (ties by name), at most
-    /// [`importance::MAX_RANKED`], with their Birnbaum importance.
-    fn importance(&self, arch: &Architecture, down_total_ms: u128) -> Vec<Importance> {
-        let mut by_component: BTreeMap<u32, u64> = BTreeMap::new();
+    /// Every component that can fail or caused downtime, with its share of `down_total_ms`
+    /// and its Birnbaum importance, by share, then Birnbaum importance (both descending), then
+    /// name.
+    fn importance(&self, arch: &Architecture, down_total_ms: u128) -> (importance::Method, Vec<Importance>) {
+        let mut downtime = vec![0u64; arch.components.len()];
         for (cause, t) in &self.problems {
-            *by_component.entry(cause.component.0).or_default() += t.downtime_ms;
+            downtime[cause.component.index()] += t.downtime_ms;
         }
-        let mut ranked: Vec<(u32, u64)> = by_component.into_iter().filter(|&(_, d)| d > 0).collect();
-        let name = |c: u32| arch.components[c as usize].name.as_str();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(name(b.0))));
-        ranked.truncate(importance::MAX_RANKED);
-        let ids: Vec<ComponentId> = ranked.iter().map(|&(c, _)| ComponentId(c)).collect();
-        let birnbaum = importance::birnbaum(arch, &ids, importance::SAMPLES);
-        ranked
+        let ids: Vec<ComponentId> = (0..arch.components.len() as u32)
+            .map(ComponentId)
+            .filter(|c| arch.components[c.index()].can_fail() || downtime[c.index()] > 0)
+            .collect();
+        let birnbaum = importance::birnbaum(arch, &ids, importance::BUDGET);
+        let mut rows: Vec<Importance> = ids
             .iter()
-            .zip(birnbaum)
-            .map(|(&(c, d), b)| Importance {
-                component: name(c).to_string(),
-                downtime_share: d as f64 / down_total_ms as f64,
+            .zip(birnbaum.values)
+            .map(|(c, (b, se))| Importance {
+                component: arch.components[c.index()].name.clone(),
+                downtime_share: if down_total_ms > 0 {
+                    downtime[c.index()] as f64 / down_total_ms as f64
+                } else {
+                    0.0
+                },
                 birnbaum: b,
+                birnbaum_se: se,
             })
-            .collect()
+            .collect();
+        rows.sort_by(|a, b| {
+            (b.downtime_share.total_cmp(&a.downtime_share))
+                .then(b.birnbaum.total_cmp(&a.birnbaum))
+                .then_with(|| a.component.cmp(&b.component))
+        });
+        (birnbaum.method, rows)
     }
 }
 

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+pub use crate::analysis::importance::Method;
+
 /// Everything `run` reports.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -100,8 +102,12 @@ pub struct ArchitectureReport {
     pub problems: Vec<Problem>,
     /// Downtime by the mechanism that ended each incident, by downtime, then label.
     pub downtime_by_label: Vec<LabelTotals>,
-    /// The components that caused downtime, by share (at most 10), with their Birnbaum
-    /// importance.
+    /// How `importance`'s Birnbaum values were computed: `exact`, or `estimate` (with standard
+    /// errors) when the design is past the exact method's budget.
+    pub birnbaum_method: Method,
+    /// Every component that can fail or caused downtime, with its share of the downtime and
+    /// its Birnbaum importance: by share, then Birnbaum importance (both descending), then
+    /// name. The table shows the first ones that caused downtime.
     pub importance: Vec<Importance>,
     /// Data-loss events of every dataset together.
     #[serde(flatten)]
@@ -308,6 +314,8 @@ pub struct Importance {
     /// Birnbaum importance: P(service up | it is up) - P(service up | it is down), from the
     /// structure function and the components' own availabilities.
     pub birnbaum: f64,
+    /// The standard error of `birnbaum` when it is an estimate; `None` when exact.
+    pub birnbaum_se: Option<f64>,
 }
 
 /// One root cause.

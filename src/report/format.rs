@@ -1,6 +1,6 @@
 //! Number formats and wordings shared by the human-readable renderers.
 
-use crate::metrics::{DataReport, Header};
+use crate::metrics::{ArchitectureReport, DataReport, Header, Importance};
 use crate::time::MS_PER_HOUR;
 
 /// A duration in seconds for people: `850ms`, `42.0s`, `12m 05s`, `3h 12m`, `2d 04h`.
@@ -22,6 +22,20 @@ pub fn duration_s(s: f64) -> String {
     }
     let hours = libm::round(s / 3600.0) as u64;
     format!("{}d {:02}h", hours / 24, hours % 24)
+}
+
+/// The components a table ranks: the first `n` of the report's list that caused downtime (the
+/// list goes on with the others, for the JSON).
+pub fn ranked(a: &ArchitectureReport, n: usize) -> impl Iterator<Item = &Importance> {
+    a.importance.iter().take_while(|i| i.downtime_share > 0.0).take(n)
+}
+
+/// A Birnbaum importance to three decimals, `± its standard error` when it is an estimate.
+pub fn birnbaum(i: &Importance) -> String {
+    match i.birnbaum_se {
+        Some(se) => format!("{:.3} ± {se:.3}", i.birnbaum),
+        None => format!("{:.3}", i.birnbaum),
+    }
 }
 
 /// A fraction as a percentage with enough decimals to tell nines apart: `99.9512%`.

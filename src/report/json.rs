@@ -47,6 +47,7 @@ fn check_finite(a: &ArchitectureReport) -> Result<(), NonFinite> {
         values.extend([
             ("importance.downtime_share", Some(i.downtime_share)),
             ("importance.birnbaum", Some(i.birnbaum)),
+            ("importance.birnbaum_se", i.birnbaum_se),
         ]);
     }
     values.extend(data_values(&a.data, Under::Architecture));

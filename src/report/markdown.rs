@@ -10,11 +10,14 @@
 use std::fmt::Write as _;
 
 use super::format::{
-    duration_s, loss_rate_upper95, lost_writes_per_year, mechanism_kind, no_rpo_reason, percent,
-    pooled_rpo_p95, rpo_or_dash, simulated_years, unrecoverable,
+    birnbaum, duration_s, loss_rate_upper95, lost_writes_per_year, mechanism_kind, no_rpo_reason, percent,
+    pooled_rpo_p95, ranked, rpo_or_dash, simulated_years, unrecoverable,
 };
 use crate::metrics::{ArchitectureReport, DataReport, ObjectiveResult, Report};
 use crate::time::{MS_PER_HOUR, SimTime};
+
+/// Components ranked per architecture (the ones that caused the most downtime).
+const TOP_COMPONENTS: usize = 10;
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|")
@@ -54,8 +57,9 @@ pub fn render(report: &Report) -> String {
         out.push_str(
             "\nShare of downtime: of the service's downtime, how much incidents caused by the component \
              account for (this run). Birnbaum importance: how much the service's availability \
-             moves with the component's, P(up | it is up) - P(up | it is down), from the dependency \
-             graph with the other components at their own MTTF / (MTTF + MTTR).\n",
+             moves with the component's, P(up | it is up) - P(up | it is down), computed exactly from the \
+             dependency graph with the other components at their own MTTF / (MTTF + MTTR) (an estimate \
+             ± its standard error for a graph too large to compute exactly).\n",
         );
         out.push_str(
             "\nIn the \"ended by\" tables, **HA** marks high-availability mechanisms (failover, replacement, repair: \
@@ -87,13 +91,13 @@ pub fn render(report: &Report) -> String {
                 );
             }
             out.push_str("\n| component | share of downtime | Birnbaum importance |\n|---|---:|---:|\n");
-            for i in &a.importance {
+            for i in ranked(a, TOP_COMPONENTS) {
                 let _ = writeln!(
                     out,
-                    "| `{}` | {:.1}% | {:.3} |",
+                    "| `{}` | {:.1}% | {} |",
                     i.component,
                     i.downtime_share * 100.0,
-                    i.birnbaum
+                    birnbaum(i)
                 );
             }
         }

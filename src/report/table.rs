@@ -9,8 +9,8 @@
 use std::fmt::Write as _;
 
 use super::format::{
-    duration_s, loss_rate_upper95, lost_writes_per_year, no_rpo_reason, percent, pooled_rpo_p95, rpo_or_dash,
-    simulated_years, unrecoverable,
+    birnbaum, duration_s, loss_rate_upper95, lost_writes_per_year, no_rpo_reason, percent, pooled_rpo_p95,
+    ranked, rpo_or_dash, simulated_years, unrecoverable,
 };
 use super::layout::{Align, columns};
 use crate::metrics::{ArchitectureReport, DataReport, ObjectiveResult, Objectives, QueueReport, Report};
@@ -299,12 +299,8 @@ fn problems(archs: &[ArchitectureReport]) -> String {
         // Which components the downtime comes from, and how critical each is.
         rows.push(vec![String::new(); 3]);
         rows.push(["component", "downtime share", "Birnbaum"].map(String::from).to_vec());
-        for i in a.importance.iter().take(TOP_PROBLEMS) {
-            rows.push(vec![
-                i.component.clone(),
-                format!("{:.1}%", i.downtime_share * 100.0),
-                format!("{:.3}", i.birnbaum),
-            ]);
+        for i in ranked(a, TOP_PROBLEMS) {
+            rows.push(vec![i.component.clone(), format!("{:.1}%", i.downtime_share * 100.0), birnbaum(i)]);
         }
         out.push_str(&columns(&rows, &[Align::Left, Align::Right, Align::Right], "  "));
         out.push('\n');
@@ -403,6 +399,26 @@ stateless      -             -          n/a (no datasets)
             "\n  orders       none observed (< 36.5)        -    -    -             0ms                         0/0/0  0\n"
         ));
         assert!(!text.contains("objectives"), "no objective, no objectives table:\n{text}");
+    }
+
+    #[test]
+    fn component_rows_are_those_that_caused_downtime_an_estimate_with_its_error() {
+        // `spare` can fail but never did in this scripted run: in the JSON list, not the table.
+        let mut report = fixture::report(
+            r#"(name: "s", horizon: "30d", replications: 2, random: false,
+                architectures: [(name: "a", service: "x", components: [(name: "x", kind: Instance, fail: Never),
+                    (name: "spare", kind: Instance, fail: Exp(mean: "1h"), recover: Repair("1h"))])],
+                injections: [(target: "x", at: "1d", duration: "2h")])"#,
+        );
+        let a = &report.architectures[0];
+        let listed: Vec<&str> = a.importance.iter().map(|i| i.component.as_str()).collect();
+        assert_eq!(listed, ["x", "spare"]);
+        let text = render(&report);
+        assert!(text.contains("\n  x                      100.0%           1.000\n\n"), "{text}");
+        report.architectures[0].importance[0].birnbaum_se = Some(0.0123);
+        let text = render(&report);
+        let row = text.lines().find(|l| l.starts_with("  x ")).unwrap();
+        assert!(row.ends_with("100.0%   1.000 ± 0.012"), "{text}");
     }
 
     #[test]
