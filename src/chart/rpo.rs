@@ -247,7 +247,7 @@ mod tests {
         let rpo = Rpo { scenario: "s", curves: vec![line] };
         assert_eq!(rpo.zero_floor(), Some((10.0, "10s")));
         let plot = rpo.plot();
-        assert!(plot.x_desc.ends_with("RPO 0 drawn at 10s)"), "{}", plot.x_desc);
+        assert!(plot.x_desc.ends_with("(log scale; 0 drawn at 10s)"), "{}", plot.x_desc);
         let curve = plot.curves[0].as_ref().unwrap();
         assert_eq!(curve.points.last().unwrap().1, 0.75, "one unrecoverable event in four");
         // p50 is the second zero (at the floor); p95 (rank 4) is the unrecoverable event.
