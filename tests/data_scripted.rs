@@ -521,3 +521,32 @@ fn a_queue_turns_a_consumer_outage_into_a_backlog_and_loses_only_what_outlives_r
     assert_eq!(queued.backlogs, [(0, h(48)), (0, h(24))]);
     assert!(queued.losses.is_empty());
 }
+
+#[test]
+fn members_back_at_once_resume_on_the_one_that_held_the_primary() {
+    // A synchronous pair in a region: az1 is out from 100 h to 104 h, so db moves to db-b and
+    // db-a falls behind; the region is out from 102 h to 108 h. Both members are back at
+    // 108 h: db-b, which held the primary and every write, resumes; nothing is lost and the
+    // region's return (its injection's end) ends the incident, not a failover.
+    let text = r#"(name: "t", horizon: "30d", random: false,
+        shared: [
+            (name: "r", kind: Region, fail: Never),
+            (name: "az1", kind: Az, fail: Never, needs: All(["r"])),
+            (name: "az2", kind: Az, fail: Never, needs: All(["r"])),
+        ],
+        architectures: [(name: "a", service: "orders", components: [
+            (name: "db-a", kind: Database, fail: Never, needs: All(["az1"])),
+            (name: "db-b", kind: Database, fail: Never, needs: All(["az2"])),
+            (name: "db", kind: Group, standby: (members: ["db-a", "db-b"], detect: "30s", switch: "90s")),
+        ], data: [(name: "orders", holder: "db")])],
+        injections: [(target: "az1", at: "100h", duration: "4h"), (target: "r", at: "102h", duration: "6h")])"#;
+    let (_, incidents, losses) = run(text);
+    assert!(losses.is_empty(), "{losses:?}");
+    assert_eq!(
+        spans(&incidents),
+        [
+            (h(100), h(100).saturating_add(m(2)), Some(Label::Failover)),
+            (h(102), h(108).saturating_add(SimTime(90_000)), Some(Label::InjectionEnd)),
+        ]
+    );
+}

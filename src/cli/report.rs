@@ -66,7 +66,7 @@ pub fn run(args: &Args) -> u8 {
         }
         Err(message) => {
             if !message.is_empty() {
-                output::stderr(&format!("error: {message}\n"));
+                output::stderr(&format!("{}: error: {message}\n", args.file.display()));
             }
             EXIT_BAD_INPUT
         }

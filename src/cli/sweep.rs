@@ -89,6 +89,10 @@ pub fn run(args: &Args) -> u8 {
                     }
                     out.push('\n');
                 }
+                let harmful = s.injections.iter().filter(|o| o.down || o.data_lost).count();
+                if harmful > args.top {
+                    let _ = writeln!(out, "  ({} more that took the service down or lost data; --top N lists more)", harmful - args.top);
+                }
                 let harmless = s.injections.iter().filter(|o| !o.down && !o.data_lost).count();
                 let _ = writeln!(
                     out,

@@ -14,7 +14,10 @@
 //!   stops being healthy during the switch, the next healthy member is tried with a new switch
 //!   (no second detect); the old member coming back does not stop the switch.
 //! - `NoHealthy`: the first member to become healthy is activated (after `switch`), even if it
-//!   is the member that was active.
+//!   is the member that was active. When several are healthy at once (a region back with both
+//!   of its zones), and whenever a switch has to choose again, the member that was active when
+//!   the group went down is preferred if it is healthy: it holds the newest data, and moving
+//!   away from it would be a needless failover; otherwise the highest-priority healthy member.
 //! - A switch that ends on another member than the one active when the group went down is a
 //!   `failover` (a failback is one too); one that ends on the same member is not, and the
 //!   incident it ends is labelled by its cause's own recovery (see `engine`).
@@ -183,13 +186,21 @@ impl Simulator<'_> {
         }
     }
 
-    /// Activates the highest-priority healthy member, trying the next one after each failed
-    /// start; with none healthy the group waits in `NoHealthy`. Returns the failed starts.
+    /// Activates the member that was active when the group went down if it is healthy again
+    /// (it holds the newest data; switching away from it would be a needless failover), else
+    /// the highest-priority healthy member, trying the next one after each failed start; with
+    /// none healthy the group waits in `NoHealthy`. Returns the failed starts.
     fn try_next(&mut self, g: usize, now: SimTime) -> u64 {
         let mut start_failures = 0;
         let n = self.prepared.standby(g).members.len();
         loop {
-            let Some(k) = (0..n).find(|&k| self.healthy(g, k)) else {
+            let down_from = self.groups[g].down_from;
+            let choice = if self.healthy(g, down_from) {
+                Some(down_from)
+            } else {
+                (0..n).find(|&k| self.healthy(g, k))
+            };
+            let Some(k) = choice else {
                 if self.groups[g].phase != GroupPhase::NoHealthy {
                     self.note(now, self.prepared.groups[g].index(), TraceKind::NoHealthyMember);
                 }

@@ -33,8 +33,21 @@ pub fn ranked(a: &ArchitectureReport, n: usize) -> impl Iterator<Item = &Importa
 /// A Birnbaum importance to three decimals, `± its standard error` when it is an estimate.
 pub fn birnbaum(i: &Importance) -> String {
     match i.birnbaum_se {
-        Some(se) => format!("{:.3} ± {se:.3}", i.birnbaum),
-        None => format!("{:.3}", i.birnbaum),
+        Some(se) => format!("{} ± {}", small(i.birnbaum), small(se)),
+        None => small(i.birnbaum),
+    }
+}
+
+/// A value in [0, 1] with three decimals, or three significant digits below 0.001 so that
+/// the importance of components in redundant designs is not shown as `0.000`: `0.999`,
+/// `4.72e-4`, `0`.
+fn small(v: f64) -> String {
+    if v >= 0.000_95 {
+        format!("{v:.3}")
+    } else if v == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{v:.2e}")
     }
 }
 
@@ -115,6 +128,15 @@ pub fn mechanism_kind(label: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn importance_keeps_three_significant_digits_when_small() {
+        assert_eq!(small(0.999_908), "1.000");
+        assert_eq!(small(0.0123), "0.012");
+        assert_eq!(small(0.000_472_356), "4.72e-4");
+        assert_eq!(small(2.0447e-7), "2.04e-7");
+        assert_eq!(small(0.0), "0");
+    }
 
     #[test]
     fn durations() {

@@ -63,8 +63,9 @@ pub fn render(report: &Report) -> String {
         );
         out.push_str(
             "\nIn the \"ended by\" tables, **HA** marks high-availability mechanisms (failover, replacement, repair: \
-             the service's components come back, no data is lost) and **DR** disaster recovery (promote a \
-             replica, restore a backup: a dataset is rebuilt after losing its primary copy).\n",
+             the service's components come back; a failover to a member that lacks the newest writes loses \
+             them, see the data-loss part) and **DR** disaster recovery (promote a replica, restore a backup, \
+             recreate: a dataset is rebuilt after losing its primary copy).\n",
         );
     }
     for a in archs {
