@@ -309,12 +309,13 @@ fn three_members(data_extra: &str) -> (String, String) {
 #[test]
 fn an_unplanned_failover_to_an_asynchronous_member_loses_its_lag() {
     let (components, data) = three_members("");
-    // az1 is out from 100 h: after 30 s of detection the group switches to db-b, which holds
-    // the writes up to 1 s before the last one db-a accepted (at 100 h). Failing back to db-a
-    // when az1 returns (106 h) is planned: nothing is lost.
+    // az1 is out from 100 h: after 30 s of detection the group switches to db-b (1 min), which
+    // holds the writes up to 1 s before the last one db-a accepted (at 100 h): the loss is
+    // recorded when the switch ends. Failing back to db-a when az1 returns (106 h) is planned:
+    // nothing is lost.
     let outage = r#"(target: "az1", at: "100h", duration: "6h"),"#;
     let (arch, incidents, losses) = run(&scenario(&components, data.as_str(), outage));
-    let at = h(100).saturating_add(SimTime(30_000));
+    let at = h(100).saturating_add(SimTime(90_000));
     assert_eq!(losses.len(), 1, "{losses:?}");
     let loss = losses[0];
     assert_eq!(
@@ -353,7 +354,7 @@ fn a_failover_to_a_member_that_fell_behind_loses_the_time_it_was_behind() {
     let behind = h(5).saturating_add(SimTime(1000));
     assert_eq!(
         (losses[0].at, losses[0].rpo, losses[0].lost_writes),
-        (h(100).saturating_add(m(30)), Some(behind), behind)
+        (h(100).saturating_add(m(31)), Some(behind), behind)
     );
     // Back at 99 h instead, it caught up before the outage: only its lag is lost.
     let injections = format!(r#"(target: "az2", at: "95h", duration: "4h"), {outage}"#);
@@ -549,4 +550,106 @@ fn members_back_at_once_resume_on_the_one_that_held_the_primary() {
             (h(102), h(108).saturating_add(SimTime(90_000)), Some(Label::InjectionEnd)),
         ]
     );
+}
+
+/// `db` over db-a, db-b and db-c (detect 30 s, switch 10 min) with `extra` standby fields.
+fn group_of_three(extra: &str) -> String {
+    format!(
+        r#"{DBS}
+        (name: "db", kind: Group, standby: (members: ["db-a", "db-b", "db-c"], detect: "30s", switch: "10m"{extra})),"#
+    )
+}
+
+#[test]
+fn a_switch_abandoned_on_the_way_loses_nothing_by_itself() {
+    // db-c is out; az1 is out from 100 h for 5 min; the switch to the asynchronous db-b starts
+    // at 100 h 30 s and is abandoned when az2 goes at 100 h 2 min; db-a is back at 100 h 5 min
+    // and resumes with every write: nothing is lost.
+    let data = r#"(name: "orders", holder: "db", replicas: [(on: "db-b", mode: Async(lag: "1s"))],
+                   promote: "1m", resync: "1h")"#;
+    let injections = r#"(target: "az1", at: "100h", duration: "5m"), (target: "az2", at: "6002m", duration: "1h"),
+                        (target: "az3", at: "99h", duration: "10h"),"#;
+    let (_, incidents, losses) = run(&scenario(&group_of_three(""), data, injections));
+    assert!(losses.is_empty(), "{losses:?}");
+    assert_eq!(incidents[0].label, Some(Label::InjectionEnd));
+    // One outage with two switches on the way: only the member the group ends on counts. db-b
+    // (lag 1 s) fails during its switch; the group ends on db-c (lag 1 min).
+    let data = r#"(name: "orders", holder: "db",
+                   replicas: [(on: "db-b", mode: Async(lag: "1s")), (on: "db-c", mode: Async(lag: "1m"))],
+                   promote: "1m", resync: "1h")"#;
+    let injections =
+        r#"(target: "az1", at: "100h", duration: "6h"), (target: "az2", at: "6002m", duration: "1h"),"#;
+    let (_, _, losses) = run(&scenario(&group_of_three(""), data, injections));
+    assert_eq!(losses.len(), 1, "{losses:?}");
+    assert_eq!((losses[0].rpo, losses[0].from), (Some(m(1)), Some(Source::Failover)));
+}
+
+#[test]
+fn a_destroyed_primary_is_measured_against_the_member_the_group_ends_on() {
+    // The fire destroys db-a at 100 h; db-b (synchronous) is the first in line but fails during
+    // the 30 s detection; the group takes over on db-c, 1 min behind.
+    let data = r#"(name: "orders", holder: "db", replicas: [(on: "db-c", mode: Async(lag: "1m"))],
+                   promote: "1m", resync: "1h")"#;
+    let injections =
+        format!(r#"{} (target: "az2", at: "360010s", duration: "6h"),"#, fire("az1", "100h", "6h"));
+    let (_, _, losses) = run(&scenario(&group_of_three(""), data, &injections));
+    assert_eq!(losses.len(), 1, "{losses:?}");
+    assert_eq!((losses[0].at, losses[0].rpo), (h(100), Some(m(1))));
+    // No member healthy at the fire (3 h): db-b is down since 2 h, db-c since 1 h; db-c is back
+    // first (4 h) and takes over holding the writes up to 1 h: RPO 2 h.
+    let data = r#"(name: "orders", holder: "db")"#;
+    let injections = format!(
+        r#"(target: "db-b", at: "2h", duration: "3h"), (target: "db-c", at: "1h", duration: "3h"), {}"#,
+        fire("az1", "3h", "6h")
+    );
+    let (_, _, losses) = run(&scenario(&group_of_three(""), data, &injections));
+    assert_eq!(losses.len(), 1, "{losses:?}");
+    assert_eq!((losses[0].at, losses[0].rpo), (h(3), Some(h(2))));
+}
+
+#[test]
+fn an_abandoned_failback_loses_nothing() {
+    // After a failover to db-b (lag 1 s, lost) az1 is back at 106 h and the group fails back to
+    // db-a; az1 goes again during the failback switch, which is abandoned: the group returns to
+    // db-b, the primary all along. Only the first failover lost data.
+    let components = group_of_three(", failback: true").replace(r#"switch: "10m""#, r#"switch: "1m""#);
+    let data = r#"(name: "orders", holder: "db", replicas: [(on: "db-b", mode: Async(lag: "1s"))],
+                   promote: "1m", resync: "1h")"#;
+    let injections =
+        r#"(target: "az1", at: "100h", duration: "6h"), (target: "az1", at: "381630s", duration: "6h"),"#;
+    let (_, _, losses) = run(&scenario(&components, data, injections));
+    assert_eq!(losses.len(), 1, "{losses:?}");
+    assert_eq!(losses[0].rpo, Some(SimTime(1000)));
+}
+
+#[test]
+fn a_restore_into_a_standby_holder_ends_even_if_the_group_is_down_when_it_does() {
+    // Both members' copies burn at 100 h (az1, az2 out 1 h): the 96 h backup is restored into
+    // the group from 101 h 1 min to 103 h 1 min. Both members are down from 102 h to 105 h: the
+    // restored primary is on db-a, which takes over when it is back.
+    let components = format!(
+        r#"{DBS}
+        (name: "db", kind: Group, standby: (members: ["db-a", "db-b"], detect: "30s", switch: "1m")),"#
+    );
+    let data = r#"(name: "orders", holder: "db", backups: [(every: "1d", to: "s3", restore: "2h")])"#;
+    let injections = format!(
+        r#"{} {} (target: "db-a", at: "102h", duration: "3h"), (target: "db-b", at: "102h", duration: "3h"),"#,
+        fire("az1", "100h", "1h"),
+        fire("az2", "100h", "1h")
+    );
+    let (_, incidents, losses) = run(&scenario(&components, data, &injections));
+    assert_eq!(losses.len(), 1, "{losses:?}");
+    assert!(incidents.iter().all(|i| !i.censored), "{incidents:?}");
+    assert_eq!(incidents.last().unwrap().end, h(105).saturating_add(m(1)));
+    // The restore ends while the group is switching to db-x (db-a failed at 103 h): db-x holds
+    // the restored primary and the service is back when the switch ends.
+    let components = r#"
+        (name: "db-a", kind: Database, fail: Never, needs: All(["az1"])),
+        (name: "db-x", kind: Database, fail: Never, needs: All(["az1"])),
+        (name: "s3", kind: Storage, fail: Never, needs: Any(["az2", "az3"])),
+        (name: "db", kind: Group, standby: (members: ["db-a", "db-x"], detect: "30s", switch: "1m")),"#;
+    let injections =
+        format!(r#"{} (target: "db-a", at: "103h", duration: "1h"),"#, fire("az1", "100h", "1h"));
+    let (_, incidents, _) = run(&scenario(components, data, &injections));
+    assert!(incidents.iter().all(|i| !i.censored), "{incidents:?}");
 }

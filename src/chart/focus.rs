@@ -139,7 +139,7 @@ pub fn choose(arch: &Architecture, params: RunParams, pick: Pick, run: &Incident
     if absorbed {
         let all = incidents(arch, params, 0);
         let during = |i: &&Incident| {
-            arch.injections.iter().any(|j| i.start.0 < j.at.0 + j.duration.0 && i.end.0 > j.at.0)
+            arch.injections.iter().any(|j| i.start < j.at.saturating_add(j.duration) && i.end > j.at)
         };
         if let Some(incident) = longest(all.iter().filter(during)) {
             return Some(Focus { replication: 0, incident: incident.clone(), reason: Reason::Injection });

@@ -493,6 +493,7 @@ impl<'a> Simulator<'a> {
             }
         }
         self.close_queues(horizon);
+        self.close_pending_losses(horizon);
         self.flush_data(observer);
         if let Some(mut incident) = open {
             incident.end = horizon;

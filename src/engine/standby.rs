@@ -56,6 +56,8 @@ pub(super) struct GroupState {
     /// The member (index) that was active when the group last went down: a switch ending on
     /// another one is a failover.
     pub down_from: usize,
+    /// The switch in progress is a failback (planned: nothing is lost in it).
+    pub failback: bool,
 }
 
 impl Simulator<'_> {
@@ -66,6 +68,7 @@ impl Simulator<'_> {
             active: 0,
             phase: GroupPhase::Active,
             down_from: 0,
+            failback: false,
         }));
         // The first member carries the load from t = 0, on its battery if it has one.
         for g in 0..self.groups.len() {
@@ -89,6 +92,14 @@ impl Simulator<'_> {
             let standby = self.prepared.standby(g as usize);
             standby.cold && standby.members[self.groups[g as usize].active].index() != i
         })
+    }
+
+    /// The member (index) holding the data of group `g`: the active one while the group is up,
+    /// else the one that was active when it went down (a member being switched to has taken
+    /// no write yet).
+    pub(super) fn primary_member(&self, g: usize) -> usize {
+        let state = self.groups[g];
+        if state.phase == GroupPhase::Active { state.active } else { state.down_from }
     }
 
     fn member(&self, g: usize, k: usize) -> usize {
@@ -122,6 +133,9 @@ impl Simulator<'_> {
             }
             GroupPhase::Switching => {
                 self.note(now, id, TraceKind::SwitchEnded);
+                if !self.data.is_empty() {
+                    self.switch_ended(g, now);
+                }
                 self.groups[g].phase = GroupPhase::Active;
                 let active = self.groups[g].active;
                 let ok = self.healthy(g, active);
@@ -251,6 +265,7 @@ impl Simulator<'_> {
         if failback {
             self.groups[g].down_from = from;
         }
+        self.groups[g].failback = failback;
         self.groups[g].active = k;
         self.groups[g].phase = GroupPhase::Switching;
         if self.prepared.standby(g).cold && old != m {
@@ -273,9 +288,6 @@ impl Simulator<'_> {
         self.schedule(id, now.saturating_add(s.sample(word)));
         if old != m {
             self.holder_switched(id);
-            if !failback && !self.data.is_empty() {
-                self.failover_losses(g, from, k, now);
-            }
         }
         let blame = if failback {
             Cause { component: ComponentId(id as u32), mode: Mode::Failback }

@@ -1,28 +1,33 @@
 //! Datasets held by a standby group: the members' copies, and what a failover loses.
 //!
-//! The active member holds the primary copy and the other members copies, synchronous unless a
-//! replica listed on that member gives its mode (`Async(lag)`). Each member's copy is tracked
-//! like a replica's: in sync while the member is up and the dataset accepts writes (a member
-//! that comes back while the primary is down stays behind until it is up, then catches up at
-//! once), destroyed by a data-losing failure that reaches it, and back once the member is up
-//! and the dataset is (a listed replica after its `resync`; any other member at once).
+//! The group's *primary member* holds the primary copy: the active member while the group is
+//! up, and while it is down (detecting, switching, or with no healthy member) the member that
+//! was active when it went down: a member being switched to has accepted no write yet. The
+//! other members hold copies, synchronous unless a replica listed on that member gives its mode
+//! (`Async(lag)`). Each member's copy is tracked like a replica's: in sync while the member is
+//! up and the dataset accepts writes (a member that comes back while the primary is down stays
+//! behind until it is up, then catches up at once), destroyed by a data-losing failure that
+//! reaches it, and back once the member is up and the dataset is (a listed replica after its
+//! `resync`; any other member at once).
 //!
 //! Semantics (DESIGN-level rules in the module docs of `engine`):
-//! - **A failover loses what the new primary lacks.** When the group switches during an outage
-//!   (not a failback, which is planned) to a member whose copy lacks the newest writes (an
-//!   `Async` replica, or a member still catching up or resyncing), it is a data-loss event at
-//!   the switch, recovered from `failover`: RPO = the last write the old primary accepted -
-//!   the newest write the new primary holds (its lag, plus any time it was behind; detection
-//!   and switch time are not data). A synchronous member in sync loses nothing: no event.
-//! - **Destroying the active member's copy** while another member still has one is a data-loss
-//!   event at that instant, recovered from `failover`, measured against the member the group
-//!   then fails over to: the first healthy member in priority order holding a copy (with none
-//!   healthy, the newest surviving member copy). A synchronous one gives RPO 0, still an
-//!   event. The switch that follows records nothing more.
-//! - **A member without a copy is not a candidate.** While the primary lives on one member, a
-//!   member whose copy was destroyed (and whose resync has not begun) is not healthy for the
-//!   group: a database does not take over with no data. The primary is lost, and recovered
-//!   like any dataset's, when the group itself is destroyed or every member's copy is.
+//! - **A failover loses what the new primary lacks.** When a switch that is not a failback (a
+//!   failback is planned) ends on another member than the primary member, each dataset the
+//!   group holds loses the writes the new active member lacks: a data-loss event at the end of
+//!   the switch, recovered from `failover`, with RPO = the last write the old primary accepted
+//!   minus the newest write the new one holds (its lag, plus any time it was behind or
+//!   resyncing; detection and switch time are not data). A synchronous member in sync loses nothing: no
+//!   event. A switch abandoned on the way loses nothing by itself: only the member the group
+//!   ends on counts.
+//! - **Destroying the primary member's copy** while another member still has one is a
+//!   data-loss event at that instant, recovered from `failover`, whose RPO is measured when the
+//!   group's next switch ends, against the member it ends on (RPO 0 for a synchronous one, still
+//!   an event). If every member's copy is lost first, the dataset's primary is lost and
+//!   recovered like any dataset's, in one event. Still pending at the horizon, it is counted
+//!   censored, against the newest surviving member copy.
+//! - **A member without a copy is not a candidate** while another member has one: a database
+//!   does not take over with no data. A restore or recreation into the group gives its primary
+//!   member the copy.
 
 use crate::time::SimTime;
 
@@ -45,6 +50,14 @@ impl Default for MemberCopy {
     fn default() -> MemberCopy {
         MemberCopy { lost: false, in_sync: true, synced_until: SimTime::ZERO }
     }
+}
+
+/// A destruction of the primary member's copy, waiting for the switch that measures it.
+#[derive(Clone, Copy, Debug)]
+pub(in crate::engine) struct PendingLoss {
+    at: SimTime,
+    cause: Cause,
+    last_write: SimTime,
 }
 
 impl Simulator<'_> {
@@ -90,6 +103,21 @@ impl Simulator<'_> {
         touched
     }
 
+    /// Member `k` of `d`'s standby holder holds the primary again (a restore or recreation
+    /// into the group ended): its copy is back and in sync.
+    pub(super) fn give_copy(&mut self, d: usize, k: usize) {
+        match self.prepared.data.member_replica[d][k] {
+            Some(j) => {
+                let slot = self.data_slot(d, super::SlotKind::Resync(j));
+                self.queue.remove(slot);
+                let r = &mut self.data[d].replicas[j as usize];
+                r.copy = Copy::Live;
+                r.in_sync = true;
+            }
+            None => self.data[d].members[k] = MemberCopy::default(),
+        }
+    }
+
     /// Where member `k`'s copy of `d` is (`None`: it has none); an `Async` lag is drawn.
     fn member_position(&mut self, d: usize, k: usize, now: SimTime, last_write: SimTime) -> Option<SimTime> {
         match self.prepared.data.member_replica[d][k] {
@@ -103,71 +131,74 @@ impl Simulator<'_> {
         }
     }
 
-    /// The active member of `d`'s standby holder lost its copy (the primary) while another
-    /// member may still have one: a data-loss event measured against the member the group
-    /// fails over to. With no member copy left, the primary is lost.
-    pub(super) fn active_member_lost(&mut self, d: usize, now: SimTime, cause: Cause) {
-        let g = self.standby_holder(d).expect("a standby holder");
+    /// The primary member's copy of `d` was destroyed while another member has one: a
+    /// data-loss event, measured when the group's next switch ends.
+    pub(super) fn primary_member_lost(&mut self, d: usize, now: SimTime, cause: Cause) {
         let last_write = self.last_write(d, now);
-        let standby = self.prepared.standby(g);
-        let active = self.groups[g].active;
-        let member = |k: usize| standby.members[k].index();
-        let next = (0..standby.members.len())
-            .find(|&k| k != active && self.nodes[member(k)].up && !self.member_lost(d, k));
-        let position = match next {
-            Some(k) => self.member_position(d, k, now, last_write),
-            None => {
-                let mut newest = None;
-                for k in 0..standby.members.len() {
-                    newest = newest.max(self.member_position(d, k, now, last_write));
-                }
-                newest
-            }
-        };
-        let Some(position) = position else { return self.choose_copy(d, now, cause) };
-        self.record_failover_loss(d, now, cause, last_write, position);
+        self.data[d].pending = Some(PendingLoss { at: now, cause, last_write });
     }
 
-    /// Standby group `g` begins switching from member `from` to member `to` during an outage
-    /// of `from`: each dataset it holds loses the writes `to` lacks.
-    pub(in crate::engine) fn failover_losses(&mut self, g: usize, from: usize, to: usize, now: SimTime) {
+    /// Standby group `g` finished a switch: each dataset it holds loses what the member now
+    /// active lacks against the member that held the primary (see the module docs).
+    pub(in crate::engine) fn switch_ended(&mut self, g: usize, now: SimTime) {
+        let (from, to, planned) = (self.groups[g].down_from, self.groups[g].active, self.groups[g].failback);
         for d in 0..self.data.len() {
-            if self.standby_holder(d) != Some(g)
-                || self.data[d].phase != Phase::Live
-                || self.member_lost(d, from)
-            {
-                continue; // not held here, being recovered, or its destruction was the event
+            if self.standby_holder(d) != Some(g) || self.data[d].phase != Phase::Live {
+                continue;
             }
-            let last_write = self.last_write(d, now);
+            let pending = self.data[d].pending.take();
+            if pending.is_none() && (from == to || planned) {
+                continue;
+            }
+            let from_member = self.prepared.standby(g).members[from].index();
+            let (at, cause, last_write) = match pending {
+                Some(p) => (p.at, p.cause, p.last_write),
+                None => (now, self.cause[from_member], self.last_write(d, now)),
+            };
             let Some(position) = self.member_position(d, to, now, last_write) else { continue };
-            if position < last_write {
-                let from_member = self.prepared.standby(g).members[from].index();
-                let cause = self.cause[from_member];
-                self.record_failover_loss(d, now, cause, last_write, position);
+            if pending.is_some() || position < last_write {
+                self.record_failover_loss(d, (at, now), cause, last_write, position, false);
             }
         }
     }
 
+    /// At the horizon: a destruction still waiting for its switch is counted, censored,
+    /// against the newest surviving member copy.
+    pub(in crate::engine) fn close_pending_losses(&mut self, horizon: SimTime) {
+        for d in 0..self.data.len() {
+            let Some(p) = self.data[d].pending.take() else { continue };
+            let mut newest = None;
+            for k in 0..self.data[d].members.len() {
+                newest = newest.max(self.member_position(d, k, horizon, p.last_write));
+            }
+            if let Some(position) = newest {
+                self.record_failover_loss(d, (p.at, horizon), p.cause, p.last_write, position, true);
+            }
+        }
+    }
+
+    /// Records a loss recovered by a failover, `at.0` when it happened, noted at `at.1`.
     fn record_failover_loss(
         &mut self,
         d: usize,
-        now: SimTime,
+        at: (SimTime, SimTime),
         cause: Cause,
         last_write: SimTime,
         position: SimTime,
+        censored: bool,
     ) {
         let rpo = Some(SimTime(last_write.0.saturating_sub(position.0)));
-        let lost_writes = self.data[d].history.destroy_after(Some(position), now);
+        let lost_writes = self.data[d].history.destroy_after(Some(position), at.1);
         let node = self.arch.datasets[d].node.index();
-        self.note(now, node, TraceKind::DataLost { rpo, lost_writes, from: Some(Source::Failover) });
+        self.note(at.1, node, TraceKind::DataLost { rpo, lost_writes, from: Some(Source::Failover) });
         self.losses.push(DataLoss {
             store: Store::Dataset(d as u32),
-            at: now,
+            at: at.0,
             cause,
             rpo,
             lost_span: SimTime::ZERO,
             lost_writes,
-            censored: false,
+            censored,
             from: Some(Source::Failover),
         });
     }
@@ -198,10 +229,13 @@ impl Simulator<'_> {
     }
 
     /// Whether member `k` of standby group `g` has no copy of a dataset whose primary lives on
-    /// the group: it cannot take over.
+    /// the group while another member has one: it cannot take over.
     pub(in crate::engine) fn lacks_copy(&self, g: usize, k: usize) -> bool {
         (0..self.data.len()).any(|d| {
-            self.data[d].phase == Phase::Live && self.standby_holder(d) == Some(g) && self.member_lost(d, k)
+            self.data[d].phase == Phase::Live
+                && self.standby_holder(d) == Some(g)
+                && self.member_lost(d, k)
+                && !self.every_member_lost(d)
         })
     }
 }

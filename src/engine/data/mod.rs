@@ -288,6 +288,8 @@ pub(super) struct DataState {
     members: Vec<members::MemberCopy>,
     /// The writes its primary holds.
     history: history::WriteHistory,
+    /// A standby holder's destroyed primary member, waiting for the switch that measures it.
+    pending: Option<members::PendingLoss>,
     streams: [Stream; 4],
 }
 
@@ -344,6 +346,7 @@ impl Simulator<'_> {
                 chains: vec![ChainState { complete: Some(SimTime::ZERO), in_flight: None }; ds.backups.len()],
                 members: vec![members::MemberCopy::default(); members],
                 history: history::WriteHistory::default(),
+                pending: None,
                 streams: [
                     Stream::new(&keys.promote, replication),
                     Stream::new(&keys.restore, replication),
@@ -379,9 +382,9 @@ impl Simulator<'_> {
     fn lose_copies(&mut self, d: usize, now: SimTime, cause: Cause) {
         let ds = &self.arch.datasets[d];
         let mut touched = false;
-        // Whether a standby holder's active member still had its copy before this failure.
+        // Whether a standby holder's primary member still had its copy before this failure.
         let group = self.standby_holder(d);
-        let active_had_copy = group.is_some_and(|g| !self.member_lost(d, self.groups[g].active));
+        let primary_had_copy = group.is_some_and(|g| !self.member_lost(d, self.primary_member(g)));
         for j in 0..self.data[d].replicas.len() {
             let r = self.data[d].replicas[j];
             if self.doomed[r.host as usize] && r.copy != Copy::Lost {
@@ -408,15 +411,15 @@ impl Simulator<'_> {
         }
         let holder = self.data[d].holder as usize;
         let mut primary_hit = self.doomed[holder];
-        let mut active_lost = false;
+        let mut primary_member_lost = false;
         if let Some(g) = group {
             touched |= self.destroy_member_copies(d, now);
-            active_lost = active_had_copy && self.member_lost(d, self.groups[g].active);
+            primary_member_lost = primary_had_copy && self.member_lost(d, self.primary_member(g));
             primary_hit |= self.every_member_lost(d);
         }
         match self.data[d].phase {
             Phase::Live if primary_hit => self.choose_copy(d, now, cause),
-            Phase::Live if active_lost => self.active_member_lost(d, now, cause),
+            Phase::Live if primary_member_lost => self.primary_member_lost(d, now, cause),
             Phase::AwaitPromote(j) | Phase::Promoting(j)
                 if self.data[d].replicas[j as usize].copy == Copy::Lost =>
             {
@@ -443,6 +446,9 @@ impl Simulator<'_> {
     /// The primary (or the copy a recovery was using) is gone: records the loss and picks the
     /// newest surviving copy.
     fn choose_copy(&mut self, d: usize, now: SimTime, cause: Cause) {
+        // A standby holder's destroyed primary member waiting for its switch is part of this
+        // loss: one event.
+        self.data[d].pending = None;
         let node = self.dataset(d).node.index();
         let last_write = self.last_write(d, now);
         let mut best: Option<(SimTime, Phase, Source)> = None;
@@ -659,6 +665,9 @@ impl Simulator<'_> {
                     }
                     Phase::Restoring(r) => {
                         self.data[d].holder = self.restore_target(d, r) as u32;
+                        if let Some(g) = self.standby_holder(d) {
+                            self.give_copy(d, self.primary_member(g));
+                        }
                         if r == Restore::Empty {
                             self.data[d].created = now;
                             Label::Recreate
