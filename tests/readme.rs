@@ -41,3 +41,16 @@ fn the_first_screen_runs_the_main_job_and_the_tests_and_says_how_to_install() {
     assert_eq!(commands, ["cargo run --release -- run scenarios/web-single-vs-multi-az.ron", "cargo test"]);
     assert!(first_screen.contains("`cargo install --path .`"), "how to put `faultline` on the PATH");
 }
+
+#[test]
+fn the_report_example_is_what_the_first_command_prints() {
+    let heading = README.find("\n## Reading the report\n").expect("the section");
+    let (shown, _) = block("text", heading);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["run", "scenarios/web-single-vs-multi-az.ron", "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), shown);
+}
