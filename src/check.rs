@@ -16,37 +16,16 @@
 //! Designs and baseline entries are matched by name: a gated design with no entry in a stored
 //! baseline is a *failure* (renamed or new: it would otherwise never be compared), a design
 //! with `gate: false` without one and an entry whose design is gone are only reported. With no
-//! baseline file at all, only the objectives are checked.
+//! baseline file at all, only the objectives are checked; a file that is there is trusted or
+//! refused whole ([`Baseline::from_json`]), so a bad one never skips a drift test in silence.
 
-use serde::{Deserialize, Serialize};
+mod baseline;
+
+pub use baseline::{Baseline, BaselineArchitecture, BaselineError};
 
 use crate::metrics::ArchitectureReport;
 use crate::report::format::{duration_s, pooled_rpo_p95};
 use crate::report::percent;
-
-/// Per-replication values of one run, as stored for later checks.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Baseline {
-    /// Random stream version the values were made with.
-    pub stream_version: u32,
-    /// Master seed.
-    pub seed: u64,
-    /// Replications.
-    pub replications: u64,
-    /// Horizon `[h]`.
-    pub horizon_h: f64,
-    /// Per architecture, in file order.
-    pub architectures: Vec<BaselineArchitecture>,
-}
-
-/// One architecture's stored values.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct BaselineArchitecture {
-    /// Architecture name.
-    pub name: String,
-    /// Downtime of each replication `[min/yr]`, in replication order.
-    pub downtime_min_per_year: Vec<f64>,
-}
 
 /// What a check found about one architecture.
 #[derive(Clone, Debug, PartialEq)]

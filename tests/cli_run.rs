@@ -786,6 +786,85 @@ fn a_closed_stdout_pipe_is_not_a_crash() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
 
+/// A scenario with two small designs, and every command's arguments on it (writing into
+/// `dir`), for the output tests below.
+fn every_command(dir: &Path) -> Vec<Vec<String>> {
+    std::fs::create_dir_all(dir).unwrap();
+    let file = dir.join("two.ron");
+    std::fs::write(
+        &file,
+        r#"(name: "two", seed: 3, horizon: "1y", replications: 20,
+    profiles: { "m": (fail: Exp(mean: "300h"), recover: Repair(Exp(mean: "20h"))) },
+    architectures: [
+        (name: "one", service: "svc", components: [(name: "a", kind: Instance, profile: "m"), (name: "svc", kind: Group, needs: Any(["a"]))]),
+        (name: "two", service: "svc", components: [(name: "a", kind: Instance, profile: "m"), (name: "b", kind: Instance, profile: "m"), (name: "svc", kind: Group, needs: Any(["a", "b"]))]),
+    ])"#,
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let out = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let commands: [&[&str]; 11] = [
+        &["run", f, "-q"],
+        &["compare", f, "-q"],
+        &["report", f, "--out", &out("report")],
+        &["chart", f, "--out", &out("chart")],
+        &["check", f, "--baseline", &out("baselines")],
+        &["trace", f, "--arch", "two"],
+        &["sweep", f],
+        &["cutsets", f, "--arch", "two"],
+        &["validate", f],
+        &["graph", f, "--arch", "two"],
+        &["--version"],
+    ];
+    commands.iter().map(|c| c.iter().map(|a| a.to_string()).collect()).collect()
+}
+
+#[test]
+fn a_full_stdout_is_an_error_in_every_command() {
+    let Ok(full) = std::fs::File::options().write(true).open("/dev/full") else {
+        eprintln!("skipped: no /dev/full here");
+        return;
+    };
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("stdout-full");
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut wrong = Vec::new();
+    for args in every_command(&dir) {
+        let output = Command::new(env!("CARGO_BIN_EXE_faultline"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(&args)
+            .stdout(Stdio::from(full.try_clone().unwrap()))
+            .stderr(Stdio::piped())
+            .output()
+            .expect("the faultline binary runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let told = stderr.ends_with("error: cannot write to stdout: No space left on device (os error 28)\n");
+        if output.status.code() != Some(2) || !told || stderr.contains("panicked") {
+            wrong.push(format!("{}: exit {:?}, stderr:\n{stderr}", args[0], output.status.code()));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn a_closed_stdout_pipe_is_not_an_error_in_any_command() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("stdout-closed");
+    let _ = std::fs::remove_dir_all(&dir);
+    for args in every_command(&dir) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the faultline binary runs");
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{}: {stderr}", args[0]);
+        assert!(!stderr.contains("error"), "{}: {stderr}", args[0]);
+    }
+}
+
 #[test]
 fn help_lists_the_subcommands() {
     let run = faultline(&["--help"]);

@@ -121,6 +121,68 @@ fn faultline(args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+#[cfg(unix)]
+#[test]
+fn an_output_folder_that_cannot_be_made_is_named_and_explained() {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("chart-out-bad");
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).unwrap();
+    let stderr = |args: &[&str]| {
+        let done = faultline(args);
+        assert_eq!(done.status.code(), Some(2), "{args:?}");
+        String::from_utf8(done.stderr).unwrap()
+    };
+    let result = "reports/three-tier/result.json";
+    let scenario = "tests/fixtures/run/scripted_outage.ron";
+    // A dangling symbolic link as --out: what it points to, and that it does not exist.
+    let link = base.join("link");
+    std::os::unix::fs::symlink("gone/away", &link).unwrap();
+    let target = base.join("gone/away");
+    for (command, file) in [("chart", result), ("chart", scenario), ("report", scenario)] {
+        let err = stderr(&[command, file, "--out", link.to_str().unwrap()]);
+        let made = if command == "chart" { link.join("charts") } else { link.clone() };
+        assert!(
+            err.ends_with(&format!(
+                "error: cannot create {}: {} is a symbolic link to gone/away ({}), which does not exist\n  = hint: create {} first, or remove the link, or choose another path\n",
+                made.display(),
+                link.display(),
+                target.display(),
+                target.display()
+            )),
+            "{command} {file}: {err}"
+        );
+    }
+    // A file where charts/ should be: that path is named, not --out.
+    let out = base.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("charts"), "").unwrap();
+    for file in [result, scenario] {
+        let err = stderr(&["chart", file, "--out", out.to_str().unwrap()]);
+        let charts = out.join("charts");
+        assert!(
+            err.ends_with(&format!(
+                "error: cannot create {}: {} is not a directory\n  = hint: move it away, or choose another path\n",
+                charts.display(),
+                charts.display()
+            )),
+            "{file}: {err}"
+        );
+    }
+    // A file on the way to --out: that file is named.
+    let notes = base.join("notes.txt");
+    std::fs::write(&notes, "").unwrap();
+    let err = stderr(&["chart", result, "--out", notes.join("x").to_str().unwrap()]);
+    assert!(err.contains(&format!(": {} is not a directory\n", notes.display())), "{err}");
+    // A chart that cannot be written: its path.
+    let out = base.join("blocked");
+    std::fs::create_dir_all(out.join("charts/availability.svg")).unwrap();
+    let err = stderr(&["chart", result, "--out", out.to_str().unwrap()]);
+    assert!(
+        err.contains(&format!("error: cannot write {}: ", out.join("charts/availability.svg").display())),
+        "{err}"
+    );
+}
+
 #[test]
 fn report_md_says_which_incident_each_timeline_shows() {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-timeline-default");

@@ -8,9 +8,9 @@
 
 use std::path::PathBuf;
 
-use super::output;
+use super::EXIT_BAD_INPUT;
 use super::report::{Scenario, simulate_report, slug, write_charts};
-use super::{EXIT_BAD_INPUT, EXIT_OK};
+use super::{output, paths};
 use crate::chart::{self, Format, Pick, ReportData};
 
 /// Arguments of `chart`.
@@ -39,12 +39,7 @@ pub fn run(args: &Args) -> u8 {
         from_scenario(args)
     };
     match result {
-        Ok(n) => {
-            let _ = output::stdout(
-                format!("{n} charts written to {}\n", args.out.join("charts").display()).as_bytes(),
-            );
-            EXIT_OK
-        }
+        Ok(n) => output::print(&format!("{n} charts written to {}\n", args.out.join("charts").display())),
         Err(message) => {
             if !message.is_empty() {
                 output::stderr(&format!("{}: error: {message}\n", args.file.display()));
@@ -61,15 +56,13 @@ fn from_json(args: &Args) -> Result<usize, String> {
     let text = std::fs::read_to_string(&args.file).map_err(|e| format!("cannot read the file: {e}"))?;
     let data = ReportData::from_json(&text).map_err(|e| format!("not a faultline result: {e}"))?;
     let dir = args.out.join("charts");
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    paths::create_dir(&dir)?;
     let mut written = 0;
     let mut save = |name: String, render: &dyn Fn(Format) -> Result<Vec<u8>, chart::ChartError>| {
         for format in [Format::Svg, Format::Png] {
             match render(format) {
                 Ok(bytes) => {
-                    let path = dir.join(format!("{name}.{}", format.extension()));
-                    std::fs::write(&path, bytes)
-                        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                    paths::write_file(&dir.join(format!("{name}.{}", format.extension())), &bytes)?;
                 }
                 Err(chart::ChartError::NoData(_)) => return Ok(()),
                 Err(e) => return Err(format!("chart {name}: {e}")),

@@ -3,14 +3,15 @@
 //! Exit 0 when every gated design meets its objectives and none regressed; 1 when one did
 //! not, or when a stored baseline has no entry for a gated design (one line per failure); 2
 //! for bad input, including a baseline made with another stream version or other run
-//! parameters (update it). Baselines live in `DIR/<scenario file stem>/baseline.json`
-//! (default `DIR`: `reports`); with none there, only the objectives are checked and a line
-//! says so.
+//! parameters (update it), or one that cannot be read or trusted (`baseline::read`).
+//! Baselines live in `DIR/<scenario file stem>/baseline.json` (default `DIR`: `reports`); with
+//! no file there, only the objectives are checked and a line says so. Every hint to update a
+//! baseline is the exact command, with `--baseline DIR` when it is not the default.
 
 use std::path::{Path, PathBuf};
 
-use super::output;
 use super::{EXIT_BAD_INPUT, EXIT_FAILED_CHECK, EXIT_OK};
+use super::{baseline, output};
 use crate::check::{Baseline, BaselineArchitecture, Finding, Unmatched, drift, objectives, unmatched};
 use crate::engine::RunParams;
 use crate::rng::STREAM_VERSION;
@@ -46,10 +47,18 @@ pub fn run(args: &Args) -> u8 {
             Err(()) => code = EXIT_BAD_INPUT,
         }
     }
-    if output::stdout(out.as_bytes()).is_err() {
-        return EXIT_BAD_INPUT;
-    }
-    code
+    code.max(output::print(&out))
+}
+
+/// The command that stores a new baseline for `origin`, with `--baseline` unless it is the
+/// default.
+fn update_command(origin: &str, args: &Args) -> String {
+    let dir = if args.baseline == Path::new("reports") {
+        String::new()
+    } else {
+        format!(" --baseline {}", args.baseline.display())
+    };
+    format!("faultline check {origin}{dir} --update-baseline")
 }
 
 /// Ok(passed) or Err(bad input, already reported).
@@ -78,6 +87,7 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
     };
     let stem = file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
     let path = args.baseline.join(stem).join("baseline.json");
+    let update = update_command(&origin, args);
     let mut findings: Vec<Finding> = reports.iter().flat_map(objectives).collect();
     let mut unmatched_designs: Vec<Unmatched> = Vec::new();
     if args.update_baseline {
@@ -90,18 +100,15 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
         }
         out.push_str(&format!("{origin}: baseline written to {}\n", path.display()));
     } else {
-        match std::fs::read_to_string(&path) {
-            Err(_) => out.push_str(&format!(
+        match baseline::read(&path, &update)? {
+            None => out.push_str(&format!(
                 "{origin}: no baseline at {} (objectives only; `--update-baseline` stores one)\n",
                 path.display()
             )),
-            Ok(text) => {
-                let before: Baseline = serde_json::from_str(&text).map_err(|e| {
-                    output::stderr(&format!("{}: error: not a faultline baseline: {e}\n", path.display()));
-                })?;
+            Some(before) => {
                 if before.stream_version != now.stream_version {
                     output::stderr(&format!(
-                        "{}: error: made with random streams v{}, this faultline uses v{}\n  = hint: run `faultline check {origin} --update-baseline` to store a new one\n",
+                        "{}: error: made with random streams v{}, this faultline uses v{}\n  = hint: run `{update}` to store a new one\n",
                         path.display(),
                         before.stream_version,
                         now.stream_version
@@ -112,7 +119,7 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
                     != (now.seed, now.replications, now.horizon_h)
                 {
                     output::stderr(&format!(
-                        "{}: error: made with seed {}, {} replications of {} h; the scenario now has seed {}, {} of {} h\n  = hint: run `faultline check {origin} --update-baseline` to store a new one\n",
+                        "{}: error: made with seed {}, {} replications of {} h; the scenario now has seed {}, {} of {} h\n  = hint: run `{update}` to store a new one\n",
                         path.display(),
                         before.seed,
                         before.replications,
@@ -134,6 +141,11 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
                     {
                         findings.push(f);
                     }
+                }
+                if now.replications < 2 {
+                    out.push_str(&format!(
+                        "{origin}: note: baseline: 1 replication cannot show a regression (the paired test needs 2 or more)\n"
+                    ));
                 }
                 let designs = reports.iter().map(|r| (r.name.as_str(), r.objectives.gate));
                 unmatched_designs = unmatched(designs, &before);
@@ -162,13 +174,9 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
             (false, false) => ("note", ""),
         };
         let what = if u.in_scenario {
-            format!(
-                "no entry for this design (renamed or new?); run faultline check {origin} --update-baseline"
-            )
+            format!("no entry for this design (renamed or new?); run {update}")
         } else {
-            format!(
-                "entry for a design not in the scenario (renamed or removed?); run faultline check {origin} --update-baseline to drop it"
-            )
+            format!("entry for a design not in the scenario (renamed or removed?); run {update} to drop it")
         };
         out.push_str(&format!("{origin}: {status}: {}: baseline: {what}{gate_off}\n", u.architecture));
     }

@@ -2,14 +2,18 @@
 //!
 //! The only module that prints, reads files or chooses exit codes. Exit codes are a contract:
 //! 0 ok, 1 objective missed or regression (`check`), 2 bad input or I/O. A closed stdout pipe
-//! (`faultline graph ... | head`) ends the command quietly with 0: it is not a crash.
+//! (`faultline graph ... | head`) ends the command quietly with 0: it is not a crash. Any other
+//! failure to write stdout (`> /dev/full`) is an I/O error, exit 2, in every command (help and
+//! version included): the output was lost.
 
+mod baseline;
 mod chart;
 mod check;
 mod compare;
 mod cutsets;
 mod graph;
 mod output;
+mod paths;
 mod progress;
 mod report;
 mod run;
@@ -53,7 +57,7 @@ pub enum Command {
     Run(run::Args),
     /// For cron and CI: fail (exit 1) when a gated design misses an objective or regressed.
     #[command(
-        after_help = "Examples:\n  faultline check scenarios/*.ron\n  faultline check scenarios/database-multi-az.ron --update-baseline\n  faultline check scenarios/*.ron --baseline baselines/\n\nOne line per finding: FILE: FAIL|note: ARCHITECTURE: METRIC KIND: expected ..., got ...\n(or ARCHITECTURE: baseline: ... for a design missing from the baseline, or gone from the file)\nExit codes: 0 all passed, 1 a gated design missed an objective, regressed or has no baseline entry, 2 bad input\n(including a baseline made with another stream version or other run parameters)."
+        after_help = "Examples:\n  faultline check scenarios/*.ron\n  faultline check scenarios/database-multi-az.ron --update-baseline\n  faultline check scenarios/*.ron --baseline baselines/\n\nOne line per finding: FILE: FAIL|note: ARCHITECTURE: METRIC KIND: expected ..., got ...\n(or ARCHITECTURE: baseline: ... for a design missing from the baseline, or gone from the file)\nExit codes: 0 all passed, 1 a gated design missed an objective, regressed or has no baseline entry, 2 bad input\n(including a baseline made with another stream version or other run parameters, or one that cannot be read or\ntrusted: only a missing baseline file means \"no baseline\")."
     )]
     Check(check::Args),
     /// Compare each architecture's downtime with a baseline, paired by replication.
@@ -100,7 +104,10 @@ pub enum Command {
 
 /// Parses the command line, runs the command and returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return ExitCode::from(usage(&e)),
+    };
     let code = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
@@ -114,6 +121,20 @@ pub fn main() -> ExitCode {
         Command::Graph(args) => graph::run(&args),
     };
     ExitCode::from(code)
+}
+
+/// Prints clap's help, version or usage error and returns its exit code (0 for help and
+/// version, 2 for a usage error), or 2 when the help or version cannot be written to stdout.
+fn usage(e: &clap::Error) -> u8 {
+    let code = if e.use_stderr() { EXIT_BAD_INPUT } else { EXIT_OK };
+    let printed = e.print().and_then(|()| std::io::Write::flush(&mut std::io::stdout()));
+    match printed {
+        Err(io) if !e.use_stderr() && io.kind() != std::io::ErrorKind::BrokenPipe => {
+            output::stderr(&format!("error: cannot write to stdout: {io}\n"));
+            EXIT_BAD_INPUT
+        }
+        _ => code,
+    }
 }
 
 #[cfg(test)]

@@ -13,9 +13,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::output;
+use super::EXIT_BAD_INPUT;
 use super::run::header;
-use super::{EXIT_BAD_INPUT, EXIT_OK};
+use super::{output, paths};
 use crate::chart::{self, Format as ChartFormat, Pick, ReportData};
 use crate::engine::RunParams;
 use crate::metrics::Report;
@@ -60,10 +60,7 @@ pub(super) fn slug(name: &str) -> String {
 /// Runs the scenario and writes the bundle.
 pub fn run(args: &Args) -> u8 {
     match write_report(args) {
-        Ok(dir) => {
-            let _ = output::stdout(format!("report written to {}\n", dir.display()).as_bytes());
-            EXIT_OK
-        }
+        Ok(dir) => output::print(&format!("report written to {}\n", dir.display())),
         Err(message) => {
             if !message.is_empty() {
                 output::stderr(&format!("{}: error: {message}\n", args.file.display()));
@@ -114,11 +111,8 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
     let (system, report, params) = simulate_report(&args.file, args.threads, args.timeline_replication)?;
     let stem = args.file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
     let dir = args.out.clone().unwrap_or_else(|| Path::new("reports").join(&stem));
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let write = |name: &str, bytes: &[u8]| {
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
-    };
+    paths::create_dir(&dir)?;
+    let write = |name: &str, bytes: &[u8]| paths::write_file(&dir.join(name), bytes);
     write("result.json", json::render(&report).map_err(|e| e.to_string())?.as_bytes())?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
     let scenario = Scenario { system: &system, params, file: &args.file, pick };
@@ -162,12 +156,8 @@ pub(super) fn write_charts(
     report: &Report,
     scenario: &Scenario<'_>,
 ) -> Result<Vec<Image>, String> {
-    std::fs::create_dir_all(dir.join("charts"))
-        .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let write = |name: &str, bytes: &[u8]| {
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
-    };
+    paths::create_dir(&dir.join("charts"))?;
+    let write = |name: &str, bytes: &[u8]| paths::write_file(&dir.join(name), bytes);
     let mut images = Vec::new();
     let mut chart = |name: String,
                      title: String,

@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
+use super::EXIT_BAD_INPUT;
 use super::output;
-use super::{EXIT_BAD_INPUT, EXIT_OK};
 
 /// Arguments of `validate`.
 #[derive(Debug, clap::Args)]
@@ -63,10 +63,8 @@ pub fn run(args: &Args) -> u8 {
             None => failed = true,
         }
     }
-    if output::stdout(summary.as_bytes()).is_err() {
-        return EXIT_BAD_INPUT;
-    }
-    if failed { EXIT_BAD_INPUT } else { EXIT_OK }
+    let printed = output::print(&summary);
+    if failed { EXIT_BAD_INPUT } else { printed }
 }
 
 fn plural(n: usize) -> &'static str {
