@@ -3,12 +3,19 @@
 //! The only module that prints, reads files or chooses exit codes. Exit codes are a contract:
 //! 0 ok, 1 objective missed or regression (`check`), 2 bad input or I/O. A closed stdout pipe
 //! (`faultline graph ... | head`) ends the command quietly with 0: it is not a crash.
+//! Output files are replaced whole and never through a link (`atomic`), bundles are staged and
+//! renamed in under a lock (`bundle`, `lock`), in folders named after the scenario file
+//! (`folder`).
 
+mod atomic;
+mod bundle;
 mod chart;
 mod check;
 mod compare;
 mod cutsets;
+mod folder;
 mod graph;
+mod lock;
 mod output;
 mod progress;
 mod report;
