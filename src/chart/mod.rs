@@ -15,6 +15,8 @@
 //!   injection's, else the longest of the run, or the longest of a replication asked for) and
 //!   the window that shows what led to it and what ended it.
 //!
+//! [`names`] gives each design's charts a file name of their own.
+//!
 //! Every renderer is `&data -> Result<Vec<u8>, ChartError>`; only `cli` writes the bytes.
 //! Decisions:
 //! - **No system libraries.** plotters runs without its `ttf` feature; text is laid out with
@@ -34,6 +36,7 @@ mod cdf;
 pub mod focus;
 mod frame;
 mod input;
+pub mod names;
 pub mod problems;
 pub mod rpo;
 pub mod rto;

@@ -4,13 +4,16 @@
 //! no incident durations, data-loss events or histories). From a scenario: it is run first,
 //! and the RTO distribution, the RPO distribution (when a data-loss event happened) and the
 //! timelines come too, exactly as `report` draws them (`--timeline-replication K` as there;
-//! with a result it is an error, since a result holds no histories).
+//! with a result it is an error, since a result holds no histories). The charts are written as
+//! one bundle into `DIR` (`bundle.rs`): staged, renamed in, the folder locked against a second
+//! writer; their file names come from `chart::names`.
 
 use std::path::PathBuf;
 
 use super::EXIT_BAD_INPUT;
-use super::report::{Scenario, simulate_report, slug, write_charts};
-use super::{output, paths};
+use super::bundle::Bundle;
+use super::output;
+use super::report::{Scenario, compile_report, simulate_report, write_charts};
 use crate::chart::{self, Format, Pick, ReportData};
 
 /// Arguments of `chart`.
@@ -55,15 +58,12 @@ fn from_json(args: &Args) -> Result<usize, String> {
     }
     let text = std::fs::read_to_string(&args.file).map_err(|e| format!("cannot read the file: {e}"))?;
     let data = ReportData::from_json(&text).map_err(|e| format!("not a faultline result: {e}"))?;
-    let dir = args.out.join("charts");
-    paths::create_dir(&dir)?;
+    let mut bundle = Bundle::open(&args.out, &["charts"])?;
     let mut written = 0;
     let mut save = |name: String, render: &dyn Fn(Format) -> Result<Vec<u8>, chart::ChartError>| {
         for format in [Format::Svg, Format::Png] {
             match render(format) {
-                Ok(bytes) => {
-                    paths::write_file(&dir.join(format!("{name}.{}", format.extension())), &bytes)?;
-                }
+                Ok(bytes) => bundle.write(&format!("charts/{name}.{}", format.extension()), &bytes)?,
                 Err(chart::ChartError::NoData(_)) => return Ok(()),
                 Err(e) => return Err(format!("chart {name}: {e}")),
             }
@@ -72,15 +72,21 @@ fn from_json(args: &Args) -> Result<usize, String> {
         Ok::<(), String>(())
     };
     save("availability".into(), &|f| chart::availability(&data, f))?;
-    for a in &data.architectures {
-        save(format!("problems-{}", slug(&a.name)), &|f| chart::downtime_by_problem(&data, &a.name, 8, f))?;
+    let designs: Vec<&str> = data.architectures.iter().map(|a| a.name.as_str()).collect();
+    for (a, file_name) in data.architectures.iter().zip(chart::names::design_names(&designs)) {
+        save(format!("problems-{file_name}"), &|f| chart::downtime_by_problem(&data, &a.name, 8, f))?;
     }
+    bundle.commit()?;
     Ok(written)
 }
 
 fn from_scenario(args: &Args) -> Result<usize, String> {
-    let (system, report, params) = simulate_report(&args.file, args.threads, args.timeline_replication)?;
+    let system = compile_report(&args.file, args.timeline_replication)?;
+    let mut bundle = Bundle::open(&args.out, &["charts"])?;
+    let (report, params) = simulate_report(&system, &args.file, args.threads)?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
     let scenario = Scenario { system: &system, params, file: &args.file, pick };
-    Ok(write_charts(&args.out, &report, &scenario)?.iter().filter(|i| i.path.is_some()).count())
+    let images = write_charts(&mut bundle, &report, &scenario)?;
+    bundle.commit()?;
+    Ok(images.iter().filter(|i| i.path.is_some()).count())
 }

@@ -4,14 +4,16 @@
 //! not, or when a stored baseline has no entry for a gated design (one line per failure); 2
 //! for bad input, including a baseline made with another stream version or other run
 //! parameters (update it), or one that cannot be read or trusted (`baseline::read`).
-//! Baselines live in `DIR/<scenario file stem>/baseline.json` (default `DIR`: `reports`); with
-//! no file there, only the objectives are checked and a line says so. Every hint to update a
+//! Baselines live in `DIR/<folder>/baseline.json` (default `DIR`: `reports`; the folder is named
+//! after the scenario file as `folder.rs` says, and two files with one folder are refused
+//! before anything runs); with no file there, only the objectives are checked and a line says
+//! so. `--update-baseline` replaces the file whole (`atomic.rs`). Every hint to update a
 //! baseline is the exact command, with `--baseline DIR` when it is not the default.
 
 use std::path::{Path, PathBuf};
 
 use super::{EXIT_BAD_INPUT, EXIT_FAILED_CHECK, EXIT_OK};
-use super::{baseline, output};
+use super::{atomic, baseline, folder, output};
 use crate::check::{Baseline, BaselineArchitecture, Finding, Unmatched, drift, objectives, unmatched};
 use crate::engine::RunParams;
 use crate::rng::STREAM_VERSION;
@@ -37,6 +39,11 @@ pub struct Args {
 
 /// Checks every file; the worst outcome decides the exit code.
 pub fn run(args: &Args) -> u8 {
+    let hint = "rename one of the files, or check them in two commands with different --baseline folders";
+    if let Err(e) = folder::distinct(&args.files, &args.baseline, hint) {
+        output::stderr(&format!("error: {e}\n"));
+        return EXIT_BAD_INPUT;
+    }
     let Some(pool) = output::pool(args.threads) else { return EXIT_BAD_INPUT };
     let mut code = EXIT_OK;
     let mut out = String::new();
@@ -85,17 +92,14 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
         horizon_h: system.horizon.0 as f64 / MS_PER_HOUR as f64,
         architectures: values,
     };
-    let stem = file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
-    let path = args.baseline.join(stem).join("baseline.json");
+    let path = args.baseline.join(folder::of(file)).join("baseline.json");
     let update = update_command(&origin, args);
     let mut findings: Vec<Finding> = reports.iter().flat_map(objectives).collect();
     let mut unmatched_designs: Vec<Unmatched> = Vec::new();
     if args.update_baseline {
         let text = serde_json::to_string_pretty(&now).expect("serialises") + "\n";
-        let written =
-            path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&path, text));
-        if let Err(e) = written {
-            output::stderr(&format!("{origin}: error: cannot write the baseline {}: {e}\n", path.display()));
+        if let Err(e) = write_baseline(&path, &text) {
+            output::stderr(&format!("{origin}: error: {e}\n"));
             return Err(());
         }
         out.push_str(&format!("{origin}: baseline written to {}\n", path.display()));
@@ -188,4 +192,12 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
         ));
     }
     Ok(passed)
+}
+
+/// Replaces the baseline at `path` whole; its folder, created if missing, must not be a link.
+fn write_baseline(path: &Path, text: &str) -> Result<(), String> {
+    let dir = path.parent().expect("DIR/<folder>/baseline.json");
+    atomic::refuse_link(dir)?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    atomic::write(path, text.as_bytes()).map_err(|e| format!("cannot write the baseline: {e}"))
 }

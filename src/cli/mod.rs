@@ -5,13 +5,20 @@
 //! (`faultline graph ... | head`) ends the command quietly with 0: it is not a crash. Any other
 //! failure to write stdout (`> /dev/full`) is an I/O error, exit 2, in every command (help and
 //! version included): the output was lost.
+//! Output files are replaced whole and never through a link (`atomic`), bundles are staged and
+//! renamed in under a lock (`bundle`, `lock`), in folders named after the scenario file
+//! (`folder`); a path that cannot be made is named with the part at fault (`paths`).
 
+mod atomic;
 mod baseline;
+mod bundle;
 mod chart;
 mod check;
 mod compare;
 mod cutsets;
+mod folder;
 mod graph;
+mod lock;
 mod output;
 mod paths;
 mod progress;

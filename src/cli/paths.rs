@@ -77,11 +77,6 @@ pub(super) fn create_dir(dir: &Path) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| cannot("create", dir, &e, true))
 }
 
-/// Writes `bytes` to `path`; the error names the part of the path at fault.
-pub(super) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    std::fs::write(path, bytes).map_err(|e| cannot("write", path, &e, false))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,10 +3,12 @@
 //! Writes `report.md`, `result.json` (the `run --format json` bytes, also usable as a
 //! baseline input of `chart`) and `charts/` (availability, RTO distribution, RPO distribution
 //! when some dataset lost data, downtime by problem per architecture in one unit, and a
-//! timeline of one incident per architecture, each as SVG and PNG) into `DIR` (default
-//! `reports/<scenario file stem>/`). The timeline's incident is chosen by `chart::focus`: the
-//! scripted injection's, else the longest of the run; `--timeline-replication K` shows the
-//! longest incident of replication K instead. report.md says under each timeline which
+//! timeline of one incident per architecture, each as SVG and PNG; file names from
+//! `chart::names`) into `DIR` (default `reports/<folder>/`, the folder named after the scenario
+//! file as `folder.rs` says). The files are written as one bundle (`bundle.rs`): staged, then
+//! renamed in, with the folder locked against a second writer. The timeline's incident is
+//! chosen by `chart::focus`: the scripted injection's, else the longest of the run;
+//! `--timeline-replication K` shows the longest incident of replication K instead. report.md says under each timeline which
 //! incident it is and how to list its events with `faultline trace`.
 //! Everything is deterministic: a rerun, on any number of threads, writes the same bytes.
 
@@ -14,8 +16,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::EXIT_BAD_INPUT;
+use super::bundle::Bundle;
 use super::run::header;
-use super::{output, paths};
+use super::{atomic, folder, output};
 use crate::chart::{self, Format as ChartFormat, Pick, ReportData};
 use crate::engine::RunParams;
 use crate::metrics::Report;
@@ -30,7 +33,8 @@ pub struct Args {
     /// Scenario file (RON).
     #[arg(value_name = "SCENARIO")]
     pub file: PathBuf,
-    /// Output directory (default: reports/<scenario file stem>/).
+    /// Output directory (default: reports/<name>/, the scenario file's name without its
+    /// extension; `.`, `..` and characters unsafe in a folder name become `_`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Worker threads (default: one per core). The files are identical for any value.
@@ -52,11 +56,6 @@ pub(super) struct Image {
     pub caption: Option<String>,
 }
 
-/// A file name made of the safe characters of `name`.
-pub(super) fn slug(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect()
-}
-
 /// Runs the scenario and writes the bundle.
 pub fn run(args: &Args) -> u8 {
     match write_report(args) {
@@ -70,14 +69,13 @@ pub fn run(args: &Args) -> u8 {
     }
 }
 
-/// Compiles and runs `file` like `run` with no overrides; `Err("")` when the file's errors
-/// were already printed. A `timeline_replication` beyond the scenario's replications is an
-/// error, found before anything runs.
-pub(super) fn simulate_report(
+/// Compiles `file`; `Err("")` when the file's errors were already printed. A
+/// `timeline_replication` beyond the scenario's replications is an error, found before
+/// anything runs.
+pub(super) fn compile_report(
     file: &Path,
-    threads: Option<usize>,
     timeline_replication: Option<u64>,
-) -> Result<(crate::model::System, Report, RunParams), String> {
+) -> Result<crate::model::System, String> {
     let system = output::compile_file(file).ok_or_else(String::new)?.system;
     if let Some(k) = timeline_replication.filter(|&k| k >= system.replications) {
         return Err(format!(
@@ -88,11 +86,19 @@ pub(super) fn simulate_report(
             system.replications.saturating_sub(1)
         ));
     }
+    Ok(system)
+}
+
+/// Runs a compiled scenario like `run` with no overrides.
+pub(super) fn simulate_report(
+    system: &crate::model::System,
+    file: &Path,
+    threads: Option<usize>,
+) -> Result<(Report, RunParams), String> {
     let pool = output::pool(threads).ok_or_else(String::new)?;
-    let architectures = runner::report_all(&system, &pool);
-    let header = header(&system, file, Default::default());
-    let params = RunParams::of(&system);
-    Ok((system, Report { header, architectures }, params))
+    let architectures = runner::report_all(system, &pool);
+    let header = header(system, file, Default::default());
+    Ok((Report { header, architectures }, RunParams::of(system)))
 }
 
 /// What to draw from a simulated scenario.
@@ -108,15 +114,21 @@ pub(super) struct Scenario<'a> {
 }
 
 fn write_report(args: &Args) -> Result<PathBuf, String> {
-    let (system, report, params) = simulate_report(&args.file, args.threads, args.timeline_replication)?;
-    let stem = args.file.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
-    let dir = args.out.clone().unwrap_or_else(|| Path::new("reports").join(&stem));
-    paths::create_dir(&dir)?;
-    let write = |name: &str, bytes: &[u8]| paths::write_file(&dir.join(name), bytes);
-    write("result.json", json::render(&report).map_err(|e| e.to_string())?.as_bytes())?;
+    let system = compile_report(&args.file, args.timeline_replication)?;
+    let dir = match &args.out {
+        Some(dir) => dir.clone(),
+        None => {
+            let dir = Path::new("reports").join(folder::of(&args.file));
+            atomic::refuse_link(&dir)?;
+            dir
+        }
+    };
+    let mut bundle = Bundle::open(&dir, &["result.json", "report.md", "charts"])?;
+    let (report, params) = simulate_report(&system, &args.file, args.threads)?;
+    bundle.write("result.json", json::render(&report).map_err(|e| e.to_string())?.as_bytes())?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
     let scenario = Scenario { system: &system, params, file: &args.file, pick };
-    let images = write_charts(&dir, &report, &scenario)?;
+    let images = write_charts(&mut bundle, &report, &scenario)?;
     let mut md = markdown::render(&report);
     md.push_str("\n## Single points of failure\n\nEach component failed alone for 30 days, random failures off (`faultline sweep`); a\nfailover that takes a switch time counts.\n\n| architecture | single points of failure |\n|---|---|\n");
     for arch in &system.architectures {
@@ -143,21 +155,20 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
         "\n## Reproduce\n\n```sh\nfaultline report {file}\nfaultline run {file} --format json   # the numbers above, as result.json\n```\n",
         file = args.file.display()
     );
-    write("report.md", md.as_bytes())?;
+    bundle.write("report.md", md.as_bytes())?;
+    bundle.commit()?;
     Ok(dir)
 }
 
-/// Writes the charts of `report` into `dir/charts/` (SVG and PNG): availability, the RTO and
-/// RPO distributions (the RPO one only when a data-loss event happened), and per architecture
-/// downtime by problem and the timeline of the incident `scenario.pick` chooses. Returns what
-/// report.md shows, in order.
+/// Stages the charts of `report` as `charts/` of `bundle` (SVG and PNG): availability, the RTO
+/// and RPO distributions (the RPO one only when a data-loss event happened), and per
+/// architecture downtime by problem and the timeline of the incident `scenario.pick` chooses.
+/// Returns what report.md shows, in order.
 pub(super) fn write_charts(
-    dir: &Path,
+    bundle: &mut Bundle,
     report: &Report,
     scenario: &Scenario<'_>,
 ) -> Result<Vec<Image>, String> {
-    paths::create_dir(&dir.join("charts"))?;
-    let write = |name: &str, bytes: &[u8]| paths::write_file(&dir.join(name), bytes);
     let mut images = Vec::new();
     let mut chart = |name: String,
                      title: String,
@@ -165,7 +176,7 @@ pub(super) fn write_charts(
                      render: &dyn Fn(ChartFormat) -> Result<Vec<u8>, chart::ChartError>| {
         for format in [ChartFormat::Svg, ChartFormat::Png] {
             match render(format) {
-                Ok(bytes) => write(&format!("charts/{name}.{}", format.extension()), &bytes)?,
+                Ok(bytes) => bundle.write(&format!("charts/{name}.{}", format.extension()), &bytes)?,
                 // Nothing to draw: left out, or only its caption when it has one.
                 Err(chart::ChartError::NoData(_)) => {
                     if caption.is_some() {
@@ -207,8 +218,9 @@ pub(super) fn write_charts(
         })
         .collect();
     chart("rpo".into(), "Realised RPO".into(), None, &|f| chart::rpo_cdf(&system.name, &losses, f))?;
-    for a in &report.architectures {
-        let name = format!("problems-{}", slug(&a.name));
+    let designs: Vec<&str> = report.architectures.iter().map(|a| a.name.as_str()).collect();
+    for (a, file_name) in report.architectures.iter().zip(chart::names::design_names(&designs)) {
+        let name = format!("problems-{file_name}");
         chart(name, format!("Downtime by problem: {}", a.name), None, &|f| {
             chart::downtime_by_problem(&data, &a.name, 8, f)
         })?;
@@ -227,7 +239,7 @@ pub(super) fn write_charts(
         let trace = chart::focus::trace(report.header.scenario.clone(), arch, params, &focus);
         let caption = timeline_caption(&focus, &trace, scenario.file);
         let title = format!("Timeline: {}, replication {}", a.name, focus.replication);
-        chart(format!("timeline-{}", slug(&a.name)), title, Some(caption), &|f| {
+        chart(format!("timeline-{file_name}"), title, Some(caption), &|f| {
             chart::timeline(&trace, Some(&focus), f)
         })?;
     }
