@@ -465,6 +465,12 @@ fn unknown_service() {
 }
 
 #[test]
+fn unknown_service_of_a_design_without_components() {
+    let hint = expect_single_error("unknown_service_no_components", 3, 65, "unknown component `b`");
+    assert_eq!(hint.as_deref(), Some("there are no components to refer to here"));
+}
+
+#[test]
 fn unknown_profile() {
     let file = fixture("unknown_profile");
     let (code, stderr) = run_fixture("unknown_profile");

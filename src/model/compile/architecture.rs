@@ -222,8 +222,12 @@ fn compile_one(
         datasets,
         queues,
     };
-    let drafts: Vec<&super::components::Draft<'_>> = inputs.shared.0.iter().chain(&own.0).collect();
-    super::slips::check(cx, &arch, &drafts);
+    // Slips are only looked for in a model without errors (they would be noise, and the
+    // checks assume every name resolved).
+    if !cx.has_errors() {
+        let drafts: Vec<&super::components::Draft<'_>> = inputs.shared.0.iter().chain(&own.0).collect();
+        super::slips::check(cx, &arch, &drafts);
+    }
     (arch, found)
 }
 

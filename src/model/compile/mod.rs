@@ -99,6 +99,11 @@ impl Context {
         self.slips.push(diagnostic);
     }
 
+    /// Whether an error was recorded: likely-slip checks assume a model without one.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
     /// Records an error at `span`.
     pub fn error(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic::error(span, message));
