@@ -13,6 +13,7 @@ mod output;
 mod progress;
 mod report;
 mod run;
+mod storm;
 mod sweep;
 mod trace;
 mod validate;
