@@ -1,6 +1,7 @@
 //! Benchmarks: the engine on the bench-tiers models (events/s), compiling a 10,000-component
-//! scenario (components/s), the report fold (replications/s), and the Birnbaum importance of
-//! every component of bench-tiers-large (components/s).
+//! scenario (components/s), the report fold (replications/s), the Birnbaum importance of
+//! every component of bench-tiers-large (components/s), and the single points of failure of
+//! a generated 100,000-component scenario by `sweep` and `cutsets --order 1` (components/s).
 //!
 //! `cargo bench` prints throughput; CI only smoke-runs these (`cargo test --benches`). The
 //! figures recorded in benches/README.md come from a quiet machine.
@@ -10,7 +11,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use faultline::analysis::cutsets::minimal_cut_sets;
 use faultline::analysis::importance::{BUDGET, Method, birnbaum};
+use faultline::analysis::sweep::sweep;
 use faultline::engine::{Incident, Observer, Prepared, RunParams, Simulator};
 use faultline::metrics::{Aggregate, Outcome, simulate};
 use faultline::model::{ComponentId, System, compile_str};
@@ -132,5 +135,23 @@ fn importance(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine, compile, fold, importance);
+/// Single points of failure of a 100,000-component tiers scenario: every component failed
+/// alone (`sweep`, which the dependency graph settles here) and the order-1 cut sets.
+fn single_points(c: &mut Criterion) {
+    let text = tiers_scenario(200, 167); // 200 x 3 x 167 = 100,200 instances + 205 others
+    let system = compile_str(&text).expect("generated scenario compiles").system;
+    let arch = &system.architectures[0];
+    let mut group = c.benchmark_group("single-points");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(arch.components.len() as u64));
+    let month = faultline::time::SimTime(30 * faultline::time::MS_PER_DAY);
+    group
+        .bench_function("sweep/100k-components", |b| b.iter(|| sweep(black_box(arch), 1, month).spofs.len()));
+    group.bench_function("cutsets-order-1/100k-components", |b| {
+        b.iter(|| minimal_cut_sets(black_box(arch), 1).len())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine, compile, fold, importance, single_points);
 criterion_main!(benches);

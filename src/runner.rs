@@ -8,6 +8,8 @@
 //! `--threads` — and memory holds one chunk of outcomes at a time, whatever the replication
 //! count or horizon.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rayon::prelude::*;
 
 use crate::engine::{Prepared, RunParams, Simulator};
@@ -21,7 +23,7 @@ pub const CHUNK: u64 = 512;
 const SLICES_PER_THREAD: u64 = 4;
 
 /// Runs `replications` replications of `arch` on `pool`, calling `progress` with the number
-/// done after each chunk.
+/// done after each replication (from the worker threads, so a slow replication shows).
 pub fn run_architecture(
     arch: &Architecture,
     params: RunParams,
@@ -62,6 +64,7 @@ pub fn run_architecture_with(
     // short replication, and the buffers are reset by every replication anyway.
     let mut simulators: Vec<Simulator<'_>> = (0..slices).map(|_| Simulator::new(&prepared)).collect();
     let mut aggregate = Aggregate::default();
+    let done = AtomicU64::new(0);
     let mut start = 0;
     while start < replications {
         let end = (start + CHUNK).min(replications);
@@ -73,7 +76,13 @@ pub fn run_architecture_with(
                 .map(|(k, sim)| {
                     let from = (start + k as u64 * per_slice).min(end);
                     let to = (from + per_slice).min(end);
-                    (from..to).map(|r| simulate(sim, r, rto_objective)).collect()
+                    (from..to)
+                        .map(|r| {
+                            let outcome = simulate(sim, r, rto_objective);
+                            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                            outcome
+                        })
+                        .collect()
                 })
                 .collect()
         });
@@ -82,7 +91,6 @@ pub fn run_architecture_with(
             each(start + k as u64, outcome);
         }
         start = end;
-        progress(start);
     }
     aggregate
 }

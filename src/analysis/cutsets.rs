@@ -8,33 +8,45 @@
 //! set* is a set of basic events that takes the service down; it is *minimal* if no proper
 //! subset does. They are enumerated by size up to the requested order, each size in
 //! lexicographic order of the components' names, and a candidate is kept only if no smaller
-//! cut set found is inside it. So the output order is stable: by size, then by names.
+//! cut set found is inside it. So the output order is stable: by size, then by names. Each
+//! candidate is judged by propagating its failure from the all-up state (`single`), which
+//! touches only what it takes down; order 1 costs about one pass over the graph in all.
 
+use super::single::{Network, Verdict, single_failures};
 use crate::model::{Architecture, ComponentId};
 
 /// The minimal cut sets of `arch` with at most `order` components, as sorted name lists, by
 /// size and then lexicographically.
 pub fn minimal_cut_sets(arch: &Architecture, order: usize) -> Vec<Vec<String>> {
-    let order_topo = topological(arch);
+    if order == 0 {
+        return Vec::new();
+    }
     let mut events: Vec<ComponentId> = (0..arch.components.len() as u32)
         .map(ComponentId)
         .filter(|c| arch.components[c.index()].can_fail())
         .collect();
     events.sort_by(|a, b| arch.components[a.index()].name.cmp(&arch.components[b.index()].name));
-    let mut found: Vec<Vec<usize>> = Vec::new(); // indices into `events`
-    let mut failed = vec![false; arch.components.len()];
-    for size in 1..=order.min(events.len()) {
+    // Order 1 from the single-failure verdicts (linear for the usual shapes, see `single`);
+    // larger sets by propagating each candidate from the all-up state.
+    let single = single_failures(arch, None);
+    let mut found: Vec<Vec<usize>> =
+        (0..events.len()).filter(|&i| single[events[i].index()] == Verdict::Down).map(|i| vec![i]).collect(); // indices into `events`
+    let mut alone = vec![false; events.len()];
+    for cut in &found {
+        alone[cut[0]] = true;
+    }
+    let mut net = Network::new(arch);
+    let mut failed = Vec::new();
+    for size in 2..=order.min(events.len()) {
         let mut combo: Vec<usize> = (0..size).collect();
         loop {
-            if !found.iter().any(|cut| cut.iter().all(|i| combo.contains(i))) {
-                for &i in &combo {
-                    failed[events[i].index()] = true;
-                }
-                if !service_up(arch, &order_topo, &failed) {
+            let superset = combo.iter().any(|&i| alone[i])
+                || found.iter().any(|cut| cut.len() > 1 && cut.iter().all(|i| combo.contains(i)));
+            if !superset {
+                failed.clear();
+                failed.extend(combo.iter().map(|&i| events[i].index()));
+                if net.takes_down(&failed) {
                     found.push(combo.clone());
-                }
-                for &i in &combo {
-                    failed[events[i].index()] = false;
                 }
             }
             if !next_combination(&mut combo, events.len()) {
@@ -91,9 +103,12 @@ pub(crate) fn topological(arch: &Architecture) -> Vec<usize> {
     order
 }
 
-/// Whether the service is up when exactly the components in `failed` are own-down. The
-/// Birnbaum importance (`importance::structure`) computes this same function's probability:
-/// a change here is a change there, and its tests enumerate states through this function.
+/// Whether the service is up when exactly the components in `failed` are own-down, by one
+/// pass over the whole graph: the reference that `single`'s propagation is tested against.
+/// The Birnbaum importance (`importance::structure`) computes this same function's
+/// probability: a change here is a change there, and its tests enumerate states through this
+/// function.
+#[cfg(test)]
 pub(crate) fn service_up(arch: &Architecture, order: &[usize], failed: &[bool]) -> bool {
     let mut up = vec![false; arch.components.len()];
     for &c in order {
@@ -166,6 +181,68 @@ mod tests {
                (name: "svc", kind: Group, needs: All(["left", "right"]))"#
         );
         assert_eq!(cuts(&bridge, 2), names(&[&["a", "b"], &["a", "d"], &["b", "c"], &["c", "d"]]));
+    }
+
+    /// The cut sets as first written: every combination judged by a forward pass.
+    fn by_forward_passes(arch: &Architecture, order: usize) -> Vec<Vec<String>> {
+        let order_topo = topological(arch);
+        let mut events: Vec<ComponentId> = (0..arch.components.len() as u32)
+            .map(ComponentId)
+            .filter(|c| arch.components[c.index()].can_fail())
+            .collect();
+        events.sort_by(|a, b| arch.components[a.index()].name.cmp(&arch.components[b.index()].name));
+        let mut found: Vec<Vec<usize>> = Vec::new();
+        let mut failed = vec![false; arch.components.len()];
+        for size in 1..=order.min(events.len()) {
+            let mut combo: Vec<usize> = (0..size).collect();
+            loop {
+                if !found.iter().any(|cut| cut.iter().all(|i| combo.contains(i))) {
+                    combo.iter().for_each(|&i| failed[events[i].index()] = true);
+                    if !service_up(arch, &order_topo, &failed) {
+                        found.push(combo.clone());
+                    }
+                    combo.iter().for_each(|&i| failed[events[i].index()] = false);
+                }
+                if !next_combination(&mut combo, events.len()) {
+                    break;
+                }
+            }
+        }
+        found
+            .into_iter()
+            .map(|c| c.into_iter().map(|i| arch.components[events[i].index()].name.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn propagation_finds_the_cut_sets_forward_passes_find() {
+        let dir = format!("{}/scenarios", env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+        files.sort();
+        for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "ron")) {
+            let system = compile_str(&std::fs::read_to_string(file).unwrap()).unwrap().system;
+            for arch in &system.architectures {
+                let order = if arch.components.len() > 100 { 1 } else { 3 };
+                assert_eq!(
+                    minimal_cut_sets(arch, order),
+                    by_forward_passes(arch, order),
+                    "{file:?} {}",
+                    arch.name
+                );
+            }
+        }
+        for seed in 0..8 {
+            for timing in [false, true] {
+                let features = crate::analysis::generated::Features { timing, battery: false };
+                let text = crate::analysis::generated::scenario(seed, 40, features);
+                let arch = &compile_str(&text).unwrap().system.architectures[0];
+                assert_eq!(
+                    minimal_cut_sets(arch, 2),
+                    by_forward_passes(arch, 2),
+                    "seed {seed}, timing {timing}"
+                );
+            }
+        }
     }
 
     #[test]

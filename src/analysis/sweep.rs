@@ -14,7 +14,8 @@
 
 use serde::Serialize;
 
-use crate::engine::{Prepared, Recorder, RunParams, Simulator};
+use super::single::{Network, Verdict, single_failures};
+use crate::engine::{Label, Prepared, Recorder, RunParams, Simulator};
 use crate::model::{Architecture, ComponentId, Injection};
 use crate::time::{MS_PER_HOUR, SimTime};
 
@@ -52,6 +53,26 @@ pub struct Sweep {
 
 /// Injects each failable component (and, with `order` 2, each pair) for `duration`.
 pub fn sweep(arch: &Architecture, order: usize, duration: SimTime) -> Sweep {
+    sweep_with(arch, order, duration, &|_, _| {})
+}
+
+/// As [`sweep`], calling `progress(done, total)` over the injections as they are judged.
+///
+/// A plain injection whose effect the dependency graph settles is not simulated: when
+/// nothing it takes down (or whose count of failed inputs it moves) has timing of its own (a
+/// standby group or member, a dataset's node, holder or store, a queue, a battery), the
+/// engine's propagation is the structure function's, so the service goes down exactly when
+/// the structure function says, at the injection's start, and comes back when it ends
+/// (`injection-end`), losing no data. Without batteries nothing moves when random failures are
+/// off and nothing is injected, so that holds whatever else the design has. Everything else
+/// is simulated, one run per injection; `tests` checks the two ways agree on every bundled
+/// scenario and on generated ones.
+pub fn sweep_with(
+    arch: &Architecture,
+    order: usize,
+    duration: SimTime,
+    progress: &dyn Fn(u64, u64),
+) -> Sweep {
     let at = SimTime(MS_PER_HOUR);
     let horizon = at.saturating_add(duration).saturating_add(SimTime(24 * MS_PER_HOUR));
     let params = RunParams { seed: 0, horizon, random: false };
@@ -77,36 +98,125 @@ pub fn sweep(arch: &Architecture, order: usize, duration: SimTime) -> Sweep {
             }
         }
     }
-    let mut injections: Vec<Outcome> = sets
-        .iter()
-        .map(|set| {
-            let mut scripted = arch.clone();
-            scripted.injections =
-                set.iter().map(|&(target, mode)| Injection { target, at, duration, mode }).collect();
-            let prepared = Prepared::new(&scripted, params);
-            let mut recorder = Recorder::default();
-            let summary = Simulator::new(&prepared).run(0, &mut recorder);
-            let first = recorder.incidents.first();
-            Outcome {
-                targets: set.iter().map(|&(c, _)| arch.components[c.index()].name.clone()).collect(),
-                down: first.is_some(),
-                downtime_s: (horizon.0 - summary.up.0) as f64 / 1000.0,
-                ended_by: first.map(|i| i.label.map_or("open at horizon", |l| l.name())),
-                modes: set
-                    .iter()
-                    .map(|&(c, m)| m.map(|k| arch.components[c.index()].modes[k as usize].name.clone()))
-                    .collect(),
-                data_lost: !recorder.losses.is_empty(),
-                rpo_s: recorder.losses.iter().filter_map(|l| l.rpo).max().map(|t| t.0 as f64 / 1000.0),
-                unrecoverable: recorder.losses.iter().filter(|l| l.rpo.is_none()).count() as u64,
+    let mut judge = (at.saturating_add(duration) < horizon
+        && arch.components.iter().all(|c| c.battery.is_none()))
+    .then(|| Judge::new(arch));
+    let total = sets.len() as u64;
+    let mut injections: Vec<Outcome> = Vec::with_capacity(sets.len());
+    for (k, set) in sets.iter().enumerate() {
+        let verdict = judge.as_mut().and_then(|j| j.verdict(set));
+        let outcome = match verdict {
+            Some(Verdict::Harmless) => settled(arch, set, None),
+            Some(Verdict::Down) => settled(arch, set, Some(duration)),
+            _ => {
+                let outcome = simulate(arch, set, at, duration, params);
+                progress(k as u64 + 1, total);
+                outcome
             }
-        })
-        .collect();
+        };
+        injections.push(outcome);
+    }
+    progress(total, total);
     let mut spofs: Vec<String> =
         injections.iter().filter(|o| o.down && o.targets.len() == 1).map(|o| o.targets[0].clone()).collect();
     spofs.dedup();
     injections.sort_by(|a, b| b.downtime_s.total_cmp(&a.downtime_s).then_with(|| a.targets.cmp(&b.targets)));
     Sweep { name: arch.name.clone(), spofs, injections }
+}
+
+/// Judges plain injections from the dependency graph (see [`sweep_with`]).
+struct Judge {
+    special: Vec<bool>,
+    single: Vec<Verdict>,
+    net: Network,
+    ids: Vec<usize>,
+}
+
+impl Judge {
+    fn new(arch: &Architecture) -> Judge {
+        let mut special = vec![false; arch.components.len()];
+        let mut mark = |c: ComponentId| special[c.index()] = true;
+        for (i, c) in arch.components.iter().enumerate() {
+            if c.standby.is_some() || c.battery.is_some() || c.dataset.is_some() {
+                mark(ComponentId(i as u32));
+            }
+            c.standby.iter().flat_map(|s| &s.members).for_each(|&m| mark(m));
+        }
+        for d in &arch.datasets {
+            mark(d.holder);
+            d.replicas.iter().for_each(|r| mark(r.on));
+            d.backups.iter().for_each(|b| {
+                mark(b.to);
+                b.into.into_iter().for_each(&mut mark);
+            });
+        }
+        for q in &arch.queues {
+            [q.producer, q.queue, q.consumers].into_iter().for_each(&mut mark);
+        }
+        let single = single_failures(arch, Some(&special));
+        Judge { special, single, net: Network::new(arch), ids: Vec::new() }
+    }
+
+    /// The verdict on `set`, if it is plain (no failure mode).
+    fn verdict(&mut self, set: &[(ComponentId, Option<u16>)]) -> Option<Verdict> {
+        if set.iter().any(|&(_, mode)| mode.is_some()) {
+            return None;
+        }
+        if let [(c, _)] = set {
+            return Some(self.single[c.index()]);
+        }
+        self.ids.clear();
+        self.ids.extend(set.iter().map(|&(c, _)| c.index()));
+        let verdict = self.net.spread(&self.ids, Some(&self.special));
+        self.net.undo();
+        Some(verdict)
+    }
+}
+
+/// The outcome of a plain injection the graph settled: down for the whole injection
+/// (`Some(duration)`), or not at all.
+fn settled(arch: &Architecture, set: &[(ComponentId, Option<u16>)], down: Option<SimTime>) -> Outcome {
+    Outcome {
+        targets: set.iter().map(|&(c, _)| arch.components[c.index()].name.clone()).collect(),
+        down: down.is_some(),
+        downtime_s: down.map_or(0, |d| d.0) as f64 / 1000.0,
+        ended_by: down.map(|_| Label::InjectionEnd.name()),
+        modes: vec![None; set.len()],
+        data_lost: false,
+        rpo_s: None,
+        unrecoverable: 0,
+    }
+}
+
+/// Simulates one injection of `set` from `at` for `duration`.
+fn simulate(
+    arch: &Architecture,
+    set: &[(ComponentId, Option<u16>)],
+    at: SimTime,
+    duration: SimTime,
+    params: RunParams,
+) -> Outcome {
+    let horizon = params.horizon;
+    let mut scripted = arch.clone();
+    scripted.injections =
+        set.iter().map(|&(target, mode)| Injection { target, at, duration, mode }).collect();
+    let prepared = Prepared::new(&scripted, params);
+    let mut recorder = Recorder::default();
+    let summary = Simulator::new(&prepared).run(0, &mut recorder);
+    let first = recorder.incidents.first();
+    Outcome {
+        targets: set.iter().map(|&(c, _)| arch.components[c.index()].name.clone()).collect(),
+        down: first.is_some(),
+        downtime_s: (horizon.0 - summary.up.0) as f64 / 1000.0,
+        ended_by: first.map(|i| i.label.map_or("open at horizon", |l| l.name())),
+        modes: set
+            .iter()
+            .map(|&(c, m)| m.map(|k| arch.components[c.index()].modes[k as usize].name.clone()))
+            .collect(),
+        data_lost: !recorder.losses.is_empty(),
+        rpo_s: recorder.losses.iter().filter_map(|l| l.rpo).max().map(|t| t.0 as f64 / 1000.0),
+        unrecoverable: recorder.losses.iter().filter(|l| l.rpo.is_none()).count() as u64,
+    }
 }
 
 #[cfg(test)]
@@ -122,6 +232,76 @@ mod tests {
     }
 
     const LONG: SimTime = SimTime(30 * 24 * MS_PER_HOUR);
+
+    /// Checks the injections of `judged` against simulating each of them: all of them, or every
+    /// `step`-th one and those that took the service down.
+    fn agrees_with_simulation(arch: &Architecture, judged: &Sweep, step: usize, what: &str) {
+        let at = SimTime(MS_PER_HOUR);
+        let horizon = at.saturating_add(LONG).saturating_add(SimTime(24 * MS_PER_HOUR));
+        let params = RunParams { seed: 0, horizon, random: false };
+        for (k, o) in judged.injections.iter().enumerate().filter(|(k, o)| k % step == 0 || o.down) {
+            let set: Vec<(ComponentId, Option<u16>)> = o
+                .targets
+                .iter()
+                .zip(&o.modes)
+                .map(|(t, m)| {
+                    let c = arch.find(t).unwrap();
+                    (
+                        c,
+                        m.as_ref().map(|m| {
+                            arch.components[c.index()].modes.iter().position(|x| &x.name == m).unwrap() as u16
+                        }),
+                    )
+                })
+                .collect();
+            assert_eq!(o, &simulate(arch, &set, at, LONG, params), "{what}: injection {k}");
+        }
+    }
+
+    #[test]
+    fn injections_the_graph_settles_give_what_simulating_them_gives() {
+        let dir = format!("{}/scenarios", env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|f| f.ends_with(".ron") && f != "bench-tiers-large.ron")
+            .collect();
+        files.sort();
+        for file in &files {
+            for arch in &bundled(file).architectures {
+                let order = if arch.components.len() > 20 { 1 } else { 2 };
+                agrees_with_simulation(arch, &sweep(arch, order, LONG), 1, &format!("{file}/{}", arch.name));
+            }
+        }
+        for seed in 0..6 {
+            for (timing, battery) in [(false, false), (true, false), (true, true)] {
+                let features = crate::analysis::generated::Features { timing, battery };
+                let text = crate::analysis::generated::scenario(seed, 12, features);
+                let arch = &compile_str(&text).unwrap().system.architectures[0];
+                agrees_with_simulation(
+                    arch,
+                    &sweep(arch, 2, LONG),
+                    1,
+                    &format!("seed {seed}, {timing}, {battery}"),
+                );
+                let text = crate::analysis::generated::scenario(seed, 60, features);
+                let arch = &compile_str(&text).unwrap().system.architectures[0];
+                agrees_with_simulation(
+                    arch,
+                    &sweep(arch, 1, LONG),
+                    1,
+                    &format!("seed {seed}, {timing}, {battery}"),
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_large_bundled_model_sweeps_as_simulated() {
+        let system = bundled("bench-tiers-large.ron");
+        let arch = &system.architectures[0];
+        agrees_with_simulation(arch, &sweep(arch, 1, LONG), 40, "bench-tiers-large");
+    }
 
     #[test]
     fn with_instantaneous_redundancy_spofs_are_the_order_1_cut_sets() {

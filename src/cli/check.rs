@@ -12,6 +12,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::progress::Progress;
+use super::storm::{self, Work};
 use super::{EXIT_BAD_INPUT, EXIT_FAILED_CHECK, EXIT_OK};
 use super::{atomic, baseline, folder, output};
 use crate::check::{Baseline, BaselineArchitecture, Finding, Unmatched, drift, objectives, unmatched};
@@ -74,17 +76,27 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
     let compiled = output::compile_file(file).ok_or(())?;
     let system = compiled.system;
     let params = RunParams::of(&system);
+    let archs: Vec<usize> = (0..system.architectures.len()).collect();
+    let threads = pool.current_num_threads();
+    storm::announce(
+        &Work { system: &system, archs: &archs, replications: system.replications, passes: 1, threads },
+        &origin,
+    );
+    let progress = Progress::new(system.replications * archs.len() as u64, false);
     let mut reports = Vec::new();
     let mut values = Vec::new();
-    for arch in &system.architectures {
+    for (k, arch) in system.architectures.iter().enumerate() {
         let mut downtime = Vec::with_capacity(system.replications as usize);
+        let before = system.replications * k as u64;
+        let tick = |done| progress.update(before + done, &arch.name);
         let aggregate =
-            runner::run_architecture_with(arch, params, system.replications, pool, &|_| {}, &mut |_, o| {
+            runner::run_architecture_with(arch, params, system.replications, pool, &tick, &mut |_, o| {
                 downtime.push(o.downtime_min_per_year(system.horizon));
             });
         reports.push(aggregate.report(arch, system.horizon));
         values.push(BaselineArchitecture { name: arch.name.clone(), downtime_min_per_year: downtime });
     }
+    progress.finish();
     let now = Baseline {
         stream_version: STREAM_VERSION,
         seed: system.seed,

@@ -7,7 +7,9 @@ use serde::Serialize;
 
 use super::EXIT_BAD_INPUT;
 use super::output;
+use super::progress::Progress;
 use super::run::{self, Format, apply_overrides, header, select};
+use super::storm::{self, Work};
 use crate::compare::{Comparison, compare};
 use crate::diagnostic::did_you_mean;
 use crate::engine::RunParams;
@@ -71,17 +73,24 @@ pub fn run(args: &Args) -> u8 {
         return EXIT_BAD_INPUT;
     }
     let Some(pool) = output::pool(r.threads) else { return EXIT_BAD_INPUT };
+    let threads = pool.current_num_threads();
+    let work =
+        Work { system: &system, archs: &selected, replications: system.replications, passes: 1, threads };
+    storm::announce(&work, &origin);
     let params = RunParams::of(&system);
+    let progress = Progress::new(system.replications * selected.len() as u64, r.quiet);
     let per_replication: Vec<Vec<f64>> = selected
         .iter()
-        .map(|&i| {
+        .enumerate()
+        .map(|(k, &i)| {
             let mut downtime = Vec::with_capacity(system.replications as usize);
+            let name = &system.architectures[i].name;
             runner::run_architecture_with(
                 &system.architectures[i],
                 params,
                 system.replications,
                 &pool,
-                &|_| {},
+                &|done| progress.update(system.replications * k as u64 + done, name),
                 &mut |_, o| {
                     downtime.push(o.downtime_min_per_year(system.horizon));
                 },
@@ -89,6 +98,7 @@ pub fn run(args: &Args) -> u8 {
             downtime
         })
         .collect();
+    progress.finish();
     let comparisons: Vec<Comparison> =
         names.iter().zip(&per_replication).map(|(n, v)| compare(n, v, &per_replication[baseline])).collect();
     let text = match r.format {

@@ -24,6 +24,7 @@ mod paths;
 mod progress;
 mod report;
 mod run;
+mod storm;
 mod sweep;
 mod trace;
 mod validate;

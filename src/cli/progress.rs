@@ -1,5 +1,6 @@
 //! A progress bar on stderr, only when stderr is a terminal and only once a run has taken
-//! more than a second (short runs print nothing extra; pipes and CI never see it).
+//! more than a second (short runs print nothing extra; pipes and CI never see it). It counts
+//! replications, or what a command names (`sweep`: the injections it simulates).
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
@@ -10,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// Delay before the bar appears.
 const SHOW_AFTER: Duration = Duration::from_secs(1);
 
-/// Replications done out of a total, shown after a second on a terminal.
+/// Work done out of a total, shown after a second on a terminal.
 pub struct Progress {
     bar: ProgressBar,
     started: Instant,
@@ -21,10 +22,14 @@ pub struct Progress {
 impl Progress {
     /// A hidden bar over `total` replications.
     pub fn new(total: u64, quiet: bool) -> Progress {
+        Progress::counting(total, quiet, "replications")
+    }
+
+    /// A hidden bar over `total` of `unit`.
+    pub fn counting(total: u64, quiet: bool, unit: &str) -> Progress {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-        if let Ok(style) =
-            ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} replications ({eta} left)")
-        {
+        let template = format!("{{msg:12}} [{{bar:40}}] {{pos}}/{{len}} {unit} ({{eta}} left)");
+        if let Ok(style) = ProgressStyle::with_template(&template) {
             bar.set_style(style.progress_chars("=> "));
         }
         Progress {
@@ -46,6 +51,11 @@ impl Progress {
         }
         self.bar.set_message(label.to_string());
         self.bar.set_position(position);
+    }
+
+    /// Sets the total (when it is known only once the work has started).
+    pub fn set_total(&self, total: u64) {
+        self.bar.set_length(total);
     }
 
     /// Removes the bar.

@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 
 use super::EXIT_BAD_INPUT;
 use super::bundle::Bundle;
+use super::progress::Progress;
 use super::run::header;
+use super::storm::{self, Work};
 use super::{atomic, folder, output};
 use crate::chart::{self, Format as ChartFormat, Pick, ReportData};
 use crate::engine::RunParams;
@@ -96,9 +98,25 @@ pub(super) fn simulate_report(
     threads: Option<usize>,
 ) -> Result<(Report, RunParams), String> {
     let pool = output::pool(threads).ok_or_else(String::new)?;
-    let architectures = runner::report_all(system, &pool);
+    let archs: Vec<usize> = (0..system.architectures.len()).collect();
+    let replications = system.replications;
+    // The run, then the charts' pass over the same replications.
+    let work = Work { system, archs: &archs, replications, passes: 2, threads: pool.current_num_threads() };
+    storm::announce(&work, &file.display().to_string());
+    let params = RunParams::of(system);
+    let progress = Progress::new(replications * archs.len() as u64, false);
+    let architectures = system
+        .architectures
+        .iter()
+        .enumerate()
+        .map(|(k, a)| {
+            let tick = |done| progress.update(replications * k as u64 + done, &a.name);
+            runner::run_architecture(a, params, replications, &pool, &tick).report(a, system.horizon)
+        })
+        .collect();
+    progress.finish();
     let header = header(system, file, Default::default());
-    Ok((Report { header, architectures }, RunParams::of(system)))
+    Ok((Report { header, architectures }, params))
 }
 
 /// What to draw from a simulated scenario.
@@ -131,8 +149,12 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
     let images = write_charts(&mut bundle, &report, &scenario)?;
     let mut md = markdown::render(&report);
     md.push_str("\n## Single points of failure\n\nEach component failed alone for 30 days, random failures off (`faultline sweep`); a\nfailover that takes a switch time counts.\n\n| architecture | single points of failure |\n|---|---|\n");
+    let progress = Progress::counting(0, false, "injections");
     for arch in &system.architectures {
-        let s = crate::analysis::sweep::sweep(arch, 1, SimTime(30 * MS_PER_DAY));
+        let s = crate::analysis::sweep::sweep_with(arch, 1, SimTime(30 * MS_PER_DAY), &|done, total| {
+            progress.set_total(total);
+            progress.update(done, &arch.name);
+        });
         let list = if s.spofs.is_empty() {
             "none".to_string()
         } else {
@@ -140,6 +162,7 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
         };
         let _ = writeln!(md, "| {} | {list} |", arch.name.replace('|', "\\|"));
     }
+    progress.finish();
     md.push_str("\n## Charts\n");
     for image in &images {
         let _ = write!(md, "\n### {}\n", image.title);

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use super::EXIT_BAD_INPUT;
 use super::output;
 use super::progress::Progress;
+use super::storm::{self, Work};
 use crate::diagnostic::did_you_mean;
 use crate::engine::RunParams;
 use crate::metrics::{Header, MIN_REPLICATIONS_WITH_DOWNTIME, Report, ScenarioId};
@@ -82,6 +83,14 @@ pub fn run(args: &Args) -> u8 {
         return EXIT_BAD_INPUT;
     };
     let Some(pool) = output::pool(args.threads) else { return EXIT_BAD_INPUT };
+    let work = Work {
+        system: &system,
+        archs: &selected,
+        replications: system.replications,
+        passes: 1,
+        threads: pool.current_num_threads(),
+    };
+    storm::announce(&work, &args.file.display().to_string());
     let params = RunParams::of(&system);
     let progress = Progress::new(system.replications * selected.len() as u64, args.quiet);
     let mut architectures = Vec::new();

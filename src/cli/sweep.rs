@@ -6,8 +6,9 @@ use std::path::PathBuf;
 
 use super::EXIT_BAD_INPUT;
 use super::output;
+use super::progress::Progress;
 use super::run::select;
-use crate::analysis::sweep::{Sweep, sweep};
+use crate::analysis::sweep::{Sweep, sweep_with};
 use crate::report::duration_s;
 use crate::time::{MS_PER_DAY, SimTime, parse_duration};
 
@@ -58,8 +59,19 @@ pub fn run(args: &Args) -> u8 {
     let system = compiled.system;
     let Some(selected) = select(&system, &args.archs, &origin) else { return EXIT_BAD_INPUT };
     let duration = args.duration.unwrap_or(SimTime(30 * MS_PER_DAY));
-    let sweeps: Vec<Sweep> =
-        selected.iter().map(|&i| sweep(&system.architectures[i], args.order as usize, duration)).collect();
+    // Injections the dependency graph settles are not simulated; the bar counts them all.
+    let progress = Progress::counting(0, false, "injections");
+    let sweeps: Vec<Sweep> = selected
+        .iter()
+        .map(|&i| {
+            let arch = &system.architectures[i];
+            sweep_with(arch, args.order as usize, duration, &|done, total| {
+                progress.set_total(total);
+                progress.update(done, &arch.name);
+            })
+        })
+        .collect();
+    progress.finish();
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&serde_json::json!({ "duration_s": duration.0 as f64 / 1000.0, "order": args.order, "architectures": sweeps }))
             .expect("serialises")

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use super::EXIT_BAD_INPUT;
 use super::output;
 use super::run::{scenario_id, select_one};
+use super::storm::{self, Work};
 use crate::engine::{Prepared, Recorder, RunParams, Simulator};
 use crate::report::trace::{Trace, render_json, render_text};
 use crate::rng::STREAM_VERSION;
@@ -101,6 +102,11 @@ pub fn run(args: &Args) -> u8 {
         }
     };
     let Some(arch) = select_one(&system, args.arch.as_deref(), &origin) else { return EXIT_BAD_INPUT };
+    let index = system.architectures.iter().position(|a| a.name == arch.name).expect("selected");
+    storm::announce(
+        &Work { system: &system, archs: &[index], replications: 1, passes: 1, threads: 1 },
+        &origin,
+    );
     let params = RunParams::of(&system);
     let prepared = Prepared::new(arch, params);
     let mut sim = Simulator::new(&prepared);

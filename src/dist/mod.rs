@@ -6,6 +6,7 @@
 //! `u64` to one duration through the inverse CDF (DESIGN rule 7), with every transcendental
 //! function from `libm` (rule 8), and rounds to whole milliseconds once, half up (rule 1).
 
+mod clipped;
 mod normal;
 mod sample;
 
