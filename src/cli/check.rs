@@ -61,7 +61,7 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
     let mut reports = Vec::new();
     let mut values = Vec::new();
     for arch in &system.architectures {
-        let mut downtime = Vec::with_capacity(system.replications as usize);
+        let mut downtime = Vec::new();
         let aggregate =
             runner::run_architecture_with(arch, params, system.replications, pool, &|_| {}, &mut |_, o| {
                 downtime.push(o.downtime_min_per_year(system.horizon));

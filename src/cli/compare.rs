@@ -75,7 +75,7 @@ pub fn run(args: &Args) -> u8 {
     let per_replication: Vec<Vec<f64>> = selected
         .iter()
         .map(|&i| {
-            let mut downtime = Vec::with_capacity(system.replications as usize);
+            let mut downtime = Vec::new();
             runner::run_architecture_with(
                 &system.architectures[i],
                 params,
