@@ -4,6 +4,18 @@
 //! `file:line:col: error: message`, followed by the source line with a caret under the span
 //! and a `hint:` line when one helps. Lines and columns are 1-based; columns count characters,
 //! not bytes, as editors do. Rendering is pure (returns a `String`); only `cli` prints.
+//!
+//! Decisions where the contract is silent, so that output stays small and linear in the
+//! input whatever the file:
+//! - At most [`MAX_SHOWN`] diagnostics are printed per file, in the order given; one closing
+//!   line counts the rest (`and 15900 more errors not shown`).
+//! - A source line longer than [`MAX_LINE_COLUMNS`] characters is clipped to a window of that
+//!   width around the caret, `…` marking each cut, so a 133 KB line of names is not reprinted
+//!   under each of its errors (most lines written by hand are shorter and print whole).
+//! - Control characters (an escape sequence in a comment, a name written with `\u{1b}`) never
+//!   reach the terminal: in a message, hint or note each is written as RON writes it in a
+//!   string (`\u{1b}`), and in the source line as `�`, one column, so the caret stays
+//!   aligned (a tab is kept there, as editors show it).
 
 use std::fmt::Write as _;
 
@@ -164,7 +176,18 @@ impl<'a> SourceMap<'a> {
     }
 }
 
-/// Renders diagnostics of one file, in the order given, as the CLI prints them.
+/// Diagnostics printed per file; the others are counted in one closing line.
+pub const MAX_SHOWN: usize = 100;
+
+/// Characters of a source line shown under a diagnostic; a longer line is clipped around the
+/// caret.
+pub const MAX_LINE_COLUMNS: usize = 160;
+
+/// Characters shown before the caret's start in a clipped line, so that it reads in context.
+const CONTEXT_BEFORE: usize = 60;
+
+/// Renders diagnostics of one file, in the order given, as the CLI prints them: the first
+/// [`MAX_SHOWN`], then a line counting the others.
 ///
 /// ```text
 /// scenarios/web.ron:14:51: error: unknown component `web-3`
@@ -176,8 +199,19 @@ impl<'a> SourceMap<'a> {
 pub fn render(origin: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
     let map = SourceMap::new(source);
     let mut out = String::new();
-    for d in diagnostics {
+    for d in diagnostics.iter().take(MAX_SHOWN) {
         render_one(&mut out, origin, &map, d);
+    }
+    let rest = diagnostics.get(MAX_SHOWN..).unwrap_or_default();
+    if !rest.is_empty() {
+        let errors = rest.iter().filter(|d| d.is_error()).count();
+        let counted = |n: usize, what: &str| format!("{n} more {what}{}", if n == 1 { "" } else { "s" });
+        let what = match (errors, rest.len() - errors) {
+            (e, 0) => counted(e, "error"),
+            (0, w) => counted(w, "warning"),
+            (e, w) => format!("{} and {}", counted(e, "error"), counted(w, "warning")),
+        };
+        let _ = writeln!(out, "{origin}: and {what} not shown (the first {MAX_SHOWN} are)");
     }
     out
 }
@@ -188,14 +222,14 @@ fn render_one(out: &mut String, origin: &str, map: &SourceMap<'_>, d: &Diagnosti
         Severity::Warning => "warning",
     };
     let Some(span) = d.span else {
-        let _ = writeln!(out, "{origin}: {level}: {}", d.message);
+        let _ = writeln!(out, "{origin}: {level}: {}", escape_controls(&d.message));
         if let Some(hint) = &d.hint {
-            let _ = writeln!(out, "  = hint: {hint}");
+            let _ = writeln!(out, "  = hint: {}", escape_controls(hint));
         }
         return;
     };
     let at = map.line_col(span.start);
-    let _ = writeln!(out, "{origin}:{}:{}: {level}: {}", at.line, at.col, d.message);
+    let _ = writeln!(out, "{origin}:{}:{}: {level}: {}", at.line, at.col, escape_controls(&d.message));
     let line_text = map.line_text(at.line);
     let gutter = at.line.to_string().len();
     let end = map.line_col(span.end);
@@ -204,18 +238,79 @@ fn render_one(out: &mut String, origin: &str, map: &SourceMap<'_>, d: &Diagnosti
     } else {
         line_text.chars().count().saturating_sub(at.col - 1).max(1)
     };
-    let pad: String =
-        line_text.chars().take(at.col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    let excerpt = Excerpt::new(line_text, at.col - 1, width);
     let _ = writeln!(out, "{:gutter$} |", "");
-    let _ = writeln!(out, "{} | {}", at.line, line_text);
-    let _ = writeln!(out, "{:gutter$} | {pad}{}", "", "^".repeat(width));
+    let _ = writeln!(out, "{} | {}", at.line, excerpt.text);
+    let _ = writeln!(out, "{:gutter$} | {}{}", "", excerpt.pad, "^".repeat(excerpt.carets));
     if let Some(hint) = &d.hint {
-        let _ = writeln!(out, "{:gutter$} = hint: {hint}", "");
+        let _ = writeln!(out, "{:gutter$} = hint: {}", "", escape_controls(hint));
     }
     for (span, note) in &d.notes {
         let at = map.line_col(span.start);
-        let _ = writeln!(out, "{origin}:{}:{}: note: {note}", at.line, at.col);
+        let _ = writeln!(out, "{origin}:{}:{}: note: {}", at.line, at.col, escape_controls(note));
     }
+}
+
+/// The part of a source line printed under a diagnostic, and the caret line's padding.
+#[derive(Debug, PartialEq)]
+struct Excerpt {
+    /// The line, or a window of it with `…` at each cut; control characters as `�`.
+    text: String,
+    /// What goes before the carets: a space per character before the span (tabs kept).
+    pad: String,
+    /// How many carets.
+    carets: usize,
+}
+
+impl Excerpt {
+    /// The excerpt of `line` for a span starting at character `start`, `width` characters
+    /// wide: the whole line up to [`MAX_LINE_COLUMNS`] characters, else a window of that many
+    /// columns (the `…` included) from [`CONTEXT_BEFORE`] characters before the span. Takes
+    /// time linear in the part of the line up to the window's end.
+    fn new(line: &str, start: usize, width: usize) -> Excerpt {
+        let long = line.chars().nth(MAX_LINE_COLUMNS).is_some();
+        let (from, shown) = if long {
+            // Room for a `…` at each end.
+            let shown = MAX_LINE_COLUMNS - 2;
+            let len = line.chars().count();
+            (start.saturating_sub(CONTEXT_BEFORE).min(len.saturating_sub(shown)), shown)
+        } else {
+            (0, MAX_LINE_COLUMNS)
+        };
+        let window: Vec<char> = line.chars().skip(from).take(shown).collect();
+        let cut_after = line.chars().nth(from + window.len()).is_some();
+        let mut text = String::new();
+        let mut pad = String::new();
+        if from > 0 {
+            text.push('…');
+            pad.push(' ');
+        }
+        text.extend(window.iter().map(|&c| if c != '\t' && c.is_control() { '\u{fffd}' } else { c }));
+        if cut_after {
+            text.push('…');
+        }
+        let before = start.saturating_sub(from).min(window.len());
+        pad.extend(window[..before].iter().map(|&c| if c == '\t' { '\t' } else { ' ' }));
+        // Carets up to the window's end (one past it for a span at the end of the line).
+        let room = (window.len() - before).max(1);
+        Excerpt { text, pad, carets: width.min(room).max(1) }
+    }
+}
+
+/// `text` with each control character written as RON writes it in a string (`\u{1b}`).
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Suggests the candidate closest to `wanted` by edit distance, if it is close enough to be a
@@ -285,6 +380,73 @@ mod tests {
             out,
             "f.ron:2:9: error: unknown component `web-3`\n  |\n2 |   name: \"web-3\",\n  |         ^^^^^^^\n  = hint: did you mean `web-2`?\n"
         );
+    }
+
+    #[test]
+    fn a_long_line_is_clipped_around_the_caret() {
+        // 300 characters: `x` at 200..205 is the span.
+        let line: String = (0..300).map(|i| if (200..205).contains(&i) { 'x' } else { '.' }).collect();
+        let e = Excerpt::new(&line, 200, 5);
+        // From 60 before the span, 158 characters, a `…` at each cut: 160 columns.
+        assert_eq!(e.text.chars().count(), MAX_LINE_COLUMNS);
+        assert_eq!(e.text, format!("…{}xxxxx{}…", ".".repeat(60), ".".repeat(93)));
+        assert_eq!((e.pad, e.carets), (" ".repeat(61), 5), "the carets sit under the span");
+        // Near the start: nothing cut before; near the end: the last 158 characters.
+        let e = Excerpt::new(&line, 10, 1);
+        assert_eq!(
+            (e.text.chars().count(), e.text.starts_with('.'), e.text.ends_with('…')),
+            (159, true, true)
+        );
+        assert_eq!(e.pad.len(), 10);
+        let e = Excerpt::new(&line, 299, 1);
+        assert_eq!(e.text, format!("…{}xxxxx{}", ".".repeat(58), ".".repeat(95)), "the last 158");
+        assert_eq!((e.pad.len(), e.carets), (158, 1));
+        // A span wider than the window gets carets to the window's end.
+        let e = Excerpt::new(&line, 100, 1000);
+        assert_eq!(e.pad.len() + e.carets, 159);
+    }
+
+    #[test]
+    fn a_line_of_160_characters_is_whole() {
+        let line = "a".repeat(MAX_LINE_COLUMNS);
+        let e = Excerpt::new(&line, 159, 1);
+        assert_eq!((e.text, e.pad.len(), e.carets), (line.clone(), 159, 1));
+        assert!(Excerpt::new(&format!("{line}b"), 0, 1).text.ends_with('…'), "161 characters are cut");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_output() {
+        let text = "( // \u{1b}]0;owned\u{7}\n  name: \"a\u{1b}[2J\", \tx: 1)";
+        let start = text.find("\"a").unwrap();
+        let d = Diagnostic::error(Span::new(start, start + 8), "unknown component `a\u{1b}[2J`")
+            .with_hint("did you mean `a\u{9b}1m`?")
+            .with_note(Span::new(0, 1), "see \u{7}");
+        let out = render("f.ron", text, &[d]);
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n' && c != '\t'), "{out:?}");
+        assert!(out.contains("unknown component `a\\u{1b}[2J`"), "{out}");
+        assert!(out.contains("did you mean `a\\u{9b}1m`?"), "{out}");
+        assert!(out.contains("note: see \\u{7}"), "{out}");
+        assert!(out.contains("2 |   name: \"a\u{fffd}[2J\""), "{out}");
+        // The comment's escape sequence is on line 1: not shown, and nothing else leaks.
+        let comment = Diagnostic::error(Span::new(0, 1), "x");
+        let out = render("f.ron", text, &[comment]);
+        assert!(out.contains("1 | ( // \u{fffd}]0;owned\u{fffd}\n"), "{out}");
+    }
+
+    #[test]
+    fn at_most_100_diagnostics_are_shown_and_the_rest_counted() {
+        let text = "x ".repeat(150);
+        let mut ds: Vec<Diagnostic> =
+            (0..130).map(|i| Diagnostic::error(Span::new(2 * i, 2 * i + 1), format!("e{i}"))).collect();
+        ds.extend((130..150).map(|i| Diagnostic::warning(Span::new(2 * i, 2 * i + 1), format!("w{i}"))));
+        let out = render("f.ron", &text, &ds);
+        assert!(out.contains(": error: e99\n") && !out.contains(": error: e100\n"), "{out}");
+        assert!(
+            out.ends_with("f.ron: and 30 more errors and 20 more warnings not shown (the first 100 are)\n")
+        );
+        let out = render("f.ron", &text, &ds[..101]);
+        assert!(out.ends_with("f.ron: and 1 more error not shown (the first 100 are)\n"), "{out}");
+        assert!(!render("f.ron", &text, &ds[..100]).contains("not shown"));
     }
 
     #[test]

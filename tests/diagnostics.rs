@@ -466,7 +466,7 @@ fn unknown_service() {
 
 #[test]
 fn unknown_service_of_a_design_without_components() {
-    let hint = expect_single_error("unknown_service_no_components", 3, 65, "unknown component `b`");
+    let hint = expect_single_error("unknown_service_no_components", 9, 22, "unknown component `web`");
     assert_eq!(hint.as_deref(), Some("there are no components to refer to here"));
 }
 

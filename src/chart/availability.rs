@@ -31,11 +31,14 @@ pub fn availability(report: &ReportData, format: Format) -> Result<Vec<u8>, Char
             return Err(ChartError::Invalid(format!("`{}`: an availability is not in [0, 1]", a.name)));
         }
     }
-    render(&Availability { report }, format)
+    let archs = &report.architectures[..report.architectures.len().min(super::MAX_ARCHITECTURES)];
+    render(&Availability { report, archs }, format)
 }
 
 struct Availability<'a> {
     report: &'a ReportData,
+    /// The architectures drawn: the first [`super::MAX_ARCHITECTURES`].
+    archs: &'a [ArchitectureData],
 }
 
 /// The y axis: a range in nines and its labelled ticks.
@@ -133,7 +136,7 @@ fn verdict_marker(a: &ArchitectureData) -> (Marker, bool, RGBColor) {
 
 impl Availability<'_> {
     fn legend(&self) -> Vec<Entry> {
-        let archs = &self.report.architectures;
+        let archs = self.archs;
         let mut entries = Vec::new();
         for (met, label) in [(Some(true), "mean, objective met"), (Some(false), "mean, objective missed")] {
             if let Some(a) = archs.iter().find(|a| a.objectives.availability.met == met) {
@@ -172,7 +175,8 @@ impl Availability<'_> {
 
 impl Chart for Availability<'_> {
     fn size(&self) -> (u32, u32) {
-        (((self.report.architectures.len() as u32) * 190 + 240).max(820), 560)
+        let note = if super::left_out_note(self.report.architectures.len()).is_some() { 20 } else { 0 };
+        (((self.archs.len() as u32) * 190 + 240).max(820), 560 + note)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scale: f64) -> Result<(), ChartError>
@@ -181,14 +185,16 @@ impl Chart for Availability<'_> {
     {
         let s = Scale(scale);
         let r = self.report;
-        let archs = &r.architectures;
+        let archs = self.archs;
         let subtitle = format!(
             "Mean and 95% CI over {} replications of {} y; {}",
             style::count(r.replications),
             style::trim(r.horizon_h / 8760.0),
             r.scenario.name
         );
-        let top = frame::title(root, "Availability per architecture", &subtitle, s)?;
+        let note = super::left_out_note(r.architectures.len());
+        let lines: Vec<&str> = std::iter::once(subtitle.as_str()).chain(note.as_deref()).collect();
+        let top = frame::titles(root, "Availability per architecture", &lines, s)?;
         let entries = self.legend();
         let legend_h = frame::legend_height(root, &entries, s)?;
         let (w, h) = root.dim_in_pixel();

@@ -198,6 +198,8 @@ pub(super) struct LogCdf<'a> {
     pub title: &'a str,
     /// Subtitle (what the data is, the scenario).
     pub subtitle: String,
+    /// A second subtitle line: architectures left out ([`super::left_out_note`]).
+    pub note: Option<String>,
     /// Time axis description.
     pub x_desc: String,
     /// Share axis description.
@@ -218,7 +220,7 @@ pub(super) struct LogCdf<'a> {
 
 impl Chart for LogCdf<'_> {
     fn size(&self) -> (u32, u32) {
-        (900, 560)
+        (900, 560 + if self.note.is_some() { 20 } else { 0 })
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, scale: f64) -> Result<(), ChartError>
@@ -226,7 +228,8 @@ impl Chart for LogCdf<'_> {
         DB::ErrorType: 'static,
     {
         let s = Scale(scale);
-        let top = frame::title(root, self.title, &self.subtitle, s)?;
+        let lines: Vec<&str> = std::iter::once(self.subtitle.as_str()).chain(self.note.as_deref()).collect();
+        let top = frame::titles(root, self.title, &lines, s)?;
         let legend_h = frame::legend_height(root, &self.legend, s)?;
         let h = root.dim_in_pixel().1 as i32;
         frame::legend(root, &self.legend, h - legend_h, s)?;

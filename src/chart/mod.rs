@@ -30,6 +30,11 @@
 //! - **Greyscale.** Series differ in lightness and in a second channel: marker shape, dash
 //!   pattern, hatching or bar height. Legends are drawn in their own strip below the plot, so
 //!   they never cover data.
+//! - **Bounded canvases.** A chart that compares architectures (availability, RTO, RPO) draws
+//!   the first [`MAX_ARCHITECTURES`] in file order, and a line under its title counts the
+//!   others (the report and `result.json` have every one); a timeline draws at most
+//!   [`timeline::MAX_ROWS`] component rows. A file of 1,000 designs would otherwise make an
+//!   availability PNG 380,480 pixels wide.
 
 pub mod availability;
 mod cdf;
@@ -62,6 +67,19 @@ use plotters::style::{FontStyle, register_font};
 
 /// DejaVu Sans 2.37 (Bitstream Vera licence, see `fonts/LICENSE-DejaVu.txt`).
 static DEJAVU_SANS: &[u8] = include_bytes!("fonts/DejaVuSans.ttf");
+
+/// Architectures a chart comparing them draws at most (the first ones, in the order given).
+pub const MAX_ARCHITECTURES: usize = 12;
+
+/// The line under a comparing chart's title when `total` architectures are more than it draws.
+fn left_out_note(total: usize) -> Option<String> {
+    (total > MAX_ARCHITECTURES).then(|| {
+        format!(
+            "The first {MAX_ARCHITECTURES} of {} architectures, in file order; the report has every one",
+            style::count(total as u64)
+        )
+    })
+}
 
 /// Output format of a chart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -59,7 +59,7 @@ pub fn rpo_cdf(scenario: &str, series: &[RpoSeries], format: Format) -> Result<V
     if series.iter().all(|s| s.sample.events() == 0) {
         return Err(ChartError::NoData("no data-loss event to draw RPO curves for".into()));
     }
-    let curves = series
+    let curves = series[..series.len().min(super::MAX_ARCHITECTURES)]
         .iter()
         .map(|s| {
             let mut d: Vec<f64> =
@@ -73,7 +73,10 @@ pub fn rpo_cdf(scenario: &str, series: &[RpoSeries], format: Format) -> Result<V
             }
         })
         .collect();
-    render(&Rpo { scenario, curves }.plot(), format)
+    let rpo = Rpo { scenario, curves };
+    let mut plot = rpo.plot();
+    plot.note = super::left_out_note(series.len());
+    render(&plot, format)
 }
 
 /// The data-loss events of `replications` replications of `arch`: the input of [`rpo_cdf`].
@@ -228,6 +231,7 @@ impl Rpo<'_> {
             objectives: self.objectives(),
             legend: self.legend(),
             empty: "no data loss",
+            note: None,
             zero_at: zero.map(|z| z.0),
         }
     }

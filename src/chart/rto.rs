@@ -29,7 +29,7 @@ pub fn rto_cdf(
     if series.is_empty() {
         return Err(ChartError::NoData("no architecture to draw RTO curves for".into()));
     }
-    let curves = series
+    let curves = series[..series.len().min(super::MAX_ARCHITECTURES)]
         .iter()
         .map(|(name, d, objective)| {
             let mut d: Vec<f64> = d.iter().copied().filter(|v| v.is_finite() && *v > 0.0).collect();
@@ -37,7 +37,10 @@ pub fn rto_cdf(
             (name.clone(), d, objective.filter(|t| t.is_finite() && *t > 0.0))
         })
         .collect();
-    render(&Rto { scenario, curves }.plot(), format)
+    let rto = Rto { scenario, curves };
+    let mut plot = rto.plot();
+    plot.note = super::left_out_note(series.len());
+    render(&plot, format)
 }
 
 /// The durations `[s]` of the uncensored incidents of `replications` replications of `arch`,
@@ -105,6 +108,7 @@ impl Rto<'_> {
         LogCdf {
             title: "Realised RTO: incident durations",
             subtitle: format!("Uncensored incidents, p50 and p95 marked; {}", self.scenario),
+            note: None,
             x_desc: "Incident duration (log scale)".into(),
             y_desc: "Incidents no longer than this [%]",
             range,

@@ -7,7 +7,9 @@
 //! every row. Intervals are rebuilt from the whole event list ([`super::spans`]). A bar that
 //! began before the window or ends after it is cut at the edge and says, inside the cut end,
 //! when it began (`since 100d 00:00:00`) or ends (`until ...`), where the text fits. Rows are
-//! the service, then every component with an interval in the window, in declaration order. A
+//! the service, then every component with an interval in the window, in declaration order, at
+//! most [`MAX_ROWS`] of them (the incident's cause always among them, a subtitle line counting
+//! the others), so that an outage of a zone of 100,000 instances still draws a bounded canvas. A
 //! bar narrower than 2 logical pixels is drawn 2 pixels wide, so short outages stay visible on
 //! long windows. Kinds differ in fill lightness, hatching and bar height (standby phases are
 //! thin bars). Incidents are labelled with their duration where the label fits without
@@ -41,9 +43,39 @@ pub fn timeline(trace: &Trace<'_>, focus: Option<&Focus>, format: Format) -> Res
     // Full-height bars first, thin ones over them; then by start, for a stable drawing order.
     spans.sort_by_key(|s| (look(s.kind).1 < 0.5, s.from, s.to));
     let service = trace.arch.service.index();
-    let mut rows = vec![Row::Service];
-    rows.extend((0..n).filter(|&c| spans.iter().any(|s| s.row == Row::Component(c))).map(Row::Component));
-    render(&Timeline { trace, focus, window: (from, to), spans, rows, service }, format)
+    let mut in_view = vec![false; n];
+    for span in &spans {
+        if let Row::Component(c) = span.row {
+            in_view[c] = true;
+        }
+    }
+    let with_spans: Vec<usize> = (0..n).filter(|&c| in_view[c]).collect();
+    let shown = shown_rows(&with_spans, focus.map(|f| f.incident.cause.component.index()));
+    spans.retain(|s| match s.row {
+        Row::Service => true,
+        Row::Component(c) => shown.binary_search(&c).is_ok(),
+    });
+    let hidden = with_spans.len() - shown.len();
+    let rows = std::iter::once(Row::Service).chain(shown.into_iter().map(Row::Component)).collect();
+    render(&Timeline { trace, focus, window: (from, to), spans, rows, service, hidden }, format)
+}
+
+/// Component rows drawn at most, below the service's.
+pub const MAX_ROWS: usize = 40;
+
+/// The components drawn, ascending: the first [`MAX_ROWS`] of `with_spans` (ascending), the
+/// last of them giving way to `cause` when it has spans and would be left out.
+fn shown_rows(with_spans: &[usize], cause: Option<usize>) -> Vec<usize> {
+    let mut shown: Vec<usize> = with_spans.iter().copied().take(MAX_ROWS).collect();
+    if let Some(c) = cause
+        && shown.len() < with_spans.len()
+        && with_spans.binary_search(&c).is_ok()
+        && shown.binary_search(&c).is_err()
+    {
+        shown.pop();
+        shown.push(c);
+    }
+    shown
 }
 
 /// Kinds in legend order: fill, bar height (share of a row) and legend text.
@@ -72,6 +104,8 @@ struct Timeline<'a> {
     spans: Vec<Span>,
     rows: Vec<Row>,
     service: usize,
+    /// Components with an interval in the window left out past [`MAX_ROWS`].
+    hidden: usize,
 }
 
 /// Tick steps `[ms]`: the smallest that gives at most 8 ticks is used.
@@ -166,13 +200,20 @@ impl Timeline<'_> {
             lines.push(f.reason_text().trim_end_matches('.').to_string());
         }
         lines.push(context);
+        if self.hidden > 0 {
+            lines.push(format!(
+                "{} more component{} with outages in view not drawn (the first {MAX_ROWS} in file order, the cause among them)",
+                self.hidden,
+                if self.hidden == 1 { "" } else { "s" }
+            ));
+        }
         lines
     }
 }
 
 impl Chart for Timeline<'_> {
     fn size(&self) -> (u32, u32) {
-        let extra = if self.focus.is_some() { 40 } else { 0 };
+        let extra = if self.focus.is_some() { 40 } else { 0 } + if self.hidden > 0 { 20 } else { 0 };
         (1000, 250 + extra + 34 * self.rows.len() as u32)
     }
 

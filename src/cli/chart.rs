@@ -56,7 +56,13 @@ fn from_json(args: &Args) -> Result<usize, String> {
     if args.timeline_replication.is_some() {
         return Err("--timeline-replication needs a scenario\n  = hint: a result holds no replication histories and draws no timeline; pass the scenario file (RON) instead".into());
     }
-    let text = std::fs::read_to_string(&args.file).map_err(|e| format!("cannot read the file: {e}"))?;
+    let text = crate::scenario::read_capped(&args.file)
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8")
+            })
+        })
+        .map_err(|e| format!("cannot read the file: {e}"))?;
     let data = ReportData::from_json(&text).map_err(|e| format!("not a faultline result: {e}"))?;
     let mut bundle = Bundle::open(&args.out, &["charts"])?;
     let mut written = 0;

@@ -86,7 +86,7 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
     let mut reports = Vec::new();
     let mut values = Vec::new();
     for (k, arch) in system.architectures.iter().enumerate() {
-        let mut downtime = Vec::with_capacity(system.replications as usize);
+        let mut downtime = Vec::new();
         let before = system.replications * k as u64;
         let tick = |done| progress.update(before + done, &arch.name);
         let aggregate =

@@ -83,7 +83,7 @@ pub fn run(args: &Args) -> u8 {
         .iter()
         .enumerate()
         .map(|(k, &i)| {
-            let mut downtime = Vec::with_capacity(system.replications as usize);
+            let mut downtime = Vec::new();
             let name = &system.architectures[i].name;
             runner::run_architecture_with(
                 &system.architectures[i],

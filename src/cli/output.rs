@@ -27,9 +27,27 @@ pub fn print(text: &str) -> u8 {
     }
 }
 
-/// The worker pool of `--threads` (none: one per core); `None` once the failure is reported.
+/// Worker threads per core at most. Each worker keeps its own simulators (buffers the size of
+/// the architecture), so a `--threads 1000` on a large model would take gigabytes for no
+/// speed: the work is CPU-bound and results are identical for any thread count.
+pub const MAX_THREADS_PER_CORE: usize = 4;
+
+/// The worker pool of `--threads` (none: one per core), capped at [`MAX_THREADS_PER_CORE`]
+/// per core with a note on stderr; `None` once the failure is reported.
 pub fn pool(threads: Option<usize>) -> Option<rayon::ThreadPool> {
-    match crate::runner::thread_pool(threads.unwrap_or(0)) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let most = cores.saturating_mul(MAX_THREADS_PER_CORE);
+    let threads = match threads {
+        Some(asked) if asked > most => {
+            stderr(&format!(
+                "note: --threads {asked} capped at {most} ({MAX_THREADS_PER_CORE} per core, {cores} core{}); results are identical for any thread count\n",
+                if cores == 1 { "" } else { "s" }
+            ));
+            most
+        }
+        other => other.unwrap_or(0),
+    };
+    match crate::runner::thread_pool(threads) {
         Ok(pool) => Some(pool),
         Err(e) => {
             stderr(&format!("error: cannot start worker threads: {e}\n"));
@@ -52,7 +70,7 @@ pub fn compile_file(path: &Path) -> Option<Compiled> {
 /// horizon only are not printed (the caller checks again against a `--horizon`).
 pub fn compile_file_with(path: &Path, horizon_warnings: bool) -> Option<Compiled> {
     let origin = path.display().to_string();
-    let text = match std::fs::read(path) {
+    let text = match crate::scenario::read_capped(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -63,6 +81,12 @@ pub fn compile_file_with(path: &Path, horizon_warnings: bool) -> Option<Compiled
                 return None;
             }
         },
+        Err(e) if e.kind() == io::ErrorKind::FileTooLarge => {
+            stderr(&format!(
+                "{origin}: error: cannot read the file: {e}\n  = hint: a scenario is RON text (100,000 components take about 7 MB); check the path\n"
+            ));
+            return None;
+        }
         Err(e) => {
             stderr(&format!("{origin}: error: cannot read the file: {e}\n"));
             return None;

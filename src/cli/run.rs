@@ -16,6 +16,7 @@ use crate::metrics::{Header, MIN_REPLICATIONS_WITH_DOWNTIME, Report, ScenarioId}
 use crate::model::System;
 use crate::report;
 use crate::runner;
+use crate::scenario::MAX_REPLICATIONS;
 use crate::time::{SimTime, parse_duration};
 
 /// Output formats of `run`.
@@ -41,7 +42,7 @@ pub struct Args {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Number of replications (default: the scenario's).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_parser = replications)]
     pub replications: Option<u64>,
     /// Simulated time per replication, e.g. 10y (default: the scenario's).
     #[arg(long, value_name = "DUR", value_parser = positive_duration)]
@@ -58,6 +59,16 @@ pub struct Args {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// A replication count: 1 to [`MAX_REPLICATIONS`].
+fn replications(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(n) if (1..=MAX_REPLICATIONS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a whole number from 1 to {MAX_REPLICATIONS}; compare and check keep one value per replication and architecture"
+        )),
+    }
 }
 
 fn positive_duration(text: &str) -> Result<SimTime, String> {

@@ -4,6 +4,9 @@
 //! replication's. A window that would show nothing is bad input (exit 2, with a hint): `--from`
 //! at or after `--to`, `--to 0s`, or `--from` at or after the horizon. A `--to` beyond the
 //! horizon is clipped to it: the window then runs to the end of the replication.
+//!
+//! The simulator keeps only the window's events as it runs and the incidents are counted, not
+//! kept, so a day of a 10,000,000-year horizon takes the memory of that day's events.
 
 use std::path::PathBuf;
 
@@ -11,7 +14,7 @@ use super::EXIT_BAD_INPUT;
 use super::output;
 use super::run::{scenario_id, select_one};
 use super::storm::{self, Work};
-use crate::engine::{Prepared, Recorder, RunParams, Simulator};
+use crate::engine::{Incident, Observer, Prepared, RunParams, Simulator};
 use crate::report::trace::{Trace, render_json, render_text};
 use crate::rng::STREAM_VERSION;
 use crate::time::{SimTime, parse_duration};
@@ -111,8 +114,9 @@ pub fn run(args: &Args) -> u8 {
     let prepared = Prepared::new(arch, params);
     let mut sim = Simulator::new(&prepared);
     sim.set_tracing(true);
-    let mut recorder = Recorder::default();
-    let summary = sim.run(args.replication, &mut recorder);
+    sim.set_trace_window(window.0, window.1);
+    let mut incidents = IncidentCount(0);
+    let summary = sim.run(args.replication, &mut incidents);
     let trace = Trace {
         scenario: scenario_id(&system, &args.file),
         seed: system.seed,
@@ -122,7 +126,7 @@ pub fn run(args: &Args) -> u8 {
         horizon: system.horizon,
         window,
         events: sim.take_trace(),
-        incidents: recorder.incidents.len() as u64,
+        incidents: incidents.0,
         up: summary.up,
     };
     let text = match args.format {
@@ -130,4 +134,13 @@ pub fn run(args: &Args) -> u8 {
         Format::Json => render_json(&trace),
     };
     output::print(&text)
+}
+
+/// Counts the replication's incidents (censored included).
+struct IncidentCount(u64);
+
+impl Observer for IncidentCount {
+    fn incident(&mut self, _incident: &Incident) {
+        self.0 += 1;
+    }
 }

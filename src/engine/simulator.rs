@@ -121,6 +121,8 @@ pub struct Simulator<'a> {
     stack: Vec<u32>,
     /// Trace events of the current replication, when tracing.
     pub(super) trace: Option<Vec<TraceEvent>>,
+    /// The times `[from, to)` whose trace events are kept (see [`Simulator::set_trace_window`]).
+    trace_window: (SimTime, SimTime),
     /// Streams of each component's failure modes (`fail/<mode>`; empty without modes or with
     /// random failures off).
     pub(super) mode_streams: Vec<Vec<Stream>>,
@@ -171,6 +173,7 @@ impl<'a> Simulator<'a> {
             batch: Vec::new(),
             stack: Vec::new(),
             trace: None,
+            trace_window: (SimTime::ZERO, SimTime(u64::MAX)),
             mode_streams: vec![Vec::new(); n],
             mode_now: vec![None; n],
             inject_mode: vec![None; n],
@@ -194,6 +197,12 @@ impl<'a> Simulator<'a> {
         self.trace = on.then(Vec::new);
     }
 
+    /// Keeps only the trace events at times in `[from, to)` (all of them by default), so that
+    /// tracing a day of a long horizon holds that day's events, not the whole replication's.
+    pub fn set_trace_window(&mut self, from: SimTime, to: SimTime) {
+        self.trace_window = (from, to);
+    }
+
     /// The trace events of the last replication run (empty when not tracing).
     pub fn take_trace(&mut self) -> Vec<TraceEvent> {
         self.trace.as_mut().map(std::mem::take).unwrap_or_default()
@@ -202,7 +211,10 @@ impl<'a> Simulator<'a> {
     /// Records a trace event if tracing.
     #[inline]
     pub(super) fn note(&mut self, at: SimTime, component: usize, kind: TraceKind) {
-        if let Some(trace) = self.trace.as_mut() {
+        if let Some(trace) = self.trace.as_mut()
+            && at >= self.trace_window.0
+            && at < self.trace_window.1
+        {
             trace.push(TraceEvent { at, component: ComponentId(component as u32), kind });
         }
     }

@@ -3,7 +3,9 @@
 //! Recording is off by default and costs one branch per event when off. When on, the
 //! simulator appends events as it applies them: every own failure (with its mode), detection,
 //! repair start, wait for a crew, standby decision, recovery, and the service going down and
-//! up (with the incident's cause and what ended it).
+//! up (with the incident's cause and what ended it). A trace window
+//! ([`super::Simulator::set_trace_window`]) keeps only the events inside it, as they happen, so
+//! memory follows the window shown, not the horizon.
 
 use crate::model::ComponentId;
 use crate::time::SimTime;

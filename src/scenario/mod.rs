@@ -34,7 +34,29 @@ pub fn parse_str(text: &str) -> Result<Scenario, Vec<Diagnostic>> {
     }
 }
 
-/// Reads a scenario file as UTF-8 text.
+/// The most bytes an input file (a scenario, a result) may hold: 64 MiB. A scenario of
+/// 100,000 components takes about 7 MB; anything past the limit is the wrong file, or one that
+/// never ends (`/dev/zero`, a pipe left open), which would otherwise be read until memory runs
+/// out.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// Reads the bytes of `path`, at most [`MAX_FILE_BYTES`]: a longer file is an error of kind
+/// `FileTooLarge`, found after reading one byte past the limit, however long the file is.
+pub fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!("larger than {} MiB, the most an input file may hold", MAX_FILE_BYTES >> 20),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Reads a scenario file as UTF-8 text (at most [`MAX_FILE_BYTES`]).
 pub fn load(path: &std::path::Path) -> std::io::Result<String> {
-    std::fs::read_to_string(path)
+    String::from_utf8(read_capped(path)?)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()))
 }

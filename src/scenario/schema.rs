@@ -13,6 +13,12 @@ use super::target_expr::TargetExpr;
 /// Replications run when the scenario does not say.
 pub const DEFAULT_REPLICATIONS: u32 = 1000;
 
+/// The most replications a scenario or `--replications` may ask for. `compare` and `check`
+/// keep one value per replication and architecture (8 bytes: 80 MB per architecture at the
+/// limit, and a baseline file of about 250 MB), so the count must be one they can store. For
+/// more precision, the same simulated years in fewer, longer replications store fewer values.
+pub const MAX_REPLICATIONS: u64 = 10_000_000;
+
 /// A whole scenario file.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename = "Scenario", deny_unknown_fields)]

@@ -49,7 +49,8 @@ pub(super) fn compile_all(
             Some("add `architectures: [(name: ..., components: [...], service: ...)]`".into());
     }
     for spec in &scenario.architectures {
-        if spec.name.value.trim().is_empty() {
+        let printable = cx.printable_name(&spec.name, "architecture");
+        if printable && spec.name.value.trim().is_empty() {
             cx.error(spec.name.span, "an architecture name cannot be empty").hint =
                 Some("name the design, e.g. \"multi-az\"".into());
         }

@@ -43,6 +43,7 @@ pub(super) fn compile_profiles(cx: &mut Context, profiles: &Profiles, crews: &Cr
     let mut compiled = CompiledProfiles::new();
     let mut first: BTreeMap<&str, Span> = BTreeMap::new();
     for (name, spec) in &profiles.0 {
+        cx.printable_name(name, "profile");
         let fail = spec.fail.as_ref().map(|f| cx.fail_law(f));
         let modes = spec.modes.as_ref().map(|m| compile_modes(cx, m));
         if let (Some(_), Some(m)) = (&spec.fail, &spec.modes) {
@@ -104,7 +105,9 @@ fn compile_modes(cx: &mut Context, modes: &[ModeSpec]) -> Option<Vec<ModeDraft>>
     let mut first: BTreeMap<&str, Span> = BTreeMap::new();
     let mut valid = true;
     for m in modes {
-        if m.name.value.trim().is_empty() || m.name.value.contains('/') {
+        if !cx.printable_name(&m.name, "failure mode") {
+            valid = false;
+        } else if m.name.value.trim().is_empty() || m.name.value.contains('/') {
             cx.error(m.name.span, format!("`{}` is not a usable mode name", m.name.value)).hint =
                 Some("name the mode with a word such as \"crash\" or \"volume-loss\" (no `/`)".into());
             valid = false;
@@ -386,7 +389,7 @@ impl<'s> Names<'s> {
         let count = drafts.0.len() as u32;
         let mut names = Names { parent, first_id, count, map: BTreeMap::new() };
         for (i, d) in drafts.0.iter().enumerate() {
-            names.insert(cx, &d.spec.name, ComponentId(first_id + i as u32));
+            names.insert(cx, &d.spec.name, ComponentId(first_id + i as u32), "component");
         }
         names
     }
@@ -395,11 +398,14 @@ impl<'s> Names<'s> {
     pub fn push(&mut self, cx: &mut Context, name: &'s Spanned<String>) -> ComponentId {
         let id = ComponentId(self.first_id + self.count);
         self.count += 1;
-        self.insert(cx, name, id);
+        self.insert(cx, name, id, "dataset");
         id
     }
 
-    fn insert(&mut self, cx: &mut Context, name: &'s Spanned<String>, id: ComponentId) {
+    fn insert(&mut self, cx: &mut Context, name: &'s Spanned<String>, id: ComponentId, what: &str) {
+        // Kept in the table even with a control character, so its references resolve and the
+        // name gets one error, not one per use.
+        cx.printable_name(name, what);
         if name.value.trim().is_empty() {
             cx.error(name.span, "a component name cannot be empty").hint =
                 Some("give it a name such as \"web-1\"".into());

@@ -26,6 +26,7 @@ pub(super) fn compile_crews(cx: &mut Context, crews: &Crews) -> (Vec<Crew>, Crew
     let mut table = CrewTable::new();
     let mut first: BTreeMap<&str, Span> = BTreeMap::new();
     for (name, size) in &crews.0 {
+        cx.printable_name(name, "crew");
         if let Some(&at) = first.get(name.as_str()) {
             cx.report(
                 Diagnostic::error(name.span, format!("crew `{}` is defined twice", name.value))

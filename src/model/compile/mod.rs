@@ -16,6 +16,10 @@
 //! - An injection starting at or after the horizon has no effect: a warning, not an error.
 //! - Warnings for likely modelling slips ([`slips`]) are given only for a file without errors:
 //!   in a half-built model they would be noise.
+//! - A name (of the scenario, an architecture, a profile, a crew, a component, a dataset, a
+//!   failure mode) may not hold a control character: names reach tables, reports, charts and
+//!   terminals, where an escape sequence would retitle or clear the screen rather than print.
+//!   Rejecting them here makes every output safe without escaping in each renderer.
 
 mod architecture;
 mod components;
@@ -25,8 +29,8 @@ mod slips;
 mod targets;
 mod values;
 
-use crate::diagnostic::{Diagnostic, Span};
-use crate::scenario::{self, DEFAULT_REPLICATIONS, Scenario};
+use crate::diagnostic::{Diagnostic, Span, escape_controls};
+use crate::scenario::{self, DEFAULT_REPLICATIONS, MAX_REPLICATIONS, Scenario, Spanned};
 
 use super::{Objectives, System};
 
@@ -48,6 +52,7 @@ pub fn compile_str(text: &str) -> Result<Compiled, Vec<Diagnostic>> {
 /// order.
 pub fn compile(scenario: &Scenario) -> Result<Compiled, Vec<Diagnostic>> {
     let mut cx = Context::default();
+    cx.printable_name(&scenario.name, "scenario");
     let horizon = cx.positive_duration(&scenario.horizon, "the horizon");
     let replications = cx.replications(scenario);
     let objectives = cx.objectives(scenario.objectives.as_ref(), Objectives::DEFAULT);
@@ -110,11 +115,34 @@ impl Context {
         self.diagnostics.last_mut().expect("just pushed")
     }
 
+    /// Reports a name holding a control character (see the module docs); true if it has none.
+    pub fn printable_name(&mut self, name: &Spanned<String>, what: &str) -> bool {
+        let Some(c) = name.value.chars().find(|c| c.is_control()) else { return true };
+        self.error(
+            name.span,
+            format!(
+                "the {what} name `{}` holds a control character ({})",
+                escape_controls(&name.value),
+                escape_controls(&c.to_string())
+            ),
+        )
+        .hint = Some(
+            "names are printed in tables, reports and terminals, where a control character (an escape sequence, a tab, a newline) acts instead of printing: remove it"
+                .into(),
+        );
+        false
+    }
+
     fn replications(&mut self, scenario: &Scenario) -> u64 {
         let Some(r) = &scenario.replications else { return u64::from(DEFAULT_REPLICATIONS) };
         if r.value == 0 {
             self.error(r.span, "`replications` must be at least 1").hint =
                 Some("1000 is a common choice; leave the field out to get it".into());
+        } else if r.value > MAX_REPLICATIONS {
+            self.error(r.span, format!("`replications` must be at most {MAX_REPLICATIONS}")).hint = Some(
+                "compare and check keep one value per replication and architecture; for more precision, lengthen the horizon"
+                    .into(),
+            );
         }
         r.value
     }

@@ -276,13 +276,17 @@ fn without_zone(cx: &mut Context, arch: &Architecture, drafts: &[&Draft<'_>]) {
         }
         stack.extend(arch.graph.neighbors(petgraph::graph::NodeIndex::new(i)).map(|n| n.index()));
     }
+    // The AZ to suggest: the first one, or for a shared component (which may only need shared
+    // ones) the first shared one. Found once: a model of 100,000 instances without a zone would
+    // otherwise scan every component for each of them.
+    let first_az = arch.components.iter().find(|z| z.kind == Kind::Az);
+    let first_shared_az = arch.components.iter().find(|z| z.kind == Kind::Az && z.shared);
     for (i, draft) in drafts.iter().enumerate() {
         let c = &arch.components[i];
         if zoned[i] || !matches!(c.kind, Kind::Instance | Kind::Database | Kind::LoadBalancer) {
             continue;
         }
-        // A shared component may only need shared ones: suggest a shared AZ to it.
-        let az = arch.components.iter().find(|z| z.kind == Kind::Az && (z.shared || !c.shared));
+        let az = if c.shared { first_shared_az } else { first_az };
         let hint = match az {
             Some(z) => format!(
                 "no zone outage can reach it: add the AZ it runs in to its `needs`, e.g. `needs: All([\"{}\"])`",
