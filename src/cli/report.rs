@@ -111,7 +111,11 @@ pub(super) fn simulate_report(
         .enumerate()
         .map(|(k, a)| {
             let tick = |done| progress.update(replications * k as u64 + done, &a.name);
-            runner::run_architecture(a, params, replications, &pool, &tick).report(a, system.horizon)
+            runner::report(
+                a,
+                &runner::run_architecture(a, params, replications, &pool, &tick),
+                system.horizon,
+            )
         })
         .collect();
     progress.finish();

@@ -15,8 +15,8 @@
 //! and components nothing needs. Decided again for the components below the two members of a
 //! cold group whenever it switches between them.
 
+use crate::model::Kind;
 use crate::model::{Architecture, ComponentId};
-use crate::scenario::Kind;
 use crate::time::SimTime;
 
 use super::simulator::Simulator;
