@@ -85,13 +85,13 @@ impl Simulator<'_> {
             Charge::Discharging => {
                 self.note(now, i, TraceKind::Failed(Mode::BatteryEmpty));
                 self.empty(i, now);
-                Some((Class::BatteryEmpty, rank, i as u32, None))
+                Some(Entry::own(Class::BatteryEmpty, rank, i as u32, None))
             }
             Charge::Charging => {
                 self.charge[i] = Charge::Full;
                 self.nodes[i].drained = false;
                 self.note(now, i, TraceKind::Recharged);
-                Some((Class::BatteryFull, rank, i as u32, Some((i as u32, Label::Repair))))
+                Some(Entry::own(Class::BatteryFull, rank, i as u32, Some(Label::Repair)))
             }
             Charge::Partial => {
                 self.charge[i] = Charge::Full; // healthy all along: no own change

@@ -93,11 +93,11 @@ impl Simulator<'_> {
             // is a failover; one back to the same member is labelled by the incident's cause.
             let label = match group.phase {
                 super::standby::GroupPhase::Switching if group.active != group.down_from => {
-                    Some((id, Label::Failover))
+                    Some(Label::Failover)
                 }
                 _ => None,
             };
-            return Some((Class::GroupTimer, rank, id, label));
+            return Some(Entry::own(Class::GroupTimer, rank, id, label));
         }
         match self.phase[i] {
             Phase::Up => {
@@ -107,7 +107,7 @@ impl Simulator<'_> {
                 if self.mode_now[i].is_some_and(|k| self.arch.components[i].modes[k as usize].loses_data) {
                     self.lose_data(i, now, Cause { component: ComponentId(id), mode });
                 }
-                Some((Class::RandomFailure, rank, id, None))
+                Some(Entry::own(Class::RandomFailure, rank, id, None))
             }
             Phase::Alerting => {
                 self.note(now, i, TraceKind::Detected);
@@ -118,12 +118,12 @@ impl Simulator<'_> {
                 self.note(now, i, TraceKind::Recovered(Label::Repair));
                 self.release_crew(i, now);
                 self.recovered(i, now);
-                Some((Class::RandomRecovery, rank, id, Some((id, Label::Repair))))
+                Some(Entry::own(Class::RandomRecovery, rank, id, Some(Label::Repair)))
             }
             Phase::Replacing => {
                 self.note(now, i, TraceKind::Recovered(Label::Replacement));
                 self.recovered(i, now);
-                Some((Class::RandomRecovery, rank, id, Some((id, Label::Replacement))))
+                Some(Entry::own(Class::RandomRecovery, rank, id, Some(Label::Replacement)))
             }
             Phase::Waiting => unreachable!("a repair waiting for its crew has no event"),
         }
@@ -166,7 +166,7 @@ impl Simulator<'_> {
         if self.queue.time_of(rank).is_some_and(|t| t <= now) {
             self.queue.schedule(rank, now.saturating_add(SimTime(1)));
         }
-        self.batch.push((Class::StartFailure, self.prepared.name_rank[i], i as u32, None));
+        self.batch.push(Entry::own(Class::StartFailure, self.prepared.name_rank[i], i as u32, None));
         self.refresh(i as u32, Cause { component: ComponentId(i as u32), mode: Mode::StartFailure });
         true
     }

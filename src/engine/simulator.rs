@@ -88,9 +88,43 @@ pub(super) struct CrewState {
     pub waiting: BinaryHeap<Reverse<(SimTime, u32)>>,
 }
 
-/// One own change of a batch: its class, the component's name rank, the component, and, for a
-/// recovery, the component that recovered and how (what it would label an incident it ends).
-pub(super) type Entry = (Class, u32, u32, Option<(u32, Label)>);
+/// One change of a batch. Batches are applied in (class, rank) order: the derived order,
+/// fields in this order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Entry {
+    /// What happened.
+    pub class: Class,
+    /// The component's name rank; for a data timer taken off the queue, its queue slot.
+    pub rank: u32,
+    /// The component (for a completed data recovery, the dataset's node); [`Entry::NO_ID`] for
+    /// a data timer taken off the queue.
+    pub id: u32,
+    /// For a recovery: how the component came back (what it would label an incident it ends).
+    pub recovered: Option<Label>,
+}
+
+impl Entry {
+    /// The `id` of an entry that is no component's.
+    pub const NO_ID: u32 = u32::MAX;
+
+    /// An own change of component `id`, of name rank `rank`.
+    #[inline]
+    pub fn own(class: Class, rank: u32, id: u32, recovered: Option<Label>) -> Entry {
+        Entry { class, rank, id, recovered }
+    }
+
+    /// A data timer in queue slot `slot`, taken off the queue to run after the own changes.
+    #[inline]
+    pub fn data_timer(slot: u32) -> Entry {
+        Entry { class: Class::DataTimer, rank: slot, id: Entry::NO_ID, recovered: None }
+    }
+
+    /// The component that recovered and how, for a recovery.
+    #[inline]
+    pub fn recovery(&self) -> Option<(u32, Label)> {
+        self.recovered.map(|label| (self.id, label))
+    }
+}
 
 /// Simulates replications of one architecture, reusing its buffers.
 pub struct Simulator<'a> {
@@ -325,7 +359,7 @@ impl<'a> Simulator<'a> {
         let n = self.prepared.by_rank.len();
         if slot >= self.prepared.data.first_slot {
             self.queue.remove(slot);
-            return Some((Class::DataTimer, slot, slot, None));
+            return Some(Entry::data_timer(slot));
         }
         if (slot as usize) < n {
             let id = self.prepared.by_rank[slot as usize];
@@ -364,9 +398,10 @@ impl<'a> Simulator<'a> {
                 let alone =
                     self.queue.peek().is_none_or(|(t, _)| t != now) && scripted_at(next_scripted) != now;
                 match first {
-                    Some(entry @ (class, _, id, _))
-                        if alone && class != Class::GroupTimer && class != Class::DataTimer =>
+                    Some(entry)
+                        if alone && entry.class != Class::GroupTimer && entry.class != Class::DataTimer =>
                     {
+                        let (class, id) = (entry.class, entry.id);
                         // The common case, one own change alone at its instant: no order to
                         // settle, and nothing to record if the service stays up.
                         events += 1;
@@ -408,10 +443,10 @@ impl<'a> Simulator<'a> {
                     _ => {
                         self.nodes[i].injected -= 1;
                         self.note(now, i, TraceKind::Recovered(Label::InjectionEnd));
-                        Some((s.component, Label::InjectionEnd))
+                        Some(Label::InjectionEnd)
                     }
                 };
-                self.batch.push((s.class, self.prepared.name_rank[i], s.component, label));
+                self.batch.push(Entry::own(s.class, self.prepared.name_rank[i], s.component, label));
                 next_scripted += 1;
             }
             if self.batch.len() > 1 {
@@ -423,7 +458,7 @@ impl<'a> Simulator<'a> {
                 if applied {
                     break;
                 }
-                let (class, _, id, _) = self.batch[k];
+                let Entry { class, id, .. } = self.batch[k];
                 match class {
                     Class::GroupTimer | Class::StartFailure | Class::DataTimer => {}
                     _ => {
@@ -433,7 +468,7 @@ impl<'a> Simulator<'a> {
                 }
             }
             for k in 0..self.batch.len() {
-                if let (Class::GroupTimer, _, id, _) = self.batch[k] {
+                if let Entry { class: Class::GroupTimer, id, .. } = self.batch[k] {
                     events += self.group_timer(id as usize, now);
                 }
             }
@@ -442,7 +477,7 @@ impl<'a> Simulator<'a> {
             // dataset just went down).
             let timers = self.batch.len();
             for k in 0..timers {
-                if let (Class::DataTimer, slot, _, _) = self.batch[k] {
+                if let Entry { class: Class::DataTimer, rank: slot, .. } = self.batch[k] {
                     self.data_timer(slot, now);
                 }
             }
@@ -461,7 +496,7 @@ impl<'a> Simulator<'a> {
             let failures = self
                 .batch
                 .iter()
-                .filter_map(|&(class, _, id, _)| self.own_failure(class, id))
+                .filter_map(|e| self.own_failure(e.class, e.id))
                 .filter(|c| serves[c.component.index()]);
             match (was_up, is_up) {
                 (true, false) => {
@@ -574,7 +609,7 @@ impl<'a> Simulator<'a> {
         if node.failed || node.injected > 0 || node.drained {
             *back = None;
         } else if let Some(label) =
-            self.batch.iter().filter_map(|e| e.3).find(|&(id, _)| id as usize == c).map(|(_, l)| l)
+            self.batch.iter().filter_map(Entry::recovery).find(|&(id, _)| id as usize == c).map(|(_, l)| l)
         {
             *back = Some(label);
         }
@@ -587,7 +622,8 @@ impl<'a> Simulator<'a> {
     /// `dependency`. Only groups and datasets the service depends on count.
     fn ending_label(&self, cause_back: Option<Label>) -> Label {
         let serves = &self.prepared.serves;
-        let labelled = || self.batch.iter().filter_map(|e| e.3).filter(|&(id, _)| serves[id as usize]);
+        let labelled =
+            || self.batch.iter().filter_map(Entry::recovery).filter(|&(id, _)| serves[id as usize]);
         let switched = |id: u32| {
             let g = self.prepared.group_of[id as usize].expect("failovers are standby groups'");
             self.groups[g as usize].phase == super::standby::GroupPhase::Active

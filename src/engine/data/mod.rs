@@ -50,7 +50,7 @@ use crate::rng::{Stream, named_stream_key};
 use crate::time::SimTime;
 
 use super::prepared::Class;
-use super::simulator::Simulator;
+use super::simulator::{Entry, Simulator};
 use super::{Cause, Label, TraceKind};
 
 /// Where a dataset was recovered from after losing its primary.
@@ -680,7 +680,7 @@ impl Simulator<'_> {
                 self.data[d].phase = Phase::Live;
                 self.note(now, node.index(), TraceKind::Recovered(label));
                 let rank = self.prepared.name_rank[node.index()];
-                self.batch.push((Class::DataTimer, rank, node.0, Some((node.0, label))));
+                self.batch.push(Entry::own(Class::DataTimer, rank, node.0, Some(label)));
             }
             SlotKind::Resync(j) => {
                 if self.data[d].replicas[j as usize].copy != Copy::Resyncing {
