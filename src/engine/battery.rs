@@ -18,6 +18,21 @@ use super::prepared::Class;
 use super::simulator::{Entry, Simulator};
 use super::{Label, Mode, TraceKind};
 
+/// The batteries during a replication, by component.
+pub(super) struct Batteries {
+    /// Battery state of each component (`Full` for those without one).
+    pub charge: Vec<Charge>,
+    /// Runtime left in a partly discharged battery.
+    pub left: Vec<SimTime>,
+}
+
+impl Batteries {
+    /// The batteries of `n` components, all full.
+    pub fn new(n: usize) -> Batteries {
+        Batteries { charge: vec![Charge::Full; n], left: vec![SimTime::ZERO; n] }
+    }
+}
+
 /// Where a battery is in its cycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Charge {
@@ -31,71 +46,71 @@ pub(super) enum Charge {
 
 impl Simulator<'_> {
     fn battery_slot(&self, i: usize) -> u32 {
-        self.prepared.name_rank.len() as u32 + self.prepared.name_rank[i]
+        self.core.prepared.name_rank.len() as u32 + self.core.prepared.name_rank[i]
     }
 
     fn draw(&mut self, i: usize, runtime: bool) -> SimTime {
         // One draw per discharge or recharge started.
-        let battery = self.arch.components[i].battery.expect("only batteries draw");
+        let battery = self.core.arch.components[i].battery.expect("only batteries draw");
         let dist = if runtime { battery.runtime } else { battery.recharge };
-        let word = self.streams[i].start.as_mut().expect("batteries have a start stream").next_word();
+        let word = self.core.streams[i].start.as_mut().expect("batteries have a start stream").next_word();
         dist.sample(word)
     }
 
     /// Member `i` became active.
     pub(super) fn battery_activated(&mut self, i: usize, now: SimTime) {
-        if !self.nodes[i].battery {
+        if !self.core.nodes[i].battery {
             return;
         }
-        let left = match self.charge[i] {
+        let left = match self.battery.charge[i] {
             Charge::Full => self.draw(i, true),
-            Charge::Partial => self.left[i],
+            Charge::Partial => self.battery.left[i],
             _ => return, // not healthy: not chosen
         };
-        self.charge[i] = Charge::Discharging;
+        self.battery.charge[i] = Charge::Discharging;
         let slot = self.battery_slot(i);
-        self.queue.schedule(slot, now.saturating_add(left));
+        self.core.queue.schedule(slot, now.saturating_add(left));
     }
 
     /// Member `i` stopped being active.
     pub(super) fn battery_deactivated(&mut self, i: usize, now: SimTime) {
-        if !self.nodes[i].battery {
+        if !self.core.nodes[i].battery {
             return;
         }
-        if self.charge[i] != Charge::Discharging {
+        if self.battery.charge[i] != Charge::Discharging {
             return self.needs_changed(i, now); // an empty or partial battery may charge now
         }
         let slot = self.battery_slot(i);
-        let empty_at = self.queue.time_of(slot).expect("a discharging battery has a timer");
-        self.queue.remove(slot);
+        let empty_at = self.core.queue.time_of(slot).expect("a discharging battery has a timer");
+        self.core.queue.remove(slot);
         if empty_at <= now {
             return self.empty(i, now);
         }
-        self.charge[i] = Charge::Partial;
-        self.left[i] = SimTime(empty_at.0 - now.0);
+        self.battery.charge[i] = Charge::Partial;
+        self.battery.left[i] = SimTime(empty_at.0 - now.0);
         self.needs_changed(i, now);
     }
 
     /// The battery timer of member `i` ended; returns the batch entry if its health changed.
     pub(super) fn battery_timer(&mut self, i: usize, now: SimTime) -> Option<Entry> {
         let slot = self.battery_slot(i);
-        self.queue.remove(slot);
-        let rank = self.prepared.name_rank[i];
-        match self.charge[i] {
+        self.core.queue.remove(slot);
+        let rank = self.core.prepared.name_rank[i];
+        match self.battery.charge[i] {
             Charge::Discharging => {
-                self.note(now, i, TraceKind::Failed(Mode::BatteryEmpty));
+                self.core.note(now, i, TraceKind::Failed(Mode::BatteryEmpty));
                 self.empty(i, now);
                 Some(Entry::own(Class::BatteryEmpty, rank, i as u32, None))
             }
             Charge::Charging => {
-                self.charge[i] = Charge::Full;
-                self.nodes[i].drained = false;
-                self.note(now, i, TraceKind::Recharged);
+                self.battery.charge[i] = Charge::Full;
+                self.core.nodes[i].drained = false;
+                self.core.note(now, i, TraceKind::Recharged);
                 Some(Entry::own(Class::BatteryFull, rank, i as u32, Some(Label::Repair)))
             }
             Charge::Partial => {
-                self.charge[i] = Charge::Full; // healthy all along: no own change
-                self.note(now, i, TraceKind::Recharged);
+                self.battery.charge[i] = Charge::Full; // healthy all along: no own change
+                self.core.note(now, i, TraceKind::Recharged);
                 None
             }
             Charge::Full | Charge::Empty => unreachable!("no battery timer in this state"),
@@ -104,32 +119,32 @@ impl Simulator<'_> {
 
     /// The battery of `i` is empty: `i` is not healthy; it recharges once its needs hold.
     fn empty(&mut self, i: usize, now: SimTime) {
-        self.charge[i] = Charge::Empty;
-        self.nodes[i].drained = true;
+        self.battery.charge[i] = Charge::Empty;
+        self.core.nodes[i].drained = true;
         self.needs_changed(i, now);
     }
 
     /// The needs of battery member `i` may have started or stopped holding.
     pub(super) fn needs_changed(&mut self, i: usize, now: SimTime) {
-        let node = self.nodes[i];
+        let node = self.core.nodes[i];
         let hold = node.needs_up >= node.threshold;
         let slot = self.battery_slot(i);
-        let charging = self.queue.time_of(slot).is_some();
+        let charging = self.core.queue.time_of(slot).is_some();
         // A battery does not charge while it carries the load.
         let hold = hold && !self.carrying(i);
-        match self.charge[i] {
+        match self.battery.charge[i] {
             Charge::Empty | Charge::Partial if hold && !charging => {
-                if self.charge[i] == Charge::Empty {
-                    self.charge[i] = Charge::Charging;
+                if self.battery.charge[i] == Charge::Empty {
+                    self.battery.charge[i] = Charge::Charging;
                 }
                 let t = self.draw(i, false);
-                self.queue.schedule(slot, now.saturating_add(t));
+                self.core.queue.schedule(slot, now.saturating_add(t));
             }
             Charge::Charging if !hold => {
-                self.charge[i] = Charge::Empty;
-                self.queue.remove(slot);
+                self.battery.charge[i] = Charge::Empty;
+                self.core.queue.remove(slot);
             }
-            Charge::Partial if !hold && charging => self.queue.remove(slot),
+            Charge::Partial if !hold && charging => self.core.queue.remove(slot),
             _ => {}
         }
     }

@@ -16,6 +16,14 @@ use super::data::{DataLoss, Store};
 use super::simulator::Simulator;
 use super::{Cause, ComponentId, Mode};
 
+/// The queue links during a replication, by index in `Architecture::queues`.
+#[derive(Debug, Default)]
+pub(super) struct Queues {
+    pub states: Vec<QueueState>,
+    /// Backlogs (queue link, age) ended in the current batch, passed to the observer after it.
+    pub backlogs: Vec<(u32, SimTime)>,
+}
+
 /// One queue link during a replication.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct QueueState {
@@ -28,27 +36,28 @@ pub(super) struct QueueState {
 impl Simulator<'_> {
     /// Every consumer is up at t = 0: no backlog.
     pub(super) fn reset_queues(&mut self) {
-        self.queue_pending.clear();
-        self.backlogs.clear();
-        self.queue_states.clear();
+        self.core.pending.queues.clear();
+        self.queues.backlogs.clear();
+        self.queues.states.clear();
         let none = Cause { component: ComponentId(0), mode: Mode::Failure };
-        self.queue_states
-            .extend(self.arch.queues.iter().map(|_| QueueState { down_since: None, cause: none }));
+        self.queues
+            .states
+            .extend(self.core.arch.queues.iter().map(|_| QueueState { down_since: None, cause: none }));
     }
 
     /// The consumers of the pending queue links changed: start or end their backlogs.
     pub(super) fn settle_queues(&mut self, now: SimTime) {
-        while let Some(q) = self.queue_pending.pop() {
-            let link = &self.arch.queues[q as usize];
+        while let Some(q) = self.core.pending.queues.pop() {
+            let link = &self.core.arch.queues[q as usize];
             let consumers = link.consumers.index();
-            let up = self.nodes[consumers].up;
-            match (self.queue_states[q as usize].down_since, up) {
+            let up = self.core.nodes[consumers].up;
+            match (self.queues.states[q as usize].down_since, up) {
                 (None, false) => {
-                    self.queue_states[q as usize] =
-                        QueueState { down_since: Some(now), cause: self.cause[consumers] };
+                    self.queues.states[q as usize] =
+                        QueueState { down_since: Some(now), cause: self.core.cause[consumers] };
                 }
                 (Some(since), true) => {
-                    self.queue_states[q as usize].down_since = None;
+                    self.queues.states[q as usize].down_since = None;
                     self.backlog_ended(q, since, now, false);
                 }
                 _ => {}
@@ -58,8 +67,8 @@ impl Simulator<'_> {
 
     /// Backlogs still open at the horizon end there.
     pub(super) fn close_queues(&mut self, horizon: SimTime) {
-        for q in 0..self.queue_states.len() {
-            if let Some(since) = self.queue_states[q].down_since.take() {
+        for q in 0..self.queues.states.len() {
+            if let Some(since) = self.queues.states[q].down_since.take() {
                 self.backlog_ended(q as u32, since, horizon, true);
             }
         }
@@ -70,13 +79,13 @@ impl Simulator<'_> {
         if age == SimTime::ZERO {
             return;
         }
-        self.backlogs.push((q, age));
-        let retention = self.arch.queues[q as usize].retention;
+        self.queues.backlogs.push((q, age));
+        let retention = self.core.arch.queues[q as usize].retention;
         if age > retention {
-            self.losses.push(DataLoss {
+            self.core.losses.push(DataLoss {
                 store: Store::Queue(q),
                 at: now,
-                cause: self.queue_states[q as usize].cause,
+                cause: self.queues.states[q as usize].cause,
                 rpo: Some(SimTime(age.0 - retention.0)),
                 lost_span: SimTime::ZERO,
                 // The producer is taken to write throughout: the span of messages deleted.
@@ -84,16 +93,6 @@ impl Simulator<'_> {
                 censored,
                 from: None,
             });
-        }
-    }
-
-    /// Marks the queue links that `c` consumes as pending.
-    #[inline]
-    pub(super) fn consumers_changed(&mut self, c: usize) {
-        for &q in self.prepared.consumer_links_of(c) {
-            if !self.queue_pending.contains(&q) {
-                self.queue_pending.push(q);
-            }
         }
     }
 }

@@ -5,15 +5,16 @@
 //! a batch, applies them in (class, name) order, lets standby groups react, and records
 //! incidents.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use crate::model::ComponentId;
 use crate::rng::Stream;
 use crate::time::SimTime;
 
-use super::battery::Charge;
+use super::battery::{Batteries, Charge};
+use super::data::Data;
 use super::prepared::{Class, Prepared};
+use super::queues::Queues;
+use super::recovery::{Cycles, Phase};
+use super::standby::Standby;
 use super::{Cause, EventQueue, Incident, Label, Mode, Observer, RunParams, Summary, TraceEvent, TraceKind};
 
 /// The state of one component during a replication, packed for the propagation loop.
@@ -55,21 +56,6 @@ impl Node {
     }
 }
 
-/// Where a component is in its own failure cycle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Phase {
-    /// Own-up; its next failure is scheduled (or paused, if a cold passive member).
-    Up,
-    /// Failed; waiting for the alerting delay before its `Repair` is requested.
-    Alerting,
-    /// Failed; waiting for a member of its crew.
-    Waiting,
-    /// Failed; being repaired (holding a crew member if it has a crew).
-    Repairing,
-    /// Failed; being detected and replaced.
-    Replacing,
-}
-
 /// The random streams of one component. The two that most components never use are boxed and
 /// only allocated for those that do (then reused across replications), which keeps every
 /// worker's streams small enough for two workers to share a core's caches.
@@ -79,13 +65,6 @@ pub(super) struct Streams {
     pub recover: Option<Stream>,
     pub detect: Option<Box<Stream>>,
     pub start: Option<Box<Stream>>,
-}
-
-/// A crew's state: members at work and repairs waiting, ordered (request time, name rank).
-#[derive(Clone, Debug, Default)]
-pub(super) struct CrewState {
-    pub busy: u32,
-    pub waiting: BinaryHeap<Reverse<(SimTime, u32)>>,
 }
 
 /// One change of a batch. Batches are applied in (class, rank) order: the derived order,
@@ -127,57 +106,82 @@ impl Entry {
 }
 
 /// Simulates replications of one architecture, reusing its buffers.
+///
+/// The state is split by owner: the [`Core`] (nodes, queue, propagation, the batch being
+/// applied), and one struct per mechanism, each in its own file: own failure cycles
+/// (`recovery.rs`), standby groups (`standby.rs`), batteries (`battery.rs`), datasets
+/// (`data/`) and queue links (`queues.rs`). The loop in [`Simulator::run`] drives them.
 pub struct Simulator<'a> {
-    pub(super) arch: &'a crate::model::Architecture,
-    pub(super) prepared: &'a Prepared<'a>,
-    pub(super) params: RunParams,
-    pub(super) queue: EventQueue,
-    pub(super) streams: Vec<Streams>,
-    pub(super) nodes: Vec<Node>,
-    pub(super) phase: Vec<Phase>,
-    /// Cold passive members and dormant components: remaining time to failure while their
-    /// clock is paused.
-    pub(super) paused: Vec<Option<SimTime>>,
-    /// Components sleeping with the passive cold members that need them (`dormancy.rs`).
-    pub(super) dormant: Vec<bool>,
-    pub(super) cause: Vec<Cause>,
-    pub(super) crews: Vec<CrewState>,
-    pub(super) groups: Vec<super::standby::GroupState>,
-    /// Standby groups (by index) whose members changed and that must re-decide.
-    pub(super) pending: Vec<u32>,
-    /// Battery state of each component (`Full` for those without one).
-    pub(super) charge: Vec<Charge>,
-    /// Battery members whose needs changed this instant.
-    pub(super) battery_pending: Vec<u32>,
-    /// Runtime left in a partly discharged battery.
-    pub(super) left: Vec<SimTime>,
-    pub(super) batch: Vec<Entry>,
+    pub(super) core: Core<'a>,
+    pub(super) cycles: Cycles,
+    pub(super) standby: Standby,
+    pub(super) battery: Batteries,
+    pub(super) data: Data,
+    pub(super) queues: Queues,
+}
+
+/// What every mechanism shares: the components' effective state and its propagation, the
+/// event queue, the random streams, the batch being applied and what it left to re-decide.
+pub(super) struct Core<'a> {
+    pub arch: &'a crate::model::Architecture,
+    pub prepared: &'a Prepared<'a>,
+    pub params: RunParams,
+    pub queue: EventQueue,
+    pub streams: Vec<Streams>,
+    pub nodes: Vec<Node>,
+    /// The own failure that took each component down (meaningful while it is down).
+    pub cause: Vec<Cause>,
+    /// The own changes of the instant being applied.
+    pub batch: Vec<Entry>,
+    /// What the batch's propagation left to re-decide.
+    pub pending: Pending,
+    /// Data-loss events of the current batch, passed to the observer after it.
+    pub losses: Vec<super::DataLoss>,
     stack: Vec<u32>,
     /// Trace events of the current replication, when tracing.
-    pub(super) trace: Option<Vec<TraceEvent>>,
+    pub trace: Option<Vec<TraceEvent>>,
     /// The times `[from, to)` whose trace events are kept (see [`Simulator::set_trace_window`]).
     trace_window: (SimTime, SimTime),
-    /// Streams of each component's failure modes (`fail/<mode>`; empty without modes or with
-    /// random failures off).
-    pub(super) mode_streams: Vec<Vec<Stream>>,
-    /// For each component with modes: the mode its next (or current) random failure is in.
-    pub(super) mode_now: Vec<Option<u16>>,
-    /// The mode named by the injection starting on each component in this batch.
-    pub(super) inject_mode: Vec<Option<u16>>,
-    /// Datasets' state.
-    pub(super) data: Vec<super::data::DataState>,
-    /// Datasets (by index) whose hosts or copies changed and that must re-decide.
-    pub(super) data_pending: Vec<u32>,
-    /// Data-loss events of the current batch, passed to the observer after it.
-    pub(super) losses: Vec<super::DataLoss>,
-    /// Scratch: components whose data the failure being applied destroys.
-    pub(super) doomed: Vec<bool>,
-    /// Queue links' state.
-    pub(super) queue_states: Vec<super::queues::QueueState>,
-    /// Queue links (by index) whose consumers flipped this instant.
-    pub(super) queue_pending: Vec<u32>,
-    /// Backlogs (queue link, age) ended in the current batch, passed to the observer after it.
-    pub(super) backlogs: Vec<(u32, SimTime)>,
+}
+
+/// What must re-decide before a batch ends: filled by propagation, emptied by the owners.
+#[derive(Debug, Default)]
+pub(super) struct Pending {
+    /// Standby groups (by index) whose members changed.
+    pub groups: Vec<u32>,
+    /// Battery members whose needs changed.
+    pub batteries: Vec<u32>,
+    /// Datasets (by index) whose hosts or copies changed.
+    pub datasets: Vec<u32>,
+    /// Queue links (by index) whose consumers flipped.
+    pub queues: Vec<u32>,
+}
+
+impl Pending {
+    /// Marks standby group `g` as having to re-decide.
+    #[inline]
+    pub fn group(&mut self, g: u32) {
+        if !self.groups.contains(&g) {
+            self.groups.push(g);
+        }
+    }
+
+    /// Marks dataset `d` as having to re-decide.
+    #[inline]
+    pub fn dataset(&mut self, d: u32) {
+        if !self.datasets.contains(&d) {
+            self.datasets.push(d);
+        }
+    }
+
+    /// Nothing to re-decide.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+            && self.batteries.is_empty()
+            && self.datasets.is_empty()
+            && self.queues.is_empty()
+    }
 }
 
 impl<'a> Simulator<'a> {
@@ -187,87 +191,66 @@ impl<'a> Simulator<'a> {
         let n = arch.components.len();
         let dummy = Cause { component: ComponentId(0), mode: Mode::Failure };
         Simulator {
-            arch,
-            prepared,
-            params: prepared.params,
-            // Each component's own slot, then its battery's, then the datasets' timers.
-            queue: EventQueue::new(2 * n + prepared.data.slot_count()),
-            streams: vec![Streams::default(); n],
-            nodes: vec![Node::default(); n],
-            phase: vec![Phase::Up; n],
-            paused: vec![None; n],
-            dormant: vec![false; n],
-            cause: vec![dummy; n],
-            crews: vec![CrewState::default(); prepared.crew_count()],
-            groups: Vec::new(),
-            pending: Vec::new(),
-            charge: vec![Charge::Full; n],
-            battery_pending: Vec::new(),
-            left: vec![SimTime::ZERO; n],
-            batch: Vec::new(),
-            stack: Vec::new(),
-            trace: None,
-            trace_window: (SimTime::ZERO, SimTime(u64::MAX)),
-            mode_streams: vec![Vec::new(); n],
-            mode_now: vec![None; n],
-            inject_mode: vec![None; n],
-            data: Vec::new(),
-            data_pending: Vec::new(),
-            losses: Vec::new(),
-            doomed: vec![false; n],
-            queue_states: Vec::new(),
-            queue_pending: Vec::new(),
-            backlogs: Vec::new(),
+            core: Core {
+                arch,
+                prepared,
+                params: prepared.params,
+                // Each component's own slot, then its battery's, then the datasets' timers.
+                queue: EventQueue::new(2 * n + prepared.data.slot_count()),
+                streams: vec![Streams::default(); n],
+                nodes: vec![Node::default(); n],
+                cause: vec![dummy; n],
+                batch: Vec::new(),
+                pending: Pending::default(),
+                losses: Vec::new(),
+                stack: Vec::new(),
+                trace: None,
+                trace_window: (SimTime::ZERO, SimTime(u64::MAX)),
+            },
+            cycles: Cycles::new(n, prepared.crew_count()),
+            standby: Standby::default(),
+            battery: Batteries::new(n),
+            data: Data::new(n),
+            queues: Queues::default(),
         }
     }
 
     /// The architecture it simulates.
     pub fn arch(&self) -> &'a crate::model::Architecture {
-        self.arch
+        self.core.arch
     }
 
     /// Turns recording of trace events on or off (off by default).
     pub fn set_tracing(&mut self, on: bool) {
-        self.trace = on.then(Vec::new);
+        self.core.trace = on.then(Vec::new);
     }
 
     /// Keeps only the trace events at times in `[from, to)` (all of them by default), so that
     /// tracing a day of a long horizon holds that day's events, not the whole replication's.
     pub fn set_trace_window(&mut self, from: SimTime, to: SimTime) {
-        self.trace_window = (from, to);
+        self.core.trace_window = (from, to);
     }
 
     /// The trace events of the last replication run (empty when not tracing).
     pub fn take_trace(&mut self) -> Vec<TraceEvent> {
-        self.trace.as_mut().map(std::mem::take).unwrap_or_default()
-    }
-
-    /// Records a trace event if tracing.
-    #[inline]
-    pub(super) fn note(&mut self, at: SimTime, component: usize, kind: TraceKind) {
-        if let Some(trace) = self.trace.as_mut()
-            && at >= self.trace_window.0
-            && at < self.trace_window.1
-        {
-            trace.push(TraceEvent { at, component: ComponentId(component as u32), kind });
-        }
+        self.core.trace.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     fn reset(&mut self, replication: u64) {
-        self.queue.clear();
-        if let Some(trace) = self.trace.as_mut() {
+        self.core.queue.clear();
+        if let Some(trace) = self.core.trace.as_mut() {
             trace.clear();
         }
-        for crew in &mut self.crews {
+        for crew in &mut self.cycles.crews {
             crew.busy = 0;
             crew.waiting.clear();
         }
-        self.pending.clear();
-        self.battery_pending.clear();
-        for (i, c) in self.arch.components.iter().enumerate() {
-            let watched = !self.prepared.watchers_of(i).is_empty();
-            let consumes = !self.prepared.consumer_links_of(i).is_empty();
-            self.nodes[i] = Node {
+        self.core.pending.groups.clear();
+        self.core.pending.batteries.clear();
+        for (i, c) in self.core.arch.components.iter().enumerate() {
+            let watched = !self.core.prepared.watchers_of(i).is_empty();
+            let consumes = !self.core.prepared.consumer_links_of(i).is_empty();
+            self.core.nodes[i] = Node {
                 needs_up: c.needs.of.len() as u32,
                 threshold: c.needs.k,
                 injected: 0,
@@ -280,13 +263,13 @@ impl<'a> Simulator<'a> {
                 data: c.dataset.is_some(),
                 up: true,
             };
-            self.charge[i] = Charge::Full;
-            self.phase[i] = Phase::Up;
-            self.paused[i] = None;
-            let random = self.params.random;
-            let keys = &self.prepared.keys[i];
+            self.battery.charge[i] = Charge::Full;
+            self.cycles.phase[i] = Phase::Up;
+            self.cycles.paused[i] = None;
+            let random = self.core.params.random;
+            let keys = &self.core.prepared.keys[i];
             let can_start_badly = random && c.start_failure > 0.0 && watched && c.recover.is_some();
-            self.nodes[i].flaky = can_start_badly;
+            self.core.nodes[i].flaky = can_start_badly;
             // Failures that need recovery streams: random ones, failed starts, and injections
             // in a mode (which take no draws, but a mode's recovery is the component's own).
             let recovers = (random && c.can_fail()) || can_start_badly || c.standby.is_some();
@@ -296,7 +279,7 @@ impl<'a> Simulator<'a> {
             let replaces = matches!(c.recover, Some(crate::model::Recovery::Replace { .. }))
                 || c.modes.iter().any(|m| matches!(m.recover, crate::model::Recovery::Replace { .. }));
             let detects = c.standby.is_some() || (fails_somehow && (c.alert.is_some() || replaces));
-            let streams = &mut self.streams[i];
+            let streams = &mut self.core.streams[i];
             restart(&mut streams.fail, random && c.fail.is_some(), &keys.fail, replication);
             restart(&mut streams.recover, recovers, &keys.recover, replication);
             restart_boxed(&mut streams.detect, detects, &keys.detect, replication);
@@ -307,13 +290,13 @@ impl<'a> Simulator<'a> {
                 replication,
             );
         }
-        for (i, c) in self.arch.components.iter().enumerate() {
-            self.mode_now[i] = None;
-            self.inject_mode[i] = None;
-            let streams = &mut self.mode_streams[i];
+        for (i, c) in self.core.arch.components.iter().enumerate() {
+            self.cycles.mode_now[i] = None;
+            self.cycles.inject_mode[i] = None;
+            let streams = &mut self.cycles.mode_streams[i];
             streams.clear();
-            if self.params.random {
-                for (m, key) in c.modes.iter().zip(&self.prepared.mode_keys[i]) {
+            if self.core.params.random {
+                for (m, key) in c.modes.iter().zip(&self.core.prepared.mode_keys[i]) {
                     if m.fail.is_some() {
                         streams.push(Stream::new(key, replication));
                     }
@@ -321,12 +304,12 @@ impl<'a> Simulator<'a> {
             }
         }
         self.reset_groups();
-        if !self.prepared.dormancy.is_empty() {
+        if !self.core.prepared.dormancy.is_empty() {
             self.reset_dormancy();
         }
         self.reset_data(replication);
         self.reset_queues();
-        for i in 0..self.arch.components.len() {
+        for i in 0..self.core.arch.components.len() {
             if self.has_clock(i) {
                 let ttf = self.time_to_failure(i);
                 self.start_clock(i, SimTime::ZERO, ttf);
@@ -334,38 +317,21 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    /// Schedules an event of component `i` at `at`.
-    #[inline]
-    pub(super) fn schedule(&mut self, i: usize, at: SimTime) {
-        let rank = self.prepared.name_rank[i];
-        if self.queue.peek().is_some_and(|(_, top)| top == rank) {
-            // The usual case: the event being handled schedules its successor.
-            self.queue.reschedule_top(rank, at);
-        } else {
-            self.queue.schedule(rank, at);
-        }
-    }
-
-    /// Removes component `i`'s pending event, if any.
-    pub(super) fn unschedule(&mut self, i: usize) {
-        self.queue.remove(self.prepared.name_rank[i]);
-    }
-
     /// Handles the event in the queue's first slot at `now`: a component's own event, its
     /// battery's timer, or a dataset's timer (taken off the queue, applied later in the batch).
     /// Returns the batch entry if an own state changed, or the data timer's entry.
     fn pop_slot(&mut self, now: SimTime) -> Option<Entry> {
-        let (_, slot) = self.queue.peek().expect("an event is due");
-        let n = self.prepared.by_rank.len();
-        if slot >= self.prepared.data.first_slot {
-            self.queue.remove(slot);
+        let (_, slot) = self.core.queue.peek().expect("an event is due");
+        let n = self.core.prepared.by_rank.len();
+        if slot >= self.core.prepared.data.first_slot {
+            self.core.queue.remove(slot);
             return Some(Entry::data_timer(slot));
         }
         if (slot as usize) < n {
-            let id = self.prepared.by_rank[slot as usize];
+            let id = self.core.prepared.by_rank[slot as usize];
             self.pop_event(id as usize, now)
         } else {
-            let id = self.prepared.by_rank[slot as usize - n];
+            let id = self.core.prepared.by_rank[slot as usize - n];
             self.battery_timer(id as usize, now)
         }
     }
@@ -373,9 +339,9 @@ impl<'a> Simulator<'a> {
     /// Runs replication `replication`, reporting incidents to `observer`.
     pub fn run<O: Observer>(&mut self, replication: u64, observer: &mut O) -> Summary {
         self.reset(replication);
-        let horizon = self.params.horizon;
-        let service = self.arch.service.index();
-        let scripted = &self.prepared.scripted;
+        let horizon = self.core.params.horizon;
+        let service = self.core.arch.service.index();
+        let scripted = &self.core.prepared.scripted;
         let mut events = 0u64;
         let mut down_total = 0u64;
         let mut open: Option<Incident> = None;
@@ -384,19 +350,19 @@ impl<'a> Simulator<'a> {
         let mut next_scripted = 0;
         let scripted_at = |k: usize| scripted.get(k).map_or(SimTime::NEVER, |s| s.at);
         loop {
-            let random_at = self.queue.peek().map_or(SimTime::NEVER, |(t, _)| t);
+            let random_at = self.core.queue.peek().map_or(SimTime::NEVER, |(t, _)| t);
             let now = random_at.min(scripted_at(next_scripted));
             if now >= horizon {
                 break;
             }
-            let was_up = self.nodes[service].up;
+            let was_up = self.core.nodes[service].up;
             let mut applied = false;
-            self.batch.clear();
+            self.core.batch.clear();
             // Gather the instant's events: the queue yields them in name order.
             if random_at == now {
                 let first = self.pop_slot(now);
                 let alone =
-                    self.queue.peek().is_none_or(|(t, _)| t != now) && scripted_at(next_scripted) != now;
+                    self.core.queue.peek().is_none_or(|(t, _)| t != now) && scripted_at(next_scripted) != now;
                 match first {
                     Some(entry)
                         if alone && entry.class != Class::GroupTimer && entry.class != Class::DataTimer =>
@@ -405,25 +371,20 @@ impl<'a> Simulator<'a> {
                         // The common case, one own change alone at its instant: no order to
                         // settle, and nothing to record if the service stays up.
                         events += 1;
-                        self.refresh(id, Cause { component: ComponentId(id), mode: self.mode_of(class, id) });
-                        if was_up
-                            && self.pending.is_empty()
-                            && self.battery_pending.is_empty()
-                            && self.data_pending.is_empty()
-                            && self.queue_pending.is_empty()
-                            && self.nodes[service].up
-                        {
+                        self.core
+                            .refresh(id, Cause { component: ComponentId(id), mode: self.mode_of(class, id) });
+                        if was_up && self.core.pending.is_empty() && self.core.nodes[service].up {
                             continue;
                         }
                         applied = true;
-                        self.batch.push(entry);
+                        self.core.batch.push(entry);
                     }
-                    Some(entry) => self.batch.push(entry),
+                    Some(entry) => self.core.batch.push(entry),
                     None => {}
                 }
-                while self.queue.peek().is_some_and(|(t, _)| t == now) {
+                while self.core.queue.peek().is_some_and(|(t, _)| t == now) {
                     if let Some(entry) = self.pop_slot(now) {
-                        self.batch.push(entry);
+                        self.core.batch.push(entry);
                     }
                 }
             }
@@ -431,76 +392,83 @@ impl<'a> Simulator<'a> {
                 let i = s.component as usize;
                 let label = match s.class {
                     Class::InjectionStart => {
-                        self.nodes[i].injected += 1;
-                        self.inject_mode[i] = s.mode;
+                        self.core.nodes[i].injected += 1;
+                        self.cycles.inject_mode[i] = s.mode;
                         let mode = s.mode.map_or(Mode::Injected, Mode::InjectedNamed);
-                        self.note(now, i, TraceKind::Failed(mode));
-                        if s.mode.is_some_and(|k| self.arch.components[i].modes[k as usize].loses_data) {
+                        self.core.note(now, i, TraceKind::Failed(mode));
+                        if s.mode.is_some_and(|k| self.core.arch.components[i].modes[k as usize].loses_data) {
                             self.lose_data(i, now, Cause { component: ComponentId(s.component), mode });
                         }
                         None
                     }
                     _ => {
-                        self.nodes[i].injected -= 1;
-                        self.note(now, i, TraceKind::Recovered(Label::InjectionEnd));
+                        self.core.nodes[i].injected -= 1;
+                        self.core.note(now, i, TraceKind::Recovered(Label::InjectionEnd));
                         Some(Label::InjectionEnd)
                     }
                 };
-                self.batch.push(Entry::own(s.class, self.prepared.name_rank[i], s.component, label));
+                self.core.batch.push(Entry::own(
+                    s.class,
+                    self.core.prepared.name_rank[i],
+                    s.component,
+                    label,
+                ));
                 next_scripted += 1;
             }
-            if self.batch.len() > 1 {
-                self.batch.sort_unstable();
+            if self.core.batch.len() > 1 {
+                self.core.batch.sort_unstable();
             }
             // Apply own changes in (class, name) order, then standby timers, then let the
             // standby groups whose members changed decide, then batteries.
-            for k in 0..self.batch.len() {
+            for k in 0..self.core.batch.len() {
                 if applied {
                     break;
                 }
-                let Entry { class, id, .. } = self.batch[k];
+                let Entry { class, id, .. } = self.core.batch[k];
                 match class {
                     Class::GroupTimer | Class::StartFailure | Class::DataTimer => {}
                     _ => {
                         events += 1;
-                        self.refresh(id, Cause { component: ComponentId(id), mode: self.mode_of(class, id) });
+                        self.core
+                            .refresh(id, Cause { component: ComponentId(id), mode: self.mode_of(class, id) });
                     }
                 }
             }
-            for k in 0..self.batch.len() {
-                if let Entry { class: Class::GroupTimer, id, .. } = self.batch[k] {
+            for k in 0..self.core.batch.len() {
+                if let Entry { class: Class::GroupTimer, id, .. } = self.core.batch[k] {
                     events += self.group_timer(id as usize, now);
                 }
             }
             events += self.settle(now);
             // Datasets' timers see the instant's settled state (a backup is skipped if the
             // dataset just went down).
-            let timers = self.batch.len();
+            let timers = self.core.batch.len();
             for k in 0..timers {
-                if let Entry { class: Class::DataTimer, rank: slot, .. } = self.batch[k] {
+                if let Entry { class: Class::DataTimer, rank: slot, .. } = self.core.batch[k] {
                     self.data_timer(slot, now);
                 }
             }
-            if self.batch.len() > timers || !self.data_pending.is_empty() {
+            if self.core.batch.len() > timers || !self.core.pending.datasets.is_empty() {
                 events += self.settle(now);
             }
             self.flush_data(observer);
-            while let Some(i) = self.battery_pending.pop() {
+            while let Some(i) = self.core.pending.batteries.pop() {
                 self.needs_changed(i as usize, now);
             }
-            let is_up = self.nodes[service].up;
+            let is_up = self.core.nodes[service].up;
             if was_up && is_up {
                 continue;
             }
-            let serves = &self.prepared.serves;
+            let serves = &self.core.prepared.serves;
             let failures = self
+                .core
                 .batch
                 .iter()
                 .filter_map(|e| self.own_failure(e.class, e.id))
                 .filter(|c| serves[c.component.index()]);
             match (was_up, is_up) {
                 (true, false) => {
-                    let cause = self.cause[service];
+                    let cause = self.core.cause[service];
                     let contributing = failures.filter(|c| *c != cause).collect();
                     open = Some(Incident {
                         start: now,
@@ -511,7 +479,7 @@ impl<'a> Simulator<'a> {
                         label: None,
                     });
                     cause_back = None;
-                    self.note(now, service, TraceKind::ServiceDown { cause });
+                    self.core.note(now, service, TraceKind::ServiceDown { cause });
                 }
                 (false, true) => {
                     let mut incident = open.take().expect("an incident is open while the service is down");
@@ -525,7 +493,7 @@ impl<'a> Simulator<'a> {
                         observer.incident(&incident);
                     }
                     let (label, downtime) = (incident.label.expect("just set"), incident.duration());
-                    self.note(now, service, TraceKind::ServiceUp { label, downtime });
+                    self.core.note(now, service, TraceKind::ServiceUp { label, downtime });
                 }
                 (false, false) => {
                     let incident = open.as_mut().expect("an incident is open while the service is down");
@@ -565,27 +533,27 @@ impl<'a> Simulator<'a> {
 
     /// Passes the batch's data-loss events and ended backlogs to `observer`.
     fn flush_data<O: Observer>(&mut self, observer: &mut O) {
-        for loss in self.losses.drain(..) {
+        for loss in self.core.losses.drain(..) {
             observer.data_loss(&loss);
         }
-        for (q, age) in self.backlogs.drain(..) {
+        for (q, age) in self.queues.backlogs.drain(..) {
             observer.backlog(q, age);
         }
     }
 
     /// Whether component `i` has a failure clock (random failures on and a distribution).
     pub(super) fn has_clock(&self, i: usize) -> bool {
-        self.streams[i].fail.is_some() || !self.mode_streams[i].is_empty()
+        self.core.streams[i].fail.is_some() || !self.cycles.mode_streams[i].is_empty()
     }
 
     /// The mode to blame if an entry of this class takes component `id` down.
     fn mode_of(&self, class: Class, id: u32) -> Mode {
         match class {
             Class::InjectionStart => {
-                self.inject_mode[id as usize].map_or(Mode::Injected, Mode::InjectedNamed)
+                self.cycles.inject_mode[id as usize].map_or(Mode::Injected, Mode::InjectedNamed)
             }
             Class::BatteryEmpty => Mode::BatteryEmpty,
-            Class::RandomFailure => self.mode_now[id as usize].map_or(Mode::Failure, Mode::Named),
+            Class::RandomFailure => self.cycles.mode_now[id as usize].map_or(Mode::Failure, Mode::Named),
             // Recoveries never take a component down: the mode is never read.
             _ => Mode::Failure,
         }
@@ -605,11 +573,16 @@ impl<'a> Simulator<'a> {
     /// component recovered if it did in this batch, and `None` if it is own-down.
     fn track_cause(&self, cause: Cause, back: &mut Option<Label>) {
         let c = cause.component.index();
-        let node = &self.nodes[c];
+        let node = &self.core.nodes[c];
         if node.failed || node.injected > 0 || node.drained {
             *back = None;
-        } else if let Some(label) =
-            self.batch.iter().filter_map(Entry::recovery).find(|&(id, _)| id as usize == c).map(|(_, l)| l)
+        } else if let Some(label) = self
+            .core
+            .batch
+            .iter()
+            .filter_map(Entry::recovery)
+            .find(|&(id, _)| id as usize == c)
+            .map(|(_, l)| l)
         {
             *back = Some(label);
         }
@@ -621,12 +594,12 @@ impl<'a> Simulator<'a> {
     /// back (`cause_back`), even if a switch back to the same member then had to complete; else
     /// `dependency`. Only groups and datasets the service depends on count.
     fn ending_label(&self, cause_back: Option<Label>) -> Label {
-        let serves = &self.prepared.serves;
+        let serves = &self.core.prepared.serves;
         let labelled =
-            || self.batch.iter().filter_map(Entry::recovery).filter(|&(id, _)| serves[id as usize]);
+            || self.core.batch.iter().filter_map(Entry::recovery).filter(|&(id, _)| serves[id as usize]);
         let switched = |id: u32| {
-            let g = self.prepared.group_of[id as usize].expect("failovers are standby groups'");
-            self.groups[g as usize].phase == super::standby::GroupPhase::Active
+            let g = self.core.prepared.group_of[id as usize].expect("failovers are standby groups'");
+            self.standby.groups[g as usize].phase == super::standby::GroupPhase::Active
         };
         if labelled().any(|(id, l)| l == Label::Failover && switched(id)) {
             return Label::Failover;
@@ -638,12 +611,42 @@ impl<'a> Simulator<'a> {
         }
         cause_back.unwrap_or(Label::Dependency)
     }
+}
+
+impl Core<'_> {
+    /// Records a trace event if tracing.
+    #[inline]
+    pub fn note(&mut self, at: SimTime, component: usize, kind: TraceKind) {
+        if let Some(trace) = self.trace.as_mut()
+            && at >= self.trace_window.0
+            && at < self.trace_window.1
+        {
+            trace.push(TraceEvent { at, component: ComponentId(component as u32), kind });
+        }
+    }
+
+    /// Schedules an event of component `i` at `at`.
+    #[inline]
+    pub fn schedule(&mut self, i: usize, at: SimTime) {
+        let rank = self.prepared.name_rank[i];
+        if self.queue.peek().is_some_and(|(_, top)| top == rank) {
+            // The usual case: the event being handled schedules its successor.
+            self.queue.reschedule_top(rank, at);
+        } else {
+            self.queue.schedule(rank, at);
+        }
+    }
+
+    /// Removes component `i`'s pending event, if any.
+    pub fn unschedule(&mut self, i: usize) {
+        self.queue.remove(self.prepared.name_rank[i]);
+    }
 
     /// Re-evaluates `id` after a change of its own state and propagates any flip of its
     /// effective state to its dependents and the standby groups it belongs to. If `id` goes
     /// down, `own_cause` is its cause; a dependent that goes down inherits the cause of the
     /// dependency that took it down (a dependent that is own-down is already down).
-    pub(super) fn refresh(&mut self, id: u32, own_cause: Cause) {
+    pub fn refresh(&mut self, id: u32, own_cause: Cause) {
         let root = &mut self.nodes[id as usize];
         let up = root.should_be_up();
         if up == root.up {
@@ -667,9 +670,13 @@ impl<'a> Simulator<'a> {
         let (up, blame) = (node.up, self.cause[c as usize]);
         if node.watched {
             for &g in self.prepared.watchers_of(c as usize) {
-                self.group_pending_push(g);
+                self.pending.group(g);
             }
-            self.consumers_changed(c as usize);
+            for &q in self.prepared.consumer_links_of(c as usize) {
+                if !self.pending.queues.contains(&q) {
+                    self.pending.queues.push(q);
+                }
+            }
         }
         // Each dependent lists `c` once (the compiler rejects repeats), so its counter moves
         // by one; it is visited again only if it flips.
@@ -681,11 +688,11 @@ impl<'a> Simulator<'a> {
                 node.needs_up -= 1;
             }
             if node.battery {
-                self.battery_pending.push(d.0);
+                self.pending.batteries.push(d.0);
             }
             if node.data {
                 let d = self.arch.components[d.index()].dataset.expect("a dataset's node");
-                self.data_pending_push(d);
+                self.pending.dataset(d);
                 continue;
             }
             let now = node.should_be_up();
