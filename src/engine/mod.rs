@@ -54,6 +54,7 @@
 mod battery;
 mod data;
 mod dormancy;
+mod incidents;
 mod prepared;
 mod queue;
 mod queues;

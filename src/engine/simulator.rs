@@ -1,9 +1,17 @@
-//! The simulator: per-replication state, the event loop and propagation.
+//! The simulator: the core state, the event loop and propagation.
 //!
-//! Own failures and recoveries live in `recovery.rs`, standby groups in `standby.rs`,
-//! batteries in `battery.rs`; this file owns the loop that takes the events of one instant as
-//! a batch, applies them in (class, name) order, lets standby groups react, and records
-//! incidents.
+//! [`Simulator::run`] takes the events of one instant as a batch and goes through named steps:
+//! `gather` (the queue's and the script's events, in (class, name) order; one own change alone
+//! at its instant is applied at once), `apply_own_changes` (each propagated by
+//! [`Core::refresh`]), `react` (standby timers, then the groups, datasets and queue links the
+//! propagation left pending, then data timers, then batteries), and the incident bookkeeping of
+//! `incidents.rs`.
+//!
+//! The [`Core`] owns what every mechanism shares: nodes and their propagation, the event queue,
+//! the random streams, the batch and what it leaves pending, the trace. Each mechanism owns
+//! its state in its own file: own failure cycles and crews (`recovery.rs`, with `dormancy.rs`),
+//! standby groups (`standby.rs`), batteries (`battery.rs`), datasets (`data/`) and queue links
+//! (`queues.rs`).
 
 use crate::model::ComponentId;
 use crate::rng::Stream;
@@ -11,11 +19,12 @@ use crate::time::SimTime;
 
 use super::battery::{Batteries, Charge};
 use super::data::Data;
+use super::incidents::Incidents;
 use super::prepared::{Class, Prepared};
 use super::queues::Queues;
 use super::recovery::{Cycles, Phase};
 use super::standby::Standby;
-use super::{Cause, EventQueue, Incident, Label, Mode, Observer, RunParams, Summary, TraceEvent, TraceKind};
+use super::{Cause, EventQueue, Label, Mode, Observer, RunParams, Summary, TraceEvent, TraceKind};
 
 /// The state of one component during a replication, packed for the propagation loop.
 #[derive(Clone, Copy, Debug, Default)]
@@ -103,6 +112,14 @@ impl Entry {
     pub fn recovery(&self) -> Option<(u32, Label)> {
         self.recovered.map(|label| (self.id, label))
     }
+}
+
+/// What gathering an instant's events left to do.
+enum Gathered {
+    /// One own change alone at its instant, applied, with nothing to react to: done.
+    Done,
+    /// A batch to apply and react to; its own change is already applied when `applied`.
+    Batch { applied: bool },
 }
 
 /// Simulates replications of one architecture, reusing its buffers.
@@ -336,187 +353,184 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    /// Runs replication `replication`, reporting incidents to `observer`.
+    /// Runs replication `replication`, reporting incidents to `observer`: one batch per
+    /// instant, each gathered, applied, reacted to, and then checked for an incident.
     pub fn run<O: Observer>(&mut self, replication: u64, observer: &mut O) -> Summary {
         self.reset(replication);
         let horizon = self.core.params.horizon;
         let service = self.core.arch.service.index();
-        let scripted = &self.core.prepared.scripted;
+        let mut script = 0; // the next scripted injection event
         let mut events = 0u64;
-        let mut down_total = 0u64;
-        let mut open: Option<Incident> = None;
-        // While an incident is open: how its cause came back, if it is back.
-        let mut cause_back: Option<Label> = None;
-        let mut next_scripted = 0;
-        let scripted_at = |k: usize| scripted.get(k).map_or(SimTime::NEVER, |s| s.at);
+        let mut incidents = Incidents::default();
         loop {
-            let random_at = self.core.queue.peek().map_or(SimTime::NEVER, |(t, _)| t);
-            let now = random_at.min(scripted_at(next_scripted));
+            let (now, random) = self.next_instant(script);
             if now >= horizon {
                 break;
             }
             let was_up = self.core.nodes[service].up;
-            let mut applied = false;
-            self.core.batch.clear();
-            // Gather the instant's events: the queue yields them in name order.
-            if random_at == now {
-                let first = self.pop_slot(now);
-                let alone =
-                    self.core.queue.peek().is_none_or(|(t, _)| t != now) && scripted_at(next_scripted) != now;
-                match first {
-                    Some(entry)
-                        if alone && entry.class != Class::GroupTimer && entry.class != Class::DataTimer =>
-                    {
-                        let (class, id) = (entry.class, entry.id);
-                        // The common case, one own change alone at its instant: no order to
-                        // settle, and nothing to record if the service stays up.
-                        events += 1;
-                        self.core
-                            .refresh(id, Cause { component: ComponentId(id), mode: self.mode_of(class, id) });
-                        if was_up && self.core.pending.is_empty() && self.core.nodes[service].up {
-                            continue;
-                        }
-                        applied = true;
-                        self.core.batch.push(entry);
-                    }
-                    Some(entry) => self.core.batch.push(entry),
-                    None => {}
-                }
-                while self.core.queue.peek().is_some_and(|(t, _)| t == now) {
-                    if let Some(entry) = self.pop_slot(now) {
-                        self.core.batch.push(entry);
-                    }
-                }
+            let applied = match self.gather(now, random, &mut script, was_up, &mut events) {
+                Gathered::Done => continue,
+                Gathered::Batch { applied } => applied,
+            };
+            if !applied {
+                events += self.apply_own_changes();
             }
-            while let Some(s) = scripted.get(next_scripted).filter(|s| s.at == now) {
-                let i = s.component as usize;
-                let label = match s.class {
-                    Class::InjectionStart => {
-                        self.core.nodes[i].injected += 1;
-                        self.cycles.inject_mode[i] = s.mode;
-                        let mode = s.mode.map_or(Mode::Injected, Mode::InjectedNamed);
-                        self.core.note(now, i, TraceKind::Failed(mode));
-                        if s.mode.is_some_and(|k| self.core.arch.components[i].modes[k as usize].loses_data) {
-                            self.lose_data(i, now, Cause { component: ComponentId(s.component), mode });
-                        }
-                        None
-                    }
-                    _ => {
-                        self.core.nodes[i].injected -= 1;
-                        self.core.note(now, i, TraceKind::Recovered(Label::InjectionEnd));
-                        Some(Label::InjectionEnd)
-                    }
-                };
-                self.core.batch.push(Entry::own(
-                    s.class,
-                    self.core.prepared.name_rank[i],
-                    s.component,
-                    label,
-                ));
-                next_scripted += 1;
-            }
-            if self.core.batch.len() > 1 {
-                self.core.batch.sort_unstable();
-            }
-            // Apply own changes in (class, name) order, then standby timers, then let the
-            // standby groups whose members changed decide, then batteries.
-            for k in 0..self.core.batch.len() {
-                if applied {
-                    break;
-                }
-                let Entry { class, id, .. } = self.core.batch[k];
-                match class {
-                    Class::GroupTimer | Class::StartFailure | Class::DataTimer => {}
-                    _ => {
-                        events += 1;
-                        self.core
-                            .refresh(id, Cause { component: ComponentId(id), mode: self.mode_of(class, id) });
-                    }
-                }
-            }
-            for k in 0..self.core.batch.len() {
-                if let Entry { class: Class::GroupTimer, id, .. } = self.core.batch[k] {
-                    events += self.group_timer(id as usize, now);
-                }
-            }
-            events += self.settle(now);
-            // Datasets' timers see the instant's settled state (a backup is skipped if the
-            // dataset just went down).
-            let timers = self.core.batch.len();
-            for k in 0..timers {
-                if let Entry { class: Class::DataTimer, rank: slot, .. } = self.core.batch[k] {
-                    self.data_timer(slot, now);
-                }
-            }
-            if self.core.batch.len() > timers || !self.core.pending.datasets.is_empty() {
-                events += self.settle(now);
-            }
-            self.flush_data(observer);
-            while let Some(i) = self.core.pending.batteries.pop() {
-                self.needs_changed(i as usize, now);
-            }
+            events += self.react(now, observer);
             let is_up = self.core.nodes[service].up;
-            if was_up && is_up {
-                continue;
-            }
-            let serves = &self.core.prepared.serves;
-            let failures = self
-                .core
-                .batch
-                .iter()
-                .filter_map(|e| self.own_failure(e.class, e.id))
-                .filter(|c| serves[c.component.index()]);
-            match (was_up, is_up) {
-                (true, false) => {
-                    let cause = self.core.cause[service];
-                    let contributing = failures.filter(|c| *c != cause).collect();
-                    open = Some(Incident {
-                        start: now,
-                        end: now,
-                        censored: false,
-                        cause,
-                        contributing,
-                        label: None,
-                    });
-                    cause_back = None;
-                    self.core.note(now, service, TraceKind::ServiceDown { cause });
-                }
-                (false, true) => {
-                    let mut incident = open.take().expect("an incident is open while the service is down");
-                    incident.end = now;
-                    self.track_cause(incident.cause, &mut cause_back);
-                    incident.label = Some(self.ending_label(cause_back));
-                    // Down and up again at one instant (a zero-delay failover decided over
-                    // several batches) is no incident.
-                    if incident.start < now {
-                        down_total += incident.duration().0;
-                        observer.incident(&incident);
-                    }
-                    let (label, downtime) = (incident.label.expect("just set"), incident.duration());
-                    self.core.note(now, service, TraceKind::ServiceUp { label, downtime });
-                }
-                (false, false) => {
-                    let incident = open.as_mut().expect("an incident is open while the service is down");
-                    self.track_cause(incident.cause, &mut cause_back);
-                    for c in failures {
-                        if c != incident.cause && !incident.contributing.contains(&c) {
-                            incident.contributing.push(c);
-                        }
-                    }
-                }
-                (true, true) => unreachable!("handled above"),
+            if !(was_up && is_up) {
+                incidents.after_batch(self, now, was_up, is_up, observer);
             }
         }
+        self.close(horizon, observer);
+        Summary { up: SimTime(horizon.0 - incidents.close(horizon, observer)), events }
+    }
+
+    /// The next instant with an event (before or past the horizon), and whether the queue has
+    /// one then (else only the script does).
+    #[inline]
+    fn next_instant(&self, script: usize) -> (SimTime, bool) {
+        let random_at = self.core.queue.peek().map_or(SimTime::NEVER, |(t, _)| t);
+        let now = random_at.min(self.scripted_at(script));
+        (now, random_at == now)
+    }
+
+    /// When scripted event `k` happens (never past the script).
+    #[inline]
+    fn scripted_at(&self, k: usize) -> SimTime {
+        self.core.prepared.scripted.get(k).map_or(SimTime::NEVER, |s| s.at)
+    }
+
+    /// Takes the events of instant `now` into the batch, in (class, name) order: the queue's
+    /// (if `random`) and the script's from `script` on. The common case, one own change alone
+    /// at its instant, is applied at once: with nothing pending and the service up all along
+    /// (`was_up`) the instant is done; counts applied own changes in `events`.
+    #[inline(always)]
+    fn gather(
+        &mut self,
+        now: SimTime,
+        random: bool,
+        script: &mut usize,
+        was_up: bool,
+        events: &mut u64,
+    ) -> Gathered {
+        let mut applied = false;
+        self.core.batch.clear();
+        // The queue yields the instant's events in name order.
+        if random {
+            let first = self.pop_slot(now);
+            let alone =
+                self.core.queue.peek().is_none_or(|(t, _)| t != now) && self.scripted_at(*script) != now;
+            match first {
+                Some(entry)
+                    if alone && entry.class != Class::GroupTimer && entry.class != Class::DataTimer =>
+                {
+                    *events += 1;
+                    let mode = self.mode_of(entry.class, entry.id);
+                    self.core.refresh(entry.id, Cause { component: ComponentId(entry.id), mode });
+                    let service = self.core.arch.service.index();
+                    if was_up && self.core.pending.is_empty() && self.core.nodes[service].up {
+                        return Gathered::Done;
+                    }
+                    applied = true;
+                    self.core.batch.push(entry);
+                }
+                Some(entry) => self.core.batch.push(entry),
+                None => {}
+            }
+            while self.core.queue.peek().is_some_and(|(t, _)| t == now) {
+                if let Some(entry) = self.pop_slot(now) {
+                    self.core.batch.push(entry);
+                }
+            }
+        }
+        while self.scripted_at(*script) == now {
+            self.scripted(*script, now);
+            *script += 1;
+        }
+        if self.core.batch.len() > 1 {
+            self.core.batch.sort_unstable();
+        }
+        Gathered::Batch { applied }
+    }
+
+    /// Starts or ends scripted injection `k` at `now`, into the batch.
+    fn scripted(&mut self, k: usize, now: SimTime) {
+        let prepared = self.core.prepared;
+        let s = &prepared.scripted[k];
+        let i = s.component as usize;
+        let label = match s.class {
+            Class::InjectionStart => {
+                self.core.nodes[i].injected += 1;
+                self.cycles.inject_mode[i] = s.mode;
+                let mode = s.mode.map_or(Mode::Injected, Mode::InjectedNamed);
+                self.core.note(now, i, TraceKind::Failed(mode));
+                if s.mode.is_some_and(|k| self.core.arch.components[i].modes[k as usize].loses_data) {
+                    self.lose_data(i, now, Cause { component: ComponentId(s.component), mode });
+                }
+                None
+            }
+            _ => {
+                self.core.nodes[i].injected -= 1;
+                self.core.note(now, i, TraceKind::Recovered(Label::InjectionEnd));
+                Some(Label::InjectionEnd)
+            }
+        };
+        let rank = self.core.prepared.name_rank[i];
+        self.core.batch.push(Entry::own(s.class, rank, s.component, label));
+    }
+
+    /// Applies the batch's own changes in (class, name) order, propagating each. Returns them
+    /// (events).
+    #[inline]
+    fn apply_own_changes(&mut self) -> u64 {
+        let mut events = 0;
+        for k in 0..self.core.batch.len() {
+            let Entry { class, id, .. } = self.core.batch[k];
+            match class {
+                Class::GroupTimer | Class::StartFailure | Class::DataTimer => {}
+                _ => {
+                    events += 1;
+                    let mode = self.mode_of(class, id);
+                    self.core.refresh(id, Cause { component: ComponentId(id), mode });
+                }
+            }
+        }
+        events
+    }
+
+    /// After the own changes: standby timers, then the groups, datasets and queues that must
+    /// re-decide, then the datasets' timers (which see the settled state: a backup is skipped
+    /// if the dataset just went down) and what they change, then batteries. Passes the batch's
+    /// data-loss events and backlogs to `observer`. Returns the own changes it caused (events).
+    fn react<O: Observer>(&mut self, now: SimTime, observer: &mut O) -> u64 {
+        let mut events = 0;
+        for k in 0..self.core.batch.len() {
+            if let Entry { class: Class::GroupTimer, id, .. } = self.core.batch[k] {
+                events += self.group_timer(id as usize, now);
+            }
+        }
+        events += self.settle(now);
+        let timers = self.core.batch.len();
+        for k in 0..timers {
+            if let Entry { class: Class::DataTimer, rank: slot, .. } = self.core.batch[k] {
+                self.data_timer(slot, now);
+            }
+        }
+        if self.core.batch.len() > timers || !self.core.pending.datasets.is_empty() {
+            events += self.settle(now);
+        }
+        self.flush_data(observer);
+        while let Some(i) = self.core.pending.batteries.pop() {
+            self.needs_changed(i as usize, now);
+        }
+        events
+    }
+
+    /// At the horizon: open backlogs and losses waiting for a switch end there.
+    fn close<O: Observer>(&mut self, horizon: SimTime, observer: &mut O) {
         self.close_queues(horizon);
         self.close_pending_losses(horizon);
         self.flush_data(observer);
-        if let Some(mut incident) = open {
-            incident.end = horizon;
-            incident.censored = true;
-            down_total += incident.duration().0;
-            observer.incident(&incident);
-        }
-        Summary { up: SimTime(horizon.0 - down_total), events }
     }
 
     /// Lets standby groups and datasets react until neither has anything left to decide, then
@@ -547,7 +561,7 @@ impl<'a> Simulator<'a> {
     }
 
     /// The mode to blame if an entry of this class takes component `id` down.
-    fn mode_of(&self, class: Class, id: u32) -> Mode {
+    pub(super) fn mode_of(&self, class: Class, id: u32) -> Mode {
         match class {
             Class::InjectionStart => {
                 self.cycles.inject_mode[id as usize].map_or(Mode::Injected, Mode::InjectedNamed)
@@ -557,59 +571,6 @@ impl<'a> Simulator<'a> {
             // Recoveries never take a component down: the mode is never read.
             _ => Mode::Failure,
         }
-    }
-
-    /// The own failure an entry stands for, if it is one.
-    fn own_failure(&self, class: Class, id: u32) -> Option<Cause> {
-        let mode = match class {
-            Class::RandomFailure | Class::InjectionStart | Class::BatteryEmpty => self.mode_of(class, id),
-            Class::StartFailure => Mode::StartFailure,
-            _ => return None,
-        };
-        Some(Cause { component: ComponentId(id), mode })
-    }
-
-    /// After a batch during an incident caused by `cause`: `back` becomes how the cause's
-    /// component recovered if it did in this batch, and `None` if it is own-down.
-    fn track_cause(&self, cause: Cause, back: &mut Option<Label>) {
-        let c = cause.component.index();
-        let node = &self.core.nodes[c];
-        if node.failed || node.injected > 0 || node.drained {
-            *back = None;
-        } else if let Some(label) = self
-            .core
-            .batch
-            .iter()
-            .filter_map(Entry::recovery)
-            .find(|&(id, _)| id as usize == c)
-            .map(|(_, l)| l)
-        {
-            *back = Some(label);
-        }
-    }
-
-    /// What ended an incident, by how the service came back in this batch: on another standby
-    /// member than the one active when its group went down (`failover`); by a dataset's
-    /// promote, restore or recreation (DR); else by its cause's own recovery once the cause is
-    /// back (`cause_back`), even if a switch back to the same member then had to complete; else
-    /// `dependency`. Only groups and datasets the service depends on count.
-    fn ending_label(&self, cause_back: Option<Label>) -> Label {
-        let serves = &self.core.prepared.serves;
-        let labelled =
-            || self.core.batch.iter().filter_map(Entry::recovery).filter(|&(id, _)| serves[id as usize]);
-        let switched = |id: u32| {
-            let g = self.core.prepared.group_of[id as usize].expect("failovers are standby groups'");
-            self.standby.groups[g as usize].phase == super::standby::GroupPhase::Active
-        };
-        if labelled().any(|(id, l)| l == Label::Failover && switched(id)) {
-            return Label::Failover;
-        }
-        if let Some((_, label)) =
-            labelled().find(|&(_, l)| matches!(l, Label::Promote | Label::Restore | Label::Recreate))
-        {
-            return label;
-        }
-        cause_back.unwrap_or(Label::Dependency)
     }
 }
 
