@@ -138,7 +138,7 @@ impl DormancyPlan {
 impl Simulator<'_> {
     /// Whether component `u`, a user of a candidate, is switched off.
     fn asleep(&self, u: usize) -> bool {
-        (self.core.nodes[u].watched && self.is_cold_passive(u))
+        (self.core.nodes[u].watched && self.standby.is_cold_passive(&self.core, u))
             || (self.core.prepared.dormancy.candidate[u] && self.cycles.dormant[u])
     }
 

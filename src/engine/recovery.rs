@@ -112,7 +112,9 @@ impl Simulator<'_> {
     /// Starts the failure clock of own-up component `i` with `ttf` to go, or keeps it paused if
     /// `i` is a passive member of a cold standby group or sleeps with one.
     pub(super) fn start_clock(&mut self, i: usize, now: SimTime, ttf: SimTime) {
-        if (self.core.nodes[i].watched && self.is_cold_passive(i)) || self.cycles.dormant[i] {
+        if (self.core.nodes[i].watched && self.standby.is_cold_passive(&self.core, i))
+            || self.cycles.dormant[i]
+        {
             self.cycles.paused[i] = Some(ttf);
             self.core.unschedule(i); // the event that just ended (a repair) must not fire again
         } else {

@@ -325,7 +325,7 @@ impl<'a> Simulator<'a> {
             self.reset_dormancy();
         }
         self.reset_data(replication);
-        self.reset_queues();
+        self.queues.reset(&mut self.core);
         for i in 0..self.core.arch.components.len() {
             if self.has_clock(i) {
                 let ttf = self.time_to_failure(i);
@@ -349,7 +349,7 @@ impl<'a> Simulator<'a> {
             self.pop_event(id as usize, now)
         } else {
             let id = self.core.prepared.by_rank[slot as usize - n];
-            self.battery_timer(id as usize, now)
+            self.battery.timer(&mut self.core, &self.standby, id as usize, now)
         }
     }
 
@@ -521,14 +521,14 @@ impl<'a> Simulator<'a> {
         }
         self.flush_data(observer);
         while let Some(i) = self.core.pending.batteries.pop() {
-            self.needs_changed(i as usize, now);
+            self.battery.needs_changed(&mut self.core, &self.standby, i as usize, now);
         }
         events
     }
 
     /// At the horizon: open backlogs and losses waiting for a switch end there.
     fn close<O: Observer>(&mut self, horizon: SimTime, observer: &mut O) {
-        self.close_queues(horizon);
+        self.queues.close(&mut self.core, horizon);
         self.close_pending_losses(horizon);
         self.flush_data(observer);
     }
@@ -541,7 +541,7 @@ impl<'a> Simulator<'a> {
         while self.settle_data(now) {
             start_failures += self.settle_groups(now);
         }
-        self.settle_queues(now);
+        self.queues.settle(&mut self.core, now);
         start_failures
     }
 

@@ -35,13 +35,40 @@
 
 use crate::time::SimTime;
 
-use super::simulator::Simulator;
+use super::simulator::{Core, Simulator};
 use super::{Cause, ComponentId, Mode, TraceKind};
 
 /// The standby groups during a replication, by index in `Prepared::groups`.
 #[derive(Debug, Default)]
 pub(super) struct Standby {
     pub groups: Vec<GroupState>,
+}
+
+impl Standby {
+    /// Whether member `i` carries (or is being switched in to carry) its group's load.
+    pub fn carrying(&self, core: &Core<'_>, i: usize) -> bool {
+        core.prepared.watchers_of(i).iter().any(|&g| {
+            let state = self.groups[g as usize];
+            core.prepared.standby(g as usize).members[state.active].index() == i
+                && matches!(state.phase, GroupPhase::Active | GroupPhase::Switching)
+        })
+    }
+
+    /// Whether `i` is a passive member of a cold standby group (its failure clock is paused).
+    pub fn is_cold_passive(&self, core: &Core<'_>, i: usize) -> bool {
+        core.prepared.watchers_of(i).iter().any(|&g| {
+            let standby = core.prepared.standby(g as usize);
+            standby.cold && standby.members[self.groups[g as usize].active].index() != i
+        })
+    }
+
+    /// The member (index) holding the data of group `g`: the active one while the group is up,
+    /// else the one that was active when it went down (a member being switched to has taken
+    /// no write yet).
+    pub fn primary_member(&self, g: usize) -> usize {
+        let state = self.groups[g];
+        if state.phase == GroupPhase::Active { state.active } else { state.down_from }
+    }
 }
 
 /// A standby group's phase.
@@ -79,33 +106,8 @@ impl Simulator<'_> {
         // The first member carries the load from t = 0, on its battery if it has one.
         for g in 0..self.standby.groups.len() {
             let first = self.member(g, 0);
-            self.battery_activated(first, SimTime::ZERO);
+            self.battery.activated(&mut self.core, first, SimTime::ZERO);
         }
-    }
-
-    /// Whether member `i` carries (or is being switched in to carry) its group's load.
-    pub(super) fn carrying(&self, i: usize) -> bool {
-        self.core.prepared.watchers_of(i).iter().any(|&g| {
-            let state = self.standby.groups[g as usize];
-            self.member(g as usize, state.active) == i
-                && matches!(state.phase, GroupPhase::Active | GroupPhase::Switching)
-        })
-    }
-
-    /// Whether `i` is a passive member of a cold standby group (its failure clock is paused).
-    pub(super) fn is_cold_passive(&self, i: usize) -> bool {
-        self.core.prepared.watchers_of(i).iter().any(|&g| {
-            let standby = self.core.prepared.standby(g as usize);
-            standby.cold && standby.members[self.standby.groups[g as usize].active].index() != i
-        })
-    }
-
-    /// The member (index) holding the data of group `g`: the active one while the group is up,
-    /// else the one that was active when it went down (a member being switched to has taken
-    /// no write yet).
-    pub(super) fn primary_member(&self, g: usize) -> usize {
-        let state = self.standby.groups[g];
-        if state.phase == GroupPhase::Active { state.active } else { state.down_from }
     }
 
     fn member(&self, g: usize, k: usize) -> usize {
@@ -183,7 +185,7 @@ impl Simulator<'_> {
                 self.core.note(now, self.core.prepared.groups[g].index(), TraceKind::DetectionCancelled);
                 self.standby.groups[g].phase = GroupPhase::Active;
                 let member = self.member(g, active);
-                self.battery_activated(member, now); // carrying again (a recharged battery)
+                self.battery.activated(&mut self.core, member, now); // carrying again (a recharged battery)
                 let blame = self.core.cause[member];
                 self.set_ok(g, true, blame);
                 // A preferred member may have come back meanwhile.
@@ -277,11 +279,11 @@ impl Simulator<'_> {
             }
         }
         if old != m {
-            self.battery_deactivated(old, now);
+            self.battery.deactivated(&mut self.core, &self.standby, old, now);
             self.core
                 .refresh(old as u32, Cause { component: ComponentId(old as u32), mode: Mode::BatteryEmpty });
         }
-        self.battery_activated(m, now);
+        self.battery.activated(&mut self.core, m, now);
         let id = self.core.prepared.groups[g].index();
         self.core.note(now, id, TraceKind::SwitchStarted { to: ComponentId(m as u32), failback });
         let s = self.core.prepared.standby(g).switch;

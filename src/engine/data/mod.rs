@@ -399,7 +399,7 @@ impl Simulator<'_> {
         let mut touched = false;
         // Whether a standby holder's primary member still had its copy before this failure.
         let group = self.standby_holder(d);
-        let primary_had_copy = group.is_some_and(|g| !self.member_lost(d, self.primary_member(g)));
+        let primary_had_copy = group.is_some_and(|g| !self.member_lost(d, self.standby.primary_member(g)));
         for j in 0..self.data.states[d].replicas.len() {
             let r = self.data.states[d].replicas[j];
             if self.data.doomed[r.host as usize] && r.copy != Copy::Lost {
@@ -429,7 +429,7 @@ impl Simulator<'_> {
         let mut primary_member_lost = false;
         if let Some(g) = group {
             touched |= self.destroy_member_copies(d, now);
-            primary_member_lost = primary_had_copy && self.member_lost(d, self.primary_member(g));
+            primary_member_lost = primary_had_copy && self.member_lost(d, self.standby.primary_member(g));
             primary_hit |= self.every_member_lost(d);
         }
         match self.data.states[d].phase {
@@ -685,7 +685,7 @@ impl Simulator<'_> {
                     Phase::Restoring(r) => {
                         self.data.states[d].holder = self.restore_target(d, r) as u32;
                         if let Some(g) = self.standby_holder(d) {
-                            self.give_copy(d, self.primary_member(g));
+                            self.give_copy(d, self.standby.primary_member(g));
                         }
                         if r == Restore::Empty {
                             self.data.states[d].created = now;
