@@ -168,7 +168,7 @@ impl Simulator<'_> {
                 if self.cycles.mode_now[i]
                     .is_some_and(|k| self.core.arch.components[i].modes[k as usize].loses_data)
                 {
-                    self.lose_data(i, now, Cause { component: ComponentId(id), mode });
+                    self.data_view().lose_data(i, now, Cause { component: ComponentId(id), mode });
                 }
                 Some(Entry::own(Class::RandomFailure, rank, id, None))
             }

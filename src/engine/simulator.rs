@@ -18,7 +18,7 @@ use crate::rng::Stream;
 use crate::time::SimTime;
 
 use super::battery::{Batteries, Charge};
-use super::data::Data;
+use super::data::{Data, DataView};
 use super::incidents::Incidents;
 use super::prepared::{Class, Prepared};
 use super::queues::Queues;
@@ -232,6 +232,12 @@ impl<'a> Simulator<'a> {
         }
     }
 
+    /// The datasets, with the core and the standby groups they reach.
+    #[inline]
+    pub(super) fn data_view(&mut self) -> DataView<'_, 'a> {
+        DataView { data: &mut self.data, core: &mut self.core, standby: &self.standby }
+    }
+
     /// The architecture it simulates.
     pub fn arch(&self) -> &'a crate::model::Architecture {
         self.core.arch
@@ -324,7 +330,7 @@ impl<'a> Simulator<'a> {
         if !self.core.prepared.dormancy.is_empty() {
             self.reset_dormancy();
         }
-        self.reset_data(replication);
+        self.data_view().reset(replication);
         self.queues.reset(&mut self.core);
         for i in 0..self.core.arch.components.len() {
             if self.has_clock(i) {
@@ -465,7 +471,7 @@ impl<'a> Simulator<'a> {
                 let mode = s.mode.map_or(Mode::Injected, Mode::InjectedNamed);
                 self.core.note(now, i, TraceKind::Failed(mode));
                 if s.mode.is_some_and(|k| self.core.arch.components[i].modes[k as usize].loses_data) {
-                    self.lose_data(i, now, Cause { component: ComponentId(s.component), mode });
+                    self.data_view().lose_data(i, now, Cause { component: ComponentId(s.component), mode });
                 }
                 None
             }
@@ -513,7 +519,7 @@ impl<'a> Simulator<'a> {
         let timers = self.core.batch.len();
         for k in 0..timers {
             if let Entry { class: Class::DataTimer, rank: slot, .. } = self.core.batch[k] {
-                self.data_timer(slot, now);
+                self.data_view().timer(slot, now);
             }
         }
         if self.core.batch.len() > timers || !self.core.pending.datasets.is_empty() {
@@ -529,7 +535,7 @@ impl<'a> Simulator<'a> {
     /// At the horizon: open backlogs and losses waiting for a switch end there.
     fn close<O: Observer>(&mut self, horizon: SimTime, observer: &mut O) {
         self.queues.close(&mut self.core, horizon);
-        self.close_pending_losses(horizon);
+        self.data_view().close_pending_losses(horizon);
         self.flush_data(observer);
     }
 
@@ -538,7 +544,7 @@ impl<'a> Simulator<'a> {
     /// as events).
     fn settle(&mut self, now: SimTime) -> u64 {
         let mut start_failures = self.settle_groups(now);
-        while self.settle_data(now) {
+        while self.data_view().settle(now) {
             start_failures += self.settle_groups(now);
         }
         self.queues.settle(&mut self.core, now);

@@ -116,7 +116,8 @@ impl Simulator<'_> {
 
     /// Member `k` is effectively up and, if the group holds data, has a copy to serve it.
     fn healthy(&self, g: usize, k: usize) -> bool {
-        self.core.nodes[self.member(g, k)].up && (self.data.states.is_empty() || !self.lacks_copy(g, k))
+        self.core.nodes[self.member(g, k)].up
+            && (self.data.states.is_empty() || !self.data.lacks_copy(&self.core, g, k))
     }
 
     /// A group's detect or switch timer ended. Returns the failed starts it caused.
@@ -135,7 +136,7 @@ impl Simulator<'_> {
             GroupPhase::Switching => {
                 self.core.note(now, id, TraceKind::SwitchEnded);
                 if !self.data.states.is_empty() {
-                    self.switch_ended(g, now);
+                    self.data_view().switch_ended(g, now);
                 }
                 self.standby.groups[g].phase = GroupPhase::Active;
                 let active = self.standby.groups[g].active;
@@ -290,7 +291,7 @@ impl Simulator<'_> {
         let word = self.core.streams[id].recover.as_mut().expect("groups have streams").next_word();
         self.core.schedule(id, now.saturating_add(s.sample(word)));
         if old != m {
-            self.holder_switched(id);
+            self.data_view().holder_switched(id);
         }
         let blame = if failback {
             Cause { component: ComponentId(id as u32), mode: Mode::Failback }

@@ -31,9 +31,9 @@
 
 use crate::time::SimTime;
 
-use super::super::simulator::Simulator;
+use super::super::simulator::Core;
 use super::super::{Cause, TraceKind};
-use super::{Copy, DataLoss, Phase, Source, Store};
+use super::{Copy, Data, DataLoss, DataView, Phase, Source, Store};
 
 /// The copy on a member of a standby holder that is not a listed replica (synchronous).
 #[derive(Clone, Copy, Debug)]
@@ -60,32 +60,43 @@ pub(in crate::engine) struct PendingLoss {
     last_write: SimTime,
 }
 
-impl Simulator<'_> {
+impl Data {
     /// The standby group (by index) holding dataset `d`'s primary, if its holder is still the
     /// group it started on.
-    pub(super) fn standby_holder(&self, d: usize) -> Option<usize> {
-        let holder = self.data.states[d].holder as usize;
-        if holder != self.core.arch.datasets[d].holder.index()
-            || self.core.arch.components[holder].standby.is_none()
-        {
+    pub fn standby_holder(&self, core: &Core<'_>, d: usize) -> Option<usize> {
+        let holder = self.states[d].holder as usize;
+        if holder != core.arch.datasets[d].holder.index() || core.arch.components[holder].standby.is_none() {
             return None;
         }
-        Some(self.core.prepared.group_of[holder].expect("a standby group") as usize)
+        Some(core.prepared.group_of[holder].expect("a standby group") as usize)
     }
 
     /// Whether member `k` of dataset `d`'s standby holder has no copy.
-    pub(super) fn member_lost(&self, d: usize, k: usize) -> bool {
-        match self.core.prepared.data.member_replica[d][k] {
-            Some(j) => self.data.states[d].replicas[j as usize].copy == Copy::Lost,
-            None => self.data.states[d].members[k].lost,
+    pub fn member_lost(&self, core: &Core<'_>, d: usize, k: usize) -> bool {
+        match core.prepared.data.member_replica[d][k] {
+            Some(j) => self.states[d].replicas[j as usize].copy == Copy::Lost,
+            None => self.states[d].members[k].lost,
         }
     }
 
     /// Whether every member of dataset `d`'s standby holder has lost its copy.
-    pub(super) fn every_member_lost(&self, d: usize) -> bool {
-        (0..self.data.states[d].members.len()).all(|k| self.member_lost(d, k))
+    pub fn every_member_lost(&self, core: &Core<'_>, d: usize) -> bool {
+        (0..self.states[d].members.len()).all(|k| self.member_lost(core, d, k))
     }
 
+    /// Whether member `k` of standby group `g` has no copy of a dataset whose primary lives on
+    /// the group while another member has one: it cannot take over.
+    pub fn lacks_copy(&self, core: &Core<'_>, g: usize, k: usize) -> bool {
+        (0..self.states.len()).any(|d| {
+            self.states[d].phase == Phase::Live
+                && self.standby_holder(core, d) == Some(g)
+                && self.member_lost(core, d, k)
+                && !self.every_member_lost(core, d)
+        })
+    }
+}
+
+impl DataView<'_, '_> {
     /// Destroys the copies of the doomed members of `d`'s standby holder that are not listed
     /// replicas (those are destroyed with the replicas). Returns whether any was.
     pub(super) fn destroy_member_copies(&mut self, d: usize, now: SimTime) -> bool {
@@ -149,7 +160,7 @@ impl Simulator<'_> {
             self.standby.groups[g].failback,
         );
         for d in 0..self.data.states.len() {
-            if self.standby_holder(d) != Some(g) || self.data.states[d].phase != Phase::Live {
+            if self.data.standby_holder(self.core, d) != Some(g) || self.data.states[d].phase != Phase::Live {
                 continue;
             }
             let pending = self.data.states[d].pending.take();
@@ -213,7 +224,7 @@ impl Simulator<'_> {
     /// member that stops leaves sync; one that is up while the dataset accepts writes (`ok`)
     /// catches up, or gets a new copy if its own was destroyed (its group may then use it).
     pub(super) fn settle_members(&mut self, d: usize, now: SimTime, ok: bool) {
-        let Some(g) = self.standby_holder(d) else { return };
+        let Some(g) = self.data.standby_holder(self.core, d) else { return };
         let mut regained = false;
         for k in 0..self.data.states[d].members.len() {
             if self.core.prepared.data.member_replica[d][k].is_some() {
@@ -232,16 +243,5 @@ impl Simulator<'_> {
         if regained {
             self.core.pending.group(g as u32);
         }
-    }
-
-    /// Whether member `k` of standby group `g` has no copy of a dataset whose primary lives on
-    /// the group while another member has one: it cannot take over.
-    pub(in crate::engine) fn lacks_copy(&self, g: usize, k: usize) -> bool {
-        (0..self.data.states.len()).any(|d| {
-            self.data.states[d].phase == Phase::Live
-                && self.standby_holder(d) == Some(g)
-                && self.member_lost(d, k)
-                && !self.every_member_lost(d)
-        })
     }
 }

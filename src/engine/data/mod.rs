@@ -40,6 +40,10 @@
 //!
 //! Timers (recovery, each replica's resync, each chain's next backup) have their own queue
 //! slots after the components' and batteries', in dataset name order.
+//!
+//! [`Data`] owns the datasets' state; a [`DataView`] pairs it with the core it changes (queue,
+//! nodes, trace, the batch's losses) and the standby groups it reads (which member holds a
+//! group's data). Nothing else of the simulator is reachable from here.
 
 mod history;
 mod members;
@@ -50,7 +54,8 @@ use crate::rng::{Stream, named_stream_key};
 use crate::time::SimTime;
 
 use super::prepared::Class;
-use super::simulator::{Entry, Simulator};
+use super::simulator::{Core, Entry};
+use super::standby::Standby;
 use super::{Cause, Label, TraceKind};
 
 /// Where a dataset was recovered from after losing its primary.
@@ -287,6 +292,14 @@ impl Data {
     }
 }
 
+/// The datasets at work: their state, the core they reach, and the standby groups, which they
+/// only ask which member holds a group's data.
+pub(super) struct DataView<'s, 'a> {
+    pub data: &'s mut Data,
+    pub core: &'s mut Core<'a>,
+    pub standby: &'s Standby,
+}
+
 /// One dataset during a replication.
 #[derive(Clone, Debug)]
 pub(super) struct DataState {
@@ -313,7 +326,7 @@ const RESTORE: usize = 1;
 const RESYNC: usize = 2;
 const LAG: usize = 3;
 
-impl Simulator<'_> {
+impl DataView<'_, '_> {
     fn dataset(&self, d: usize) -> &Dataset {
         &self.core.arch.datasets[d]
     }
@@ -334,7 +347,7 @@ impl Simulator<'_> {
 
     /// Every dataset starts live on its holder, replicas in sync, each chain holding a backup
     /// at position 0; the first backups are scheduled.
-    pub(super) fn reset_data(&mut self, replication: u64) {
+    pub(super) fn reset(&mut self, replication: u64) {
         self.core.pending.datasets.clear();
         self.core.losses.clear();
         let arch = self.core.arch;
@@ -398,8 +411,9 @@ impl Simulator<'_> {
         let ds = &self.core.arch.datasets[d];
         let mut touched = false;
         // Whether a standby holder's primary member still had its copy before this failure.
-        let group = self.standby_holder(d);
-        let primary_had_copy = group.is_some_and(|g| !self.member_lost(d, self.standby.primary_member(g)));
+        let group = self.data.standby_holder(self.core, d);
+        let primary_had_copy =
+            group.is_some_and(|g| !self.data.member_lost(self.core, d, self.standby.primary_member(g)));
         for j in 0..self.data.states[d].replicas.len() {
             let r = self.data.states[d].replicas[j];
             if self.data.doomed[r.host as usize] && r.copy != Copy::Lost {
@@ -429,8 +443,9 @@ impl Simulator<'_> {
         let mut primary_member_lost = false;
         if let Some(g) = group {
             touched |= self.destroy_member_copies(d, now);
-            primary_member_lost = primary_had_copy && self.member_lost(d, self.standby.primary_member(g));
-            primary_hit |= self.every_member_lost(d);
+            primary_member_lost =
+                primary_had_copy && self.data.member_lost(self.core, d, self.standby.primary_member(g));
+            primary_hit |= self.data.every_member_lost(self.core, d);
         }
         match self.data.states[d].phase {
             Phase::Live if primary_hit => self.choose_copy(d, now, cause),
@@ -557,7 +572,7 @@ impl Simulator<'_> {
 
     /// Lets every dataset whose hosts changed re-decide, in name order. Returns whether any
     /// did.
-    pub(super) fn settle_data(&mut self, now: SimTime) -> bool {
+    pub(super) fn settle(&mut self, now: SimTime) -> bool {
         let mut any = false;
         while !self.core.pending.datasets.is_empty() {
             any = true;
@@ -630,7 +645,7 @@ impl Simulator<'_> {
                 Copy::Lost | Copy::Resyncing => {}
             }
         }
-        if let Some(g) = self.standby_holder(d).filter(|_| resyncing) {
+        if let Some(g) = self.data.standby_holder(self.core, d).filter(|_| resyncing) {
             self.core.pending.group(g as u32); // a member may have a copy to take over with again
         }
         if self.core.nodes[node].standby_ok != ok {
@@ -664,7 +679,7 @@ impl Simulator<'_> {
     /// A data timer in slot `slot` ended at `now`. Records a batch entry for a completed
     /// recovery (so it can label the incident it ends). A timer cancelled or replaced at this
     /// very instant (a loss in the same batch destroyed what it was recovering) does nothing.
-    pub(super) fn data_timer(&mut self, slot: u32, now: SimTime) {
+    pub(super) fn timer(&mut self, slot: u32, now: SimTime) {
         let (d, kind) = self.core.prepared.data.slots[(slot - self.core.prepared.data.first_slot) as usize];
         let d = d as usize;
         let node = self.dataset(d).node;
@@ -684,7 +699,7 @@ impl Simulator<'_> {
                     }
                     Phase::Restoring(r) => {
                         self.data.states[d].holder = self.restore_target(d, r) as u32;
-                        if let Some(g) = self.standby_holder(d) {
+                        if let Some(g) = self.data.standby_holder(self.core, d) {
                             self.give_copy(d, self.standby.primary_member(g));
                         }
                         if r == Restore::Empty {
