@@ -20,7 +20,7 @@ use crate::time::SimTime;
 use super::battery::{Batteries, Charge};
 use super::data::{Data, DataView};
 use super::incidents::Incidents;
-use super::prepared::{Class, Prepared};
+use super::prepared::{Class, Prepared, Scripted};
 use super::queues::Queues;
 use super::recovery::{Cycles, Phase};
 use super::standby::Standby;
@@ -120,6 +120,20 @@ enum Gathered {
     Done,
     /// A batch to apply and react to; its own change is already applied when `applied`.
     Batch { applied: bool },
+}
+
+/// The scripted injection events of a replication, and the next one due.
+struct Script<'a> {
+    events: &'a [Scripted],
+    next: usize,
+}
+
+impl Script<'_> {
+    /// When the next scripted event happens (never once the script is done).
+    #[inline]
+    fn at(&self) -> SimTime {
+        self.events.get(self.next).map_or(SimTime::NEVER, |s| s.at)
+    }
 }
 
 /// Simulates replications of one architecture, reusing its buffers.
@@ -365,16 +379,17 @@ impl<'a> Simulator<'a> {
         self.reset(replication);
         let horizon = self.core.params.horizon;
         let service = self.core.arch.service.index();
-        let mut script = 0; // the next scripted injection event
+        let prepared: &'a Prepared<'a> = self.core.prepared;
+        let mut script = Script { events: &prepared.scripted, next: 0 };
         let mut events = 0u64;
         let mut incidents = Incidents::default();
         loop {
-            let (now, random) = self.next_instant(script);
+            let (now, random) = self.next_instant(&script);
             if now >= horizon {
                 break;
             }
             let was_up = self.core.nodes[service].up;
-            let applied = match self.gather(now, random, &mut script, was_up, &mut events) {
+            let applied = match self.gather(now, random, &mut script, service, was_up, &mut events) {
                 Gathered::Done => continue,
                 Gathered::Batch { applied } => applied,
             };
@@ -394,28 +409,23 @@ impl<'a> Simulator<'a> {
     /// The next instant with an event (before or past the horizon), and whether the queue has
     /// one then (else only the script does).
     #[inline]
-    fn next_instant(&self, script: usize) -> (SimTime, bool) {
+    fn next_instant(&self, script: &Script<'_>) -> (SimTime, bool) {
         let random_at = self.core.queue.peek().map_or(SimTime::NEVER, |(t, _)| t);
-        let now = random_at.min(self.scripted_at(script));
+        let now = random_at.min(script.at());
         (now, random_at == now)
     }
 
-    /// When scripted event `k` happens (never past the script).
-    #[inline]
-    fn scripted_at(&self, k: usize) -> SimTime {
-        self.core.prepared.scripted.get(k).map_or(SimTime::NEVER, |s| s.at)
-    }
-
     /// Takes the events of instant `now` into the batch, in (class, name) order: the queue's
-    /// (if `random`) and the script's from `script` on. The common case, one own change alone
-    /// at its instant, is applied at once: with nothing pending and the service up all along
+    /// (if `random`) and the script's. The common case, one own change alone at its instant, is
+    /// applied at once: with nothing pending and the service (component `service`) up all along
     /// (`was_up`) the instant is done; counts applied own changes in `events`.
     #[inline(always)]
     fn gather(
         &mut self,
         now: SimTime,
         random: bool,
-        script: &mut usize,
+        script: &mut Script<'_>,
+        service: usize,
         was_up: bool,
         events: &mut u64,
     ) -> Gathered {
@@ -424,8 +434,7 @@ impl<'a> Simulator<'a> {
         // The queue yields the instant's events in name order.
         if random {
             let first = self.pop_slot(now);
-            let alone =
-                self.core.queue.peek().is_none_or(|(t, _)| t != now) && self.scripted_at(*script) != now;
+            let alone = self.core.queue.peek().is_none_or(|(t, _)| t != now) && script.at() != now;
             match first {
                 Some(entry)
                     if alone && entry.class != Class::GroupTimer && entry.class != Class::DataTimer =>
@@ -433,7 +442,6 @@ impl<'a> Simulator<'a> {
                     *events += 1;
                     let mode = self.mode_of(entry.class, entry.id);
                     self.core.refresh(entry.id, Cause { component: ComponentId(entry.id), mode });
-                    let service = self.core.arch.service.index();
                     if was_up && self.core.pending.is_empty() && self.core.nodes[service].up {
                         return Gathered::Done;
                     }
@@ -449,9 +457,9 @@ impl<'a> Simulator<'a> {
                 }
             }
         }
-        while self.scripted_at(*script) == now {
-            self.scripted(*script, now);
-            *script += 1;
+        while script.at() == now {
+            self.scripted(&script.events[script.next], now);
+            script.next += 1;
         }
         if self.core.batch.len() > 1 {
             self.core.batch.sort_unstable();
@@ -459,10 +467,8 @@ impl<'a> Simulator<'a> {
         Gathered::Batch { applied }
     }
 
-    /// Starts or ends scripted injection `k` at `now`, into the batch.
-    fn scripted(&mut self, k: usize, now: SimTime) {
-        let prepared = self.core.prepared;
-        let s = &prepared.scripted[k];
+    /// Starts or ends scripted injection `s` at `now`, into the batch.
+    fn scripted(&mut self, s: &Scripted, now: SimTime) {
         let i = s.component as usize;
         let label = match s.class {
             Class::InjectionStart => {
