@@ -18,8 +18,8 @@
 
 use crate::time::SimTime;
 
+use super::core::{Core, Entry};
 use super::prepared::Class;
-use super::simulator::{Core, Entry};
 use super::standby::Standby;
 use super::{Label, Mode, TraceKind};
 

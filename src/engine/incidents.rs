@@ -8,8 +8,9 @@
 use crate::model::ComponentId;
 use crate::time::SimTime;
 
+use super::core::Entry;
 use super::prepared::Class;
-use super::simulator::{Entry, Simulator};
+use super::simulator::Simulator;
 use super::standby::GroupPhase;
 use super::{Cause, Incident, Label, Mode, Observer, TraceKind};
 

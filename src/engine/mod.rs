@@ -52,6 +52,7 @@
 //! [`Simulator`], which keeps its buffers between replications.
 
 mod battery;
+mod core;
 mod data;
 mod dormancy;
 mod incidents;

@@ -15,8 +15,8 @@
 
 use crate::time::SimTime;
 
+use super::core::Core;
 use super::data::{DataLoss, Store};
-use super::simulator::Core;
 use super::{Cause, ComponentId, Mode};
 
 /// The queue links during a replication, by index in `Architecture::queues`.

@@ -14,8 +14,9 @@ use crate::model::Recovery;
 use crate::rng::Stream;
 use crate::time::SimTime;
 
+use super::core::Entry;
 use super::prepared::Class;
-use super::simulator::{Entry, Simulator};
+use super::simulator::Simulator;
 use super::{Cause, ComponentId, Label, Mode, TraceKind};
 
 /// Where a component is in its own failure cycle.

@@ -35,7 +35,8 @@
 
 use crate::time::SimTime;
 
-use super::simulator::{Core, Simulator};
+use super::core::Core;
+use super::simulator::Simulator;
 use super::{Cause, ComponentId, Mode, TraceKind};
 
 /// The standby groups during a replication, by index in `Prepared::groups`.

@@ -31,7 +31,7 @@
 
 use crate::time::SimTime;
 
-use super::super::simulator::Core;
+use super::super::core::Core;
 use super::super::{Cause, TraceKind};
 use super::{Copy, Data, DataLoss, DataView, Phase, Source, Store};
 

@@ -53,8 +53,8 @@ use crate::model::{Architecture, Dataset};
 use crate::rng::{Stream, named_stream_key};
 use crate::time::SimTime;
 
+use super::core::{Core, Entry};
 use super::prepared::Class;
-use super::simulator::{Core, Entry};
 use super::standby::Standby;
 use super::{Cause, Label, TraceKind};
 
