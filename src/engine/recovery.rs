@@ -6,6 +6,9 @@
 //! replacement. A repair that waits for its crew has no event; it is queued at the crew,
 //! first come first served, ties (same instant) broken by component name, and starts when a
 //! crew member is released. A `Replace` needs no crew.
+//!
+//! [`Cycles`] owns where each component is in its cycle, the paused clocks, the crews and the
+//! failure modes; the failure clocks themselves are events in the core's queue.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;

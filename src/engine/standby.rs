@@ -32,6 +32,11 @@
 //! A member becomes active when the switch to it begins; with `passive: Cold` every other
 //! member's failure clock is paused (it resumes, with the time it had left, on activation),
 //! and so are those of the components only passive members need (`dormancy.rs`).
+//!
+//! [`Standby`] owns the groups' state and answers the other mechanisms' questions about it
+//! (which member carries the load, is cold passive, holds the data). A group's decisions act on
+//! its members' cycles, batteries and data as well as on the core, so they are the
+//! simulator's methods, each reaching those owners through their own methods.
 
 use crate::time::SimTime;
 
