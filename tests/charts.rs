@@ -6,10 +6,11 @@
 
 use std::collections::BTreeMap;
 
-use faultline::chart::{self, ChartError, Format, Pick, ProblemData, Reason, ReportData};
+use faultline::chart::{self, ChartError, Format, ProblemData, ReportData};
 use faultline::engine::{Incident, Label, Prepared, Recorder, RunParams, Simulator};
-use faultline::metrics::{Header, Report, ScenarioId};
+use faultline::metrics::{Header, Incidents, LogHistogram, Report, ScenarioId};
 use faultline::model::{System, compile_str};
+use faultline::report::focus::{self, Focus, Pick, Reason};
 use faultline::report::trace::Trace;
 use faultline::time::{MS_PER_DAY, MS_PER_HOUR, SimTime};
 
@@ -29,7 +30,11 @@ fn params(system: &System) -> RunParams {
 }
 
 fn report(system: &System) -> Report {
-    let pool = faultline::runner::thread_pool(2).expect("thread pool");
+    report_on(system, 2)
+}
+
+fn report_on(system: &System, threads: usize) -> Report {
+    let pool = faultline::runner::thread_pool(threads).expect("thread pool");
     let scenario = ScenarioId { name: system.name.clone(), sha256: "0".repeat(64) };
     Report {
         header: Header::new(system, scenario, BTreeMap::new()),
@@ -78,6 +83,32 @@ fn report_json_reads_back_as_the_same_chart_data() {
     assert!(matches!(ReportData::from_json("{"), Err(ChartError::Json(_))));
 }
 
+/// The histograms add integers, so any thread count gives the same ones; read back from the
+/// JSON they give the same RTO and RPO charts, byte for byte.
+#[test]
+fn histograms_merge_alike_on_any_thread_count_and_chart_alike_from_json() {
+    for file in ["database-data-protection.ron", "order-pipeline.ron"] {
+        let system = system(file);
+        let one = report_on(&system, 1);
+        let three = report_on(&system, 3);
+        let json = faultline::report::json::render(&one).unwrap();
+        for (a, b) in one.architectures.iter().zip(&three.architectures) {
+            assert_eq!(a.histograms, b.histograms, "{file}: {}", a.name);
+            assert!(a.histograms.rto_ms.count() > 0, "{file}: {} has incidents", a.name);
+        }
+        assert_eq!(json, faultline::report::json::render(&three).unwrap(), "{file}");
+        assert!(
+            one.architectures.iter().any(|a| a.histograms.rpo_ms.as_ref().is_some_and(|h| h.count() > 0))
+        );
+        let (memory, read) = (ReportData::from_report(&one), ReportData::from_json(&json).unwrap());
+        assert_eq!(memory, read);
+        for format in [Format::Svg, Format::Png] {
+            assert!(chart::rto_cdf(&memory, format).unwrap() == chart::rto_cdf(&read, format).unwrap());
+            assert!(chart::rpo_cdf(&memory, format).unwrap() == chart::rpo_cdf(&read, format).unwrap());
+        }
+    }
+}
+
 #[test]
 fn availability_charts() {
     for file in ["database-multi-az", "direct-connect-vpn", "power-generator", "single-instance"] {
@@ -106,27 +137,54 @@ fn availability_of_a_design_that_never_fails() {
 #[test]
 fn rto_charts() {
     for file in ["database-multi-az", "power-generator"] {
-        let system = system(&format!("{file}.ron"));
-        let series: Vec<(String, Vec<f64>, Option<f64>)> = system
-            .architectures
-            .iter()
-            .map(|a| {
-                let objective = a.objectives.rto.map(|t| t.0 as f64 / 1000.0);
-                (a.name.clone(), chart::rto_samples(a, params(&system), system.replications), objective)
-            })
-            .collect();
-        assert!(series.iter().all(|s| s.1.windows(2).all(|w| w[0] <= w[1])), "sorted");
-        check(&format!("rto-{file}"), |f| chart::rto_cdf(&system.name, &series, f));
+        let data = data_of(&format!("{file}.ron"));
+        check(&format!("rto-{file}"), |f| chart::rto_cdf(&data, f));
+    }
+}
+
+#[test]
+fn rpo_charts() {
+    for file in ["database-data-protection", "dr-strategies", "order-pipeline"] {
+        let data = data_of(&format!("{file}.ron"));
+        check(&format!("rpo-{file}"), |f| chart::rpo_cdf(&data, f));
+    }
+    let data = data_of("database-multi-az.ron");
+    assert!(matches!(chart::rpo_cdf(&data, Format::Svg), Err(ChartError::NoData(_))), "no datasets");
+}
+
+/// The legend's p50 and p95 are the report's own quantiles, from the same histogram.
+#[test]
+fn the_rto_legend_gives_the_reports_quantiles() {
+    let report = report(&system("database-multi-az.ron"));
+    let data = ReportData::from_report(&report);
+    let svg = String::from_utf8(chart::rto_cdf(&data, Format::Svg).unwrap()).unwrap();
+    for a in &report.architectures {
+        let (p50, p95) = (a.rto_s.p50.unwrap(), a.rto_s.p95.unwrap());
+        let text = format!(
+            "{}: p50 {}, p95 {}, n = ",
+            a.name,
+            faultline::report::duration_s(p50),
+            faultline::report::duration_s(p95)
+        );
+        assert!(svg.contains(&text), "{text}");
     }
 }
 
 #[test]
 fn rto_edge_cases() {
-    let none = vec![("quiet".to_string(), Vec::new(), Some(300.0))];
-    check("rto-no-incidents", |f| chart::rto_cdf("empty", &none, f));
-    let one = vec![("one".to_string(), vec![42.0], None), ("none".to_string(), Vec::new(), None)];
-    check("rto-one-incident", |f| chart::rto_cdf("one", &one, f));
-    assert!(matches!(chart::rto_cdf("x", &[], Format::Svg), Err(ChartError::NoData(_))));
+    let mut quiet = data_of("database-multi-az.ron");
+    for a in &mut quiet.architectures {
+        a.histograms.as_mut().unwrap().rto_ms = LogHistogram::default();
+    }
+    check("rto-no-incidents", |f| chart::rto_cdf(&quiet, f));
+    let mut one = quiet.clone();
+    one.architectures[0].histograms.as_mut().unwrap().rto_ms.record(42_000);
+    check("rto-one-incident", |f| chart::rto_cdf(&one, f));
+    let mut old = one.clone();
+    old.architectures[1].histograms = None;
+    assert!(matches!(chart::rto_cdf(&old, Format::Svg), Err(ChartError::NoData(_))), "no histograms");
+    one.architectures.clear();
+    assert!(matches!(chart::rto_cdf(&one, Format::Svg), Err(ChartError::NoData(_))));
 }
 
 #[test]
@@ -218,8 +276,20 @@ const SCRIPTED: &str = r#"(
     ],
 )"#;
 
-fn scan_all(system: &System, arch: &faultline::model::Architecture) -> chart::IncidentScan {
-    chart::scan(arch, params(system), system.replications)
+/// What the run's pass found about `arch`'s incidents.
+fn incidents_of(system: &System, arch: &faultline::model::Architecture) -> Incidents {
+    let pool = faultline::runner::thread_pool(2).expect("thread pool");
+    faultline::runner::run_architecture(arch, params(system), system.replications, &pool, &|_| {}).incidents()
+}
+
+/// The incident a timeline of `arch` shows by `pick`, and its trace.
+fn choose<'a>(
+    system: &System,
+    arch: &'a faultline::model::Architecture,
+    pick: Pick,
+) -> Option<(Focus, Trace<'a>)> {
+    let scenario = ScenarioId { name: system.name.clone(), sha256: String::new() };
+    focus::choose(scenario, arch, params(system), pick, &incidents_of(system, arch))
 }
 
 /// The longest incident of `replications` of `arch`, found by brute force: an ended incident
@@ -248,7 +318,7 @@ fn longest_by_hand(
 fn the_timeline_shows_the_scripted_injections_longest_incident() {
     let system = compile_str(SCRIPTED).unwrap().system;
     let arch = &system.architectures[0];
-    let focus = chart::focus::choose(arch, params(&system), Pick::Default, &scan_all(&system, arch)).unwrap();
+    let (focus, t) = choose(&system, arch, Pick::Default).unwrap();
     let day = MS_PER_DAY;
     assert_eq!(focus.replication, 0);
     assert_eq!(focus.reason, Reason::Injection);
@@ -260,8 +330,6 @@ fn the_timeline_shows_the_scripted_injections_longest_incident() {
     assert_eq!(focus.incident.label, Some(Label::InjectionEnd));
     // `a`'s outage overlaps the incident and reaches a day before it and 9 days after: the
     // window stretches by the cap, the incident's 3 h, on each side.
-    let scenario = ScenarioId { name: system.name.clone(), sha256: String::new() };
-    let t = chart::focus::trace(scenario, arch, params(&system), &focus);
     assert_eq!(t.window, (SimTime(5 * day - 3 * MS_PER_HOUR), SimTime(5 * day + 6 * MS_PER_HOUR)));
     check("timeline-scripted", |f| chart::timeline(&t, Some(&focus), f));
     let svg = String::from_utf8(chart::timeline(&t, Some(&focus), Format::Svg).unwrap()).unwrap();
@@ -278,9 +346,9 @@ fn the_timeline_shows_the_scripted_injections_longest_incident() {
     }
 
     // Replication 2 asked for: the same history (random: false), its longest incident.
-    let chosen =
-        chart::focus::choose(arch, params(&system), Pick::Replication(2), &scan_all(&system, arch)).unwrap();
+    let (chosen, t) = choose(&system, arch, Pick::Replication(2)).unwrap();
     assert_eq!((chosen.replication, chosen.reason), (2, Reason::Chosen));
+    assert_eq!(t.replication, 2);
     assert_eq!(chosen.incident, focus.incident);
 }
 
@@ -290,15 +358,14 @@ fn without_injections_the_timeline_shows_the_longest_incident_of_the_run() {
     system.architectures.iter_mut().for_each(|a| a.injections.clear());
     let all: Vec<u64> = (0..system.replications).collect();
     for arch in &system.architectures {
-        let focus =
-            chart::focus::choose(arch, params(&system), Pick::Default, &scan_all(&system, arch)).unwrap();
+        let (focus, t) = choose(&system, arch, Pick::Default).unwrap();
+        assert_eq!(t.replication, focus.replication);
         let (r, incident) = longest_by_hand(&system, arch, &all).unwrap();
         assert_eq!(focus.reason, Reason::LongestOfRun { replications: REPLICATIONS, absorbed: false });
         assert_eq!((focus.replication, &focus.incident), (r, &incident), "{}", arch.name);
         // Any replication asked for: its own longest incident.
         for k in [3, 117] {
-            let chosen =
-                chart::focus::choose(arch, params(&system), Pick::Replication(k), &scan_all(&system, arch));
+            let chosen = choose(&system, arch, Pick::Replication(k)).map(|c| c.0);
             let by_hand = longest_by_hand(&system, arch, &[k]);
             assert_eq!(chosen.map(|f| (f.replication, f.incident)), by_hand, "{} replication {k}", arch.name);
         }
@@ -310,7 +377,7 @@ fn an_injection_absorbed_by_the_design_falls_back_to_the_longest_incident() {
     let system = system("web-single-vs-multi-az.ron");
     let arch = system.architectures.iter().find(|a| a.name == "multi-az").unwrap();
     assert!(!arch.injections.is_empty());
-    let focus = chart::focus::choose(arch, params(&system), Pick::Default, &scan_all(&system, arch)).unwrap();
+    let focus = choose(&system, arch, Pick::Default).unwrap().0;
     let all: Vec<u64> = (0..system.replications).collect();
     let (r, incident) = longest_by_hand(&system, arch, &all).unwrap();
     assert_eq!(focus.reason, Reason::LongestOfRun { replications: REPLICATIONS, absorbed: true });
@@ -328,7 +395,7 @@ fn an_incident_during_an_injection_counts_whatever_its_cause() {
     // The generator fails while the grid is out (the injection): that incident is shown.
     let system = system("power-generator.ron");
     let arch = system.architectures.iter().find(|a| a.name == "generator").unwrap();
-    let focus = chart::focus::choose(arch, params(&system), Pick::Default, &scan_all(&system, arch)).unwrap();
+    let (focus, t) = choose(&system, arch, Pick::Default).unwrap();
     assert_eq!((focus.replication, focus.reason), (0, Reason::Injection));
     assert_eq!(focus.cause(arch), "generator/failure");
     let j = arch.injections[0];
@@ -339,8 +406,6 @@ fn an_incident_during_an_injection_counts_whatever_its_cause() {
     Simulator::new(&prepared).run(0, &mut recorder);
     let longest = recorder.incidents.iter().filter(|i| during(i)).map(|i| i.end.0 - i.start.0).max();
     assert_eq!(longest, Some(focus.incident.end.0 - focus.incident.start.0));
-    let scenario = ScenarioId { name: system.name.clone(), sha256: String::new() };
-    let t = chart::focus::trace(scenario, arch, params(&system), &focus);
     check("timeline-generator-focus", |f| chart::timeline(&t, Some(&focus), f));
 }
 

@@ -253,6 +253,7 @@ fn check_architecture(a: &Value, years: f64, arch: &faultline::model::Architectu
     let q: Vec<Option<f64>> =
         ["p50", "p95", "p99", "max"].iter().map(|k| opt(&rto[*k], &at(&format!("rto_s.{k}")))).collect();
     let censored = int(&rto["censored"], &at("rto_s.censored"));
+    let rto_max = q[3];
     if q.iter().all(Option::is_some) {
         let q: Vec<f64> = q.into_iter().flatten().collect();
         assert!(q[0] > 0.0 && q.windows(2).all(|w| w[0] <= w[1]), "{name}: rto_s not ordered: {q:?}");
@@ -266,6 +267,43 @@ fn check_architecture(a: &Value, years: f64, arch: &faultline::model::Architectu
     }
     if let Some(share) = opt(&rto["within_objective"], &at("rto_s.within_objective")) {
         assert!((0.0..=1.0).contains(&share), "{name}: within_objective {share}");
+    }
+
+    // The RTO histogram: the uncensored incidents, whose nearest-rank bucket means are the
+    // quantiles above and whose max is the max.
+    let h = &a["histograms"]["rto_ms"];
+    has_keys(h, &at("histograms.rto_ms"), &["count", "max", "buckets"]);
+    let buckets: Vec<[u128; 3]> = h["buckets"]
+        .as_array()
+        .expect("buckets is an array")
+        .iter()
+        .map(|b| {
+            let b: Vec<u128> = b.as_array().unwrap().iter().map(|v| v.as_u64().unwrap().into()).collect();
+            [b[0], b[1], b[2]]
+        })
+        .collect();
+    let count = int(&h["count"], &at("histograms.rto_ms.count"));
+    assert_eq!(u128::from(count), buckets.iter().map(|b| b[1]).sum::<u128>(), "{name}: rto_ms count");
+    assert_eq!(
+        count,
+        int(&a["incidents"], &at("incidents")) - censored,
+        "{name}: rto_ms counts the uncensored"
+    );
+    let at_rank = |rank: u128| {
+        let mut seen = 0;
+        buckets.iter().find(|b| {
+            seen += b[1];
+            seen >= rank
+        })
+    };
+    for (k, p) in [("p50", 0.5), ("p95", 0.95), ("p99", 0.99)] {
+        let want = opt(&rto[k], &at(k));
+        let rank = (libm::ceil(p * count as f64) as u128).max(1);
+        let got = (count > 0).then(|| at_rank(rank).map(|b| b[2] as f64 / b[1] as f64 / 1000.0)).flatten();
+        assert_eq!(got, want, "{name}: rto_s.{k} from the histogram");
+    }
+    if count > 0 {
+        assert_eq!(Some(int(&h["max"], "max") as f64 / 1000.0), rto_max, "{name}: rto max");
     }
 
     // Objectives: a verdict exactly when there is a target.

@@ -343,12 +343,16 @@ fn a_chart_of_30_designs_draws_the_first_12_and_says_so() {
     assert!(svg.contains("The first 12 of 30 architectures, in file order; the report has every one"));
     assert!(svg.contains("\ndesign-11\n") && !svg.contains("\ndesign-12\n"));
     // The RTO chart likewise.
-    let series: Vec<(String, Vec<f64>, Option<f64>)> =
-        (0..30).map(|i| (format!("design-{i}"), vec![60.0, 120.0 + i as f64], None)).collect();
-    let svg = String::from_utf8(chart::rto_cdf("s", &series, Format::Svg).unwrap()).unwrap();
+    for (i, a) in data.architectures.iter_mut().enumerate() {
+        let rto = &mut a.histograms.as_mut().expect("histograms").rto_ms;
+        *rto = Default::default();
+        rto.record(60_000);
+        rto.record(120_000 + 1000 * i as u64);
+    }
+    let svg = String::from_utf8(chart::rto_cdf(&data, Format::Svg).unwrap()).unwrap();
     assert!(svg.contains("The first 12 of 30 architectures"), "{svg}");
     assert!(svg.contains("design-11: ") && !svg.contains("design-12: "));
-    assert_eq!(png_size(&chart::rto_cdf("s", &series, Format::Png).unwrap()), (1800, 2 * 580));
+    assert_eq!(png_size(&chart::rto_cdf(&data, Format::Png).unwrap()), (1800, 2 * 580));
     // Twelve or fewer: no note, the size as before.
     data.architectures.truncate(12);
     let svg = String::from_utf8(chart::availability(&data, Format::Svg).unwrap()).unwrap();
@@ -380,10 +384,10 @@ fn a_timeline_of_a_zone_of_100_instances_draws_40_rows_the_cause_among_them() {
     let mut recorder = faultline::engine::Recorder::default();
     sim.run(0, &mut recorder);
     assert_eq!(recorder.incidents.len(), 1);
-    let focus = chart::Focus {
+    let focus = faultline::report::focus::Focus {
         replication: 0,
         incident: recorder.incidents[0].clone(),
-        reason: chart::Reason::Chosen,
+        reason: faultline::report::focus::Reason::Chosen,
     };
     assert_eq!(arch.components[focus.incident.cause.component.index()].name, "lb");
     let trace = Trace {

@@ -113,6 +113,68 @@ fn charts_from_a_result_or_a_scenario() {
     assert_eq!(run(&[bad.to_str().unwrap(), "--out", base.to_str().unwrap()]).status.code(), Some(2));
 }
 
+/// `chart result.json` draws the RTO and RPO curves from the result's histograms, the same
+/// bytes as `report` drew from the scenario (the committed reports, kept by `check` in CI).
+#[test]
+fn rto_and_rpo_charts_from_a_result_are_the_reports() {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("chart-histograms");
+    let _ = std::fs::remove_dir_all(&base);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (name, charts) in [
+        ("three-tier", &["availability", "rto"][..]),
+        ("database-data-protection", &["availability", "rto", "rpo"][..]),
+        ("order-pipeline", &["rto", "rpo"][..]),
+    ] {
+        let out = base.join(name);
+        let result = root.join(format!("reports/{name}/result.json"));
+        let done = faultline(&["chart", result.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+        for chart in charts {
+            for ext in ["svg", "png"] {
+                let file = format!("charts/{chart}.{ext}");
+                let committed = std::fs::read(root.join(format!("reports/{name}/{file}"))).unwrap();
+                assert!(std::fs::read(out.join(&file)).unwrap() == committed, "{name}: {file} differs");
+            }
+        }
+    }
+    assert!(!base.join("three-tier/charts/rpo.svg").exists(), "no datasets, no RPO chart");
+}
+
+/// A result whose histogram cannot be is refused with the reason, exit 2, no chart written.
+#[test]
+fn a_malformed_histogram_is_bad_input() {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("chart-bad-histogram");
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).unwrap();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/database-data-protection/result.json"),
+    )
+    .unwrap();
+    let first = text.find("\"buckets\": [\n").expect("a histogram with buckets") + "\"buckets\": [\n".len();
+    let row_end = first + text[first..].find(']').unwrap();
+    let row: Vec<u128> =
+        text[first..row_end].trim().trim_start_matches('[').split(", ").map(|v| v.parse().unwrap()).collect();
+    let (b, n, sum) = (row[0], row[1], row[2]);
+    let with_row = |new: String| format!("{}{new}{}", &text[..first], &text[row_end + 1..]);
+    let indent = &text[first..first + text[first..].find('[').unwrap()];
+    for (case, bad, says) in [
+        ("sum", with_row(format!("{indent}[{b}, {n}, {}]", sum + u128::from(u64::MAX))), "cannot be"),
+        ("count", with_row(format!("{indent}[{b}, 0, 0]")), "count of 0"),
+        ("bucket", with_row(format!("{indent}[99999, {n}, {sum}]")), "does not exist"),
+        ("type", with_row(format!("{indent}[{b}, -1, {sum}]")), "invalid value"),
+    ] {
+        let file = base.join(format!("{case}.json"));
+        std::fs::write(&file, bad).unwrap();
+        let out = base.join(case);
+        let done = faultline(&["chart", file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert_eq!(done.status.code(), Some(2), "{case}: {stderr}");
+        assert!(stderr.contains("not a faultline result") && stderr.contains(says), "{case}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{case}: {stderr}");
+        assert!(!out.join("charts").exists(), "{case}: charts written");
+    }
+}
+
 fn faultline(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_faultline"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -1,10 +1,12 @@
 //! `faultline chart RESULT.json|SCENARIO --out DIR`: the charts alone.
 //!
-//! From a `run --format json` result: availability and downtime by problem (the JSON holds
-//! no incident durations, data-loss events or histories). From a scenario: it is run first,
-//! and the RTO distribution, the RPO distribution (when a data-loss event happened) and the
-//! timelines come too, exactly as `report` draws them (`--timeline-replication K` as there;
-//! with a result it is an error, since a result holds no histories). The charts are written as
+//! From a `run --format json` result: availability, the RTO distribution, the RPO distribution
+//! (when a data-loss event happened) and downtime by problem, from the result's numbers and
+//! histograms, the same bytes as from the scenario (a result without histograms, made by an
+//! older faultline, gives no RTO or RPO chart; one whose histograms cannot be is refused). From
+//! a scenario: it is run first, and the timelines come too, exactly as `report` draws them
+//! (`--timeline-replication K` as there; with a result it is an error, since a result holds no
+//! histories). The charts are written as
 //! one bundle into `DIR` (`bundle.rs`): staged, renamed in, the folder locked against a second
 //! writer; their file names come from `chart::names`.
 
@@ -13,8 +15,9 @@ use std::path::PathBuf;
 use super::EXIT_BAD_INPUT;
 use super::bundle::Bundle;
 use super::output;
-use super::report::{Scenario, compile_report, simulate_report, write_charts};
-use crate::chart::{self, Format, Pick, ReportData};
+use super::report::{Scenario, Simulated, compile_report, simulate_report, write_charts};
+use crate::chart::{self, Format, ReportData};
+use crate::report::focus::Pick;
 
 /// Arguments of `chart`.
 #[derive(Debug, clap::Args)]
@@ -78,6 +81,8 @@ fn from_json(args: &Args) -> Result<usize, String> {
         Ok::<(), String>(())
     };
     save("availability".into(), &|f| chart::availability(&data, f))?;
+    save("rto".into(), &|f| chart::rto_cdf(&data, f))?;
+    save("rpo".into(), &|f| chart::rpo_cdf(&data, f))?;
     let designs: Vec<&str> = data.architectures.iter().map(|a| a.name.as_str()).collect();
     for (a, file_name) in data.architectures.iter().zip(chart::names::design_names(&designs)) {
         save(format!("problems-{file_name}"), &|f| chart::downtime_by_problem(&data, &a.name, 8, f))?;
@@ -89,9 +94,9 @@ fn from_json(args: &Args) -> Result<usize, String> {
 fn from_scenario(args: &Args) -> Result<usize, String> {
     let system = compile_report(&args.file, args.timeline_replication)?;
     let mut bundle = Bundle::open(&args.out, &["charts"])?;
-    let (report, params) = simulate_report(&system, &args.file, args.threads)?;
+    let Simulated { report, params, incidents } = simulate_report(&system, &args.file, args.threads)?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
-    let scenario = Scenario { system: &system, params, file: &args.file, pick };
+    let scenario = Scenario { system: &system, params, incidents: &incidents, file: &args.file, pick };
     let images = write_charts(&mut bundle, &report, &scenario)?;
     bundle.commit()?;
     Ok(images.iter().filter(|i| i.path.is_some()).count())

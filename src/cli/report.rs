@@ -6,8 +6,11 @@
 //! timeline of one incident per architecture, each as SVG and PNG; file names from
 //! `chart::names`) into `DIR` (default `reports/<folder>/`, the folder named after the scenario
 //! file as `folder.rs` says). The files are written as one bundle (`bundle.rs`): staged, then
-//! renamed in, with the folder locked against a second writer. The timeline's incident is
-//! chosen by `chart::focus`: the scripted injection's, else the longest of the run;
+//! renamed in, with the folder locked against a second writer. The scenario is simulated once,
+//! on every thread: the run's pass gives every number, the RTO and RPO histograms the charts
+//! draw, and where the timeline's incident is; then one replication per architecture is
+//! traced for its timeline. The timeline's incident is chosen by `report::focus`: the
+//! scripted injection's, else the longest of the run;
 //! `--timeline-replication K` shows the longest incident of replication K instead. report.md says under each timeline which
 //! incident it is and how to list its events with `faultline trace`.
 //! Everything is deterministic: a rerun, on any number of threads, writes the same bytes.
@@ -21,9 +24,10 @@ use super::progress::Progress;
 use super::run::header;
 use super::storm::{self, Work};
 use super::{atomic, folder, output};
-use crate::chart::{self, Format as ChartFormat, Pick, ReportData};
+use crate::chart::{self, Format as ChartFormat, ReportData};
 use crate::engine::RunParams;
-use crate::metrics::Report;
+use crate::metrics::{Incidents, Report};
+use crate::report::focus::{self, Pick};
 use crate::report::trace::Trace;
 use crate::report::{json, markdown};
 use crate::runner;
@@ -91,32 +95,45 @@ pub(super) fn compile_report(
     Ok(system)
 }
 
+/// A simulated scenario: its report, run parameters, and per architecture where the incidents
+/// a timeline may show are.
+pub(super) struct Simulated {
+    /// The report.
+    pub report: Report,
+    /// Its run parameters.
+    pub params: RunParams,
+    /// Per architecture, in file order.
+    pub incidents: Vec<Incidents>,
+}
+
 /// Runs a compiled scenario like `run` with no overrides.
 pub(super) fn simulate_report(
     system: &crate::model::System,
     file: &Path,
     threads: Option<usize>,
-) -> Result<(Report, RunParams), String> {
+) -> Result<Simulated, String> {
     let pool = output::pool(threads).ok_or_else(String::new)?;
     let archs: Vec<usize> = (0..system.architectures.len()).collect();
     let replications = system.replications;
-    // The run, then the charts' pass over the same replications.
-    let work = Work { system, archs: &archs, replications, passes: 2, threads: pool.current_num_threads() };
+    let work = Work { system, archs: &archs, replications, passes: 1, threads: pool.current_num_threads() };
     storm::announce(&work, &file.display().to_string());
     let params = RunParams::of(system);
     let progress = Progress::new(replications * archs.len() as u64, false);
+    let mut incidents = Vec::new();
     let architectures = system
         .architectures
         .iter()
         .enumerate()
         .map(|(k, a)| {
             let tick = |done| progress.update(replications * k as u64 + done, &a.name);
-            runner::run_architecture(a, params, replications, &pool, &tick).report(a, system.horizon)
+            let aggregate = runner::run_architecture(a, params, replications, &pool, &tick);
+            incidents.push(aggregate.incidents());
+            aggregate.report(a, system.horizon)
         })
         .collect();
     progress.finish();
     let header = header(system, file, Default::default());
-    Ok((Report { header, architectures }, params))
+    Ok(Simulated { report: Report { header, architectures }, params, incidents })
 }
 
 /// What to draw from a simulated scenario.
@@ -125,6 +142,8 @@ pub(super) struct Scenario<'a> {
     pub system: &'a crate::model::System,
     /// Its run parameters.
     pub params: RunParams,
+    /// Per architecture, where the run's incidents are.
+    pub incidents: &'a [Incidents],
     /// Its file, as given (for the `faultline trace` command under each timeline).
     pub file: &'a Path,
     /// Which incident the timelines show.
@@ -142,10 +161,10 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
         }
     };
     let mut bundle = Bundle::open(&dir, &["result.json", "report.md", "charts"])?;
-    let (report, params) = simulate_report(&system, &args.file, args.threads)?;
+    let Simulated { report, params, incidents } = simulate_report(&system, &args.file, args.threads)?;
     bundle.write("result.json", json::render(&report).map_err(|e| e.to_string())?.as_bytes())?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
-    let scenario = Scenario { system: &system, params, file: &args.file, pick };
+    let scenario = Scenario { system: &system, params, incidents: &incidents, file: &args.file, pick };
     let images = write_charts(&mut bundle, &report, &scenario)?;
     let mut md = markdown::render(&report);
     md.push_str("\n## Single points of failure\n\nEach component failed alone for 30 days, random failures off (`faultline sweep`); a\nfailover that takes a switch time counts.\n\n| architecture | single points of failure |\n|---|---|\n");
@@ -218,29 +237,8 @@ pub(super) fn write_charts(
         chart::availability(&data, f)
     })?;
     let Scenario { system, params, .. } = *scenario;
-    // One pass per architecture gives the RTO sample and the longest incident of the run.
-    let scans: Vec<chart::IncidentScan> =
-        system.architectures.iter().map(|a| chart::scan(a, params, system.replications)).collect();
-    let samples: Vec<(String, Vec<f64>, Option<f64>)> = system
-        .architectures
-        .iter()
-        .zip(&scans)
-        .map(|(a, scan)| (a.name.clone(), scan.rto_s.clone(), a.objectives.rto.map(|t| t.0 as f64 / 1000.0)))
-        .collect();
-    chart("rto".into(), "Realised RTO".into(), None, &|f| chart::rto_cdf(&system.name, &samples, f))?;
-    // Only architectures with datasets or queues, and no chart at all without a data-loss
-    // event.
-    let losses: Vec<chart::RpoSeries> = system
-        .architectures
-        .iter()
-        .filter(|a| !a.datasets.is_empty() || !a.queues.is_empty())
-        .map(|a| chart::RpoSeries {
-            name: a.name.clone(),
-            sample: chart::rpo_samples(a, params, system.replications),
-            objective_s: a.objectives.rpo.map(|t| t.0 as f64 / 1000.0),
-        })
-        .collect();
-    chart("rpo".into(), "Realised RPO".into(), None, &|f| chart::rpo_cdf(&system.name, &losses, f))?;
+    chart("rto".into(), "Realised RTO".into(), None, &|f| chart::rto_cdf(&data, f))?;
+    chart("rpo".into(), "Realised RPO".into(), None, &|f| chart::rpo_cdf(&data, f))?;
     let designs: Vec<&str> = report.architectures.iter().map(|a| a.name.as_str()).collect();
     for (a, file_name) in report.architectures.iter().zip(chart::names::design_names(&designs)) {
         let name = format!("problems-{file_name}");
@@ -249,7 +247,9 @@ pub(super) fn write_charts(
         })?;
         let Some(k) = system.architectures.iter().position(|x| x.name == a.name) else { continue };
         let arch = &system.architectures[k];
-        let Some(focus) = chart::focus::choose(arch, params, scenario.pick, &scans[k]) else {
+        let id = report.header.scenario.clone();
+        let Some((focus, trace)) = focus::choose(id, arch, params, scenario.pick, &scenario.incidents[k])
+        else {
             let none = match scenario.pick {
                 Pick::Replication(r) => format!("Replication {r} had no incident: no timeline."),
                 Pick::Default => format!("No incident in {} replications: no timeline.", system.replications),
@@ -259,7 +259,6 @@ pub(super) fn write_charts(
             })?;
             continue;
         };
-        let trace = chart::focus::trace(report.header.scenario.clone(), arch, params, &focus);
         let caption = timeline_caption(&focus, &trace, scenario.file);
         let title = format!("Timeline: {}, replication {}", a.name, focus.replication);
         chart(format!("timeline-{file_name}"), title, Some(caption), &|f| {
@@ -271,8 +270,8 @@ pub(super) fn write_charts(
 
 /// What report.md says under a timeline: the incident, why it was chosen, and the `trace`
 /// command that lists its events.
-fn timeline_caption(focus: &chart::Focus, trace: &Trace<'_>, file: &Path) -> String {
-    use chart::focus::{clock, duration_arg};
+fn timeline_caption(focus: &focus::Focus, trace: &Trace<'_>, file: &Path) -> String {
+    use focus::{clock, duration_arg};
     let (from, to) = (trace.window.0.0, trace.window.1.0);
     format!(
         "Replication {}, seed {}: {} {}, cause `{}`, {}. Shown from {} to {}; its events: \

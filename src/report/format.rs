@@ -24,6 +24,19 @@ pub fn duration_s(s: f64) -> String {
     format!("{}d {:02}h", hours / 24, hours % 24)
 }
 
+/// A count with thousands separators: `15,809`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The components a table ranks: the first `n` of the report's list that caused downtime (the
 /// list goes on with the others, for the JSON).
 pub fn ranked(a: &ArchitectureReport, n: usize) -> impl Iterator<Item = &Importance> {

@@ -1,4 +1,9 @@
 //! `--format json`: the stable machine format (input of `chart` and `check`).
+//!
+//! Pretty-printed, two spaces, except that an array inside an array is written on one line:
+//! the buckets of a histogram (`histograms.rto_ms` and `histograms.rpo_ms` of each
+//! architecture, `{"count", "max", "buckets": [[index, count, sum], ...]}` in ms, see
+//! [`crate::metrics::LogHistogram`]) take a line each.
 
 use crate::metrics::{ArchitectureReport, DataReport, Report};
 
@@ -17,9 +22,85 @@ pub fn render(report: &Report) -> Result<String, NonFinite> {
     for a in &report.architectures {
         check_finite(a)?;
     }
-    let mut text = serde_json::to_string_pretty(report).expect("report types serialise");
+    let mut out = Vec::new();
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, Rows::default());
+    serde::Serialize::serialize(report, &mut serializer).expect("report types serialise");
+    let mut text = String::from_utf8(out).expect("serde_json writes UTF-8");
     text.push('\n');
     Ok(text)
+}
+
+/// serde_json's pretty formatter, but an array within an array is one line: `[2048, 3, 6150]`.
+#[derive(Default)]
+struct Rows {
+    pretty: serde_json::ser::PrettyFormatter<'static>,
+    /// Per open array: written on one line; and whether it has a value yet.
+    arrays: Vec<(bool, bool)>,
+    /// Open containers, `true` for an array.
+    open: Vec<bool>,
+}
+
+impl Rows {
+    /// Inside an array written on one line.
+    fn inline(&self) -> bool {
+        self.arrays.last().is_some_and(|a| a.0)
+    }
+}
+
+impl serde_json::ser::Formatter for Rows {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        let inline = self.open.last() == Some(&true);
+        self.open.push(true);
+        self.arrays.push((inline, false));
+        if inline { w.write_all(b"[") } else { self.pretty.begin_array(w) }
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open.pop();
+        let (inline, _) = self.arrays.pop().unwrap_or_default();
+        if inline { w.write_all(b"]") } else { self.pretty.end_array(w) }
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if self.inline() {
+            return if first { Ok(()) } else { w.write_all(b", ") };
+        }
+        self.pretty.begin_array_value(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        if self.inline() { Ok(()) } else { self.pretty.end_array_value(w) }
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open.push(false);
+        self.pretty.begin_object(w)
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open.pop();
+        self.pretty.end_object(w)
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.pretty.begin_object_key(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.begin_object_value(w)
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.pretty.end_object_value(w)
+    }
 }
 
 fn check_finite(a: &ArchitectureReport) -> Result<(), NonFinite> {

@@ -9,8 +9,9 @@
 //!    incident the grid outage was scripted to test.
 //! 2. Otherwise (no injection here, or none that overlapped an incident of replication 0): the
 //!    longest incident of the whole run, over every replication, the right end of the RTO
-//!    chart. Finding it costs nothing extra: [`scan`] reads it in the pass that collects the
-//!    RTO sample.
+//!    chart. Finding it costs nothing extra: the run's own pass notes which replication holds
+//!    it and whether an injection overlapped an incident of replication 0
+//!    ([`Incidents`]), so [`choose`] simulates one replication only, the one it traces.
 //!
 //! [`Pick::Replication`]`(k)` shows the longest incident of replication `k` instead.
 //! "Longest": an incident that ended beats one still open at the horizon (whose length is only
@@ -24,12 +25,12 @@
 //! and the timeline writes when it started or ended. The edges are then rounded outwards, to
 //! whole seconds for a window under 10 min, whole minutes up to a day, whole hours beyond.
 
+use super::duration_s;
 use super::spans::{self, Row, Span};
+use super::trace::Trace;
 use crate::engine::{Incident, Prepared, Recorder, RunParams, Simulator};
-use crate::metrics::ScenarioId;
+use crate::metrics::{Incidents, ScenarioId};
 use crate::model::Architecture;
-use crate::report::duration_s;
-use crate::report::trace::Trace;
 use crate::rng::STREAM_VERSION;
 use crate::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, SimTime};
 
@@ -71,42 +72,6 @@ pub struct Focus {
     pub reason: Reason,
 }
 
-/// One pass over the incidents of a run of one architecture.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct IncidentScan {
-    /// Replications scanned.
-    pub replications: u64,
-    /// Durations `[s]` of the uncensored incidents, sorted (the input of the RTO chart).
-    pub rto_s: Vec<f64>,
-    /// The longest incident and its replication (see the module docs for "longest").
-    pub longest: Option<(u64, Incident)>,
-}
-
-/// Runs `replications` replications of `arch` on the calling thread (the same numbering and
-/// streams as `run`) and collects their RTO sample and longest incident.
-pub fn scan(arch: &Architecture, params: RunParams, replications: u64) -> IncidentScan {
-    let prepared = Prepared::new(arch, params);
-    let mut sim = Simulator::new(&prepared);
-    let mut recorder = Recorder::default();
-    let mut out = IncidentScan { replications, ..IncidentScan::default() };
-    for r in 0..replications {
-        recorder.incidents.clear();
-        recorder.losses.clear();
-        recorder.backlogs.clear();
-        sim.run(r, &mut recorder);
-        for i in &recorder.incidents {
-            if !i.censored {
-                out.rto_s.push(i.duration().0 as f64 / 1000.0);
-            }
-            if out.longest.as_ref().is_none_or(|(_, best)| longer(i, best)) {
-                out.longest = Some((r, i.clone()));
-            }
-        }
-    }
-    out.rto_s.sort_by(f64::total_cmp);
-    out
-}
-
 /// `a` ranks before `b`, which comes earlier in the run: an ended incident beats a censored one,
 /// then the strictly longer wins (ties keep the earlier).
 fn longer(a: &Incident, b: &Incident) -> bool {
@@ -118,66 +83,84 @@ fn longest<'a>(incidents: impl Iterator<Item = &'a Incident>) -> Option<&'a Inci
     incidents.fold(None, |best, i| if best.is_none_or(|b| longer(i, b)) { Some(i) } else { best })
 }
 
-/// The incidents of replication `r` of `arch`, in the order they ended.
-fn incidents(arch: &Architecture, params: RunParams, r: u64) -> Vec<Incident> {
-    let prepared = Prepared::new(arch, params);
-    let mut sim = Simulator::new(&prepared);
-    let mut recorder = Recorder::default();
-    sim.run(r, &mut recorder);
-    recorder.incidents
-}
-
-/// The incident to show for `arch` by `pick`; `run` is the scan of the whole run. `None`
-/// when there is no incident to show.
-pub fn choose(arch: &Architecture, params: RunParams, pick: Pick, run: &IncidentScan) -> Option<Focus> {
-    if let Pick::Replication(r) = pick {
-        let all = incidents(arch, params, r);
-        let incident = longest(all.iter())?.clone();
-        return Some(Focus { replication: r, incident, reason: Reason::Chosen });
-    }
-    let absorbed = !arch.injections.is_empty();
-    if absorbed {
-        let all = incidents(arch, params, 0);
-        let during = |i: &&Incident| {
-            arch.injections.iter().any(|j| i.start < j.at.saturating_add(j.duration) && i.end > j.at)
-        };
-        if let Some(incident) = longest(all.iter().filter(during)) {
-            return Some(Focus { replication: 0, incident: incident.clone(), reason: Reason::Injection });
-        }
-    }
-    let (replication, incident) = run.longest.clone()?;
-    Some(Focus {
-        replication,
-        incident,
-        reason: Reason::LongestOfRun { replications: run.replications, absorbed },
-    })
-}
-
-/// Replication `focus.replication` of `arch`, traced, with the window around the incident.
-pub fn trace<'a>(
+/// The incident to show for `arch` by `pick` and its replication traced, with the window
+/// around it; `run` is what the run's pass found. One replication is simulated. `None` when
+/// there is no incident to show.
+pub fn choose<'a>(
     scenario: ScenarioId,
     arch: &'a Architecture,
     params: RunParams,
-    focus: &Focus,
-) -> Trace<'a> {
-    let prepared = Prepared::new(arch, params);
-    let mut sim = Simulator::new(&prepared);
-    sim.set_tracing(true);
-    let mut recorder = Recorder::default();
-    let summary = sim.run(focus.replication, &mut recorder);
-    let events = sim.take_trace();
-    let spans = spans::rebuild(arch, &events, params.horizon.0);
-    Trace {
-        scenario,
-        seed: params.seed,
-        stream_version: STREAM_VERSION,
-        arch,
-        replication: focus.replication,
-        horizon: params.horizon,
-        window: window(&spans, &focus.incident, params.horizon),
-        events,
-        incidents: recorder.incidents.len() as u64,
-        up: summary.up,
+    pick: Pick,
+    run: &Incidents,
+) -> Option<(Focus, Trace<'a>)> {
+    let focus =
+        |replication, incident: &Incident, reason| Focus { replication, incident: incident.clone(), reason };
+    let (replication, traced) = match pick {
+        Pick::Replication(r) => {
+            let traced = Traced::run(arch, params, r);
+            let f = focus(r, longest(traced.incidents.iter())?, Reason::Chosen);
+            return Some(traced.into_trace(scenario, arch, params, f));
+        }
+        Pick::Default if run.injection_in_first && !arch.injections.is_empty() => {
+            let traced = Traced::run(arch, params, 0);
+            let during = |i: &&Incident| {
+                arch.injections.iter().any(|j| i.start < j.at.saturating_add(j.duration) && i.end > j.at)
+            };
+            if let Some(incident) = longest(traced.incidents.iter().filter(during)) {
+                let f = focus(0, incident, Reason::Injection);
+                return Some(traced.into_trace(scenario, arch, params, f));
+            }
+            (run.longest?, (run.longest == Some(0)).then_some(traced))
+        }
+        Pick::Default => (run.longest?, None),
+    };
+    let traced = traced.unwrap_or_else(|| Traced::run(arch, params, replication));
+    let reason =
+        Reason::LongestOfRun { replications: run.replications, absorbed: !arch.injections.is_empty() };
+    let f = focus(replication, longest(traced.incidents.iter())?, reason);
+    Some(traced.into_trace(scenario, arch, params, f))
+}
+
+/// One replication simulated with its trace.
+struct Traced {
+    replication: u64,
+    events: Vec<crate::engine::TraceEvent>,
+    incidents: Vec<Incident>,
+    up: SimTime,
+}
+
+impl Traced {
+    fn run(arch: &Architecture, params: RunParams, replication: u64) -> Traced {
+        let prepared = Prepared::new(arch, params);
+        let mut sim = Simulator::new(&prepared);
+        sim.set_tracing(true);
+        let mut recorder = Recorder::default();
+        let summary = sim.run(replication, &mut recorder);
+        Traced { replication, events: sim.take_trace(), incidents: recorder.incidents, up: summary.up }
+    }
+
+    /// The trace, with the window around `focus`'s incident.
+    fn into_trace<'a>(
+        self,
+        scenario: ScenarioId,
+        arch: &'a Architecture,
+        params: RunParams,
+        focus: Focus,
+    ) -> (Focus, Trace<'a>) {
+        let spans = spans::rebuild(arch, &self.events, params.horizon.0);
+        let trace = Trace {
+            scenario,
+            seed: params.seed,
+            stream_version: STREAM_VERSION,
+            arch,
+            replication: self.replication,
+            horizon: params.horizon,
+            window: window(&spans, &focus.incident, params.horizon),
+            events: self.events,
+            incidents: self.incidents.len() as u64,
+            up: self.up,
+        };
+        (focus, trace)
     }
 }
 
@@ -210,7 +193,7 @@ impl Focus {
             Reason::Injection => "The longest incident during a scripted injection.".into(),
             Reason::LongestOfRun { replications, absorbed } => format!(
                 "The longest incident of {} replications{}.",
-                super::style::count(replications),
+                super::format::count(replications),
                 if absorbed { "; the scripted injections caused none in replication 0" } else { "" }
             ),
             Reason::Chosen => "The longest incident of the replication asked for.".into(),
