@@ -123,9 +123,11 @@ fn every_command_that_simulates_announces_a_storm() {
         assert_eq!(stdout, "", "{args:?}");
         assert!(!std::path::Path::new(out).join("report.md").exists(), "nothing written before the run");
     }
-    // report and chart simulate each replication twice; trace one replication on one thread.
+    // report and chart simulate each replication once, as run does; trace one replication on
+    // one thread.
     let (report, _) = warning_before_the_run(&["report", STORM, "--out", out, "--threads", "2"]);
-    assert!(report.contains("(1000 replications x 3 architectures, 2 passes)"), "{report}");
+    assert!(report.contains("(1000 replications x 3 architectures), about 1.0 years"), "{report}");
+    assert!(!report.contains("passes"), "{report}");
     let (trace, _) = warning_before_the_run(&["trace", STORM, "--arch", "slip"]);
     assert!(
         trace.contains(
