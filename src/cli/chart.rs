@@ -9,8 +9,9 @@
 //! writer; their file names come from `chart::names`.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
+use super::Error;
 use super::bundle::Bundle;
 use super::output;
 use super::report::{Scenario, compile_report, simulate_report, write_charts};
@@ -35,23 +36,16 @@ pub struct Args {
 }
 
 /// Draws the charts.
-pub fn run(args: &Args) -> u8 {
-    let result = if args.file.extension().is_some_and(|e| e == "json") {
-        from_json(args)
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
+    let n = if args.file.extension().is_some_and(|e| e == "json") {
+        from_json(args).map_err(|message| Error::at(&args.file, message))?
     } else {
-        from_scenario(args)
+        from_scenario(args)?
     };
-    match result {
-        Ok(n) => output::print(&format!("{n} charts written to {}\n", args.out.join("charts").display())),
-        Err(message) => {
-            if !message.is_empty() {
-                output::stderr(&format!("{}: error: {message}\n", args.file.display()));
-            }
-            EXIT_BAD_INPUT
-        }
-    }
+    output::print(&format!("{n} charts written to {}\n", args.out.join("charts").display()))
 }
 
+/// The charts of a result; every error is a message about `args.file`.
 fn from_json(args: &Args) -> Result<usize, String> {
     if args.timeline_replication.is_some() {
         return Err("--timeline-replication needs a scenario\n  = hint: a result holds no replication histories and draws no timeline; pass the scenario file (RON) instead".into());
@@ -86,13 +80,14 @@ fn from_json(args: &Args) -> Result<usize, String> {
     Ok(written)
 }
 
-fn from_scenario(args: &Args) -> Result<usize, String> {
+fn from_scenario(args: &Args) -> Result<usize, Error> {
+    let at = |message: String| Error::at(&args.file, message);
     let system = compile_report(&args.file, args.timeline_replication)?;
-    let mut bundle = Bundle::open(&args.out, &["charts"])?;
+    let mut bundle = Bundle::open(&args.out, &["charts"]).map_err(at)?;
     let (report, params) = simulate_report(&system, &args.file, args.threads)?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
     let scenario = Scenario { system: &system, params, file: &args.file, pick };
-    let images = write_charts(&mut bundle, &report, &scenario)?;
-    bundle.commit()?;
+    let images = write_charts(&mut bundle, &report, &scenario).map_err(at)?;
+    bundle.commit().map_err(at)?;
     Ok(images.iter().filter(|i| i.path.is_some()).count())
 }

@@ -11,12 +11,12 @@
 //! baseline is the exact command, with `--baseline DIR` when it is not the default.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use super::progress::Progress;
 use super::storm::{self, Work};
-use super::{EXIT_BAD_INPUT, EXIT_FAILED_CHECK, EXIT_OK};
-use super::{atomic, baseline, folder, output};
-use crate::check::{Baseline, BaselineArchitecture, Finding, Unmatched, drift, objectives, unmatched};
+use super::{Error, atomic, baseline, error, folder, output};
+use crate::check::{Baseline, BaselineArchitecture, Outcome, evaluate};
 use crate::engine::RunParams;
 use crate::rng::STREAM_VERSION;
 use crate::runner;
@@ -39,24 +39,29 @@ pub struct Args {
     pub threads: Option<usize>,
 }
 
-/// Checks every file; the worst outcome decides the exit code.
-pub fn run(args: &Args) -> u8 {
+/// Checks every file; the worst outcome decides the exit code. A file that cannot be checked
+/// is reported at once and the others are still checked.
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let hint = "rename one of the files, or check them in two commands with different --baseline folders";
-    if let Err(e) = folder::distinct(&args.files, &args.baseline, hint) {
-        output::stderr(&format!("error: {e}\n"));
-        return EXIT_BAD_INPUT;
-    }
-    let Some(pool) = output::pool(args.threads) else { return EXIT_BAD_INPUT };
-    let mut code = EXIT_OK;
+    folder::distinct(&args.files, &args.baseline, hint).map_err(|e| Error::new(format!("error: {e}")))?;
+    let pool = output::pool(args.threads)?;
+    let (mut failed, mut bad) = (false, false);
     let mut out = String::new();
     for file in &args.files {
         match check_file(file, args, &pool, &mut out) {
-            Ok(true) => {}
-            Ok(false) => code = code.max(EXIT_FAILED_CHECK),
-            Err(()) => code = EXIT_BAD_INPUT,
+            Ok(passed) => failed |= !passed,
+            Err(e) => {
+                error::print(&e);
+                bad = true;
+            }
         }
     }
-    code.max(output::print(&out))
+    output::print(&out)?;
+    match (bad, failed) {
+        (true, _) => Err(Error::Reported),
+        (false, true) => Ok(error::failed_check()),
+        (false, false) => Ok(ExitCode::SUCCESS),
+    }
 }
 
 /// The command that stores a new baseline for `origin`, with `--baseline` unless it is the
@@ -70,11 +75,10 @@ fn update_command(origin: &str, args: &Args) -> String {
     format!("faultline check {origin}{dir} --update-baseline")
 }
 
-/// Ok(passed) or Err(bad input, already reported).
-fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut String) -> Result<bool, ()> {
+/// Runs `file`, checks it and appends its lines to `out`: whether it passed.
+fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut String) -> Result<bool, Error> {
     let origin = file.display().to_string();
-    let compiled = output::compile_file(file).ok_or(())?;
-    let system = compiled.system;
+    let system = output::compile_file(file)?.system;
     let params = RunParams::of(&system);
     let archs: Vec<usize> = (0..system.architectures.len()).collect();
     let threads = pool.current_num_threads();
@@ -106,71 +110,37 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
     };
     let path = args.baseline.join(folder::of(file)).join("baseline.json");
     let update = update_command(&origin, args);
-    let mut findings: Vec<Finding> = reports.iter().flat_map(objectives).collect();
-    let mut unmatched_designs: Vec<Unmatched> = Vec::new();
-    if args.update_baseline {
+    let before = if args.update_baseline {
         let text = serde_json::to_string_pretty(&now).expect("serialises") + "\n";
-        if let Err(e) = write_baseline(&path, &text) {
-            output::stderr(&format!("{origin}: error: {e}\n"));
-            return Err(());
-        }
+        write_baseline(&path, &text).map_err(|e| Error::at(file, e))?;
         out.push_str(&format!("{origin}: baseline written to {}\n", path.display()));
+        None
     } else {
-        match baseline::read(&path, &update)? {
-            None => out.push_str(&format!(
+        let before = baseline::read(&path, &update)?;
+        if before.is_none() {
+            out.push_str(&format!(
                 "{origin}: no baseline at {} (objectives only; `--update-baseline` stores one)\n",
                 path.display()
-            )),
-            Some(before) => {
-                if before.stream_version != now.stream_version {
-                    output::stderr(&format!(
-                        "{}: error: made with random streams v{}, this faultline uses v{}\n  = hint: run `{update}` to store a new one\n",
-                        path.display(),
-                        before.stream_version,
-                        now.stream_version
-                    ));
-                    return Err(());
-                }
-                if (before.seed, before.replications, before.horizon_h)
-                    != (now.seed, now.replications, now.horizon_h)
-                {
-                    output::stderr(&format!(
-                        "{}: error: made with seed {}, {} replications of {} h; the scenario now has seed {}, {} of {} h\n  = hint: run `{update}` to store a new one\n",
-                        path.display(),
-                        before.seed,
-                        before.replications,
-                        before.horizon_h,
-                        now.seed,
-                        now.replications,
-                        now.horizon_h
-                    ));
-                    return Err(());
-                }
-                for (arch, report) in now.architectures.iter().zip(&reports) {
-                    if let Some(b) = before.architectures.iter().find(|b| b.name == arch.name)
-                        && let Some(f) = drift(
-                            &arch.name,
-                            report.objectives.gate,
-                            &arch.downtime_min_per_year,
-                            &b.downtime_min_per_year,
-                        )
-                    {
-                        findings.push(f);
-                    }
-                }
-                if now.replications < 2 {
-                    out.push_str(&format!(
-                        "{origin}: note: baseline: 1 replication cannot show a regression (the paired test needs 2 or more)\n"
-                    ));
-                }
-                let designs = reports.iter().map(|r| (r.name.as_str(), r.objectives.gate));
-                unmatched_designs = unmatched(designs, &before);
-            }
+            ));
         }
+        before
+    };
+    let outcome = evaluate(&reports, &now, before.as_ref())
+        .map_err(|e| Error::at(&path, format!("{e}\n  = hint: run `{update}` to store a new one")))?;
+    out.push_str(&lines(&origin, &update, &outcome, reports.len()));
+    Ok(outcome.passed())
+}
+
+/// The lines of one file's check: a note when one replication cannot show a regression, one
+/// line per finding and unmatched design, and `ok` when it passed.
+fn lines(origin: &str, update: &str, outcome: &Outcome, architectures: usize) -> String {
+    let mut out = String::new();
+    if outcome.single_replication {
+        out.push_str(&format!(
+            "{origin}: note: baseline: 1 replication cannot show a regression (the paired test needs 2 or more)\n"
+        ));
     }
-    let mut passed = true;
-    for f in &findings {
-        passed &= !f.fails;
+    for f in &outcome.findings {
         let status = if f.fails { "FAIL" } else { "note" };
         out.push_str(&format!(
             "{origin}: {status}: {}: {} {}: expected {}, got {}{}\n",
@@ -182,8 +152,7 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
             if f.fails || f.kind == "baseline stale" { "" } else { " (gate off)" }
         ));
     }
-    for u in &unmatched_designs {
-        passed &= !u.fails;
+    for u in &outcome.unmatched {
         let (status, gate_off) = match (u.fails, u.in_scenario) {
             (true, _) => ("FAIL", ""),
             (false, true) => ("note", " (gate off)"),
@@ -196,14 +165,13 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
         };
         out.push_str(&format!("{origin}: {status}: {}: baseline: {what}{gate_off}\n", u.architecture));
     }
-    if passed {
+    if outcome.passed() {
         out.push_str(&format!(
-            "{origin}: ok ({} architecture{})\n",
-            reports.len(),
-            if reports.len() == 1 { "" } else { "s" }
+            "{origin}: ok ({architectures} architecture{})\n",
+            if architectures == 1 { "" } else { "s" }
         ));
     }
-    Ok(passed)
+    out
 }
 
 /// Replaces the baseline at `path` whole; its folder, created if missing, must not be a link.

@@ -2,14 +2,14 @@
 //! baseline, paired by replication.
 
 use std::fmt::Write as _;
+use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::EXIT_BAD_INPUT;
-use super::output;
 use super::progress::Progress;
 use super::run::{self, Format, apply_overrides, header, select};
 use super::storm::{self, Work};
+use super::{Error, output};
 use crate::compare::{Comparison, compare};
 use crate::diagnostic::did_you_mean;
 use crate::engine::RunParams;
@@ -38,20 +38,18 @@ struct JsonComparison<'a> {
 }
 
 /// Runs every selected architecture and prints the comparison.
-pub fn run(args: &Args) -> u8 {
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let r = &args.run;
     let origin = r.file.display().to_string();
     // As `run`: with --horizon, the file's "injection after the horizon" warnings are checked
     // again against it.
-    let Some(compiled) = output::compile_file_with(&r.file, r.horizon.is_none()) else {
-        return EXIT_BAD_INPUT;
-    };
+    let compiled = output::compile_file_with(&r.file, r.horizon.is_none())?;
     let mut system = compiled.system;
     let overrides = apply_overrides(&mut system, r);
     if r.horizon.is_some() {
         run::warn_late_injections(&system, &origin);
     }
-    let Some(selected) = select(&system, &r.archs, &origin) else { return EXIT_BAD_INPUT };
+    let selected = select(&system, &r.archs, &origin)?;
     let names: Vec<&str> = selected.iter().map(|&i| system.architectures[i].name.as_str()).collect();
     let baseline = match &args.baseline {
         None => 0,
@@ -61,18 +59,16 @@ pub fn run(args: &Args) -> u8 {
                 let hint = did_you_mean(b, names.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"))
                     .unwrap_or_else(|| format!("architectures compared: {}", names.join(", ")));
-                output::stderr(&format!(
+                return Err(Error::new(format!(
                     "{origin}: error: no architecture named `{b}` to compare with\n  = hint: {hint}\n"
-                ));
-                return EXIT_BAD_INPUT;
+                )));
             }
         },
     };
     if names.len() < 2 {
-        output::stderr(&format!("{origin}: error: comparing needs at least two architectures\n"));
-        return EXIT_BAD_INPUT;
+        return Err(Error::new(format!("{origin}: error: comparing needs at least two architectures\n")));
     }
-    let Some(pool) = output::pool(r.threads) else { return EXIT_BAD_INPUT };
+    let pool = output::pool(r.threads)?;
     let threads = pool.current_num_threads();
     let work =
         Work { system: &system, archs: &selected, replications: system.replications, passes: 1, threads };
@@ -116,8 +112,7 @@ pub fn run(args: &Args) -> u8 {
                 !(c.difference.is_finite()
                     && c.ci95_paired.iter().chain(&c.ci95_unpaired).all(|x| x.is_finite()))
             }) {
-                output::stderr("error: internal error: a comparison is not a finite number\n");
-                return EXIT_BAD_INPUT;
+                return Err(Error::new("error: internal error: a comparison is not a finite number\n"));
             }
             serde_json::to_string_pretty(&json).expect("serialises") + "\n"
         }

@@ -2,10 +2,10 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
-use super::output;
 use super::run::select_one;
+use super::{Error, output};
 use crate::analysis::cutsets::minimal_cut_sets;
 
 /// Output formats of `cutsets`.
@@ -35,11 +35,10 @@ pub struct Args {
 }
 
 /// Prints the minimal cut sets.
-pub fn run(args: &Args) -> u8 {
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let origin = args.file.display().to_string();
-    let Some(compiled) = output::compile_file(&args.file) else { return EXIT_BAD_INPUT };
-    let system = compiled.system;
-    let Some(arch) = select_one(&system, args.arch.as_deref(), &origin) else { return EXIT_BAD_INPUT };
+    let system = output::compile_file(&args.file)?.system;
+    let arch = select_one(&system, args.arch.as_deref(), &origin)?;
     let cuts = minimal_cut_sets(arch, args.order as usize);
     let text = match args.format {
         Format::Json => {

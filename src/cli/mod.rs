@@ -1,7 +1,8 @@
 //! Command-line interface: clap wiring, one small module per subcommand.
 //!
 //! The only module that prints, reads files or chooses exit codes. Exit codes are a contract:
-//! 0 ok, 1 objective missed or regression (`check`), 2 bad input or I/O. A closed stdout pipe
+//! 0 ok, 1 objective missed or regression (`check`), 2 bad input or I/O. Every command returns
+//! `Result<ExitCode, Error>` (`error`): [`main`] prints the error and maps it to 2. A closed stdout pipe
 //! (`faultline graph ... | head`) ends the command quietly with 0: it is not a crash. Any other
 //! failure to write stdout (`> /dev/full`) is an I/O error, exit 2, in every command (help and
 //! version included): the output was lost.
@@ -16,6 +17,7 @@ mod chart;
 mod check;
 mod compare;
 mod cutsets;
+mod error;
 mod folder;
 mod graph;
 mod lock;
@@ -32,6 +34,8 @@ mod validate;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+pub use error::Error;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -116,7 +120,7 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return ExitCode::from(usage(&e)),
     };
-    let code = match cli.command {
+    let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Check(args) => check::run(&args),
@@ -128,7 +132,10 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Graph(args) => graph::run(&args),
     };
-    ExitCode::from(code)
+    result.unwrap_or_else(|e| {
+        error::print(&e);
+        ExitCode::from(EXIT_BAD_INPUT)
+    })
 }
 
 /// Prints clap's help, version or usage error and returns its exit code (0 for help and

@@ -14,8 +14,9 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
+use super::Error;
 use super::bundle::Bundle;
 use super::progress::Progress;
 use super::run::header;
@@ -59,33 +60,28 @@ pub(super) struct Image {
 }
 
 /// Runs the scenario and writes the bundle.
-pub fn run(args: &Args) -> u8 {
-    match write_report(args) {
-        Ok(dir) => output::print(&format!("report written to {}\n", dir.display())),
-        Err(message) => {
-            if !message.is_empty() {
-                output::stderr(&format!("{}: error: {message}\n", args.file.display()));
-            }
-            EXIT_BAD_INPUT
-        }
-    }
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
+    let dir = write_report(args)?;
+    output::print(&format!("report written to {}\n", dir.display()))
 }
 
-/// Compiles `file`; `Err("")` when the file's errors were already printed. A
-/// `timeline_replication` beyond the scenario's replications is an error, found before
-/// anything runs.
+/// Compiles `file`. A `timeline_replication` beyond the scenario's replications is an error,
+/// found before anything runs.
 pub(super) fn compile_report(
     file: &Path,
     timeline_replication: Option<u64>,
-) -> Result<crate::model::System, String> {
-    let system = output::compile_file(file).ok_or_else(String::new)?.system;
+) -> Result<crate::model::System, Error> {
+    let system = output::compile_file(file)?.system;
     if let Some(k) = timeline_replication.filter(|&k| k >= system.replications) {
-        return Err(format!(
-            "--timeline-replication {k} is beyond the scenario's replications\n  = hint: {} runs {} replication{}, numbered 0 to {}",
-            file.display(),
-            system.replications,
-            if system.replications == 1 { "" } else { "s" },
-            system.replications.saturating_sub(1)
+        return Err(Error::at(
+            file,
+            format!(
+                "--timeline-replication {k} is beyond the scenario's replications\n  = hint: {} runs {} replication{}, numbered 0 to {}",
+                file.display(),
+                system.replications,
+                if system.replications == 1 { "" } else { "s" },
+                system.replications.saturating_sub(1)
+            ),
         ));
     }
     Ok(system)
@@ -96,8 +92,8 @@ pub(super) fn simulate_report(
     system: &crate::model::System,
     file: &Path,
     threads: Option<usize>,
-) -> Result<(Report, RunParams), String> {
-    let pool = output::pool(threads).ok_or_else(String::new)?;
+) -> Result<(Report, RunParams), Error> {
+    let pool = output::pool(threads)?;
     let archs: Vec<usize> = (0..system.architectures.len()).collect();
     let replications = system.replications;
     // The run, then the charts' pass over the same replications.
@@ -131,22 +127,24 @@ pub(super) struct Scenario<'a> {
     pub pick: Pick,
 }
 
-fn write_report(args: &Args) -> Result<PathBuf, String> {
+fn write_report(args: &Args) -> Result<PathBuf, Error> {
+    let at = |message: String| Error::at(&args.file, message);
     let system = compile_report(&args.file, args.timeline_replication)?;
     let dir = match &args.out {
         Some(dir) => dir.clone(),
         None => {
             let dir = Path::new("reports").join(folder::of(&args.file));
-            atomic::refuse_link(&dir)?;
+            atomic::refuse_link(&dir).map_err(at)?;
             dir
         }
     };
-    let mut bundle = Bundle::open(&dir, &["result.json", "report.md", "charts"])?;
+    let mut bundle = Bundle::open(&dir, &["result.json", "report.md", "charts"]).map_err(at)?;
     let (report, params) = simulate_report(&system, &args.file, args.threads)?;
-    bundle.write("result.json", json::render(&report).map_err(|e| e.to_string())?.as_bytes())?;
+    let result = json::render(&report).map_err(|e| at(e.to_string()))?;
+    bundle.write("result.json", result.as_bytes()).map_err(at)?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
     let scenario = Scenario { system: &system, params, file: &args.file, pick };
-    let images = write_charts(&mut bundle, &report, &scenario)?;
+    let images = write_charts(&mut bundle, &report, &scenario).map_err(at)?;
     let mut md = markdown::render(&report);
     md.push_str("\n## Single points of failure\n\nEach component failed alone for 30 days, random failures off (`faultline sweep`); a\nfailover that takes a switch time counts.\n\n| architecture | single points of failure |\n|---|---|\n");
     let progress = Progress::counting(0, false, "injections");
@@ -178,8 +176,8 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
         "\n## Reproduce\n\n```sh\nfaultline report {file}\nfaultline run {file} --format json   # the numbers above, as result.json\n```\n",
         file = args.file.display()
     );
-    bundle.write("report.md", md.as_bytes())?;
-    bundle.commit()?;
+    bundle.write("report.md", md.as_bytes()).map_err(at)?;
+    bundle.commit().map_err(at)?;
     Ok(dir)
 }
 

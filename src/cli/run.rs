@@ -3,13 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use sha2::{Digest, Sha256};
 
-use super::EXIT_BAD_INPUT;
-use super::output;
 use super::progress::Progress;
 use super::storm::{self, Work};
+use super::{Error, output};
 use crate::diagnostic::did_you_mean;
 use crate::engine::RunParams;
 use crate::metrics::{Header, MIN_REPLICATIONS_WITH_DOWNTIME, Report, ScenarioId};
@@ -80,20 +80,16 @@ fn positive_duration(text: &str) -> Result<SimTime, String> {
 }
 
 /// Runs the simulation and prints the report.
-pub fn run(args: &Args) -> u8 {
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     // With --horizon, the file's "injection after the horizon" warnings are checked again below.
-    let Some(compiled) = output::compile_file_with(&args.file, args.horizon.is_none()) else {
-        return EXIT_BAD_INPUT;
-    };
+    let compiled = output::compile_file_with(&args.file, args.horizon.is_none())?;
     let mut system = compiled.system;
     let overrides = apply_overrides(&mut system, args);
     if args.horizon.is_some() {
         warn_late_injections(&system, &args.file.display().to_string());
     }
-    let Some(selected) = select(&system, &args.archs, &args.file.display().to_string()) else {
-        return EXIT_BAD_INPUT;
-    };
-    let Some(pool) = output::pool(args.threads) else { return EXIT_BAD_INPUT };
+    let selected = select(&system, &args.archs, &args.file.display().to_string())?;
+    let pool = output::pool(args.threads)?;
     let work = Work {
         system: &system,
         archs: &selected,
@@ -132,13 +128,7 @@ pub fn run(args: &Args) -> u8 {
         Format::Table => report::table::render(&report),
         Format::Csv => report::csv::render(&report),
         Format::Markdown => report::markdown::render(&report),
-        Format::Json => match report::json::render(&report) {
-            Ok(text) => text,
-            Err(e) => {
-                output::stderr(&format!("error: {e}\n"));
-                return EXIT_BAD_INPUT;
-            }
-        },
+        Format::Json => report::json::render(&report).map_err(|e| Error::new(format!("error: {e}")))?,
     };
     output::print(&text)
 }
@@ -188,25 +178,23 @@ pub(super) fn header(
     Header::new(system, scenario_id(system, file), overrides)
 }
 
-/// The one architecture named by `--arch`, which may be left out when there is only one;
-/// `None` once the problem is reported.
+/// The one architecture named by `--arch`, which may be left out when there is only one.
 pub(super) fn select_one<'s>(
     system: &'s System,
     arch: Option<&str>,
     origin: &str,
-) -> Option<&'s crate::model::Architecture> {
+) -> Result<&'s crate::model::Architecture, Error> {
     let wanted: Vec<String> = arch.iter().map(|a| a.to_string()).collect();
     let selected = select(system, &wanted, origin)?;
     if let [one] = selected[..] {
-        return Some(&system.architectures[one]);
+        return Ok(&system.architectures[one]);
     }
     let names: Vec<&str> = system.architectures.iter().map(|a| a.name.as_str()).collect();
-    output::stderr(&format!(
+    Err(Error::new(format!(
         "{origin}: error: the file has {} architectures; choose one with --arch\n  = hint: architectures here: {}\n",
         names.len(),
         names.join(", ")
-    ));
-    None
+    )))
 }
 
 /// The scenario's name and the SHA-256 of its file.
@@ -214,22 +202,22 @@ pub(super) fn scenario_id(system: &System, path: &std::path::Path) -> ScenarioId
     ScenarioId { name: system.name.clone(), sha256: sha256_hex(path) }
 }
 
-/// Indices of the chosen architectures, in file order; `None` (reported) if a name is unknown.
-pub(super) fn select(system: &System, wanted: &[String], origin: &str) -> Option<Vec<usize>> {
+/// Indices of the chosen architectures, in file order; an error naming every unknown name.
+pub(super) fn select(system: &System, wanted: &[String], origin: &str) -> Result<Vec<usize>, Error> {
     let names: Vec<&str> = system.architectures.iter().map(|a| a.name.as_str()).collect();
-    let mut ok = true;
+    let mut unknown = String::new();
     for w in wanted {
         if !names.contains(&w.as_str()) {
             let hint = did_you_mean(w, names.iter().copied())
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| format!("architectures here: {}", names.join(", ")));
-            output::stderr(&format!("{origin}: error: no architecture named `{w}`\n  = hint: {hint}\n"));
-            ok = false;
+            unknown.push_str(&format!("{origin}: error: no architecture named `{w}`\n  = hint: {hint}\n"));
         }
     }
-    ok.then(|| {
-        (0..names.len()).filter(|&i| wanted.is_empty() || wanted.iter().any(|w| w == names[i])).collect()
-    })
+    if !unknown.is_empty() {
+        return Err(Error::Message(unknown));
+    }
+    Ok((0..names.len()).filter(|&i| wanted.is_empty() || wanted.iter().any(|w| w == names[i])).collect())
 }
 
 fn sha256_hex(path: &std::path::Path) -> String {

@@ -3,11 +3,11 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
-use super::output;
 use super::progress::Progress;
 use super::run::select;
+use super::{Error, output};
 use crate::analysis::sweep::{Sweep, sweep_with};
 use crate::report::duration_s;
 use crate::time::{MS_PER_DAY, SimTime, parse_duration};
@@ -53,11 +53,10 @@ fn positive(text: &str) -> Result<SimTime, String> {
 }
 
 /// Runs the sweep and prints it.
-pub fn run(args: &Args) -> u8 {
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let origin = args.file.display().to_string();
-    let Some(compiled) = output::compile_file(&args.file) else { return EXIT_BAD_INPUT };
-    let system = compiled.system;
-    let Some(selected) = select(&system, &args.archs, &origin) else { return EXIT_BAD_INPUT };
+    let system = output::compile_file(&args.file)?.system;
+    let selected = select(&system, &args.archs, &origin)?;
     let duration = args.duration.unwrap_or(SimTime(30 * MS_PER_DAY));
     // Injections the dependency graph settles are not simulated; the bar counts them all.
     let progress = Progress::counting(0, false, "injections");

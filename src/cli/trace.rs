@@ -9,11 +9,11 @@
 //! kept, so a day of a 10,000,000-year horizon takes the memory of that day's events.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
-use super::output;
 use super::run::{scenario_id, select_one};
 use super::storm::{self, Work};
+use super::{Error, output};
 use crate::engine::{Incident, Observer, Prepared, RunParams, Simulator};
 use crate::report::trace::{Trace, render_json, render_text};
 use crate::rng::STREAM_VERSION;
@@ -90,21 +90,15 @@ fn window(
 }
 
 /// Prints the timeline.
-pub fn run(args: &Args) -> u8 {
-    let Some(compiled) = output::compile_file(&args.file) else { return EXIT_BAD_INPUT };
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
+    let compiled = output::compile_file(&args.file)?;
     let mut system = compiled.system;
     if let Some(seed) = args.seed {
         system.seed = seed;
     }
     let origin = args.file.display().to_string();
-    let window = match window(args.from, args.to, system.horizon) {
-        Ok(window) => window,
-        Err(message) => {
-            output::stderr(&message);
-            return EXIT_BAD_INPUT;
-        }
-    };
-    let Some(arch) = select_one(&system, args.arch.as_deref(), &origin) else { return EXIT_BAD_INPUT };
+    let window = window(args.from, args.to, system.horizon).map_err(Error::Message)?;
+    let arch = select_one(&system, args.arch.as_deref(), &origin)?;
     let index = system.architectures.iter().position(|a| a.name == arch.name).expect("selected");
     storm::announce(
         &Work { system: &system, archs: &[index], replications: 1, passes: 1, threads: 1 },
