@@ -6,13 +6,16 @@
 //! timelines come too, exactly as `report` draws them (`--timeline-replication K` as there;
 //! with a result it is an error, since a result holds no histories). The charts are written as
 //! one bundle into `DIR` (`bundle.rs`): staged, renamed in, the folder locked against a second
-//! writer; their file names come from `chart::names`.
+//! writer; their file names come from `chart::names`. The run options (`options.rs`) apply to
+//! a scenario; with a result `--seed`, `--replications` and `--horizon` are an error, as
+//! `--timeline-replication` is (`--threads` changes nothing there).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Error;
 use super::bundle::Bundle;
+use super::options::RunOptions;
 use super::output;
 use super::report::{Scenario, compile_report, simulate_report, write_charts};
 use crate::chart::{self, Format, Pick, ReportData};
@@ -26,9 +29,9 @@ pub struct Args {
     /// Directory to write `charts/` into.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Worker threads, when running a scenario.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    /// From a scenario: how to run it (a result ran already: only --threads is taken).
+    #[command(flatten)]
+    pub options: RunOptions,
     /// From a scenario: draw the timelines from this replication (its longest incident)
     /// instead of the scripted injection's incident or the longest incident of the run.
     #[arg(long, value_name = "K")]
@@ -49,6 +52,9 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
 fn from_json(args: &Args) -> Result<usize, String> {
     if args.timeline_replication.is_some() {
         return Err("--timeline-replication needs a scenario\n  = hint: a result holds no replication histories and draws no timeline; pass the scenario file (RON) instead".into());
+    }
+    if args.options.any() {
+        return Err("--seed, --replications and --horizon need a scenario\n  = hint: a result was run already, with the values in its header; pass the scenario file (RON) to run it again".into());
     }
     let text = crate::scenario::read_capped(&args.file)
         .and_then(|bytes| {
@@ -82,11 +88,12 @@ fn from_json(args: &Args) -> Result<usize, String> {
 
 fn from_scenario(args: &Args) -> Result<usize, Error> {
     let at = |message: String| Error::at(&args.file, message);
-    let system = compile_report(&args.file, args.timeline_replication)?;
+    let compiled = compile_report(&args.file, &args.options, args.timeline_replication)?;
     let mut bundle = Bundle::open(&args.out, &["charts"]).map_err(at)?;
-    let (report, params) = simulate_report(&system, &args.file, args.threads)?;
+    let (report, params) = simulate_report(&compiled, &args.file, args.options.threads)?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
-    let scenario = Scenario { system: &system, params, file: &args.file, pick };
+    let trace_args = args.options.trace_args();
+    let scenario = Scenario { system: &compiled.system, params, file: &args.file, trace_args, pick };
     let images = write_charts(&mut bundle, &report, &scenario).map_err(at)?;
     bundle.commit().map_err(at)?;
     Ok(images.iter().filter(|i| i.path.is_some()).count())

@@ -8,16 +8,23 @@
 //! after the scenario file as `folder.rs` says, and two files with one folder are refused
 //! before anything runs); with no file there, only the objectives are checked and a line says
 //! so. `--update-baseline` replaces the file whole (`atomic.rs`). Every hint to update a
-//! baseline is the exact command, with `--baseline DIR` when it is not the default.
+//! baseline is the exact command, with `--baseline DIR` when it is not the default and the
+//! run options given. Each file's lines start with what was run (`FILE: 300 replications x 2y,
+//! seed 5, stream v1`): `--seed`, `--replications` and `--horizon` replace the scenario's
+//! values as in `run` (`options.rs`), and a baseline is compared only with a run made alike.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use super::options::RunOptions;
 use super::progress::Progress;
+use super::run::{header, warn_late_injections};
 use super::storm::{self, Work};
 use super::{Error, atomic, baseline, error, folder, output};
-use crate::check::{Baseline, BaselineArchitecture, Outcome, evaluate};
+use crate::check::{Baseline, BaselineArchitecture, evaluate};
 use crate::engine::RunParams;
+use crate::report;
+use crate::report::format::run_line;
 use crate::rng::STREAM_VERSION;
 use crate::runner;
 use crate::time::MS_PER_HOUR;
@@ -34,9 +41,8 @@ pub struct Args {
     /// Store this run as the new baseline instead of comparing with the old one.
     #[arg(long)]
     pub update_baseline: bool,
-    /// Worker threads (default: one per core). Results are identical for any value.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub options: RunOptions,
 }
 
 /// Checks every file; the worst outcome decides the exit code. A file that cannot be checked
@@ -44,7 +50,7 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let hint = "rename one of the files, or check them in two commands with different --baseline folders";
     folder::distinct(&args.files, &args.baseline, hint).map_err(|e| Error::new(format!("error: {e}")))?;
-    let pool = output::pool(args.threads)?;
+    let pool = output::pool(args.options.threads)?;
     let (mut failed, mut bad) = (false, false);
     let mut out = String::new();
     for file in &args.files {
@@ -65,20 +71,26 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
 }
 
 /// The command that stores a new baseline for `origin`, with `--baseline` unless it is the
-/// default.
+/// default, and the run options given.
 fn update_command(origin: &str, args: &Args) -> String {
     let dir = if args.baseline == Path::new("reports") {
         String::new()
     } else {
         format!(" --baseline {}", args.baseline.display())
     };
-    format!("faultline check {origin}{dir} --update-baseline")
+    format!("faultline check {origin}{dir}{} --update-baseline", args.options.args())
 }
 
 /// Runs `file`, checks it and appends its lines to `out`: whether it passed.
 fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut String) -> Result<bool, Error> {
     let origin = file.display().to_string();
-    let system = output::compile_file(file)?.system;
+    // As `run`: with --horizon, the "injection after the horizon" warnings are checked again.
+    let mut system = output::compile_file_with(file, args.options.horizon.is_none())?.system;
+    let overrides = args.options.apply(&mut system);
+    if args.options.horizon.is_some() {
+        warn_late_injections(&system, &origin);
+    }
+    out.push_str(&format!("{origin}: {}\n", run_line(&header(&system, file, overrides))));
     let params = RunParams::of(&system);
     let archs: Vec<usize> = (0..system.architectures.len()).collect();
     let threads = pool.current_num_threads();
@@ -127,51 +139,8 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
     };
     let outcome = evaluate(&reports, &now, before.as_ref())
         .map_err(|e| Error::at(&path, format!("{e}\n  = hint: run `{update}` to store a new one")))?;
-    out.push_str(&lines(&origin, &update, &outcome, reports.len()));
+    out.push_str(&report::check::findings(&origin, &update, &outcome, reports.len()));
     Ok(outcome.passed())
-}
-
-/// The lines of one file's check: a note when one replication cannot show a regression, one
-/// line per finding and unmatched design, and `ok` when it passed.
-fn lines(origin: &str, update: &str, outcome: &Outcome, architectures: usize) -> String {
-    let mut out = String::new();
-    if outcome.single_replication {
-        out.push_str(&format!(
-            "{origin}: note: baseline: 1 replication cannot show a regression (the paired test needs 2 or more)\n"
-        ));
-    }
-    for f in &outcome.findings {
-        let status = if f.fails { "FAIL" } else { "note" };
-        out.push_str(&format!(
-            "{origin}: {status}: {}: {} {}: expected {}, got {}{}\n",
-            f.architecture,
-            f.metric,
-            f.kind,
-            f.expected,
-            f.got,
-            if f.fails || f.kind == "baseline stale" { "" } else { " (gate off)" }
-        ));
-    }
-    for u in &outcome.unmatched {
-        let (status, gate_off) = match (u.fails, u.in_scenario) {
-            (true, _) => ("FAIL", ""),
-            (false, true) => ("note", " (gate off)"),
-            (false, false) => ("note", ""),
-        };
-        let what = if u.in_scenario {
-            format!("no entry for this design (renamed or new?); run {update}")
-        } else {
-            format!("entry for a design not in the scenario (renamed or removed?); run {update} to drop it")
-        };
-        out.push_str(&format!("{origin}: {status}: {}: baseline: {what}{gate_off}\n", u.architecture));
-    }
-    if outcome.passed() {
-        out.push_str(&format!(
-            "{origin}: ok ({architectures} architecture{})\n",
-            if architectures == 1 { "" } else { "s" }
-        ));
-    }
-    out
 }
 
 /// Replaces the baseline at `path` whole; its folder, created if missing, must not be a link.

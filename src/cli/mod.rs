@@ -21,6 +21,7 @@ mod error;
 mod folder;
 mod graph;
 mod lock;
+mod options;
 mod output;
 mod paths;
 mod progress;
@@ -69,7 +70,7 @@ pub enum Command {
     Run(run::Args),
     /// For cron and CI: fail (exit 1) when a gated design misses an objective or regressed.
     #[command(
-        after_help = "Examples:\n  faultline check scenarios/*.ron\n  faultline check scenarios/database-multi-az.ron --update-baseline\n  faultline check scenarios/*.ron --baseline baselines/\n\nOne line per finding: FILE: FAIL|note: ARCHITECTURE: METRIC KIND: expected ..., got ...\n(or ARCHITECTURE: baseline: ... for a design missing from the baseline, or gone from the file)\nExit codes: 0 all passed, 1 a gated design missed an objective, regressed or has no baseline entry, 2 bad input\n(including a baseline made with another stream version or other run parameters, or one that cannot be read or\ntrusted: only a missing baseline file means \"no baseline\")."
+        after_help = "Examples:\n  faultline check scenarios/*.ron\n  faultline check scenarios/database-multi-az.ron --update-baseline\n  faultline check scenarios/*.ron --baseline baselines/\n\nFirst what was run: FILE: N replications x HORIZON, seed S, stream vV (--seed, --replications, --horizon as in run);\nthen one line per finding: FILE: FAIL|note: ARCHITECTURE: METRIC KIND: expected ..., got ...\n(or ARCHITECTURE: baseline: ... for a design missing from the baseline, or gone from the file)\nExit codes: 0 all passed, 1 a gated design missed an objective, regressed or has no baseline entry, 2 bad input\n(including a baseline made with another stream version or other run parameters, or one that cannot be read or\ntrusted: only a missing baseline file means \"no baseline\")."
     )]
     Check(check::Args),
     /// Compare each architecture's downtime with a baseline, paired by replication.

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use sha2::{Digest, Sha256};
 
+use super::options::RunOptions;
 use super::progress::Progress;
 use super::storm::{self, Work};
 use super::{Error, output};
@@ -16,8 +17,6 @@ use crate::metrics::{Header, MIN_REPLICATIONS_WITH_DOWNTIME, Report, ScenarioId}
 use crate::model::System;
 use crate::report;
 use crate::runner;
-use crate::scenario::MAX_REPLICATIONS;
-use crate::time::{SimTime, parse_duration};
 
 /// Output formats of `run`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -38,18 +37,8 @@ pub struct Args {
     /// Scenario file (RON).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Master seed (default: the scenario's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Number of replications (default: the scenario's).
-    #[arg(long, value_parser = replications)]
-    pub replications: Option<u64>,
-    /// Simulated time per replication, e.g. 10y (default: the scenario's).
-    #[arg(long, value_name = "DUR", value_parser = positive_duration)]
-    pub horizon: Option<SimTime>,
-    /// Worker threads (default: one per core). Results are identical for any value.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub options: RunOptions,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -61,35 +50,17 @@ pub struct Args {
     pub quiet: bool,
 }
 
-/// A replication count: 1 to [`MAX_REPLICATIONS`].
-fn replications(text: &str) -> Result<u64, String> {
-    match text.parse::<u64>() {
-        Ok(n) if (1..=MAX_REPLICATIONS).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "expected a whole number from 1 to {MAX_REPLICATIONS}; compare and check keep one value per replication and architecture"
-        )),
-    }
-}
-
-fn positive_duration(text: &str) -> Result<SimTime, String> {
-    match parse_duration(text) {
-        Ok(SimTime(0)) => Err("the horizon must be longer than 0".to_string()),
-        Ok(t) => Ok(t),
-        Err(e) => Err(format!("{e}; {}", e.hint())),
-    }
-}
-
 /// Runs the simulation and prints the report.
 pub fn run(args: &Args) -> Result<ExitCode, Error> {
     // With --horizon, the file's "injection after the horizon" warnings are checked again below.
-    let compiled = output::compile_file_with(&args.file, args.horizon.is_none())?;
+    let compiled = output::compile_file_with(&args.file, args.options.horizon.is_none())?;
     let mut system = compiled.system;
     let overrides = apply_overrides(&mut system, args);
-    if args.horizon.is_some() {
+    if args.options.horizon.is_some() {
         warn_late_injections(&system, &args.file.display().to_string());
     }
     let selected = select(&system, &args.archs, &args.file.display().to_string())?;
-    let pool = output::pool(args.threads)?;
+    let pool = output::pool(args.options.threads)?;
     let work = Work {
         system: &system,
         archs: &selected,
@@ -149,20 +120,9 @@ pub(super) fn warn_late_injections(system: &System, origin: &str) {
     }
 }
 
+/// Applies the run options to `system`; returns them, and `--arch`, for the JSON header.
 pub(super) fn apply_overrides(system: &mut System, args: &Args) -> BTreeMap<&'static str, serde_json::Value> {
-    let mut overrides = BTreeMap::new();
-    if let Some(seed) = args.seed {
-        system.seed = seed;
-        overrides.insert("seed", seed.into());
-    }
-    if let Some(r) = args.replications {
-        system.replications = r;
-        overrides.insert("replications", r.into());
-    }
-    if let Some(h) = args.horizon {
-        system.horizon = h;
-        overrides.insert("horizon", h.to_string().into());
-    }
+    let mut overrides = args.options.apply(system);
     if !args.archs.is_empty() {
         overrides.insert("arch", args.archs.clone().into());
     }

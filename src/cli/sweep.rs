@@ -1,7 +1,10 @@
 //! `faultline sweep FILE [--arch NAME] [--order 1|2] [--duration DUR]`: fail every component on
 //! purpose and report which failures take the service down.
+//!
+//! It takes none of the run options (`options.rs`): each injection is one scripted history with
+//! random failures off (no seed, no replications), its horizon follows from `--duration`, and
+//! the injections run on one thread.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,7 +12,7 @@ use super::progress::Progress;
 use super::run::select;
 use super::{Error, output};
 use crate::analysis::sweep::{Sweep, sweep_with};
-use crate::report::duration_s;
+use crate::report::sweep::{self as swept, Sweeps};
 use crate::time::{MS_PER_DAY, SimTime, parse_duration};
 
 /// Output formats of `sweep`.
@@ -71,48 +74,15 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         })
         .collect();
     progress.finish();
+    let report = Sweeps {
+        scenario: &system.name,
+        architectures: &sweeps,
+        duration_s: duration.0 as f64 / 1000.0,
+        order: args.order,
+    };
     let text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&serde_json::json!({ "duration_s": duration.0 as f64 / 1000.0, "order": args.order, "architectures": sweeps }))
-            .expect("serialises")
-            + "\n",
-        Format::Table => {
-            let mut out = format!("{}: each failure injected for {duration}, random failures off\n", system.name);
-            for s in &sweeps {
-                let _ = writeln!(out, "\n{}: single points of failure: {}", s.name, if s.spofs.is_empty() { "none".into() } else { s.spofs.join(", ") });
-                for o in s.injections.iter().filter(|o| o.down || o.data_lost).take(args.top) {
-                    let targets: Vec<String> = o
-                        .targets
-                        .iter()
-                        .zip(&o.modes)
-                        .map(|(t, m)| m.as_ref().map_or(t.clone(), |m| format!("{t} ({m})")))
-                        .collect();
-                    let _ = write!(
-                        out,
-                        "  {:<40} down {:>10}  ended by {}",
-                        targets.join(" + "),
-                        duration_s(o.downtime_s),
-                        o.ended_by.unwrap_or("-")
-                    );
-                    if o.unrecoverable > 0 {
-                        let _ = write!(out, "; DATA LOST, no copy survived");
-                    } else if let Some(rpo) = o.rpo_s {
-                        let _ = write!(out, "; data lost: RPO {}", duration_s(rpo));
-                    }
-                    out.push('\n');
-                }
-                let harmful = s.injections.iter().filter(|o| o.down || o.data_lost).count();
-                if harmful > args.top {
-                    let _ = writeln!(out, "  ({} more that took the service down or lost data; --top N lists more)", harmful - args.top);
-                }
-                let harmless = s.injections.iter().filter(|o| !o.down && !o.data_lost).count();
-                let _ = writeln!(
-                    out,
-                    "  ({harmless} of {} injections left the service up and lost no data)",
-                    s.injections.len()
-                );
-            }
-            out
-        }
+        Format::Json => swept::json(&report).map_err(|e| Error::new(format!("error: {e}")))?,
+        Format::Table => swept::table(&report, args.top),
     };
     output::print(&text)
 }

@@ -3,7 +3,9 @@
 //! `--from` and `--to` choose the window `[from, to)` of events shown; the totals are the whole
 //! replication's. A window that would show nothing is bad input (exit 2, with a hint): `--from`
 //! at or after `--to`, `--to 0s`, or `--from` at or after the horizon. A `--to` beyond the
-//! horizon is clipped to it: the window then runs to the end of the replication.
+//! horizon is clipped to it: the window then runs to the end of the replication. `--seed` and
+//! `--horizon` are `run`'s (`options.rs`), so that a replication of a run made with them can
+//! be traced.
 //!
 //! The simulator keeps only the window's events as it runs and the incidents are counted, not
 //! kept, so a day of a 10,000,000-year horizon takes the memory of that day's events.
@@ -49,6 +51,9 @@ pub struct Args {
     /// Master seed (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Simulated time of the replication, e.g. 10y (default: the scenario's).
+    #[arg(long, value_name = "DUR", value_parser = super::options::positive_duration)]
+    pub horizon: Option<SimTime>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -95,6 +100,9 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let mut system = compiled.system;
     if let Some(seed) = args.seed {
         system.seed = seed;
+    }
+    if let Some(horizon) = args.horizon {
+        system.horizon = horizon;
     }
     let origin = args.file.display().to_string();
     let window = window(args.from, args.to, system.horizon).map_err(Error::Message)?;
