@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::finite::check;
 use super::format::duration_s;
 use super::json::{NonFinite, pretty};
 use crate::analysis::sweep::Sweep;
@@ -70,9 +71,11 @@ pub fn table(sweeps: &Sweeps<'_>, top: usize) -> String {
     out
 }
 
-/// `{"architectures": [{"name", "spofs", "injections": [..]}], "duration_s", "order"}`.
+/// `{"architectures": [{"injections": [..], "name", "spofs"}], "duration_s", "order"}`: keys
+/// in alphabetical order at every level, as this output has always had them.
 pub fn json(sweeps: &Sweeps<'_>) -> Result<String, NonFinite> {
-    pretty(sweeps)
+    check(sweeps)?;
+    pretty(&serde_json::to_value(sweeps).expect("sweeps serialise"))
 }
 
 #[cfg(test)]
@@ -102,5 +105,9 @@ mod tests {
         insta::assert_snapshot!("table", table(&sweeps, 10));
         insta::assert_snapshot!("top_1", table(&sweeps, 1));
         insta::assert_snapshot!("json", json(&sweeps).unwrap());
+        let mut bad = swept.clone();
+        bad[1].injections[0].downtime_s = f64::NAN;
+        let bad = Sweeps { architectures: &bad, ..sweeps };
+        assert_eq!(json(&bad).unwrap_err().path, "architectures[1].injections[0].downtime_s");
     }
 }
