@@ -44,15 +44,32 @@ pub enum Incompatible {
     },
     /// Made with another seed, replication count or horizon.
     #[error(
-        "made with seed {}, {} replications of {} h; the scenario now has seed {}, {} of {} h",
-        before.0, before.1, before.2, now.0, now.1, now.2
+        "made with seed {}, {} replications of {} h; {} seed {}, {} of {} h",
+        before.0, before.1, before.2,
+        if *given { "this run has, as given on the command line," } else { "the scenario now has" },
+        now.0, now.1, now.2
     )]
     Params {
         /// The baseline's seed, replications and horizon `[h]`.
         before: (u64, u64, f64),
         /// This run's.
         now: (u64, u64, f64),
+        /// This run's values were given on the command line, not read from the scenario.
+        given: bool,
     },
+}
+
+impl Incompatible {
+    /// The same, saying whether this run's values were given on the command line (`check
+    /// --seed ...`) rather than read from the scenario.
+    pub fn given(self, on_command_line: bool) -> Incompatible {
+        match self {
+            Incompatible::Params { before, now, .. } => {
+                Incompatible::Params { before, now, given: on_command_line }
+            }
+            other => other,
+        }
+    }
 }
 
 impl Baseline {
@@ -63,7 +80,7 @@ impl Baseline {
         }
         let params = |b: &Baseline| (b.seed, b.replications, b.horizon_h);
         if params(self) != params(now) {
-            return Err(Incompatible::Params { before: params(self), now: params(now) });
+            return Err(Incompatible::Params { before: params(self), now: params(now), given: false });
         }
         Ok(())
     }
@@ -301,6 +318,10 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "made with seed 5, 300 replications of 17520 h; the scenario now has seed 5, 10 of 8760.5 h"
+        );
+        assert_eq!(
+            stored.compatible(&b(2, 5, 10, 8760.0)).unwrap_err().given(true).to_string(),
+            "made with seed 5, 300 replications of 17520 h; this run has, as given on the command line, seed 5, 10 of 8760 h"
         );
     }
 

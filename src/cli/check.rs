@@ -137,8 +137,10 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
         }
         before
     };
-    let outcome = evaluate(&reports, &now, before.as_ref())
-        .map_err(|e| Error::at(&path, format!("{e}\n  = hint: run `{update}` to store a new one")))?;
+    let outcome = evaluate(&reports, &now, before.as_ref()).map_err(|e| {
+        let e = e.given(args.options.any());
+        Error::at(&path, format!("{e}\n  = hint: run `{update}` to store a new one"))
+    })?;
     out.push_str(&report::check::findings(&origin, &update, &outcome, reports.len()));
     Ok(outcome.passed())
 }
