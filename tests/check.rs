@@ -122,6 +122,17 @@ fn bad_baseline(test: &str, damage: impl FnOnce(&Path, &str)) -> (PathBuf, (i32,
     (path, check(&[f, "--baseline", b]))
 }
 
+/// The line a check prints first for each file: what was run.
+fn ran(f: &str, replications: u64) -> String {
+    let s = if replications == 1 { "" } else { "s" };
+    format!("{f}: {replications} replication{s} x 2y, seed 5, stream v{}\n", faultline::rng::STREAM_VERSION)
+}
+
+/// Stdout holds the run line alone: the file was run, then refused.
+fn only_run_line(out: &str) -> bool {
+    out.lines().count() == 1 && out.contains(" replications x 2y, seed 5, stream v")
+}
+
 /// The hint every refused baseline ends with.
 fn restore_hint(test: &str) -> String {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("check-baseline-{test}"));
@@ -139,7 +150,7 @@ fn a_baseline_that_is_not_utf8_is_refused() {
         bytes.insert(40, 0xff);
         std::fs::write(path, bytes).unwrap();
     });
-    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert_eq!((code, only_run_line(&out)), (2, true), "{out}{err}");
     let expected = format!(
         "{}: error: not a faultline baseline: not UTF-8 text (invalid byte at offset 40)\n  = hint: {}",
         path.display(),
@@ -155,7 +166,7 @@ fn a_truncated_baseline_is_refused_with_a_hint() {
         let cut = text.match_indices('\n').nth(9).unwrap().0 + 4;
         std::fs::write(path, &text[..cut]).unwrap();
     });
-    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert_eq!((code, only_run_line(&out)), (2, true), "{out}{err}");
     let expected = format!(
         "{}:11:3: error: the baseline ends early: EOF while parsing a value\n  = hint: the file was cut short (a write interrupted, or a full disk); {}",
         path.display(),
@@ -181,7 +192,7 @@ fn a_baseline_with_a_value_missing_is_refused() {
         json["architectures"][0]["downtime_min_per_year"].as_array_mut().unwrap().pop();
         std::fs::write(path, serde_json::to_string_pretty(&json).unwrap()).unwrap();
     });
-    assert_eq!((code, out.as_str()), (2, ""), "{err}");
+    assert_eq!((code, only_run_line(&out)), (2, true), "{out}{err}");
     let expected = format!(
         "{}: error: the baseline cannot be trusted: the entry for `pair` holds 299 per-replication values, but the baseline was made with 300 replications\n  = hint: the file was edited or damaged; {}",
         path.display(),
@@ -288,7 +299,8 @@ fn with_one_replication_a_baseline_says_it_cannot_show_a_regression() {
     assert_eq!(
         out,
         format!(
-            "{f}: note: baseline: 1 replication cannot show a regression (the paired test needs 2 or more)\n{f}: ok (1 architecture)\n"
+            "{}{f}: note: baseline: 1 replication cannot show a regression (the paired test needs 2 or more)\n{f}: ok (1 architecture)\n",
+            ran(f, 1)
         )
     );
 }
@@ -341,13 +353,13 @@ fn a_gated_design_missing_from_the_baseline_fails_and_a_gone_one_is_a_note() {
     assert!(out.contains(&format!("{f}: no baseline at ")) && out.contains("ok (2 architectures)"), "{out}");
     assert_eq!(check(&[f, "--baseline", b, "--update-baseline"]).0, 0);
     let (code, out, _) = check(&[f, "--baseline", b]);
-    assert_eq!((code, out), (0, format!("{f}: ok (2 architectures)\n")));
+    assert_eq!((code, out), (0, format!("{}{f}: ok (2 architectures)\n", ran(f, 50))));
 
     // The gated design renamed: its gate must not vanish in silence.
     write_designs(&file, &[("primary-v2", true), ("contrast", false)]);
     let (code, out, _) = check(&[f, "--baseline", b]);
     assert_eq!(code, 1, "{out}");
-    assert_eq!(out, format!("{}\n{}\n", no_entry("primary-v2", "FAIL", ""), gone("primary")));
+    assert_eq!(out, format!("{}{}\n{}\n", ran(f, 50), no_entry("primary-v2", "FAIL", ""), gone("primary")));
 
     // A design kept for contrast renamed, and one added with the gate off: notes only.
     write_designs(&file, &[("primary", true), ("contrast-v2", false), ("extra", false)]);
@@ -356,7 +368,8 @@ fn a_gated_design_missing_from_the_baseline_fails_and_a_gone_one_is_a_note() {
     assert_eq!(
         out,
         format!(
-            "{}\n{}\n{}\n{f}: ok (3 architectures)\n",
+            "{}{}\n{}\n{}\n{f}: ok (3 architectures)\n",
+            ran(f, 50),
             no_entry("contrast-v2", "note", " (gate off)"),
             no_entry("extra", "note", " (gate off)"),
             gone("contrast")
@@ -366,13 +379,45 @@ fn a_gated_design_missing_from_the_baseline_fails_and_a_gone_one_is_a_note() {
     // A design removed: a note.
     write_designs(&file, &[("primary", true)]);
     let (code, out, _) = check(&[f, "--baseline", b]);
-    assert_eq!((code, out), (0, format!("{}\n{f}: ok (1 architecture)\n", gone("contrast"))));
+    assert_eq!((code, out), (0, format!("{}{}\n{f}: ok (1 architecture)\n", ran(f, 50), gone("contrast"))));
 
     // A gated design added: a failure until the baseline is updated.
     write_designs(&file, &[("primary", true), ("contrast", false), ("new", true)]);
     let (code, out, _) = check(&[f, "--baseline", b]);
-    assert_eq!((code, out), (1, format!("{}\n", no_entry("new", "FAIL", ""))));
+    assert_eq!((code, out), (1, format!("{}{}\n", ran(f, 50), no_entry("new", "FAIL", ""))));
     assert_eq!(check(&[f, "--baseline", b, "--update-baseline"]).0, 0);
     let (code, out, _) = check(&[f, "--baseline", b]);
-    assert_eq!((code, out), (0, format!("{f}: ok (3 architectures)\n")));
+    assert_eq!((code, out), (0, format!("{}{f}: ok (3 architectures)\n", ran(f, 50))));
+}
+
+#[test]
+fn run_options_are_recorded_and_a_baseline_is_compared_only_with_a_run_made_alike() {
+    let (dir, file) = setup("options", "300h", "0.5", true);
+    let (f, b) = (file.to_str().unwrap(), dir.join("baselines"));
+    let b = b.to_str().unwrap();
+    assert_eq!(check(&[f, "--baseline", b, "--update-baseline"]).0, 0);
+    let (code, out, err) = check(&[f, "--baseline", b, "--replications", "10", "--seed", "9"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        out,
+        format!("{f}: 10 replications x 2y, seed 9, stream v{}\n", faultline::rng::STREAM_VERSION)
+    );
+    assert!(
+        err.ends_with(&format!(
+            "error: made with seed 5, 300 replications of 17520 h; this run has, as given on the command line, seed 9, 10 of 17520 h\n  = hint: run `faultline check {f} --baseline {b} --seed 9 --replications 10 --update-baseline` to store a new one\n"
+        )),
+        "{err}"
+    );
+    let stored = std::path::Path::new(b).join("pair/baseline.json");
+    let options = ["--replications", "10", "--seed", "9", "--horizon", "1y"];
+    assert_eq!(check(&[&[f, "--baseline", b, "--update-baseline"][..], &options].concat()).0, 0);
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&stored).unwrap()).unwrap();
+    assert_eq!(
+        (json["seed"].as_u64(), json["replications"].as_u64(), json["horizon_h"].as_f64()),
+        (Some(9), Some(10), Some(8760.0))
+    );
+    let (code, out, err) = check(&[&[f, "--baseline", b][..], &options].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with(&format!("{f}: 10 replications x 1y, seed 9, stream v")), "{out}");
+    assert!(out.ends_with(&format!("{f}: ok (1 architecture)\n")), "{out}");
 }

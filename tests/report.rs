@@ -370,3 +370,61 @@ fn a_timeline_replication_beyond_the_run_is_bad_input() {
     assert!(String::from_utf8_lossy(&done.stderr).contains("--timeline-replication needs a scenario"));
     assert!(!out.exists());
 }
+
+#[test]
+fn run_options_are_honoured_and_recorded_by_report_and_chart() {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-options");
+    let _ = std::fs::remove_dir_all(&base);
+    let out = base.join("db");
+    let options = ["--seed", "7", "--replications", "20", "--horizon", "1y", "--threads", "1"];
+    let file = "scenarios/database-multi-az.ron";
+    let done = faultline(&[&["report", file, "--out", out.to_str().unwrap()][..], &options].concat());
+    assert_eq!(done.status.code(), Some(0), "{}", String::from_utf8_lossy(&done.stderr));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("result.json")).unwrap()).unwrap();
+    assert_eq!((json["seed"].as_u64(), json["replications"].as_u64()), (Some(7), Some(20)));
+    assert_eq!(json["horizon_h"].as_f64(), Some(8760.0));
+    assert_eq!(json["overrides"], serde_json::json!({"seed": 7, "replications": 20, "horizon": "1y"}));
+    // result.json is `run --format json` with the same options, byte for byte.
+    let run = faultline(&[&["run", file, "--format", "json"][..], &options].concat());
+    assert_eq!(run.stdout, std::fs::read(out.join("result.json")).unwrap());
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("\n20 replications of 1y each, seed 7, random failures on,"), "{md}");
+    assert!(
+        md.contains(&format!("faultline report {file} --seed 7 --replications 20 --horizon 1y\n")),
+        "{md}"
+    );
+    assert!(
+        md.contains(&format!("faultline run {file} --seed 7 --replications 20 --horizon 1y --format json")),
+        "{md}"
+    );
+    if md.contains("`faultline trace ") {
+        assert!(md.contains(&format!("`faultline trace {file} --seed 7 --horizon 1y --arch ")), "{md}");
+    }
+    // A timeline beyond --replications is refused, naming the option.
+    let done = faultline(&[
+        "report",
+        file,
+        "--out",
+        out.to_str().unwrap(),
+        "--replications",
+        "5",
+        "--timeline-replication",
+        "5",
+    ]);
+    assert_eq!(done.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(stderr.contains("error: --timeline-replication 5 is beyond the --replications replications\n  = hint: this run runs 5 replications, numbered 0 to 4"), "{stderr}");
+    // A result ran already: the options need a scenario.
+    let done = faultline(&[
+        "chart",
+        out.join("result.json").to_str().unwrap(),
+        "--out",
+        base.join("c").to_str().unwrap(),
+        "--seed",
+        "1",
+    ]);
+    assert_eq!(done.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(stderr.contains("error: --seed, --replications and --horizon need a scenario\n"), "{stderr}");
+}

@@ -13,15 +13,20 @@
 //! scripted injection's, else the longest of the run;
 //! `--timeline-replication K` shows the longest incident of replication K instead. report.md says under each timeline which
 //! incident it is and how to list its events with `faultline trace`.
+//! `--seed`, `--replications` and `--horizon` replace the scenario's values as in `run`
+//! (`options.rs`): report.md's run line and reproduce commands, result.json's header and the
+//! trace commands under the timelines say what was run.
 //! Everything is deterministic: a rerun, on any number of threads, writes the same bytes.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
+use super::Error;
 use super::bundle::Bundle;
+use super::options::RunOptions;
 use super::progress::Progress;
-use super::run::header;
+use super::run::{header, warn_late_injections};
 use super::storm::{self, Work};
 use super::{atomic, folder, output};
 use crate::chart::{self, Format as ChartFormat, ReportData};
@@ -29,7 +34,7 @@ use crate::engine::RunParams;
 use crate::metrics::{Incidents, Report};
 use crate::report::focus::{self, Pick};
 use crate::report::trace::Trace;
-use crate::report::{json, markdown};
+use crate::report::{json, markdown, spof};
 use crate::runner;
 use crate::time::{MS_PER_DAY, SimTime};
 
@@ -43,9 +48,8 @@ pub struct Args {
     /// extension; `.`, `..` and characters unsafe in a folder name become `_`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Worker threads (default: one per core). The files are identical for any value.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub options: RunOptions,
     /// Draw the timelines from this replication (its longest incident) instead of the
     /// scripted injection's incident or the longest incident of the run.
     #[arg(long, value_name = "K")]
@@ -63,36 +67,51 @@ pub(super) struct Image {
 }
 
 /// Runs the scenario and writes the bundle.
-pub fn run(args: &Args) -> u8 {
-    match write_report(args) {
-        Ok(dir) => output::print(&format!("report written to {}\n", dir.display())),
-        Err(message) => {
-            if !message.is_empty() {
-                output::stderr(&format!("{}: error: {message}\n", args.file.display()));
-            }
-            EXIT_BAD_INPUT
-        }
-    }
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
+    let dir = write_report(args)?;
+    output::print(&format!("report written to {}\n", dir.display()))
 }
 
-/// Compiles `file`; `Err("")` when the file's errors were already printed. A
-/// `timeline_replication` beyond the scenario's replications is an error, found before
-/// anything runs.
+/// A compiled scenario with the run options applied, and the options it replaced (for the
+/// JSON header).
+pub(super) struct Compiled {
+    /// The scenario as it runs.
+    pub system: crate::model::System,
+    /// The options given, by name.
+    pub overrides: std::collections::BTreeMap<&'static str, serde_json::Value>,
+}
+
+/// Compiles `file` and applies `options`. A `timeline_replication` beyond the replications is
+/// an error, found before anything runs.
 pub(super) fn compile_report(
     file: &Path,
+    options: &RunOptions,
     timeline_replication: Option<u64>,
-) -> Result<crate::model::System, String> {
-    let system = output::compile_file(file).ok_or_else(String::new)?.system;
+) -> Result<Compiled, Error> {
+    // As `run`: with --horizon, the "injection after the horizon" warnings are checked again.
+    let mut system = output::compile_file_with(file, options.horizon.is_none())?.system;
+    let overrides = options.apply(&mut system);
+    if options.horizon.is_some() {
+        warn_late_injections(&system, &file.display().to_string());
+    }
     if let Some(k) = timeline_replication.filter(|&k| k >= system.replications) {
-        return Err(format!(
-            "--timeline-replication {k} is beyond the scenario's replications\n  = hint: {} runs {} replication{}, numbered 0 to {}",
-            file.display(),
-            system.replications,
-            if system.replications == 1 { "" } else { "s" },
-            system.replications.saturating_sub(1)
+        return Err(Error::at(
+            file,
+            format!(
+                "--timeline-replication {k} is beyond the {} replications\n  = hint: {} runs {} replication{}, numbered 0 to {}",
+                if options.replications.is_some() { "--replications" } else { "scenario's" },
+                if options.replications.is_some() {
+                    "this run".to_string()
+                } else {
+                    file.display().to_string()
+                },
+                system.replications,
+                if system.replications == 1 { "" } else { "s" },
+                system.replications.saturating_sub(1)
+            ),
         ));
     }
-    Ok(system)
+    Ok(Compiled { system, overrides })
 }
 
 /// A simulated scenario: its report, run parameters, and per architecture where the incidents
@@ -106,13 +125,14 @@ pub(super) struct Simulated {
     pub incidents: Vec<Incidents>,
 }
 
-/// Runs a compiled scenario like `run` with no overrides.
+/// Runs a compiled scenario like `run`.
 pub(super) fn simulate_report(
-    system: &crate::model::System,
+    compiled: &Compiled,
     file: &Path,
     threads: Option<usize>,
-) -> Result<Simulated, String> {
-    let pool = output::pool(threads).ok_or_else(String::new)?;
+) -> Result<Simulated, Error> {
+    let system = &compiled.system;
+    let pool = output::pool(threads)?;
     let archs: Vec<usize> = (0..system.architectures.len()).collect();
     let replications = system.replications;
     let work = Work { system, archs: &archs, replications, passes: 1, threads: pool.current_num_threads() };
@@ -132,7 +152,7 @@ pub(super) fn simulate_report(
         })
         .collect();
     progress.finish();
-    let header = header(system, file, Default::default());
+    let header = header(system, file, compiled.overrides.clone());
     Ok(Simulated { report: Report { header, architectures }, params, incidents })
 }
 
@@ -146,42 +166,44 @@ pub(super) struct Scenario<'a> {
     pub incidents: &'a [Incidents],
     /// Its file, as given (for the `faultline trace` command under each timeline).
     pub file: &'a Path,
+    /// The `--seed` and `--horizon` it ran with, as arguments of that command.
+    pub trace_args: String,
     /// Which incident the timelines show.
     pub pick: Pick,
 }
 
-fn write_report(args: &Args) -> Result<PathBuf, String> {
-    let system = compile_report(&args.file, args.timeline_replication)?;
+fn write_report(args: &Args) -> Result<PathBuf, Error> {
+    let at = |message: String| Error::at(&args.file, message);
+    let compiled = compile_report(&args.file, &args.options, args.timeline_replication)?;
+    let system = &compiled.system;
     let dir = match &args.out {
         Some(dir) => dir.clone(),
         None => {
             let dir = Path::new("reports").join(folder::of(&args.file));
-            atomic::refuse_link(&dir)?;
+            atomic::refuse_link(&dir).map_err(at)?;
             dir
         }
     };
-    let mut bundle = Bundle::open(&dir, &["result.json", "report.md", "charts"])?;
-    let Simulated { report, params, incidents } = simulate_report(&system, &args.file, args.threads)?;
-    bundle.write("result.json", json::render(&report).map_err(|e| e.to_string())?.as_bytes())?;
+    let mut bundle = Bundle::open(&dir, &["result.json", "report.md", "charts"]).map_err(at)?;
+    let Simulated { report, params, incidents } = simulate_report(&compiled, &args.file, args.options.threads)?;
+    let result = json::render(&report).map_err(|e| at(e.to_string()))?;
+    bundle.write("result.json", result.as_bytes()).map_err(at)?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
-    let scenario = Scenario { system: &system, params, incidents: &incidents, file: &args.file, pick };
-    let images = write_charts(&mut bundle, &report, &scenario)?;
+    let trace_args = args.options.trace_args();
+    let scenario = Scenario { system, params, incidents: &incidents, file: &args.file, trace_args, pick };
+    let images = write_charts(&mut bundle, &report, &scenario).map_err(at)?;
     let mut md = markdown::render(&report);
-    md.push_str("\n## Single points of failure\n\nEach component failed alone for 30 days, random failures off (`faultline sweep`); a\nfailover that takes a switch time counts.\n\n| architecture | single points of failure |\n|---|---|\n");
     let progress = Progress::counting(0, false, "injections");
+    let mut spofs = Vec::new();
     for arch in &system.architectures {
         let s = crate::analysis::sweep::sweep_with(arch, 1, SimTime(30 * MS_PER_DAY), &|done, total| {
             progress.set_total(total);
             progress.update(done, &arch.name);
         });
-        let list = if s.spofs.is_empty() {
-            "none".to_string()
-        } else {
-            s.spofs.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-        };
-        let _ = writeln!(md, "| {} | {list} |", arch.name.replace('|', "\\|"));
+        spofs.push((arch.name.clone(), s.spofs));
     }
     progress.finish();
+    md.push_str(&spof::markdown(&spofs));
     md.push_str("\n## Charts\n");
     for image in &images {
         let _ = write!(md, "\n### {}\n", image.title);
@@ -194,11 +216,12 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
     }
     let _ = write!(
         md,
-        "\n## Reproduce\n\n```sh\nfaultline report {file}\nfaultline run {file} --format json   # the numbers above, as result.json\n```\n",
-        file = args.file.display()
+        "\n## Reproduce\n\n```sh\nfaultline report {file}{options}\nfaultline run {file}{options} --format json   # the numbers above, as result.json\n```\n",
+        file = args.file.display(),
+        options = args.options.args()
     );
-    bundle.write("report.md", md.as_bytes())?;
-    bundle.commit()?;
+    bundle.write("report.md", md.as_bytes()).map_err(at)?;
+    bundle.commit().map_err(at)?;
     Ok(dir)
 }
 
@@ -259,7 +282,7 @@ pub(super) fn write_charts(
             })?;
             continue;
         };
-        let caption = timeline_caption(&focus, &trace, scenario.file);
+        let caption = timeline_caption(&focus, &trace, scenario);
         let title = format!("Timeline: {}, replication {}", a.name, focus.replication);
         chart(format!("timeline-{file_name}"), title, Some(caption), &|f| {
             chart::timeline(&trace, Some(&focus), f)
@@ -270,12 +293,12 @@ pub(super) fn write_charts(
 
 /// What report.md says under a timeline: the incident, why it was chosen, and the `trace`
 /// command that lists its events.
-fn timeline_caption(focus: &focus::Focus, trace: &Trace<'_>, file: &Path) -> String {
+fn timeline_caption(focus: &focus::Focus, trace: &Trace<'_>, scenario: &Scenario<'_>) -> String {
     use focus::{clock, duration_arg};
     let (from, to) = (trace.window.0.0, trace.window.1.0);
     format!(
         "Replication {}, seed {}: {} {}, cause `{}`, {}. Shown from {} to {}; its events: \
-         `faultline trace {} --arch {} --replication {} --from {} --to {}`.",
+         `faultline trace {}{} --arch {} --replication {} --from {} --to {}`.",
         focus.replication,
         trace.seed,
         focus.reason_text(),
@@ -284,7 +307,8 @@ fn timeline_caption(focus: &focus::Focus, trace: &Trace<'_>, file: &Path) -> Str
         focus.ended(),
         clock(from),
         clock(to),
-        file.display(),
+        scenario.file.display(),
+        scenario.trace_args,
         trace.arch.name,
         focus.replication,
         duration_arg(from),
