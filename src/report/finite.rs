@@ -123,7 +123,8 @@ impl<'p> ser::Serializer for Walker<'p> {
     type SerializeStructVariant = Compound<'p>;
 
     fine!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
-        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64, serialize_char: char,
+        serialize_i128: i128, serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64,
+        serialize_u128: u128, serialize_char: char,
         serialize_str: &str, serialize_bytes: &[u8], serialize_unit_struct: &'static str);
 
     fn serialize_f32(self, v: f32) -> Result<(), Stop> {
@@ -418,5 +419,19 @@ mod tests {
         assert_eq!(path(|o| o.by_name.insert("k".into(), f32::NAN).map_or((), |_| ())), "by_name.k");
         let e = NonFinite { path: "list[1].y".into() };
         assert_eq!(e.to_string(), "internal error: `list[1].y` is not a finite number");
+    }
+
+    #[test]
+    fn wide_integers_do_not_end_the_walk() {
+        // A histogram's sums are u128: the walk goes on past them to the float after.
+        #[derive(Serialize)]
+        struct Wide {
+            sum: u128,
+            delta: i128,
+            x: f64,
+        }
+        let wide = Wide { sum: u128::MAX, delta: i128::MIN, x: f64::NAN };
+        assert_eq!(check(&wide).unwrap_err().path, "x");
+        assert_eq!(check(&Wide { x: 1.0, ..wide }), Ok(()));
     }
 }
