@@ -185,7 +185,8 @@ fn write_report(args: &Args) -> Result<PathBuf, Error> {
         }
     };
     let mut bundle = Bundle::open(&dir, &["result.json", "report.md", "charts"]).map_err(at)?;
-    let Simulated { report, params, incidents } = simulate_report(&compiled, &args.file, args.options.threads)?;
+    let Simulated { report, params, incidents } =
+        simulate_report(&compiled, &args.file, args.options.threads)?;
     let result = json::render(&report).map_err(|e| at(e.to_string()))?;
     bundle.write("result.json", result.as_bytes()).map_err(at)?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
