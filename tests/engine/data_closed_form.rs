@@ -16,6 +16,8 @@
 use faultline::engine::{DataLoss, Incident, Mode, Observer, Prepared, RunParams, Simulator};
 use faultline::model::compile_str;
 
+use crate::harness::{mean_se, quantile};
+
 #[derive(Default)]
 struct Collect {
     rpo_h: Vec<f64>,
@@ -45,19 +47,6 @@ fn simulate(text: &str, replications: u64) -> (Collect, Vec<f64>) {
         availability.push(summary.up.0 as f64 / system.horizon.0 as f64);
     }
     (collect, availability)
-}
-
-fn mean_se(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0);
-    (mean, libm::sqrt(var / n))
-}
-
-/// Nearest-rank quantile.
-fn quantile(sorted: &[f64], p: f64) -> f64 {
-    let rank = (libm::ceil(p * sorted.len() as f64) as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
 }
 
 /// Daily backups taking `takes`; a volume lost every 30 days on average, back at once.

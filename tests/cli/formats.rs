@@ -1,15 +1,10 @@
 //! `run --format csv|markdown`: documented columns, one row per architecture, same numbers as
 //! the JSON.
 
-use std::process::Command;
+use crate::harness;
 
 fn run(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("run")
-        .args(args)
-        .output()
-        .unwrap();
+    let out = harness::command().arg("run").args(args).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap()
 }

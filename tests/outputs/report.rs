@@ -1,11 +1,11 @@
 //! `faultline report`: the bundle is complete, valid, and the same bytes on any thread count.
 
 use std::path::Path;
-use std::process::Command;
+
+use crate::harness;
 
 fn report(out: &Path, threads: &str) {
-    let status = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let status = harness::command()
         .args([
             "report",
             "scenarios/database-multi-az.ron",
@@ -83,14 +83,7 @@ fn the_bundle_is_complete_and_deterministic() {
 fn charts_from_a_result_or_a_scenario() {
     let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("chart-test");
     let _ = std::fs::remove_dir_all(&base);
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_faultline"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .arg("chart")
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| harness::command().arg("chart").args(args).output().unwrap();
     let out = base.join("from-json");
     let done = run(&["reports/three-tier/result.json", "--out", out.to_str().unwrap()]);
     assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
@@ -176,11 +169,7 @@ fn a_malformed_histogram_is_bad_input() {
 }
 
 fn faultline(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap()
+    harness::command().args(args).output().unwrap()
 }
 
 #[cfg(unix)]

@@ -17,6 +17,8 @@
 use faultline::engine::{Incident, Observer, Prepared, RunParams, Simulator};
 use faultline::model::compile_str;
 
+use crate::harness::mean_se;
+
 #[derive(Default)]
 struct Durations {
     count: u64,
@@ -34,14 +36,6 @@ impl Observer for Durations {
 }
 
 const HORIZON_H: u64 = 20_000;
-
-/// Mean and standard error of the mean.
-fn mean_se(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0);
-    (mean, libm::sqrt(var / n))
-}
 
 /// Runs `replications` replications of a service built from `components` and checks A, f and
 /// the mean incident duration against `exact_a` and `exact_f` (per hour).

@@ -166,16 +166,8 @@ fn every_bundled_scenario_passes_deny_warnings() {
 
 /// Runs the binary with `args` from the crate root.
 fn faultline(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the faultline binary runs");
-    Run {
-        code: output.status.code().expect("an exit code"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
-    }
+    let output = harness::faultline(args);
+    Run { code: output.exit_code(), stdout: output.stdout, stderr: output.stderr }
 }
 
 #[test]

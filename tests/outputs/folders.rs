@@ -3,24 +3,18 @@
 //! distinct chart file for every design.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::harness;
 
 /// Runs faultline in `dir`: (exit code, stdout, stderr).
 fn faultline(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_faultline")).current_dir(dir).args(args).output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let out = harness::faultline_in(dir, args);
+    (out.exit_code(), out.stdout, out.stderr)
 }
 
 /// An empty scratch directory for one test.
 fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("outputs-{test}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    harness::scratch_dir(&format!("outputs-{test}"))
 }
 
 /// Writes a small scenario with one two-member design per name.
@@ -209,7 +203,7 @@ fn a_lock_left_by_a_writer_that_ended_is_taken_over() {
     let out = dir.join("out");
     std::fs::create_dir_all(out.join(".faultline-staging/charts")).unwrap();
     std::fs::write(out.join(".faultline-staging/charts/rto.png"), "half").unwrap();
-    let mut ended = Command::new(env!("CARGO_BIN_EXE_faultline")).arg("--version").spawn().unwrap();
+    let mut ended = harness::command().arg("--version").spawn().unwrap();
     let pid = ended.id();
     ended.wait().unwrap();
     std::fs::write(out.join(".faultline.lock"), format!("pid: {pid}\n")).unwrap();

@@ -7,6 +7,8 @@ use faultline::model::Kind;
 use faultline::model::{Architecture, System, compile_str};
 use faultline::testing::{Failures, Replay, check, replay};
 use faultline::time::SimTime;
+
+use crate::harness;
 use proptest::test_runner::{Config, RngSeed, TestError, TestRunner};
 
 fn bundled(file: &str) -> (String, System) {
@@ -118,19 +120,14 @@ fn a_broken_design_fails_shrinks_and_prints_a_replayable_snippet() {
     let start = text.find("    injections: [").unwrap();
     let end = start + text[start..].find("\n    ],").unwrap() + "\n    ],".len();
     let replayed = format!("{}{}{}", &text[..start], minimal.scenario_lines(), &text[end..]);
-    let dir = std::env::temp_dir().join(format!("faultline-testing-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = harness::scratch_dir("testing-replay");
     let path = dir.join("replay.ron");
     std::fs::write(&path, replayed).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .args(["trace", path.to_str().unwrap(), "--arch", "single-az"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = harness::faultline(&["trace", path.to_str().unwrap(), "--arch", "single-az"]);
+    let stdout = out.stdout;
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(stdout.contains("SERVICE DOWN, cause use1-az1/injected"), "{stdout}");
     assert!(stdout.contains("SERVICE UP after 1h 01m"), "{stdout}");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
@@ -141,15 +138,9 @@ fn load_gives_the_system_or_the_errors_validate_prints() {
     assert_eq!(format!("{loaded:?}"), format!("{compiled:?}"));
 
     let broken = "tests/fixtures/broken/three_errors.ron";
-    let validate = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["validate", broken])
-        .output()
-        .unwrap();
+    let validate = harness::faultline(&["validate", broken]);
     let error = faultline::testing::load(format!("{}/{broken}", env!("CARGO_MANIFEST_DIR"))).unwrap_err();
-    let printed = String::from_utf8(validate.stderr)
-        .unwrap()
-        .replace(broken, &format!("{}/{broken}", env!("CARGO_MANIFEST_DIR")));
+    let printed = validate.stderr.replace(broken, &format!("{}/{broken}", env!("CARGO_MANIFEST_DIR")));
     assert_eq!(error.to_string(), printed);
     assert_eq!(format!("{error:?}"), printed, "`?` in a test prints Debug: the same text");
     assert!(printed.contains(":7:33: error: `2000hrs` is not a duration"), "{printed}");

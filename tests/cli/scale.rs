@@ -9,17 +9,18 @@
 
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
+
+use crate::harness;
 
 const STORM: &str = "tests/fixtures/scale/storm.ron";
 
 /// Starts `faultline ARGS`, waits for the storm warning on stderr (up to its hint line), stops
 /// the process and returns the warning and whatever it had written to stdout by then.
 fn warning_before_the_run(args: &[&str]) -> (String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let mut child = harness::command()
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -108,7 +109,7 @@ fn a_heavy_tail_and_a_group_that_never_starts_are_announced() {
 
 #[test]
 fn every_command_that_simulates_announces_a_storm() {
-    let out = std::env::temp_dir().join(format!("faultline-scale-{}", std::process::id()));
+    let out = harness::scratch_dir("scale-storm").join("out");
     let out = out.to_str().expect("UTF-8 path");
     // Every architecture: the group that never starts has the most events (two per
     // millisecond and replication); trace runs the one it is given.
@@ -140,8 +141,7 @@ fn every_command_that_simulates_announces_a_storm() {
 
 #[test]
 fn a_short_run_says_nothing_more() {
-    let output = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let output = harness::command()
         .args(["run", "scenarios/web-single-vs-multi-az.ron", "--replications", "20", "-q"])
         .output()
         .expect("runs");
@@ -188,10 +188,9 @@ fn tiers(tiers: usize, per_az: usize) -> String {
 
 #[test]
 fn single_points_of_failure_of_a_20k_component_model() {
-    let path = std::env::temp_dir().join(format!("faultline-tiers-{}.ron", std::process::id()));
-    std::fs::write(&path, tiers(40, 166)).unwrap(); // 40 x 3 x 166 = 19,920 instances + 46
+    let path = harness::scratch_file("scale-tiers.ron", tiers(40, 166)); // 40 x 3 x 166 = 19,920 instances + 46
     let run = |args: &[&str]| {
-        let output = Command::new(env!("CARGO_BIN_EXE_faultline")).args(args).output().expect("runs");
+        let output = harness::command().args(args).output().expect("runs");
         assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8(output.stdout).unwrap()
     };

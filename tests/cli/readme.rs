@@ -4,7 +4,9 @@
 
 include!("readme/example.rs");
 
-const README: &str = include_str!("../README.md");
+use crate::harness;
+
+const README: &str = include_str!("../../README.md");
 
 /// The body of the README's only ```` ```LANG ```` block after `after` (a byte offset), and
 /// where it ends.
@@ -46,11 +48,8 @@ fn the_first_screen_runs_the_main_job_and_the_tests_and_says_how_to_install() {
 fn the_report_example_is_what_the_first_command_prints() {
     let heading = README.find("\n## Reading the report\n").expect("the section");
     let (shown, _) = block("text", heading);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["run", "scenarios/web-single-vs-multi-az.ron", "-q"])
-        .output()
-        .unwrap();
+    let out =
+        harness::command().args(["run", "scenarios/web-single-vs-multi-az.ron", "-q"]).output().unwrap();
     assert!(out.status.success());
     assert_eq!(String::from_utf8(out.stdout).unwrap(), shown);
 }

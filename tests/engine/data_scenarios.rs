@@ -11,8 +11,7 @@ use faultline::time::{MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, SimTime};
 type Run = (String, Vec<(SimTime, SimTime, Option<Label>)>, Vec<(SimTime, Option<SimTime>, Option<Source>)>);
 
 fn scripted(file: &str) -> Vec<Run> {
-    let path = format!("{}/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(path).unwrap();
+    let text = crate::harness::scenario(file);
     let system = compile_str(&text).unwrap_or_else(|d| panic!("{d:#?}")).system;
     let params = RunParams { seed: system.seed, horizon: system.horizon, random: false };
     system

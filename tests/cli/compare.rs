@@ -1,14 +1,9 @@
 //! `faultline compare` (paired by replication, with common random numbers), `cutsets` and `sweep`.
 
-use std::process::Command;
+use crate::harness;
 
 fn compare(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("compare")
-        .args(args)
-        .output()
-        .unwrap();
+    let out = harness::command().arg("compare").args(args).output().unwrap();
     (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
 }
 
@@ -72,8 +67,7 @@ fn an_unknown_baseline_is_an_error() {
 
 #[test]
 fn cutsets_lists_single_points_of_failure_first() {
-    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = harness::command()
         .args(["cutsets", "scenarios/three-tier.ron", "--arch", "three-az", "--format", "json"])
         .output()
         .unwrap();
@@ -81,18 +75,13 @@ fn cutsets_lists_single_points_of_failure_first() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let cuts: Vec<Vec<String>> = serde_json::from_value(v["cut_sets"].clone()).unwrap();
     assert_eq!(cuts, [vec!["alb"], vec!["db"], vec!["use1"], vec!["use1-az1", "use1-az2"]]);
-    let two = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["cutsets", "scenarios/three-tier.ron"])
-        .output()
-        .unwrap();
+    let two = harness::command().args(["cutsets", "scenarios/three-tier.ron"]).output().unwrap();
     assert_eq!(two.status.code(), Some(2), "two architectures need --arch");
 }
 
 #[test]
 fn sweep_reports_spofs_including_failover_delays() {
-    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = harness::command()
         .args(["sweep", "scenarios/database-multi-az.ron", "--arch", "multi-az", "--format", "json"])
         .output()
         .unwrap();
@@ -105,8 +94,7 @@ fn sweep_reports_spofs_including_failover_delays() {
     assert_eq!(first["targets"][0], "use1", "sorted by impact: {first}");
     let db_a = arch["injections"].as_array().unwrap().iter().find(|o| o["targets"][0] == "db-a").unwrap();
     assert_eq!(db_a["ended_by"], "failover");
-    let pairs = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let pairs = harness::command()
         .args([
             "sweep",
             "scenarios/database-multi-az.ron",

@@ -1,15 +1,11 @@
 //! `faultline check`: exit 0, 1 and 2 in the right cases, one line per finding.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::harness;
 
 fn check(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("check")
-        .args(args)
-        .output()
-        .unwrap();
+    let out = harness::command().arg("check").args(args).output().unwrap();
     (
         out.status.code().unwrap(),
         String::from_utf8(out.stdout).unwrap(),
@@ -19,9 +15,7 @@ fn check(args: &[&str]) -> (i32, String, String) {
 
 /// A scratch directory for one test, with a scenario whose member MTTF and objective are given.
 fn setup(test: &str, mttf: &str, availability: &str, gate: bool) -> (PathBuf, PathBuf) {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("check-{test}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = harness::scratch_dir(&format!("check-{test}"));
     let file = dir.join("pair.ron");
     write_scenario(&file, mttf, availability, gate);
     (dir, file)

@@ -1,8 +1,8 @@
 //! Charts: every chart renders valid SVG and PNG, byte-identical on a second render, from
 //! real runs of the bundled scenarios.
 //!
-//! `FAULTLINE_CHART_SAMPLES=/some/dir cargo test --test charts` also writes every chart there,
-//! to look at.
+//! `FAULTLINE_CHART_SAMPLES=/some/dir cargo test --test outputs charts::` also writes every
+//! chart there, to look at.
 
 use std::collections::BTreeMap;
 

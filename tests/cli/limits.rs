@@ -5,7 +5,6 @@
 //! against a hand calculation. Bounds are checked by running under a small resource limit
 //! (stack, data segment) rather than by timing anything.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use faultline::chart::{self, Format, ReportData};
@@ -15,20 +14,16 @@ use faultline::model::compile_str;
 use faultline::report::trace::Trace;
 use faultline::time::{MS_PER_HOUR, SimTime};
 
+use crate::harness::{self, Run};
+
 // ---------------------------------------------------------------------------------------------
 // Harness
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
 
 /// Runs `faultline ARGS` with `env`, under the shell limits `ulimit` (e.g. `-s 1024`; empty
 /// for none), from the crate root.
 fn faultline_limited(ulimit: &str, env: &[(&str, &str)], args: &[&str]) -> Run {
     let mut command = if ulimit.is_empty() {
-        Command::new(env!("CARGO_BIN_EXE_faultline"))
+        harness::command()
     } else {
         let mut c = Command::new("sh");
         c.arg("-c")
@@ -39,16 +34,10 @@ fn faultline_limited(ulimit: &str, env: &[(&str, &str)], args: &[&str]) -> Run {
     let output = command
         .args(args)
         .envs(env.iter().copied())
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(harness::ROOT)
         .output()
         .expect("the faultline binary runs");
-    let run = Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-    };
-    assert!(!run.stderr.contains("panicked"), "faultline {args:?} panicked:\n{}", run.stderr);
-    run
+    Run::of(args, output)
 }
 
 fn faultline(args: &[&str]) -> Run {
@@ -57,8 +46,7 @@ fn faultline(args: &[&str]) -> Run {
 
 /// Writes `text` to a scratch file for this test binary and returns its path.
 fn scratch(name: &str, text: &str) -> String {
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("limits-{name}"));
-    std::fs::write(&path, text).expect("write a scratch file");
+    let path = harness::scratch_file(&format!("limits-{name}"), text);
     path.to_str().expect("UTF-8 path").to_string()
 }
 

@@ -1,15 +1,11 @@
 //! `faultline trace`: a replication's timeline adds up to that replication's numbers, is the
 //! same bytes every time, and recording it changes nothing.
 
-use std::process::Command;
-
 use faultline::engine::{Prepared, Recorder, RunParams, Simulator, TraceKind};
 use faultline::model::compile_str;
 use faultline::time::SimTime;
 
-fn scenario(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
-}
+use crate::harness::{self, scenario};
 
 #[test]
 fn the_timeline_adds_up_to_the_replication_and_changes_nothing() {
@@ -65,13 +61,8 @@ fn the_timeline_adds_up_to_the_replication_and_changes_nothing() {
 }
 
 fn trace(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("trace")
-        .args(args)
-        .output()
-        .unwrap();
-    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
+    let out = harness::faultline(&[&["trace"], args].concat());
+    (out.exit_code(), out.stdout)
 }
 
 #[test]
@@ -116,17 +107,8 @@ fn a_file_with_several_architectures_needs_arch() {
 
 /// Exit code, stdout and stderr of `faultline trace ARGS`.
 fn trace_full(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("trace")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let out = harness::faultline(&[&["trace"], args].concat());
+    (out.exit_code(), out.stdout, out.stderr)
 }
 
 #[test]

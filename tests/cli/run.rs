@@ -4,7 +4,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -12,29 +12,10 @@ use sha2::{Digest, Sha256};
 use faultline::model::{System, compile_str};
 use faultline::rng::STREAM_VERSION;
 
+use crate::harness::{self, Run, faultline};
+
 // ---------------------------------------------------------------------------------------------
 // Harness
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn faultline(args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("the faultline binary runs");
-    let run = Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-    };
-    assert!(!run.stderr.contains("panicked"), "faultline {args:?} panicked:\n{}", run.stderr);
-    run
-}
 
 /// `faultline run ARGS -q`, which must exit 0.
 fn run_ok(args: &[&str]) -> Run {
@@ -797,8 +778,7 @@ fn bad_flag_values_are_rejected() {
 #[test]
 fn a_closed_stdout_pipe_is_not_a_crash() {
     let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_faultline"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+        harness::command()
             .args(["run", "scenarios/bench-tiers.ron", "--replications", "600", "--format", "json", "-q"])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -867,8 +847,7 @@ fn a_full_stdout_is_an_error_in_every_command() {
     let _ = std::fs::remove_dir_all(&dir);
     let mut wrong = Vec::new();
     for args in every_command(&dir) {
-        let output = Command::new(env!("CARGO_BIN_EXE_faultline"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+        let output = harness::command()
             .args(&args)
             .stdout(Stdio::from(full.try_clone().unwrap()))
             .stderr(Stdio::piped())
@@ -888,8 +867,7 @@ fn a_closed_stdout_pipe_is_not_an_error_in_any_command() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("stdout-closed");
     let _ = std::fs::remove_dir_all(&dir);
     for args in every_command(&dir) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_faultline"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+        let mut child = harness::command()
             .args(&args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

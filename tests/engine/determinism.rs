@@ -8,29 +8,24 @@
 //! fixed.
 
 use std::path::Path;
-use std::process::Command;
 
 use faultline::engine::{Incident, Prepared, Recorder, RunParams, Simulator};
 use faultline::model::{Architecture, System, compile_str};
 use faultline::runner::{self, CHUNK};
+
+use crate::harness;
 
 // ---------------------------------------------------------------------------------------------
 // CLI harness
 
 /// Runs `faultline run ARGS -q` from the crate root; panics unless it exits 0. Returns stdout.
 fn run(args: &[&str]) -> Vec<u8> {
-    let output = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("run")
-        .args(args)
-        .arg("-q")
-        .output()
-        .expect("the faultline binary runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "faultline run {args:?} failed ({}):\n{stderr}", output.status);
-    assert!(!stderr.contains("panicked"), "faultline run {args:?} panicked:\n{stderr}");
+    let all = [&["run"], args, &["-q"]].concat();
+    let output = harness::faultline(&all);
+    let stderr = output.stderr;
+    assert_eq!(output.code, Some(0), "faultline run {args:?} failed:\n{stderr}");
     assert!(!output.stdout.is_empty(), "faultline run {args:?} printed nothing");
-    output.stdout
+    output.stdout.into_bytes()
 }
 
 /// Asserts two outputs are the same bytes; on failure shows the first differing line.
@@ -152,6 +147,50 @@ fn thread_count_does_not_change_data_loss_statistics() {
     let report = json(&run(&args));
     for a in report["architectures"].as_array().unwrap() {
         assert!(a["data_loss_events"].as_u64().unwrap() > 0, "{}: no data-loss event", a["name"]);
+    }
+}
+
+/// The bundled scenarios the tests above run on several thread counts.
+const ACROSS_THREADS: [&str; 4] =
+    ["bench-tiers.ron", "three-tier.ron", "web-single-vs-multi-az.ron", "dr-strategies.ron"];
+
+/// Every other bundled scenario, at reduced replications: the same JSON bytes on 1 and 2
+/// threads. One chunk and a part ([`CHUNK`] + 76) cross the runner's chunks; the large
+/// benchmark model gets 40 (threads still split the chunk). The default replications on the
+/// default thread count are checked by `.ci/run`, which regenerates the committed reports byte
+/// for byte.
+#[test]
+fn thread_count_does_not_change_any_bundled_scenario() {
+    let mut files: Vec<_> = std::fs::read_dir(Path::new(harness::ROOT).join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .filter(|p| !ACROSS_THREADS.iter().any(|covered| p.ends_with(covered)))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "the bundled scenarios: {files:?}");
+    for path in files {
+        let file = path.to_str().unwrap();
+        let replications = if file.ends_with("bench-tiers-large.ron") { 40 } else { CHUNK + 76 };
+        let replications = replications.to_string();
+        let with = |threads| {
+            run(&[
+                file,
+                "--seed",
+                "7",
+                "--replications",
+                &replications,
+                "--format",
+                "json",
+                "--threads",
+                threads,
+            ])
+        };
+        let one = with("1");
+        assert_same_bytes(&one, &with("2"), &format!("{file}: --threads 1 vs 2"));
+        assert!(
+            json(&one)["architectures"].as_array().unwrap().iter().all(|a| a["events"].as_u64() > Some(0))
+        );
     }
 }
 

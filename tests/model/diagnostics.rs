@@ -6,7 +6,8 @@
 //! so every diagnostic starts with `tests/fixtures/broken/NAME.ron:LINE:COL: `.
 
 use std::path::PathBuf;
-use std::process::Command;
+
+use crate::harness;
 
 /// The high-availability forms, with the same helpers.
 #[path = "diagnostics/ha.rs"]
@@ -40,17 +41,8 @@ struct Run {
 
 /// Runs `faultline validate PATHS...` from the crate root.
 fn validate(paths: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .arg("validate")
-        .args(paths)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the faultline binary runs");
-    Run {
-        code: output.status.code().expect("faultline exited with a code, not a signal"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    let output = harness::faultline(&[&["validate"], paths].concat());
+    Run { code: output.exit_code(), stdout: output.stdout, stderr: output.stderr }
 }
 
 /// Runs `validate` on one fixture; returns (exit code, stderr).
@@ -131,9 +123,7 @@ fn assert_accepted(stdout: &str, file: &str) {
 
 /// A scratch file for tests that need content no fixture holds; unique per test.
 fn scratch(name: &str, contents: &[u8]) -> PathBuf {
-    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("diagnostics-{name}"));
-    std::fs::write(&path, contents).expect("write a scratch file");
-    path
+    harness::scratch_file(&format!("diagnostics-{name}"), contents)
 }
 
 /// A valid scenario without the optional top-level struct name.

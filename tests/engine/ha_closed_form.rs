@@ -9,6 +9,8 @@
 use faultline::engine::{Incident, Observer, Prepared, RunParams, Simulator};
 use faultline::model::compile_str;
 
+use crate::harness::mean_se;
+
 /// Stationary distribution of a CTMC with `n` states and transitions (from, to, rate).
 fn stationary(n: usize, transitions: &[(usize, usize, f64)]) -> Vec<f64> {
     // Solve π Q = 0 with Σ π = 1: transpose Q, replace the last equation by the sum.
@@ -43,13 +45,6 @@ impl Observer for Durations {
             self.0.push(i.duration().0 as f64 / 1000.0);
         }
     }
-}
-
-fn mean_se(values: &[f64]) -> (f64, f64) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0);
-    (mean, libm::sqrt(var / n))
 }
 
 /// Per-replication unavailability of the service of `text` (one architecture), and every

@@ -6,25 +6,23 @@
 //! queue that keeps messages 4 days, losing 1 day of them.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::harness;
 
 /// The scripted scenario; `OBJECTIVES` and `ARCHITECTURES` are replaced.
-const SCENARIO: &str = include_str!("fixtures/data/dr.ron");
+const SCENARIO: &str = include_str!("../fixtures/data/dr.ron");
 
-const ASYNC_REPLICA: &str = include_str!("fixtures/data/async-replica.ron");
+const ASYNC_REPLICA: &str = include_str!("../fixtures/data/async-replica.ron");
 
-const BACKUP_ONLY: &str = include_str!("fixtures/data/backup-only.ron");
+const BACKUP_ONLY: &str = include_str!("../fixtures/data/backup-only.ron");
 
-const FIRE: &str = include_str!("fixtures/data/fire.ron");
+const FIRE: &str = include_str!("../fixtures/data/fire.ron");
 
-const FAILOVER: &str = include_str!("fixtures/data/failover.ron");
+const FAILOVER: &str = include_str!("../fixtures/data/failover.ron");
 
 /// A scratch directory for one test.
 fn scratch(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("data-outputs-{test}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    harness::scratch_dir(&format!("data-outputs-{test}"))
 }
 
 /// Writes the scenario with `objectives`, `archs` and `injections` into `dir`.
@@ -39,16 +37,8 @@ fn scenario(dir: &Path, objectives: &str, archs: &[&str], injections: &str) -> P
 }
 
 fn faultline(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_faultline"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let out = harness::faultline(args);
+    (out.exit_code(), out.stdout, out.stderr)
 }
 
 fn run(file: &Path, format: &str) -> String {
@@ -169,8 +159,8 @@ fn check_fails_the_backup_only_design_and_passes_the_replica() {
 #[test]
 fn an_unrecoverable_loss_misses_any_rpo_and_says_so() {
     let dir = scratch("unrecoverable");
-    let no_copy = include_str!("fixtures/data/no-copy.ron");
-    let stateless = include_str!("fixtures/data/stateless.ron");
+    let no_copy = include_str!("../fixtures/data/no-copy.ron");
+    let stateless = include_str!("../fixtures/data/stateless.ron");
     let file = scenario(&dir, r#"objectives: (rpo: "30d"),"#, &[no_copy, stateless], FIRE);
     let (code, out, _) = faultline(&["check", file.to_str().unwrap(), "--baseline", dir.to_str().unwrap()]);
     assert_eq!(code, 1, "{out}");
@@ -223,7 +213,7 @@ fn the_rpo_chart_comes_with_data_loss_only() {
 
 /// Orders go through a queue (retention 4 d) in `queued`, straight to the workers in `sync`; the
 /// workers are out for 5 days from 100 h.
-const QUEUED: &str = include_str!("fixtures/data/queued.ron");
+const QUEUED: &str = include_str!("../fixtures/data/queued.ron");
 
 /// Each line of `text` with its runs of spaces made one.
 fn squeezed(text: &str) -> Vec<String> {
