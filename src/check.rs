@@ -18,6 +18,9 @@
 //! with `gate: false` without one and an entry whose design is gone are only reported. With no
 //! baseline file at all, only the objectives are checked; a file that is there is trusted or
 //! refused whole ([`Baseline::from_json`]), so a bad one never skips a drift test in silence.
+//! A stored baseline is compared only with a run of the same stream version, seed,
+//! replications and horizon ([`Baseline::compatible`]); [`evaluate`] applies every rule above
+//! and says whether the check passed. Reading the file and printing the findings is the CLI's.
 
 mod baseline;
 
@@ -26,6 +29,112 @@ pub use baseline::{Baseline, BaselineArchitecture, BaselineError};
 use crate::metrics::ArchitectureReport;
 use crate::report::format::{duration_s, pooled_rpo_p95};
 use crate::report::percent;
+
+/// Why a stored baseline cannot be compared with this run: its values would not be paired
+/// replication by replication.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Incompatible {
+    /// Made with other random streams.
+    #[error("made with random streams v{before}, this faultline uses v{now}")]
+    Stream {
+        /// The baseline's stream version.
+        before: u32,
+        /// This faultline's.
+        now: u32,
+    },
+    /// Made with another seed, replication count or horizon.
+    #[error(
+        "made with seed {}, {} replications of {} h; {} seed {}, {} of {} h",
+        before.0, before.1, before.2,
+        if *given { "this run has, as given on the command line," } else { "the scenario now has" },
+        now.0, now.1, now.2
+    )]
+    Params {
+        /// The baseline's seed, replications and horizon `[h]`.
+        before: (u64, u64, f64),
+        /// This run's.
+        now: (u64, u64, f64),
+        /// This run's values were given on the command line, not read from the scenario.
+        given: bool,
+    },
+}
+
+impl Incompatible {
+    /// The same, saying whether this run's values were given on the command line (`check
+    /// --seed ...`) rather than read from the scenario.
+    pub fn given(self, on_command_line: bool) -> Incompatible {
+        match self {
+            Incompatible::Params { before, now, .. } => {
+                Incompatible::Params { before, now, given: on_command_line }
+            }
+            other => other,
+        }
+    }
+}
+
+impl Baseline {
+    /// Whether `now` (this run's values) can be compared with this stored baseline.
+    pub fn compatible(&self, now: &Baseline) -> Result<(), Incompatible> {
+        if self.stream_version != now.stream_version {
+            return Err(Incompatible::Stream { before: self.stream_version, now: now.stream_version });
+        }
+        let params = |b: &Baseline| (b.seed, b.replications, b.horizon_h);
+        if params(self) != params(now) {
+            return Err(Incompatible::Params { before: params(self), now: params(now), given: false });
+        }
+        Ok(())
+    }
+}
+
+/// Everything a check of one scenario found, in the order it is reported.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// Objectives missed, then drifts from the baseline, in file order.
+    pub findings: Vec<Finding>,
+    /// Designs and baseline entries that do not match by name ([`unmatched`]).
+    pub unmatched: Vec<Unmatched>,
+    /// A baseline was compared, but with one replication: no paired test is possible.
+    pub single_replication: bool,
+}
+
+impl Outcome {
+    /// No finding and no unmatched design fails.
+    pub fn passed(&self) -> bool {
+        self.findings.iter().all(|f| !f.fails) && self.unmatched.iter().all(|u| !u.fails)
+    }
+}
+
+/// Checks the run `reports` (with its per-replication values `now`) against its objectives
+/// and, when there is one, the stored baseline `before`: an error when the baseline cannot be
+/// compared with this run.
+pub fn evaluate(
+    reports: &[ArchitectureReport],
+    now: &Baseline,
+    before: Option<&Baseline>,
+) -> Result<Outcome, Incompatible> {
+    let mut outcome = Outcome {
+        findings: reports.iter().flat_map(objectives).collect(),
+        unmatched: Vec::new(),
+        single_replication: false,
+    };
+    let Some(before) = before else { return Ok(outcome) };
+    before.compatible(now)?;
+    for (arch, report) in now.architectures.iter().zip(reports) {
+        if let Some(b) = before.architectures.iter().find(|b| b.name == arch.name)
+            && let Some(f) = drift(
+                &arch.name,
+                report.objectives.gate,
+                &arch.downtime_min_per_year,
+                &b.downtime_min_per_year,
+            )
+        {
+            outcome.findings.push(f);
+        }
+    }
+    outcome.single_replication = now.replications < 2;
+    outcome.unmatched = unmatched(reports.iter().map(|r| (r.name.as_str(), r.objectives.gate)), before);
+    Ok(outcome)
+}
 
 /// What a check found about one architecture.
 #[derive(Clone, Debug, PartialEq)]
@@ -187,6 +296,33 @@ mod tests {
         let un = |name: &str, in_scenario, fails| Unmatched { architecture: name.into(), in_scenario, fails };
         assert_eq!(found, [un("new", true, true), un("contrast", true, false), un("old", false, false)]);
         assert_eq!(unmatched([("a", true), ("old", true), ("b", true)], &baseline), []);
+    }
+
+    #[test]
+    fn a_baseline_is_compared_only_with_a_run_made_alike() {
+        let b = |stream_version, seed, replications, horizon_h| Baseline {
+            stream_version,
+            seed,
+            replications,
+            horizon_h,
+            architectures: vec![],
+        };
+        let stored = b(2, 5, 300, 17520.0);
+        assert_eq!(stored.compatible(&b(2, 5, 300, 17520.0)), Ok(()));
+        let e = stored.compatible(&b(3, 5, 300, 17520.0)).unwrap_err();
+        assert_eq!(e.to_string(), "made with random streams v2, this faultline uses v3");
+        for now in [b(2, 6, 300, 17520.0), b(2, 5, 10, 17520.0), b(2, 5, 300, 8760.0)] {
+            assert!(matches!(stored.compatible(&now), Err(Incompatible::Params { .. })));
+        }
+        let e = stored.compatible(&b(2, 5, 10, 8760.5)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "made with seed 5, 300 replications of 17520 h; the scenario now has seed 5, 10 of 8760.5 h"
+        );
+        assert_eq!(
+            stored.compatible(&b(2, 5, 10, 8760.0)).unwrap_err().given(true).to_string(),
+            "made with seed 5, 300 replications of 17520 h; this run has, as given on the command line, seed 5, 10 of 8760 h"
+        );
     }
 
     #[test]

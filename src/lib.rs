@@ -35,9 +35,9 @@
 //! analysis    metrics engine model dist rng time
 //! runner      analysis metrics engine model time
 //! compare     metrics
-//! report      runner metrics engine model time
-//! check       report compare metrics
-//! chart       report metrics model rng time
+//! check       compare metrics
+//! report      check compare runner analysis metrics engine model rng time
+//! chart       report metrics time
 //! testing     engine model scenario diagnostic time
 //! cli         analysis chart check compare diagnostic engine metrics model report rng runner scenario time
 //! ```

@@ -141,33 +141,31 @@ fn ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
     t
 }
 
-/// The ECDF of sorted positive `d` as a polyline over log10(seconds), thinned, from `lo` to
-/// `hi`, as shares of `total` values (at least `d.len()`; the others never arrive, so the curve
-/// ends at `d.len() / total`).
-pub(super) fn ecdf_points(d: &[f64], total: usize, lo: f64, hi: f64) -> Vec<(f64, f64)> {
-    let n = total.max(d.len()) as f64;
-    let bucket_w = (hi - lo) / 1200.0;
+/// The ECDF of `steps` (positive values `[s]`, ascending, each with its count) as a polyline
+/// over log10(seconds), thinned, from `lo` to `hi`, as shares of `total` values (at least the
+/// steps' counts; the others never arrive, so the curve ends below 1 by their share).
+pub(super) fn ecdf_points(steps: &[(f64, u64)], total: u64, lo: f64, hi: f64) -> Vec<(f64, f64)> {
+    let counted: u64 = steps.iter().map(|s| s.1).sum();
+    let n = total.max(counted) as f64;
+    let sliver_w = (hi - lo) / 1200.0;
+    let sliver = |v: f64| libm::floor((libm::log10(v) - lo) / sliver_w);
     let mut points = vec![(lo, 0.0)];
+    let mut below = 0u64;
     let mut i = 0;
-    while i < d.len() {
-        let x0 = libm::log10(d[i]);
-        let bucket = libm::floor((x0 - lo) / bucket_w);
+    while i < steps.len() {
         let mut j = i;
-        while j + 1 < d.len() && libm::floor((libm::log10(d[j + 1]) - lo) / bucket_w) == bucket {
+        let mut upto = below + steps[i].1;
+        while j + 1 < steps.len() && sliver(steps[j + 1].0) == sliver(steps[i].0) {
             j += 1;
+            upto += steps[j].1;
         }
-        points.push((x0, i as f64 / n));
-        points.push((libm::log10(d[j]), (j + 1) as f64 / n));
+        points.push((libm::log10(steps[i].0), below as f64 / n));
+        points.push((libm::log10(steps[j].0), upto as f64 / n));
+        below = upto;
         i = j + 1;
     }
-    points.push((hi, d.len() as f64 / n));
+    points.push((hi, below as f64 / n));
     points
-}
-
-/// Nearest-rank quantile of sorted `d`.
-pub(super) fn quantile(d: &[f64], q: f64) -> f64 {
-    let rank = libm::ceil(q * d.len() as f64).max(1.0) as usize;
-    d[rank.min(d.len()) - 1]
 }
 
 /// The axis range over log10(seconds) for positive `values` `[s]`: padded by 4% (at least 0.15),
@@ -322,19 +320,23 @@ mod tests {
 
     #[test]
     fn ecdf_is_a_thinned_step_function() {
-        let d: Vec<f64> = (1..=10_000).map(|k| k as f64).collect();
-        let p = ecdf_points(&d, d.len(), 0.0, 4.0);
+        let d: Vec<(f64, u64)> = (1..=10_000).map(|k| (k as f64, 1)).collect();
+        let p = ecdf_points(&d, 10_000, 0.0, 4.0);
         assert!(p.len() <= 2 * 1200 + 2, "{}", p.len());
         assert_eq!(p.first(), Some(&(0.0, 0.0)));
         assert_eq!(p.last(), Some(&(4.0, 1.0)));
         assert!(p.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 <= w[1].1));
-        assert_eq!(quantile(&d, 0.5), 5000.0);
-        assert_eq!(quantile(&d, 0.95), 9500.0);
+    }
+
+    #[test]
+    fn a_step_rises_by_its_count() {
+        let p = ecdf_points(&[(10.0, 3), (100.0, 1)], 4, 0.0, 4.0);
+        assert_eq!(p, [(0.0, 0.0), (1.0, 0.0), (1.0, 0.75), (2.0, 0.75), (2.0, 1.0), (4.0, 1.0)]);
     }
 
     #[test]
     fn values_that_never_arrive_keep_the_curve_below_one() {
-        let p = ecdf_points(&[10.0, 100.0, 1000.0], 4, 0.0, 4.0);
+        let p = ecdf_points(&[(10.0, 1), (100.0, 1), (1000.0, 1)], 4, 0.0, 4.0);
         assert_eq!(
             p,
             [

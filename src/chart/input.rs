@@ -1,11 +1,12 @@
 //! The part of a report the charts read, from a [`Report`] in memory or from its JSON
 //! (`run --format json`, the input of `faultline chart`). Unknown JSON fields are ignored, so
-//! later report fields do not break charts.
+//! later report fields do not break charts. A result's histograms are checked as they are
+//! read ([`crate::metrics::LogHistogram`]): one that cannot be is an error, never a chart.
 
 use serde::Deserialize;
 
 use super::ChartError;
-use crate::metrics::{ObjectiveResult, Report};
+use crate::metrics::{Histograms, ObjectiveResult, Report};
 
 /// What the report-based charts need.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -38,6 +39,20 @@ pub struct ArchitectureData {
     pub objectives: ObjectivesData,
     /// Root causes by downtime, then name.
     pub problems: Vec<ProblemData>,
+    /// Data-loss events with no surviving copy, of every dataset and queue.
+    #[serde(default)]
+    pub unrecoverable: UnrecoverableData,
+    /// The RTO and RPO distributions (absent from results made before they were written: no
+    /// RTO or RPO chart).
+    #[serde(default)]
+    pub histograms: Option<Histograms>,
+}
+
+/// Data-loss events with no surviving copy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize)]
+pub struct UnrecoverableData {
+    /// How many.
+    pub events: u64,
 }
 
 /// Availability, a fraction in [0, 1].
@@ -117,6 +132,8 @@ impl ReportData {
                             downtime_h: p.downtime_h,
                         })
                         .collect(),
+                    unrecoverable: UnrecoverableData { events: a.data.unrecoverable.events },
+                    histograms: Some(a.histograms.clone()),
                 })
                 .collect(),
         }
@@ -137,8 +154,26 @@ impl ReportData {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// One architecture without datasets, no incident, no objective.
+    pub(crate) fn one_architecture() -> ReportData {
+        let none = ObjectiveData::default();
+        ReportData {
+            scenario: ScenarioName { name: "s".into() },
+            replications: 1,
+            horizon_h: 1.0,
+            architectures: vec![ArchitectureData {
+                name: "a".into(),
+                availability: AvailabilityData { mean: 1.0, ci95: [1.0, 1.0] },
+                objectives: ObjectivesData { availability: none, rto: none, rpo: none, gate: true },
+                problems: Vec::new(),
+                unrecoverable: UnrecoverableData::default(),
+                histograms: Some(Histograms { rto_ms: Default::default(), rpo_ms: None }),
+            }],
+        }
+    }
 
     #[test]
     fn results_without_an_rpo_objective_still_read() {

@@ -11,13 +11,15 @@
 //! - [`problems`]: downtime per year by problem (root cause), the top N as horizontal bars, in
 //!   a unit shared by every architecture of the report;
 //! - [`timeline`]: one incident as a Gantt chart of the service's incidents and the component
-//!   outages and standby phases around it; [`focus`] chooses the incident (the scripted
-//!   injection's, else the longest of the run, or the longest of a replication asked for) and
-//!   the window that shows what led to it and what ended it.
+//!   outages and standby phases around it, from the trace of its replication that
+//!   [`crate::report::focus`] made (the incident, and the window that shows what led to it and
+//!   what ended it).
 //!
 //! [`names`] gives each design's charts a file name of their own.
 //!
-//! Every renderer is `&data -> Result<Vec<u8>, ChartError>`; only `cli` writes the bytes.
+//! Every renderer is `&data -> Result<Vec<u8>, ChartError>`; only `cli` writes the bytes. The
+//! data is the report's ([`ReportData`], from a [`crate::metrics::Report`] or its JSON, whose
+//! histograms give the RTO and RPO curves) or a traced replication: nothing here simulates.
 //! Decisions:
 //! - **No system libraries.** plotters runs without its `ttf` feature; text is laid out with
 //!   `ab_glyph` and DejaVu Sans, embedded from `src/chart/fonts/` (licence beside it) and
@@ -38,25 +40,23 @@
 
 pub mod availability;
 mod cdf;
-pub mod focus;
 mod frame;
 mod input;
 pub mod names;
 pub mod problems;
 pub mod rpo;
 pub mod rto;
-mod spans;
 mod style;
 pub mod timeline;
 
 pub use availability::availability;
-pub use focus::{Focus, IncidentScan, Pick, Reason, scan};
 pub use input::{
     ArchitectureData, AvailabilityData, ObjectiveData, ObjectivesData, ProblemData, ReportData, ScenarioName,
+    UnrecoverableData,
 };
 pub use problems::downtime_by_problem;
-pub use rpo::{RpoSample, RpoSeries, rpo_cdf, rpo_samples};
-pub use rto::{rto_cdf, rto_samples};
+pub use rpo::rpo_cdf;
+pub use rto::rto_cdf;
 pub use timeline::timeline;
 
 use std::sync::Once;

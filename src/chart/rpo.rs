@@ -1,15 +1,16 @@
 //! Realised RPO: the empirical CDF of the data lost by each data-loss event, per architecture
-//! with datasets, on a log time axis (drawn by the shared `cdf` plot).
+//! with datasets or queues, on a log time axis (drawn by the shared `cdf` plot).
 //!
-//! Input: per architecture, the RPO of each recoverable data-loss event in seconds, and how many
-//! events were unrecoverable (no surviving copy). A point (t, p) reads "a share p of all
-//! data-loss events lost at most t of writes". Unrecoverable events are in the denominator and
-//! never reached, so such a curve stays below 100% by their share: they count as beyond any
-//! target, as for the RPO objective. Each curve is marked at its p50 and p95 over all events
-//! (nearest rank, the p95 the objective is judged on) where that quantile is recoverable; the
-//! legend says when it is not. The RPO objective is a dashed vertical line; architectures with
-//! different objectives get one line each, labelled with its duration, and the legend gives
-//! each architecture's.
+//! Input: per architecture, the histogram of the RPO of its recoverable data-loss events and
+//! how many events were unrecoverable (no surviving copy), from the report ([`ReportData`]). A
+//! point (t, p) reads "a share p of all data-loss events lost at most t of writes"; each bucket
+//! is a step at the mean of its values (exact for an RPO that recurs exactly, within 0.1%
+//! otherwise). Unrecoverable events are in the denominator and never reached, so such a curve
+//! stays below 100% by their share: they count as beyond any target, as for the RPO
+//! objective. Each curve is marked at its p50 and p95 over all events (nearest rank, the p95
+//! the objective is judged on) where that quantile is recoverable; the legend says when it is
+//! not. The RPO objective is a dashed vertical line; architectures with different objectives
+//! get one line each, labelled with its duration, and the legend gives each architecture's.
 //!
 //! RPO 0 (a synchronous copy survived) has no place on a log axis: zeros are drawn at a floor,
 //! the largest round duration at most a third of the smallest positive RPO and of the
@@ -21,88 +22,36 @@ use super::cdf::{
 };
 use super::frame::{Entry, Key};
 use super::style;
-use super::{ChartError, Format, render};
-use crate::engine::{Prepared, Recorder, RunParams, Simulator};
-use crate::model::Architecture;
+use super::{ChartError, Format, ReportData, render};
+use crate::metrics::LogHistogram;
 use crate::report::duration_s;
 
-/// The data-loss events of one architecture.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RpoSample {
-    /// RPO of each recoverable event `[s]`.
-    pub rpo_s: Vec<f64>,
-    /// Events with no surviving copy.
-    pub unrecoverable: u64,
-}
-
-impl RpoSample {
-    /// Every data-loss event, recoverable or not.
-    pub fn events(&self) -> u64 {
-        self.rpo_s.len() as u64 + self.unrecoverable
+/// The RPO chart of the architectures of `data` with datasets or queues (the first
+/// [`super::MAX_ARCHITECTURES`] of them). [`ChartError::NoData`] when none had a data-loss
+/// event, or the result has no histograms.
+pub fn rpo_cdf(data: &ReportData, format: Format) -> Result<Vec<u8>, ChartError> {
+    let mut lines = Vec::new();
+    for a in &data.architectures {
+        let Some(h) = &a.histograms else {
+            return Err(ChartError::NoData("the result has no RPO histograms".into()));
+        };
+        let Some(rpo) = &h.rpo_ms else { continue };
+        lines.push(Line {
+            name: a.name.clone(),
+            h: rpo.clone(),
+            lost: a.unrecoverable.events,
+            objective: a.objectives.rpo.target.filter(|t| t.is_finite() && *t > 0.0),
+        });
     }
-}
-
-/// One architecture's curve in the RPO chart.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RpoSeries {
-    /// Architecture name.
-    pub name: String,
-    /// Its data-loss events.
-    pub sample: RpoSample,
-    /// Its RPO objective `[s]`.
-    pub objective_s: Option<f64>,
-}
-
-/// The RPO chart of `series`, in any order; `scenario` names the data in the subtitle.
-/// [`ChartError::NoData`] when no series has a data-loss event.
-pub fn rpo_cdf(scenario: &str, series: &[RpoSeries], format: Format) -> Result<Vec<u8>, ChartError> {
-    if series.iter().all(|s| s.sample.events() == 0) {
+    if lines.iter().all(|l| l.events() == 0) {
         return Err(ChartError::NoData("no data-loss event to draw RPO curves for".into()));
     }
-    let curves = series[..series.len().min(super::MAX_ARCHITECTURES)]
-        .iter()
-        .map(|s| {
-            let mut d: Vec<f64> =
-                s.sample.rpo_s.iter().copied().filter(|v| v.is_finite() && *v >= 0.0).collect();
-            d.sort_by(f64::total_cmp);
-            Line {
-                name: s.name.clone(),
-                d,
-                lost: s.sample.unrecoverable,
-                objective: s.objective_s.filter(|t| t.is_finite() && *t > 0.0),
-            }
-        })
-        .collect();
-    let rpo = Rpo { scenario, curves };
+    let total = lines.len();
+    lines.truncate(super::MAX_ARCHITECTURES);
+    let rpo = Rpo { scenario: &data.scenario.name, curves: lines };
     let mut plot = rpo.plot();
-    plot.note = super::left_out_note(series.len());
+    plot.note = super::left_out_note(total);
     render(&plot, format)
-}
-
-/// The data-loss events of `replications` replications of `arch`: the input of [`rpo_cdf`].
-/// Runs on the calling thread; the replications are the same as `run`'s (same numbering, same
-/// streams).
-pub fn rpo_samples(arch: &Architecture, params: RunParams, replications: u64) -> RpoSample {
-    let prepared = Prepared::new(arch, params);
-    let mut sim = Simulator::new(&prepared);
-    let mut recorder = Recorder::default();
-    let mut out = RpoSample::default();
-    for r in 0..replications {
-        recorder.incidents.clear();
-        recorder.losses.clear();
-        recorder.backlogs.clear();
-        sim.run(r, &mut recorder);
-        for loss in &recorder.losses {
-            match loss.rpo {
-                // Still growing at the horizon: left out, as from the quantiles.
-                Some(_) if loss.censored => {}
-                Some(rpo) => out.rpo_s.push(rpo.0 as f64 / 1000.0),
-                None => out.unrecoverable += 1,
-            }
-        }
-    }
-    out.rpo_s.sort_by(f64::total_cmp);
-    out
 }
 
 struct Rpo<'a> {
@@ -113,12 +62,24 @@ struct Rpo<'a> {
 /// One architecture's events, ready to draw.
 struct Line {
     name: String,
-    /// Sorted RPOs `[s]`, zeros included.
-    d: Vec<f64>,
+    /// RPOs of the recoverable events `[ms]`, zeros included.
+    h: LogHistogram,
     /// Unrecoverable events.
     lost: u64,
     /// RPO objective `[s]`.
     objective: Option<f64>,
+}
+
+impl Line {
+    /// Every data-loss event, recoverable or not.
+    fn events(&self) -> u64 {
+        self.h.count() + self.lost
+    }
+
+    /// Each bucket's mean `[s]` and count, ascending.
+    fn steps(&self) -> Vec<(f64, u64)> {
+        self.h.buckets().map(|(_, n, mean)| (mean / 1000.0, n)).collect()
+    }
 }
 
 /// Where RPO 0 is drawn `[s]`, and its label: the largest round duration at most a third of
@@ -135,10 +96,11 @@ fn rpo_text(s: f64) -> String {
 impl Rpo<'_> {
     /// The floor for zeros, when some curve has one.
     fn zero_floor(&self) -> Option<(f64, &'static str)> {
-        if !self.curves.iter().any(|c| c.d.first() == Some(&0.0)) {
+        if !self.curves.iter().any(|c| c.h.buckets().next().is_some_and(|b| b.2 == 0.0)) {
             return None;
         }
-        let positive = self.curves.iter().filter_map(|c| c.d.iter().copied().find(|v| *v > 0.0));
+        let positive =
+            self.curves.iter().filter_map(|c| c.steps().into_iter().map(|s| s.0).find(|v| *v > 0.0));
         let reference = positive.chain(self.objectives()).fold(f64::INFINITY, f64::min);
         Some(floor(if reference.is_finite() { reference } else { 10.0 }))
     }
@@ -148,12 +110,12 @@ impl Rpo<'_> {
         distinct_objectives(self.curves.iter().map(|c| c.objective))
     }
 
-    /// The nearest-rank quantile `q` over all events of a curve, unrecoverable ones last;
-    /// `None` when it falls on an unrecoverable event.
-    fn quantile(d: &[f64], unrecoverable: u64, q: f64) -> Option<f64> {
-        let n = d.len() as u64 + unrecoverable;
-        let rank = (libm::ceil(q * n as f64) as u64).clamp(1, n) as usize;
-        d.get(rank - 1).copied()
+    /// The nearest-rank quantile `q` `[s]` over all events of a curve, unrecoverable ones
+    /// last; `None` when it falls on an unrecoverable event.
+    fn quantile(c: &Line, q: f64) -> Option<f64> {
+        let n = c.events();
+        let rank = (libm::ceil(q * n as f64) as u64).clamp(1, n);
+        c.h.at_rank(rank).map(|ms| ms / 1000.0)
     }
 
     fn legend(&self) -> Vec<Entry> {
@@ -165,8 +127,8 @@ impl Rpo<'_> {
             .enumerate()
             .map(|(i, c)| {
                 let (color, dashed, marker) = SERIES[i % SERIES.len()];
-                let n = c.d.len() as u64 + c.lost;
-                let q = |q| Self::quantile(&c.d, c.lost, q).map_or_else(|| "unrecoverable".into(), rpo_text);
+                let n = c.events();
+                let q = |q| Self::quantile(c, q).map_or_else(|| "unrecoverable".into(), rpo_text);
                 let text = if n == 0 {
                     format!("{}: no data loss", c.name)
                 } else if c.lost == n {
@@ -194,20 +156,22 @@ impl Rpo<'_> {
     fn plot(&self) -> LogCdf<'_> {
         let zero = self.zero_floor();
         let at = |v: f64| if v > 0.0 { v } else { zero.map_or(v, |z| z.0) };
-        let ends = self.curves.iter().flat_map(|c| c.d.first().into_iter().chain(c.d.last()));
-        let range = log_range(ends.map(|&v| at(v)).chain(self.objectives()));
+        let steps: Vec<Vec<(f64, u64)>> = self.curves.iter().map(Line::steps).collect();
+        let ends = steps.iter().flat_map(|d| d.first().into_iter().chain(d.last()));
+        let range = log_range(ends.map(|s| at(s.0)).chain(self.objectives()));
         let (lo, hi) = range;
         let curves = self
             .curves
             .iter()
-            .map(|c| {
-                let n = c.d.len() + c.lost as usize;
-                let drawn: Vec<f64> = c.d.iter().map(|&v| at(v)).collect();
+            .zip(&steps)
+            .map(|(c, d)| {
+                let n = c.events();
+                let drawn: Vec<(f64, u64)> = d.iter().map(|&(v, k)| (at(v), k)).collect();
                 (n > 0).then(|| Curve {
                     points: ecdf_points(&drawn, n, lo, hi),
                     markers: [0.5, 0.95]
                         .iter()
-                        .filter_map(|&q| Self::quantile(&c.d, c.lost, q).map(|v| (libm::log10(at(v)), q)))
+                        .filter_map(|&q| Self::quantile(c, q).map(|v| (libm::log10(at(v)), q)))
                         .collect(),
                 })
             })
@@ -247,7 +211,11 @@ mod tests {
         assert_eq!(floor(2.0), (0.1, "100ms"));
         assert_eq!(floor(86_400.0), (3600.0, "1h"));
         assert_eq!(floor(0.001), (0.0001, "100µs"));
-        let line = Line { name: "a".into(), d: vec![0.0, 0.0, 30.0], lost: 1, objective: Some(60.0) };
+        let mut h = LogHistogram::default();
+        for ms in [0, 0, 30_000] {
+            h.record(ms);
+        }
+        let line = Line { name: "a".into(), h, lost: 1, objective: Some(60.0) };
         let rpo = Rpo { scenario: "s", curves: vec![line] };
         assert_eq!(rpo.zero_floor(), Some((10.0, "10s")));
         let plot = rpo.plot();
@@ -261,8 +229,11 @@ mod tests {
 
     #[test]
     fn no_data_loss_is_no_chart() {
-        let none = [RpoSeries { name: "a".into(), ..RpoSeries::default() }];
-        assert!(matches!(rpo_cdf("s", &none, Format::Svg), Err(ChartError::NoData(_))));
-        assert!(matches!(rpo_cdf("s", &[], Format::Svg), Err(ChartError::NoData(_))));
+        let mut data = crate::chart::input::tests::one_architecture();
+        assert!(matches!(rpo_cdf(&data, Format::Svg), Err(ChartError::NoData(_))), "no datasets");
+        data.architectures[0].histograms.as_mut().unwrap().rpo_ms = Some(LogHistogram::default());
+        assert!(matches!(rpo_cdf(&data, Format::Svg), Err(ChartError::NoData(_))), "no event");
+        data.architectures.clear();
+        assert!(matches!(rpo_cdf(&data, Format::Svg), Err(ChartError::NoData(_))));
     }
 }

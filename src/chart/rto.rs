@@ -1,86 +1,95 @@
 //! Realised RTO: the empirical CDF of incident durations per architecture, on a log time axis
 //! (drawn by the shared `cdf` plot).
 //!
-//! Input: per architecture, the durations of its uncensored incidents in seconds (censored
-//! incidents have no duration, only a lower bound, as in the report's quantiles). A point
-//! (t, p) reads "a share p of the incidents were over within t". Each curve is marked at its
-//! p50 and p95 (nearest rank, as in the report); the RTO objective is a dashed vertical line,
-//! one per distinct objective when architectures differ (labelled above the plot, and the
-//! legend says whose is whose).
+//! Input: per architecture, the histogram of its uncensored incidents' durations (censored
+//! incidents have no duration, only a lower bound, as in the report's quantiles), from the
+//! report ([`ReportData`], in memory or read from `result.json`). A point (t, p) reads "a share
+//! p of the incidents were over within t"; each bucket of the histogram is a step at the mean
+//! of its values, so a duration that recurs exactly (a `Fixed` recovery) is drawn exactly and
+//! any other within 0.1%. Each curve is marked at its p50 and p95, the report's own quantiles
+//! (nearest rank, the mean of the bucket); the RTO objective is a dashed vertical line, one per
+//! distinct objective when architectures differ (labelled above the plot, and the legend says
+//! whose is whose). A result without histograms (made by an older faultline) has no RTO chart.
 
 use super::cdf::{
     Curve, LogCdf, SERIES, distinct_objectives, ecdf_points, log_range, objective_entry, objective_suffix,
-    quantile,
 };
 use super::frame::{Entry, Key};
 use super::style;
-use super::{ChartError, Format, render};
-use crate::engine::RunParams;
-use crate::model::Architecture;
+use super::{ChartError, Format, ReportData, render};
+use crate::metrics::LogHistogram;
 use crate::report::duration_s;
 
-/// The RTO chart: `series` are `(architecture, incident durations [s], its RTO objective [s])`,
-/// in any order. `scenario` names the data in the subtitle.
-pub fn rto_cdf(
-    scenario: &str,
-    series: &[(String, Vec<f64>, Option<f64>)],
-    format: Format,
-) -> Result<Vec<u8>, ChartError> {
-    if series.is_empty() {
+/// The RTO chart of every architecture of `data` (the first [`super::MAX_ARCHITECTURES`]).
+pub fn rto_cdf(data: &ReportData, format: Format) -> Result<Vec<u8>, ChartError> {
+    if data.architectures.is_empty() {
         return Err(ChartError::NoData("no architecture to draw RTO curves for".into()));
     }
-    let curves = series[..series.len().min(super::MAX_ARCHITECTURES)]
-        .iter()
-        .map(|(name, d, objective)| {
-            let mut d: Vec<f64> = d.iter().copied().filter(|v| v.is_finite() && *v > 0.0).collect();
-            d.sort_by(f64::total_cmp);
-            (name.clone(), d, objective.filter(|t| t.is_finite() && *t > 0.0))
-        })
-        .collect();
-    let rto = Rto { scenario, curves };
+    let shown = &data.architectures[..data.architectures.len().min(super::MAX_ARCHITECTURES)];
+    let mut curves = Vec::new();
+    for a in shown {
+        let Some(h) = &a.histograms else {
+            return Err(ChartError::NoData("the result has no RTO histograms".into()));
+        };
+        let objective = a.objectives.rto.target.filter(|t| t.is_finite() && *t > 0.0);
+        curves.push(Line { name: a.name.clone(), steps: steps(&h.rto_ms), h: h.rto_ms.clone(), objective });
+    }
+    let rto = Rto { scenario: &data.scenario.name, curves };
     let mut plot = rto.plot();
-    plot.note = super::left_out_note(series.len());
+    plot.note = super::left_out_note(data.architectures.len());
     render(&plot, format)
 }
 
-/// The durations `[s]` of the uncensored incidents of `replications` replications of `arch`,
-/// sorted: the input of [`rto_cdf`]. Runs on the calling thread; the replications are the
-/// same as `run`'s (same numbering, same streams).
-pub fn rto_samples(arch: &Architecture, params: RunParams, replications: u64) -> Vec<f64> {
-    super::focus::scan(arch, params, replications).rto_s
+/// The steps of `h`'s CDF: each bucket's mean `[s]` and count, ascending, zeros left out (no
+/// place on a log axis).
+fn steps(h: &LogHistogram) -> Vec<(f64, u64)> {
+    h.buckets().filter(|b| b.2 > 0.0).map(|(_, n, mean)| (mean / 1000.0, n)).collect()
+}
+
+/// The nearest-rank quantile `q` of `h` `[s]`, as the report gives it.
+fn quantile(h: &LogHistogram, q: f64) -> Option<f64> {
+    h.quantile(q).map(|ms| ms / 1000.0)
 }
 
 struct Rto<'a> {
     scenario: &'a str,
-    /// Sorted positive durations per architecture, and its objective.
-    curves: Vec<(String, Vec<f64>, Option<f64>)>,
+    curves: Vec<Line>,
+}
+
+/// One architecture's incidents, ready to draw.
+struct Line {
+    name: String,
+    /// Its positive steps ([`steps`]).
+    steps: Vec<(f64, u64)>,
+    /// Its histogram `[ms]`.
+    h: LogHistogram,
+    /// Its RTO objective `[s]`.
+    objective: Option<f64>,
 }
 
 impl Rto<'_> {
     /// The distinct objectives `[s]`, ascending.
     fn objectives(&self) -> Vec<f64> {
-        distinct_objectives(self.curves.iter().map(|c| c.2))
+        distinct_objectives(self.curves.iter().map(|c| c.objective))
     }
 
     fn legend(&self) -> Vec<Entry> {
         // Architectures with different objectives say which is theirs.
-        let uniform = self.curves.windows(2).all(|w| w[0].2 == w[1].2);
+        let uniform = self.curves.windows(2).all(|w| w[0].objective == w[1].objective);
         let mut entries: Vec<Entry> = self
             .curves
             .iter()
             .enumerate()
-            .map(|(i, (name, d, objective))| {
+            .map(|(i, Line { name, h, objective, .. })| {
                 let (color, dashed, marker) = SERIES[i % SERIES.len()];
-                let text = if d.is_empty() {
-                    format!("{name}: no incidents")
-                } else {
-                    let (p50, p95) = (quantile(d, 0.5), quantile(d, 0.95));
-                    format!(
+                let text = match (quantile(h, 0.5), quantile(h, 0.95)) {
+                    (Some(p50), Some(p95)) => format!(
                         "{name}: p50 {}, p95 {}, n = {}",
                         duration_s(p50),
                         duration_s(p95),
-                        style::count(d.len() as u64)
-                    )
+                        style::count(h.count())
+                    ),
+                    _ => format!("{name}: no incidents"),
                 };
                 let text = text + &objective_suffix(uniform, *objective);
                 (Key::Line { color, dashed, marker: Some(marker) }, text)
@@ -91,17 +100,20 @@ impl Rto<'_> {
     }
 
     fn plot(&self) -> LogCdf<'_> {
-        let ends = self.curves.iter().flat_map(|c| c.1.first().into_iter().chain(c.1.last()));
+        let ends = self.curves.iter().flat_map(|c| c.steps.first().into_iter().chain(c.steps.last()));
         let objectives = self.objectives();
-        let range = log_range(ends.copied().chain(objectives.iter().copied()));
+        let range = log_range(ends.map(|s| s.0).chain(objectives.iter().copied()));
         let (lo, hi) = range;
         let curves = self
             .curves
             .iter()
-            .map(|(_, d, _)| {
-                (!d.is_empty()).then(|| Curve {
-                    points: ecdf_points(d, d.len(), lo, hi),
-                    markers: [0.5, 0.95].map(|q| (libm::log10(quantile(d, q)), q)).to_vec(),
+            .map(|Line { steps, h, .. }| {
+                (!steps.is_empty()).then(|| Curve {
+                    points: ecdf_points(steps, h.count(), lo, hi),
+                    markers: [0.5, 0.95]
+                        .iter()
+                        .filter_map(|&q| quantile(h, q).filter(|v| *v > 0.0).map(|v| (libm::log10(v), q)))
+                        .collect(),
                 })
             })
             .collect();

@@ -329,18 +329,7 @@ pub fn fit<DB: DrawingBackend>(
     Ok("\u{2026}".to_string())
 }
 
-/// A count with thousands separators: `15,809`.
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::report::format::count;
 
 /// A number with at most three decimals and no trailing zeros: `195`, `12.5`, `0.125`.
 pub fn trim(v: f64) -> String {

@@ -1,10 +1,10 @@
 //! Timeline of one replication: a Gantt chart of the service's incidents (top row) and of the
 //! component outages and standby phases behind them, over the trace's window.
 //!
-//! Given a [`Focus`] (the incident chosen by [`super::focus`]), the title says which
+//! Given a [`Focus`] (the incident chosen by [`crate::report::focus`]), the title says which
 //! replication and the subtitle lines which incident (when it began, how long it lasted, its
 //! cause, what ended it) and why it was chosen, and two dashed lines mark its start and end across
-//! every row. Intervals are rebuilt from the whole event list ([`super::spans`]). A bar that
+//! every row. Intervals are rebuilt from the whole event list ([`crate::report::spans`]). A bar that
 //! began before the window or ends after it is cut at the edge and says, inside the cut end,
 //! when it began (`since 100d 00:00:00`) or ends (`until ...`), where the text fits. Rows are
 //! the service, then every component with an interval in the window, in declaration order, at
@@ -19,12 +19,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::focus::{Focus, clock};
 use super::frame::{self, Entry, Key};
-use super::spans::{self, Kind, Row, Span};
 use super::style::{self, DARK, Fill, Hatch, INK, LIGHT, MID, MUTED, NEUTRAL, PALE, Scale, Ticked};
 use super::{Chart, ChartError, Format, render};
 use crate::report::duration_s;
+use crate::report::focus::{Focus, clock};
+use crate::report::spans::{self, Kind, Row, Span};
 use crate::report::trace::Trace;
 use crate::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND};
 

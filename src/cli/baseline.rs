@@ -8,38 +8,34 @@
 
 use std::path::Path;
 
-use super::{output, paths};
+use super::{Error, paths};
 use crate::check::{Baseline, BaselineError};
 
 /// The baseline at `path`: `Ok(None)` when no file is there, `Ok(Some)` when it can be
-/// trusted, `Err(())` once the reason it cannot is printed. `update` is the command that
-/// stores a new one.
-pub(super) fn read(path: &Path, update: &str) -> Result<Option<Baseline>, ()> {
+/// trusted, else the reason it cannot. `update` is the command that stores a new one.
+pub(super) fn read(path: &Path, update: &str) -> Result<Option<Baseline>, Error> {
     let shown = path.display();
     let restore =
         format!("restore it from version control, or run `{update}` to store this run as the new baseline");
-    let refuse = |what: String, hint: &str| {
-        output::stderr(&format!("{what}\n  = hint: {hint}\n"));
-    };
+    let refuse = |what: String, hint: &str| Error::new(format!("{what}\n  = hint: {hint}\n"));
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            if let Some(o) = paths::obstacle(path, false) {
-                refuse(format!("{shown}: error: cannot read the baseline: {}", o.what), &o.hint);
+            return Err(if let Some(o) = paths::obstacle(path, false) {
+                refuse(format!("{shown}: error: cannot read the baseline: {}", o.what), &o.hint)
             } else if e.kind() == std::io::ErrorKind::NotFound {
                 return Ok(None);
             } else if path.is_dir() {
                 refuse(
                     format!("{shown}: error: cannot read the baseline: it is a directory, not a file"),
                     &format!("move the directory away; `{update}` then stores a baseline there"),
-                );
+                )
             } else {
                 refuse(
                     format!("{shown}: error: cannot read the baseline: {e}"),
                     &format!("make it readable (check its permissions), or {restore}"),
-                );
-            }
-            return Err(());
+                )
+            });
         }
     };
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -47,7 +43,7 @@ pub(super) fn read(path: &Path, update: &str) -> Result<Option<Baseline>, ()> {
         refuse(
             format!("{shown}: error: not a faultline baseline: not UTF-8 text (invalid byte at offset {at})"),
             &restore,
-        );
+        )
     })?;
     Baseline::from_json(&text).map(Some).map_err(|e| {
         let at = e.position().map_or_else(String::new, |(line, column)| format!(":{line}:{column}"));

@@ -1,20 +1,27 @@
 //! `faultline chart RESULT.json|SCENARIO --out DIR`: the charts alone.
 //!
-//! From a `run --format json` result: availability and downtime by problem (the JSON holds
-//! no incident durations, data-loss events or histories). From a scenario: it is run first,
-//! and the RTO distribution, the RPO distribution (when a data-loss event happened) and the
-//! timelines come too, exactly as `report` draws them (`--timeline-replication K` as there;
-//! with a result it is an error, since a result holds no histories). The charts are written as
+//! From a `run --format json` result: availability, the RTO distribution, the RPO distribution
+//! (when a data-loss event happened) and downtime by problem, from the result's numbers and
+//! histograms, the same bytes as from the scenario (a result without histograms, made by an
+//! older faultline, gives no RTO or RPO chart; one whose histograms cannot be is refused). From
+//! a scenario: it is run first, and the timelines come too, exactly as `report` draws them
+//! (`--timeline-replication K` as there; with a result it is an error, since a result holds no
+//! histories). The charts are written as
 //! one bundle into `DIR` (`bundle.rs`): staged, renamed in, the folder locked against a second
-//! writer; their file names come from `chart::names`.
+//! writer; their file names come from `chart::names`. The run options (`options.rs`) apply to
+//! a scenario; with a result `--seed`, `--replications` and `--horizon` are an error, as
+//! `--timeline-replication` is (`--threads` changes nothing there).
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
+use super::Error;
 use super::bundle::Bundle;
+use super::options::RunOptions;
 use super::output;
-use super::report::{Scenario, compile_report, simulate_report, write_charts};
-use crate::chart::{self, Format, Pick, ReportData};
+use super::report::{Scenario, Simulated, compile_report, simulate_report, write_charts};
+use crate::chart::{self, Format, ReportData};
+use crate::report::focus::Pick;
 
 /// Arguments of `chart`.
 #[derive(Debug, clap::Args)]
@@ -25,9 +32,9 @@ pub struct Args {
     /// Directory to write `charts/` into.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Worker threads, when running a scenario.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    /// From a scenario: how to run it (a result ran already: only --threads is taken).
+    #[command(flatten)]
+    pub options: RunOptions,
     /// From a scenario: draw the timelines from this replication (its longest incident)
     /// instead of the scripted injection's incident or the longest incident of the run.
     #[arg(long, value_name = "K")]
@@ -35,26 +42,22 @@ pub struct Args {
 }
 
 /// Draws the charts.
-pub fn run(args: &Args) -> u8 {
-    let result = if args.file.extension().is_some_and(|e| e == "json") {
-        from_json(args)
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
+    let n = if args.file.extension().is_some_and(|e| e == "json") {
+        from_json(args).map_err(|message| Error::at(&args.file, message))?
     } else {
-        from_scenario(args)
+        from_scenario(args)?
     };
-    match result {
-        Ok(n) => output::print(&format!("{n} charts written to {}\n", args.out.join("charts").display())),
-        Err(message) => {
-            if !message.is_empty() {
-                output::stderr(&format!("{}: error: {message}\n", args.file.display()));
-            }
-            EXIT_BAD_INPUT
-        }
-    }
+    output::print(&format!("{n} charts written to {}\n", args.out.join("charts").display()))
 }
 
+/// The charts of a result; every error is a message about `args.file`.
 fn from_json(args: &Args) -> Result<usize, String> {
     if args.timeline_replication.is_some() {
         return Err("--timeline-replication needs a scenario\n  = hint: a result holds no replication histories and draws no timeline; pass the scenario file (RON) instead".into());
+    }
+    if args.options.any() {
+        return Err("--seed, --replications and --horizon need a scenario\n  = hint: a result was run already, with the values in its header; pass the scenario file (RON) to run it again".into());
     }
     let text = crate::scenario::read_capped(&args.file)
         .and_then(|bytes| {
@@ -78,6 +81,8 @@ fn from_json(args: &Args) -> Result<usize, String> {
         Ok::<(), String>(())
     };
     save("availability".into(), &|f| chart::availability(&data, f))?;
+    save("rto".into(), &|f| chart::rto_cdf(&data, f))?;
+    save("rpo".into(), &|f| chart::rpo_cdf(&data, f))?;
     let designs: Vec<&str> = data.architectures.iter().map(|a| a.name.as_str()).collect();
     for (a, file_name) in data.architectures.iter().zip(chart::names::design_names(&designs)) {
         save(format!("problems-{file_name}"), &|f| chart::downtime_by_problem(&data, &a.name, 8, f))?;
@@ -86,13 +91,23 @@ fn from_json(args: &Args) -> Result<usize, String> {
     Ok(written)
 }
 
-fn from_scenario(args: &Args) -> Result<usize, String> {
-    let system = compile_report(&args.file, args.timeline_replication)?;
-    let mut bundle = Bundle::open(&args.out, &["charts"])?;
-    let (report, params) = simulate_report(&system, &args.file, args.threads)?;
+fn from_scenario(args: &Args) -> Result<usize, Error> {
+    let at = |message: String| Error::at(&args.file, message);
+    let compiled = compile_report(&args.file, &args.options, args.timeline_replication)?;
+    let mut bundle = Bundle::open(&args.out, &["charts"]).map_err(at)?;
+    let Simulated { report, params, incidents } =
+        simulate_report(&compiled, &args.file, args.options.threads)?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
-    let scenario = Scenario { system: &system, params, file: &args.file, pick };
-    let images = write_charts(&mut bundle, &report, &scenario)?;
-    bundle.commit()?;
+    let trace_args = args.options.trace_args();
+    let scenario = Scenario {
+        system: &compiled.system,
+        params,
+        incidents: &incidents,
+        file: &args.file,
+        trace_args,
+        pick,
+    };
+    let images = write_charts(&mut bundle, &report, &scenario).map_err(at)?;
+    bundle.commit().map_err(at)?;
     Ok(images.iter().filter(|i| i.path.is_some()).count())
 }

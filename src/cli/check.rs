@@ -8,16 +8,23 @@
 //! after the scenario file as `folder.rs` says, and two files with one folder are refused
 //! before anything runs); with no file there, only the objectives are checked and a line says
 //! so. `--update-baseline` replaces the file whole (`atomic.rs`). Every hint to update a
-//! baseline is the exact command, with `--baseline DIR` when it is not the default.
+//! baseline is the exact command, with `--baseline DIR` when it is not the default and the
+//! run options given. Each file's lines start with what was run (`FILE: 300 replications x 2y,
+//! seed 5, stream v1`): `--seed`, `--replications` and `--horizon` replace the scenario's
+//! values as in `run` (`options.rs`), and a baseline is compared only with a run made alike.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
+use super::options::RunOptions;
 use super::progress::Progress;
+use super::run::{header, warn_late_injections};
 use super::storm::{self, Work};
-use super::{EXIT_BAD_INPUT, EXIT_FAILED_CHECK, EXIT_OK};
-use super::{atomic, baseline, folder, output};
-use crate::check::{Baseline, BaselineArchitecture, Finding, Unmatched, drift, objectives, unmatched};
+use super::{Error, atomic, baseline, error, folder, output};
+use crate::check::{Baseline, BaselineArchitecture, evaluate};
 use crate::engine::RunParams;
+use crate::report;
+use crate::report::format::run_line;
 use crate::rng::STREAM_VERSION;
 use crate::runner;
 use crate::time::MS_PER_HOUR;
@@ -34,47 +41,56 @@ pub struct Args {
     /// Store this run as the new baseline instead of comparing with the old one.
     #[arg(long)]
     pub update_baseline: bool,
-    /// Worker threads (default: one per core). Results are identical for any value.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub options: RunOptions,
 }
 
-/// Checks every file; the worst outcome decides the exit code.
-pub fn run(args: &Args) -> u8 {
+/// Checks every file; the worst outcome decides the exit code. A file that cannot be checked
+/// is reported at once and the others are still checked.
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let hint = "rename one of the files, or check them in two commands with different --baseline folders";
-    if let Err(e) = folder::distinct(&args.files, &args.baseline, hint) {
-        output::stderr(&format!("error: {e}\n"));
-        return EXIT_BAD_INPUT;
-    }
-    let Some(pool) = output::pool(args.threads) else { return EXIT_BAD_INPUT };
-    let mut code = EXIT_OK;
+    folder::distinct(&args.files, &args.baseline, hint).map_err(|e| Error::new(format!("error: {e}")))?;
+    let pool = output::pool(args.options.threads)?;
+    let (mut failed, mut bad) = (false, false);
     let mut out = String::new();
     for file in &args.files {
         match check_file(file, args, &pool, &mut out) {
-            Ok(true) => {}
-            Ok(false) => code = code.max(EXIT_FAILED_CHECK),
-            Err(()) => code = EXIT_BAD_INPUT,
+            Ok(passed) => failed |= !passed,
+            Err(e) => {
+                error::print(&e);
+                bad = true;
+            }
         }
     }
-    code.max(output::print(&out))
+    output::print(&out)?;
+    match (bad, failed) {
+        (true, _) => Err(Error::Reported),
+        (false, true) => Ok(error::failed_check()),
+        (false, false) => Ok(ExitCode::SUCCESS),
+    }
 }
 
 /// The command that stores a new baseline for `origin`, with `--baseline` unless it is the
-/// default.
+/// default, and the run options given.
 fn update_command(origin: &str, args: &Args) -> String {
     let dir = if args.baseline == Path::new("reports") {
         String::new()
     } else {
         format!(" --baseline {}", args.baseline.display())
     };
-    format!("faultline check {origin}{dir} --update-baseline")
+    format!("faultline check {origin}{dir}{} --update-baseline", args.options.args())
 }
 
-/// Ok(passed) or Err(bad input, already reported).
-fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut String) -> Result<bool, ()> {
+/// Runs `file`, checks it and appends its lines to `out`: whether it passed.
+fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut String) -> Result<bool, Error> {
     let origin = file.display().to_string();
-    let compiled = output::compile_file(file).ok_or(())?;
-    let system = compiled.system;
+    // As `run`: with --horizon, the "injection after the horizon" warnings are checked again.
+    let mut system = output::compile_file_with(file, args.options.horizon.is_none())?.system;
+    let overrides = args.options.apply(&mut system);
+    if args.options.horizon.is_some() {
+        warn_late_injections(&system, &origin);
+    }
+    out.push_str(&format!("{origin}: {}\n", run_line(&header(&system, file, overrides))));
     let params = RunParams::of(&system);
     let archs: Vec<usize> = (0..system.architectures.len()).collect();
     let threads = pool.current_num_threads();
@@ -106,104 +122,27 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
     };
     let path = args.baseline.join(folder::of(file)).join("baseline.json");
     let update = update_command(&origin, args);
-    let mut findings: Vec<Finding> = reports.iter().flat_map(objectives).collect();
-    let mut unmatched_designs: Vec<Unmatched> = Vec::new();
-    if args.update_baseline {
+    let before = if args.update_baseline {
         let text = serde_json::to_string_pretty(&now).expect("serialises") + "\n";
-        if let Err(e) = write_baseline(&path, &text) {
-            output::stderr(&format!("{origin}: error: {e}\n"));
-            return Err(());
-        }
+        write_baseline(&path, &text).map_err(|e| Error::at(file, e))?;
         out.push_str(&format!("{origin}: baseline written to {}\n", path.display()));
+        None
     } else {
-        match baseline::read(&path, &update)? {
-            None => out.push_str(&format!(
+        let before = baseline::read(&path, &update)?;
+        if before.is_none() {
+            out.push_str(&format!(
                 "{origin}: no baseline at {} (objectives only; `--update-baseline` stores one)\n",
                 path.display()
-            )),
-            Some(before) => {
-                if before.stream_version != now.stream_version {
-                    output::stderr(&format!(
-                        "{}: error: made with random streams v{}, this faultline uses v{}\n  = hint: run `{update}` to store a new one\n",
-                        path.display(),
-                        before.stream_version,
-                        now.stream_version
-                    ));
-                    return Err(());
-                }
-                if (before.seed, before.replications, before.horizon_h)
-                    != (now.seed, now.replications, now.horizon_h)
-                {
-                    output::stderr(&format!(
-                        "{}: error: made with seed {}, {} replications of {} h; the scenario now has seed {}, {} of {} h\n  = hint: run `{update}` to store a new one\n",
-                        path.display(),
-                        before.seed,
-                        before.replications,
-                        before.horizon_h,
-                        now.seed,
-                        now.replications,
-                        now.horizon_h
-                    ));
-                    return Err(());
-                }
-                for (arch, report) in now.architectures.iter().zip(&reports) {
-                    if let Some(b) = before.architectures.iter().find(|b| b.name == arch.name)
-                        && let Some(f) = drift(
-                            &arch.name,
-                            report.objectives.gate,
-                            &arch.downtime_min_per_year,
-                            &b.downtime_min_per_year,
-                        )
-                    {
-                        findings.push(f);
-                    }
-                }
-                if now.replications < 2 {
-                    out.push_str(&format!(
-                        "{origin}: note: baseline: 1 replication cannot show a regression (the paired test needs 2 or more)\n"
-                    ));
-                }
-                let designs = reports.iter().map(|r| (r.name.as_str(), r.objectives.gate));
-                unmatched_designs = unmatched(designs, &before);
-            }
+            ));
         }
-    }
-    let mut passed = true;
-    for f in &findings {
-        passed &= !f.fails;
-        let status = if f.fails { "FAIL" } else { "note" };
-        out.push_str(&format!(
-            "{origin}: {status}: {}: {} {}: expected {}, got {}{}\n",
-            f.architecture,
-            f.metric,
-            f.kind,
-            f.expected,
-            f.got,
-            if f.fails || f.kind == "baseline stale" { "" } else { " (gate off)" }
-        ));
-    }
-    for u in &unmatched_designs {
-        passed &= !u.fails;
-        let (status, gate_off) = match (u.fails, u.in_scenario) {
-            (true, _) => ("FAIL", ""),
-            (false, true) => ("note", " (gate off)"),
-            (false, false) => ("note", ""),
-        };
-        let what = if u.in_scenario {
-            format!("no entry for this design (renamed or new?); run {update}")
-        } else {
-            format!("entry for a design not in the scenario (renamed or removed?); run {update} to drop it")
-        };
-        out.push_str(&format!("{origin}: {status}: {}: baseline: {what}{gate_off}\n", u.architecture));
-    }
-    if passed {
-        out.push_str(&format!(
-            "{origin}: ok ({} architecture{})\n",
-            reports.len(),
-            if reports.len() == 1 { "" } else { "s" }
-        ));
-    }
-    Ok(passed)
+        before
+    };
+    let outcome = evaluate(&reports, &now, before.as_ref()).map_err(|e| {
+        let e = e.given(args.options.any());
+        Error::at(&path, format!("{e}\n  = hint: run `{update}` to store a new one"))
+    })?;
+    out.push_str(&report::check::findings(&origin, &update, &outcome, reports.len()));
+    Ok(outcome.passed())
 }
 
 /// Replaces the baseline at `path` whole; its folder, created if missing, must not be a link.

@@ -1,12 +1,12 @@
 //! `faultline cutsets FILE --arch NAME --order K`: minimal cut sets from the graph alone.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
-use super::output;
 use super::run::select_one;
+use super::{Error, output};
 use crate::analysis::cutsets::minimal_cut_sets;
+use crate::report::cutsets::{self, CutSets};
 
 /// Output formats of `cutsets`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -35,31 +35,15 @@ pub struct Args {
 }
 
 /// Prints the minimal cut sets.
-pub fn run(args: &Args) -> u8 {
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let origin = args.file.display().to_string();
-    let Some(compiled) = output::compile_file(&args.file) else { return EXIT_BAD_INPUT };
-    let system = compiled.system;
-    let Some(arch) = select_one(&system, args.arch.as_deref(), &origin) else { return EXIT_BAD_INPUT };
+    let system = output::compile_file(&args.file)?.system;
+    let arch = select_one(&system, args.arch.as_deref(), &origin)?;
     let cuts = minimal_cut_sets(arch, args.order as usize);
+    let report = CutSets { architecture: &arch.name, cut_sets: &cuts, order: args.order };
     let text = match args.format {
-        Format::Json => {
-            let json =
-                serde_json::json!({ "architecture": arch.name, "order": args.order, "cut_sets": cuts });
-            serde_json::to_string_pretty(&json).expect("serialises") + "\n"
-        }
-        Format::Text => {
-            let mut out = format!(
-                "minimal cut sets of {} up to order {} (dependency graph only: failover delays are not failures)\n",
-                arch.name, args.order
-            );
-            if cuts.is_empty() {
-                out.push_str("  none: no set of that size takes the service down\n");
-            }
-            for cut in &cuts {
-                let _ = writeln!(out, "  {}  {}", cut.len(), cut.join(", "));
-            }
-            out
-        }
+        Format::Json => cutsets::json(&report),
+        Format::Text => cutsets::text(&report),
     };
     output::print(&text)
 }

@@ -1,10 +1,10 @@
 //! `faultline graph FILE --arch NAME`: the dependency graph as Graphviz DOT.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
-use super::output;
 use super::run::select_one;
+use super::{Error, output};
 use crate::model;
 
 /// Arguments of `graph`.
@@ -19,11 +19,9 @@ pub struct Args {
 }
 
 /// Prints the DOT of one architecture.
-pub fn run(args: &Args) -> u8 {
-    let Some(compiled) = output::compile_file(&args.file) else { return EXIT_BAD_INPUT };
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
+    let compiled = output::compile_file(&args.file)?;
     let origin = args.file.display().to_string();
-    match select_one(&compiled.system, args.arch.as_deref(), &origin) {
-        Some(arch) => output::print(&model::to_dot(arch)),
-        None => EXIT_BAD_INPUT,
-    }
+    let arch = select_one(&compiled.system, args.arch.as_deref(), &origin)?;
+    output::print(&model::to_dot(arch))
 }

@@ -1,7 +1,8 @@
 //! Command-line interface: clap wiring, one small module per subcommand.
 //!
 //! The only module that prints, reads files or chooses exit codes. Exit codes are a contract:
-//! 0 ok, 1 objective missed or regression (`check`), 2 bad input or I/O. A closed stdout pipe
+//! 0 ok, 1 objective missed or regression (`check`), 2 bad input or I/O. Every command returns
+//! `Result<ExitCode, Error>` (`error`): [`main`] prints the error and maps it to 2. A closed stdout pipe
 //! (`faultline graph ... | head`) ends the command quietly with 0: it is not a crash. Any other
 //! failure to write stdout (`> /dev/full`) is an I/O error, exit 2, in every command (help and
 //! version included): the output was lost.
@@ -16,9 +17,11 @@ mod chart;
 mod check;
 mod compare;
 mod cutsets;
+mod error;
 mod folder;
 mod graph;
 mod lock;
+mod options;
 mod output;
 mod paths;
 mod progress;
@@ -32,6 +35,8 @@ mod validate;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+pub use error::Error;
 
 /// Exit code: success.
 pub const EXIT_OK: u8 = 0;
@@ -65,7 +70,7 @@ pub enum Command {
     Run(run::Args),
     /// For cron and CI: fail (exit 1) when a gated design misses an objective or regressed.
     #[command(
-        after_help = "Examples:\n  faultline check scenarios/*.ron\n  faultline check scenarios/database-multi-az.ron --update-baseline\n  faultline check scenarios/*.ron --baseline baselines/\n\nOne line per finding: FILE: FAIL|note: ARCHITECTURE: METRIC KIND: expected ..., got ...\n(or ARCHITECTURE: baseline: ... for a design missing from the baseline, or gone from the file)\nExit codes: 0 all passed, 1 a gated design missed an objective, regressed or has no baseline entry, 2 bad input\n(including a baseline made with another stream version or other run parameters, or one that cannot be read or\ntrusted: only a missing baseline file means \"no baseline\")."
+        after_help = "Examples:\n  faultline check scenarios/*.ron\n  faultline check scenarios/database-multi-az.ron --update-baseline\n  faultline check scenarios/*.ron --baseline baselines/\n\nFirst what was run: FILE: N replications x HORIZON, seed S, stream vV (--seed, --replications, --horizon as in run);\nthen one line per finding: FILE: FAIL|note: ARCHITECTURE: METRIC KIND: expected ..., got ...\n(or ARCHITECTURE: baseline: ... for a design missing from the baseline, or gone from the file)\nExit codes: 0 all passed, 1 a gated design missed an objective, regressed or has no baseline entry, 2 bad input\n(including a baseline made with another stream version or other run parameters, or one that cannot be read or\ntrusted: only a missing baseline file means \"no baseline\")."
     )]
     Check(check::Args),
     /// Compare each architecture's downtime with a baseline, paired by replication.
@@ -116,7 +121,7 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return ExitCode::from(usage(&e)),
     };
-    let code = match cli.command {
+    let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Check(args) => check::run(&args),
@@ -128,7 +133,10 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Graph(args) => graph::run(&args),
     };
-    ExitCode::from(code)
+    result.unwrap_or_else(|e| {
+        error::print(&e);
+        ExitCode::from(EXIT_BAD_INPUT)
+    })
 }
 
 /// Prints clap's help, version or usage error and returns its exit code (0 for help and

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+use super::Error;
 use crate::diagnostic;
 use crate::model::{self, Compiled};
 
@@ -15,16 +16,11 @@ pub fn stdout(bytes: &[u8]) -> io::Result<()> {
     }
 }
 
-/// Prints `text` on stdout and returns the exit code: 0, or 2 (reported) if it cannot be
-/// written.
-pub fn print(text: &str) -> u8 {
-    match stdout(text.as_bytes()) {
-        Ok(()) => super::EXIT_OK,
-        Err(e) => {
-            stderr(&format!("error: cannot write to stdout: {e}\n"));
-            super::EXIT_BAD_INPUT
-        }
-    }
+/// Prints `text` on stdout: exit 0, or the error when it cannot be written.
+pub fn print(text: &str) -> Result<std::process::ExitCode, Error> {
+    stdout(text.as_bytes())
+        .map(|()| std::process::ExitCode::SUCCESS)
+        .map_err(|e| Error::new(format!("error: cannot write to stdout: {e}")))
 }
 
 /// Worker threads per core at most. Each worker keeps its own simulators (buffers the size of
@@ -33,8 +29,8 @@ pub fn print(text: &str) -> u8 {
 pub const MAX_THREADS_PER_CORE: usize = 4;
 
 /// The worker pool of `--threads` (none: one per core), capped at [`MAX_THREADS_PER_CORE`]
-/// per core with a note on stderr; `None` once the failure is reported.
-pub fn pool(threads: Option<usize>) -> Option<rayon::ThreadPool> {
+/// per core with a note on stderr.
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Error> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let most = cores.saturating_mul(MAX_THREADS_PER_CORE);
     let threads = match threads {
@@ -47,13 +43,8 @@ pub fn pool(threads: Option<usize>) -> Option<rayon::ThreadPool> {
         }
         other => other.unwrap_or(0),
     };
-    match crate::runner::thread_pool(threads) {
-        Ok(pool) => Some(pool),
-        Err(e) => {
-            stderr(&format!("error: cannot start worker threads: {e}\n"));
-            None
-        }
-    }
+    crate::runner::thread_pool(threads)
+        .map_err(|e| Error::new(format!("error: cannot start worker threads: {e}")))
 }
 
 /// Writes `text` to stderr, ignoring errors (there is nowhere left to report them).
@@ -61,36 +52,32 @@ pub fn stderr(text: &str) {
     let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// A scenario file read and compiled; diagnostics (warnings included) already printed.
-pub fn compile_file(path: &Path) -> Option<Compiled> {
+/// A scenario file read and compiled, its warnings printed; or its diagnostics (warnings
+/// included) as the error.
+pub fn compile_file(path: &Path) -> Result<Compiled, Error> {
     compile_file_with(path, true)
 }
 
 /// As [`compile_file`]; with `horizon_warnings` false, the warnings that hold for the file's
 /// horizon only are not printed (the caller checks again against a `--horizon`).
-pub fn compile_file_with(path: &Path, horizon_warnings: bool) -> Option<Compiled> {
+pub fn compile_file_with(path: &Path, horizon_warnings: bool) -> Result<Compiled, Error> {
     let origin = path.display().to_string();
     let text = match crate::scenario::read_capped(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
-                stderr(&format!(
+                return Err(Error::new(format!(
                     "{origin}: error: not UTF-8 text (invalid byte at offset {})\n  = hint: save the scenario as UTF-8\n",
                     e.utf8_error().valid_up_to()
-                ));
-                return None;
+                )));
             }
         },
         Err(e) if e.kind() == io::ErrorKind::FileTooLarge => {
-            stderr(&format!(
+            return Err(Error::new(format!(
                 "{origin}: error: cannot read the file: {e}\n  = hint: a scenario is RON text (100,000 components take about 7 MB); check the path\n"
-            ));
-            return None;
+            )));
         }
-        Err(e) => {
-            stderr(&format!("{origin}: error: cannot read the file: {e}\n"));
-            return None;
-        }
+        Err(e) => return Err(Error::new(format!("{origin}: error: cannot read the file: {e}\n"))),
     };
     // A byte-order mark (some Windows editors write one) is not part of the scenario.
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
@@ -99,13 +86,15 @@ pub fn compile_file_with(path: &Path, horizon_warnings: bool) -> Option<Compiled
             let shown: Vec<diagnostic::Diagnostic> =
                 compiled.warnings.iter().filter(|d| horizon_warnings || !d.about_horizon).cloned().collect();
             stderr(&diagnostic::render(&origin, &text, &shown));
-            Some(compiled)
+            Ok(compiled)
         }
         Err(diagnostics) => {
-            stderr(&diagnostic::render(&origin, &text, &diagnostics));
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            stderr(&format!("{origin}: {errors} error{}\n", if errors == 1 { "" } else { "s" }));
-            None
+            Err(Error::Message(format!(
+                "{}{origin}: {errors} error{}\n",
+                diagnostic::render(&origin, &text, &diagnostics),
+                if errors == 1 { "" } else { "s" }
+            )))
         }
     }
 }

@@ -6,26 +6,35 @@
 //! timeline of one incident per architecture, each as SVG and PNG; file names from
 //! `chart::names`) into `DIR` (default `reports/<folder>/`, the folder named after the scenario
 //! file as `folder.rs` says). The files are written as one bundle (`bundle.rs`): staged, then
-//! renamed in, with the folder locked against a second writer. The timeline's incident is
-//! chosen by `chart::focus`: the scripted injection's, else the longest of the run;
+//! renamed in, with the folder locked against a second writer. The scenario is simulated once,
+//! on every thread: the run's pass gives every number, the RTO and RPO histograms the charts
+//! draw, and where the timeline's incident is; then one replication per architecture is
+//! traced for its timeline. The timeline's incident is chosen by `report::focus`: the
+//! scripted injection's, else the longest of the run;
 //! `--timeline-replication K` shows the longest incident of replication K instead. report.md says under each timeline which
 //! incident it is and how to list its events with `faultline trace`.
+//! `--seed`, `--replications` and `--horizon` replace the scenario's values as in `run`
+//! (`options.rs`): report.md's run line and reproduce commands, result.json's header and the
+//! trace commands under the timelines say what was run.
 //! Everything is deterministic: a rerun, on any number of threads, writes the same bytes.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
+use super::Error;
 use super::bundle::Bundle;
+use super::options::RunOptions;
 use super::progress::Progress;
-use super::run::header;
+use super::run::{header, warn_late_injections};
 use super::storm::{self, Work};
 use super::{atomic, folder, output};
-use crate::chart::{self, Format as ChartFormat, Pick, ReportData};
+use crate::chart::{self, Format as ChartFormat, ReportData};
 use crate::engine::RunParams;
-use crate::metrics::Report;
+use crate::metrics::{Incidents, Report};
+use crate::report::focus::{self, Pick};
 use crate::report::trace::Trace;
-use crate::report::{json, markdown};
+use crate::report::{json, markdown, spof};
 use crate::runner;
 use crate::time::{MS_PER_DAY, SimTime};
 
@@ -39,9 +48,8 @@ pub struct Args {
     /// extension; `.`, `..` and characters unsafe in a folder name become `_`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Worker threads (default: one per core). The files are identical for any value.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub options: RunOptions,
     /// Draw the timelines from this replication (its longest incident) instead of the
     /// scripted injection's incident or the longest incident of the run.
     #[arg(long, value_name = "K")]
@@ -59,68 +67,93 @@ pub(super) struct Image {
 }
 
 /// Runs the scenario and writes the bundle.
-pub fn run(args: &Args) -> u8 {
-    match write_report(args) {
-        Ok(dir) => output::print(&format!("report written to {}\n", dir.display())),
-        Err(message) => {
-            if !message.is_empty() {
-                output::stderr(&format!("{}: error: {message}\n", args.file.display()));
-            }
-            EXIT_BAD_INPUT
-        }
-    }
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
+    let dir = write_report(args)?;
+    output::print(&format!("report written to {}\n", dir.display()))
 }
 
-/// Compiles `file`; `Err("")` when the file's errors were already printed. A
-/// `timeline_replication` beyond the scenario's replications is an error, found before
-/// anything runs.
+/// A compiled scenario with the run options applied, and the options it replaced (for the
+/// JSON header).
+pub(super) struct Compiled {
+    /// The scenario as it runs.
+    pub system: crate::model::System,
+    /// The options given, by name.
+    pub overrides: std::collections::BTreeMap<&'static str, serde_json::Value>,
+}
+
+/// Compiles `file` and applies `options`. A `timeline_replication` beyond the replications is
+/// an error, found before anything runs.
 pub(super) fn compile_report(
     file: &Path,
+    options: &RunOptions,
     timeline_replication: Option<u64>,
-) -> Result<crate::model::System, String> {
-    let system = output::compile_file(file).ok_or_else(String::new)?.system;
+) -> Result<Compiled, Error> {
+    // As `run`: with --horizon, the "injection after the horizon" warnings are checked again.
+    let mut system = output::compile_file_with(file, options.horizon.is_none())?.system;
+    let overrides = options.apply(&mut system);
+    if options.horizon.is_some() {
+        warn_late_injections(&system, &file.display().to_string());
+    }
     if let Some(k) = timeline_replication.filter(|&k| k >= system.replications) {
-        return Err(format!(
-            "--timeline-replication {k} is beyond the scenario's replications\n  = hint: {} runs {} replication{}, numbered 0 to {}",
-            file.display(),
-            system.replications,
-            if system.replications == 1 { "" } else { "s" },
-            system.replications.saturating_sub(1)
+        return Err(Error::at(
+            file,
+            format!(
+                "--timeline-replication {k} is beyond the {} replications\n  = hint: {} runs {} replication{}, numbered 0 to {}",
+                if options.replications.is_some() { "--replications" } else { "scenario's" },
+                if options.replications.is_some() {
+                    "this run".to_string()
+                } else {
+                    file.display().to_string()
+                },
+                system.replications,
+                if system.replications == 1 { "" } else { "s" },
+                system.replications.saturating_sub(1)
+            ),
         ));
     }
-    Ok(system)
+    Ok(Compiled { system, overrides })
 }
 
-/// Runs a compiled scenario like `run` with no overrides.
+/// A simulated scenario: its report, run parameters, and per architecture where the incidents
+/// a timeline may show are.
+pub(super) struct Simulated {
+    /// The report.
+    pub report: Report,
+    /// Its run parameters.
+    pub params: RunParams,
+    /// Per architecture, in file order.
+    pub incidents: Vec<Incidents>,
+}
+
+/// Runs a compiled scenario like `run`.
 pub(super) fn simulate_report(
-    system: &crate::model::System,
+    compiled: &Compiled,
     file: &Path,
     threads: Option<usize>,
-) -> Result<(Report, RunParams), String> {
-    let pool = output::pool(threads).ok_or_else(String::new)?;
+) -> Result<Simulated, Error> {
+    let system = &compiled.system;
+    let pool = output::pool(threads)?;
     let archs: Vec<usize> = (0..system.architectures.len()).collect();
     let replications = system.replications;
-    // The run, then the charts' pass over the same replications.
-    let work = Work { system, archs: &archs, replications, passes: 2, threads: pool.current_num_threads() };
+    let work = Work { system, archs: &archs, replications, passes: 1, threads: pool.current_num_threads() };
     storm::announce(&work, &file.display().to_string());
     let params = RunParams::of(system);
     let progress = Progress::new(replications * archs.len() as u64, false);
+    let mut incidents = Vec::new();
     let architectures = system
         .architectures
         .iter()
         .enumerate()
         .map(|(k, a)| {
             let tick = |done| progress.update(replications * k as u64 + done, &a.name);
-            runner::report(
-                a,
-                &runner::run_architecture(a, params, replications, &pool, &tick),
-                system.horizon,
-            )
+            let aggregate = runner::run_architecture(a, params, replications, &pool, &tick);
+            incidents.push(aggregate.incidents());
+            runner::report(a, &aggregate, system.horizon)
         })
         .collect();
     progress.finish();
-    let header = header(system, file, Default::default());
-    Ok((Report { header, architectures }, params))
+    let header = header(system, file, compiled.overrides.clone());
+    Ok(Simulated { report: Report { header, architectures }, params, incidents })
 }
 
 /// What to draw from a simulated scenario.
@@ -129,44 +162,49 @@ pub(super) struct Scenario<'a> {
     pub system: &'a crate::model::System,
     /// Its run parameters.
     pub params: RunParams,
+    /// Per architecture, where the run's incidents are.
+    pub incidents: &'a [Incidents],
     /// Its file, as given (for the `faultline trace` command under each timeline).
     pub file: &'a Path,
+    /// The `--seed` and `--horizon` it ran with, as arguments of that command.
+    pub trace_args: String,
     /// Which incident the timelines show.
     pub pick: Pick,
 }
 
-fn write_report(args: &Args) -> Result<PathBuf, String> {
-    let system = compile_report(&args.file, args.timeline_replication)?;
+fn write_report(args: &Args) -> Result<PathBuf, Error> {
+    let at = |message: String| Error::at(&args.file, message);
+    let compiled = compile_report(&args.file, &args.options, args.timeline_replication)?;
+    let system = &compiled.system;
     let dir = match &args.out {
         Some(dir) => dir.clone(),
         None => {
             let dir = Path::new("reports").join(folder::of(&args.file));
-            atomic::refuse_link(&dir)?;
+            atomic::refuse_link(&dir).map_err(at)?;
             dir
         }
     };
-    let mut bundle = Bundle::open(&dir, &["result.json", "report.md", "charts"])?;
-    let (report, params) = simulate_report(&system, &args.file, args.threads)?;
-    bundle.write("result.json", json::render(&report).map_err(|e| e.to_string())?.as_bytes())?;
+    let mut bundle = Bundle::open(&dir, &["result.json", "report.md", "charts"]).map_err(at)?;
+    let Simulated { report, params, incidents } =
+        simulate_report(&compiled, &args.file, args.options.threads)?;
+    let result = json::render(&report).map_err(|e| at(e.to_string()))?;
+    bundle.write("result.json", result.as_bytes()).map_err(at)?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
-    let scenario = Scenario { system: &system, params, file: &args.file, pick };
-    let images = write_charts(&mut bundle, &report, &scenario)?;
+    let trace_args = args.options.trace_args();
+    let scenario = Scenario { system, params, incidents: &incidents, file: &args.file, trace_args, pick };
+    let images = write_charts(&mut bundle, &report, &scenario).map_err(at)?;
     let mut md = markdown::render(&report);
-    md.push_str("\n## Single points of failure\n\nEach component failed alone for 30 days, random failures off (`faultline sweep`); a\nfailover that takes a switch time counts.\n\n| architecture | single points of failure |\n|---|---|\n");
     let progress = Progress::counting(0, false, "injections");
+    let mut spofs = Vec::new();
     for arch in &system.architectures {
         let s = crate::analysis::sweep::sweep_with(arch, 1, SimTime(30 * MS_PER_DAY), &|done, total| {
             progress.set_total(total);
             progress.update(done, &arch.name);
         });
-        let list = if s.spofs.is_empty() {
-            "none".to_string()
-        } else {
-            s.spofs.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-        };
-        let _ = writeln!(md, "| {} | {list} |", arch.name.replace('|', "\\|"));
+        spofs.push((arch.name.clone(), s.spofs));
     }
     progress.finish();
+    md.push_str(&spof::markdown(&spofs));
     md.push_str("\n## Charts\n");
     for image in &images {
         let _ = write!(md, "\n### {}\n", image.title);
@@ -179,11 +217,12 @@ fn write_report(args: &Args) -> Result<PathBuf, String> {
     }
     let _ = write!(
         md,
-        "\n## Reproduce\n\n```sh\nfaultline report {file}\nfaultline run {file} --format json   # the numbers above, as result.json\n```\n",
-        file = args.file.display()
+        "\n## Reproduce\n\n```sh\nfaultline report {file}{options}\nfaultline run {file}{options} --format json   # the numbers above, as result.json\n```\n",
+        file = args.file.display(),
+        options = args.options.args()
     );
-    bundle.write("report.md", md.as_bytes())?;
-    bundle.commit()?;
+    bundle.write("report.md", md.as_bytes()).map_err(at)?;
+    bundle.commit().map_err(at)?;
     Ok(dir)
 }
 
@@ -222,29 +261,8 @@ pub(super) fn write_charts(
         chart::availability(&data, f)
     })?;
     let Scenario { system, params, .. } = *scenario;
-    // One pass per architecture gives the RTO sample and the longest incident of the run.
-    let scans: Vec<chart::IncidentScan> =
-        system.architectures.iter().map(|a| chart::scan(a, params, system.replications)).collect();
-    let samples: Vec<(String, Vec<f64>, Option<f64>)> = system
-        .architectures
-        .iter()
-        .zip(&scans)
-        .map(|(a, scan)| (a.name.clone(), scan.rto_s.clone(), a.objectives.rto.map(|t| t.0 as f64 / 1000.0)))
-        .collect();
-    chart("rto".into(), "Realised RTO".into(), None, &|f| chart::rto_cdf(&system.name, &samples, f))?;
-    // Only architectures with datasets or queues, and no chart at all without a data-loss
-    // event.
-    let losses: Vec<chart::RpoSeries> = system
-        .architectures
-        .iter()
-        .filter(|a| !a.datasets.is_empty() || !a.queues.is_empty())
-        .map(|a| chart::RpoSeries {
-            name: a.name.clone(),
-            sample: chart::rpo_samples(a, params, system.replications),
-            objective_s: a.objectives.rpo.map(|t| t.0 as f64 / 1000.0),
-        })
-        .collect();
-    chart("rpo".into(), "Realised RPO".into(), None, &|f| chart::rpo_cdf(&system.name, &losses, f))?;
+    chart("rto".into(), "Realised RTO".into(), None, &|f| chart::rto_cdf(&data, f))?;
+    chart("rpo".into(), "Realised RPO".into(), None, &|f| chart::rpo_cdf(&data, f))?;
     let designs: Vec<&str> = report.architectures.iter().map(|a| a.name.as_str()).collect();
     for (a, file_name) in report.architectures.iter().zip(chart::names::design_names(&designs)) {
         let name = format!("problems-{file_name}");
@@ -253,7 +271,9 @@ pub(super) fn write_charts(
         })?;
         let Some(k) = system.architectures.iter().position(|x| x.name == a.name) else { continue };
         let arch = &system.architectures[k];
-        let Some(focus) = chart::focus::choose(arch, params, scenario.pick, &scans[k]) else {
+        let id = report.header.scenario.clone();
+        let Some((focus, trace)) = focus::choose(id, arch, params, scenario.pick, &scenario.incidents[k])
+        else {
             let none = match scenario.pick {
                 Pick::Replication(r) => format!("Replication {r} had no incident: no timeline."),
                 Pick::Default => format!("No incident in {} replications: no timeline.", system.replications),
@@ -263,8 +283,7 @@ pub(super) fn write_charts(
             })?;
             continue;
         };
-        let trace = chart::focus::trace(report.header.scenario.clone(), arch, params, &focus);
-        let caption = timeline_caption(&focus, &trace, scenario.file);
+        let caption = timeline_caption(&focus, &trace, scenario);
         let title = format!("Timeline: {}, replication {}", a.name, focus.replication);
         chart(format!("timeline-{file_name}"), title, Some(caption), &|f| {
             chart::timeline(&trace, Some(&focus), f)
@@ -275,12 +294,12 @@ pub(super) fn write_charts(
 
 /// What report.md says under a timeline: the incident, why it was chosen, and the `trace`
 /// command that lists its events.
-fn timeline_caption(focus: &chart::Focus, trace: &Trace<'_>, file: &Path) -> String {
-    use chart::focus::{clock, duration_arg};
+fn timeline_caption(focus: &focus::Focus, trace: &Trace<'_>, scenario: &Scenario<'_>) -> String {
+    use focus::{clock, duration_arg};
     let (from, to) = (trace.window.0.0, trace.window.1.0);
     format!(
         "Replication {}, seed {}: {} {}, cause `{}`, {}. Shown from {} to {}; its events: \
-         `faultline trace {} --arch {} --replication {} --from {} --to {}`.",
+         `faultline trace {}{} --arch {} --replication {} --from {} --to {}`.",
         focus.replication,
         trace.seed,
         focus.reason_text(),
@@ -289,7 +308,8 @@ fn timeline_caption(focus: &chart::Focus, trace: &Trace<'_>, file: &Path) -> Str
         focus.ended(),
         clock(from),
         clock(to),
-        file.display(),
+        scenario.file.display(),
+        scenario.trace_args,
         trace.arch.name,
         focus.replication,
         duration_arg(from),

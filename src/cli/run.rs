@@ -3,21 +3,20 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use sha2::{Digest, Sha256};
 
-use super::EXIT_BAD_INPUT;
-use super::output;
+use super::options::RunOptions;
 use super::progress::Progress;
 use super::storm::{self, Work};
+use super::{Error, output};
 use crate::diagnostic::did_you_mean;
 use crate::engine::RunParams;
 use crate::metrics::{Header, MIN_REPLICATIONS_WITH_DOWNTIME, Report, ScenarioId};
 use crate::model::System;
 use crate::report;
 use crate::runner;
-use crate::scenario::MAX_REPLICATIONS;
-use crate::time::{SimTime, parse_duration};
 
 /// Output formats of `run`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -38,18 +37,8 @@ pub struct Args {
     /// Scenario file (RON).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Master seed (default: the scenario's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Number of replications (default: the scenario's).
-    #[arg(long, value_parser = replications)]
-    pub replications: Option<u64>,
-    /// Simulated time per replication, e.g. 10y (default: the scenario's).
-    #[arg(long, value_name = "DUR", value_parser = positive_duration)]
-    pub horizon: Option<SimTime>,
-    /// Worker threads (default: one per core). Results are identical for any value.
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub options: RunOptions,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -61,39 +50,17 @@ pub struct Args {
     pub quiet: bool,
 }
 
-/// A replication count: 1 to [`MAX_REPLICATIONS`].
-fn replications(text: &str) -> Result<u64, String> {
-    match text.parse::<u64>() {
-        Ok(n) if (1..=MAX_REPLICATIONS).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "expected a whole number from 1 to {MAX_REPLICATIONS}; compare and check keep one value per replication and architecture"
-        )),
-    }
-}
-
-fn positive_duration(text: &str) -> Result<SimTime, String> {
-    match parse_duration(text) {
-        Ok(SimTime(0)) => Err("the horizon must be longer than 0".to_string()),
-        Ok(t) => Ok(t),
-        Err(e) => Err(format!("{e}; {}", e.hint())),
-    }
-}
-
 /// Runs the simulation and prints the report.
-pub fn run(args: &Args) -> u8 {
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     // With --horizon, the file's "injection after the horizon" warnings are checked again below.
-    let Some(compiled) = output::compile_file_with(&args.file, args.horizon.is_none()) else {
-        return EXIT_BAD_INPUT;
-    };
+    let compiled = output::compile_file_with(&args.file, args.options.horizon.is_none())?;
     let mut system = compiled.system;
     let overrides = apply_overrides(&mut system, args);
-    if args.horizon.is_some() {
+    if args.options.horizon.is_some() {
         warn_late_injections(&system, &args.file.display().to_string());
     }
-    let Some(selected) = select(&system, &args.archs, &args.file.display().to_string()) else {
-        return EXIT_BAD_INPUT;
-    };
-    let Some(pool) = output::pool(args.threads) else { return EXIT_BAD_INPUT };
+    let selected = select(&system, &args.archs, &args.file.display().to_string())?;
+    let pool = output::pool(args.options.threads)?;
     let work = Work {
         system: &system,
         archs: &selected,
@@ -132,13 +99,7 @@ pub fn run(args: &Args) -> u8 {
         Format::Table => report::table::render(&report),
         Format::Csv => report::csv::render(&report),
         Format::Markdown => report::markdown::render(&report),
-        Format::Json => match report::json::render(&report) {
-            Ok(text) => text,
-            Err(e) => {
-                output::stderr(&format!("error: {e}\n"));
-                return EXIT_BAD_INPUT;
-            }
-        },
+        Format::Json => report::json::render(&report).map_err(|e| Error::new(format!("error: {e}")))?,
     };
     output::print(&text)
 }
@@ -159,20 +120,9 @@ pub(super) fn warn_late_injections(system: &System, origin: &str) {
     }
 }
 
+/// Applies the run options to `system`; returns them, and `--arch`, for the JSON header.
 pub(super) fn apply_overrides(system: &mut System, args: &Args) -> BTreeMap<&'static str, serde_json::Value> {
-    let mut overrides = BTreeMap::new();
-    if let Some(seed) = args.seed {
-        system.seed = seed;
-        overrides.insert("seed", seed.into());
-    }
-    if let Some(r) = args.replications {
-        system.replications = r;
-        overrides.insert("replications", r.into());
-    }
-    if let Some(h) = args.horizon {
-        system.horizon = h;
-        overrides.insert("horizon", h.to_string().into());
-    }
+    let mut overrides = args.options.apply(system);
     if !args.archs.is_empty() {
         overrides.insert("arch", args.archs.clone().into());
     }
@@ -188,25 +138,23 @@ pub(super) fn header(
     Header::new(system, scenario_id(system, file), overrides)
 }
 
-/// The one architecture named by `--arch`, which may be left out when there is only one;
-/// `None` once the problem is reported.
+/// The one architecture named by `--arch`, which may be left out when there is only one.
 pub(super) fn select_one<'s>(
     system: &'s System,
     arch: Option<&str>,
     origin: &str,
-) -> Option<&'s crate::model::Architecture> {
+) -> Result<&'s crate::model::Architecture, Error> {
     let wanted: Vec<String> = arch.iter().map(|a| a.to_string()).collect();
     let selected = select(system, &wanted, origin)?;
     if let [one] = selected[..] {
-        return Some(&system.architectures[one]);
+        return Ok(&system.architectures[one]);
     }
     let names: Vec<&str> = system.architectures.iter().map(|a| a.name.as_str()).collect();
-    output::stderr(&format!(
+    Err(Error::new(format!(
         "{origin}: error: the file has {} architectures; choose one with --arch\n  = hint: architectures here: {}\n",
         names.len(),
         names.join(", ")
-    ));
-    None
+    )))
 }
 
 /// The scenario's name and the SHA-256 of its file.
@@ -214,22 +162,22 @@ pub(super) fn scenario_id(system: &System, path: &std::path::Path) -> ScenarioId
     ScenarioId { name: system.name.clone(), sha256: sha256_hex(path) }
 }
 
-/// Indices of the chosen architectures, in file order; `None` (reported) if a name is unknown.
-pub(super) fn select(system: &System, wanted: &[String], origin: &str) -> Option<Vec<usize>> {
+/// Indices of the chosen architectures, in file order; an error naming every unknown name.
+pub(super) fn select(system: &System, wanted: &[String], origin: &str) -> Result<Vec<usize>, Error> {
     let names: Vec<&str> = system.architectures.iter().map(|a| a.name.as_str()).collect();
-    let mut ok = true;
+    let mut unknown = String::new();
     for w in wanted {
         if !names.contains(&w.as_str()) {
             let hint = did_you_mean(w, names.iter().copied())
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| format!("architectures here: {}", names.join(", ")));
-            output::stderr(&format!("{origin}: error: no architecture named `{w}`\n  = hint: {hint}\n"));
-            ok = false;
+            unknown.push_str(&format!("{origin}: error: no architecture named `{w}`\n  = hint: {hint}\n"));
         }
     }
-    ok.then(|| {
-        (0..names.len()).filter(|&i| wanted.is_empty() || wanted.iter().any(|w| w == names[i])).collect()
-    })
+    if !unknown.is_empty() {
+        return Err(Error::Message(unknown));
+    }
+    Ok((0..names.len()).filter(|&i| wanted.is_empty() || wanted.iter().any(|w| w == names[i])).collect())
 }
 
 fn sha256_hex(path: &std::path::Path) -> String {

@@ -16,8 +16,8 @@ use super::output;
 pub const ANNOUNCE_AFTER_S: f64 = 60.0;
 
 /// What a command simulates: which architectures, how many replications of each, and how
-/// many times over (`report` and `chart` simulate the replications twice: the run, then the
-/// charts' pass).
+/// many times over (every command simulates them once; `report` and `chart` draw their charts
+/// from that pass).
 pub(super) struct Work<'a> {
     pub system: &'a System,
     pub archs: &'a [usize],

@@ -1,15 +1,18 @@
 //! `faultline sweep FILE [--arch NAME] [--order 1|2] [--duration DUR]`: fail every component on
 //! purpose and report which failures take the service down.
+//!
+//! It takes none of the run options (`options.rs`): each injection is one scripted history with
+//! random failures off (no seed, no replications), its horizon follows from `--duration`, and
+//! the injections run on one thread.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
-use super::output;
 use super::progress::Progress;
 use super::run::select;
+use super::{Error, output};
 use crate::analysis::sweep::{Sweep, sweep_with};
-use crate::report::duration_s;
+use crate::report::sweep::{self as swept, Sweeps};
 use crate::time::{MS_PER_DAY, SimTime, parse_duration};
 
 /// Output formats of `sweep`.
@@ -53,11 +56,10 @@ fn positive(text: &str) -> Result<SimTime, String> {
 }
 
 /// Runs the sweep and prints it.
-pub fn run(args: &Args) -> u8 {
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let origin = args.file.display().to_string();
-    let Some(compiled) = output::compile_file(&args.file) else { return EXIT_BAD_INPUT };
-    let system = compiled.system;
-    let Some(selected) = select(&system, &args.archs, &origin) else { return EXIT_BAD_INPUT };
+    let system = output::compile_file(&args.file)?.system;
+    let selected = select(&system, &args.archs, &origin)?;
     let duration = args.duration.unwrap_or(SimTime(30 * MS_PER_DAY));
     // Injections the dependency graph settles are not simulated; the bar counts them all.
     let progress = Progress::counting(0, false, "injections");
@@ -72,48 +74,15 @@ pub fn run(args: &Args) -> u8 {
         })
         .collect();
     progress.finish();
+    let report = Sweeps {
+        scenario: &system.name,
+        architectures: &sweeps,
+        duration_s: duration.0 as f64 / 1000.0,
+        order: args.order,
+    };
     let text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&serde_json::json!({ "duration_s": duration.0 as f64 / 1000.0, "order": args.order, "architectures": sweeps }))
-            .expect("serialises")
-            + "\n",
-        Format::Table => {
-            let mut out = format!("{}: each failure injected for {duration}, random failures off\n", system.name);
-            for s in &sweeps {
-                let _ = writeln!(out, "\n{}: single points of failure: {}", s.name, if s.spofs.is_empty() { "none".into() } else { s.spofs.join(", ") });
-                for o in s.injections.iter().filter(|o| o.down || o.data_lost).take(args.top) {
-                    let targets: Vec<String> = o
-                        .targets
-                        .iter()
-                        .zip(&o.modes)
-                        .map(|(t, m)| m.as_ref().map_or(t.clone(), |m| format!("{t} ({m})")))
-                        .collect();
-                    let _ = write!(
-                        out,
-                        "  {:<40} down {:>10}  ended by {}",
-                        targets.join(" + "),
-                        duration_s(o.downtime_s),
-                        o.ended_by.unwrap_or("-")
-                    );
-                    if o.unrecoverable > 0 {
-                        let _ = write!(out, "; DATA LOST, no copy survived");
-                    } else if let Some(rpo) = o.rpo_s {
-                        let _ = write!(out, "; data lost: RPO {}", duration_s(rpo));
-                    }
-                    out.push('\n');
-                }
-                let harmful = s.injections.iter().filter(|o| o.down || o.data_lost).count();
-                if harmful > args.top {
-                    let _ = writeln!(out, "  ({} more that took the service down or lost data; --top N lists more)", harmful - args.top);
-                }
-                let harmless = s.injections.iter().filter(|o| !o.down && !o.data_lost).count();
-                let _ = writeln!(
-                    out,
-                    "  ({harmless} of {} injections left the service up and lost no data)",
-                    s.injections.len()
-                );
-            }
-            out
-        }
+        Format::Json => swept::json(&report).map_err(|e| Error::new(format!("error: {e}")))?,
+        Format::Table => swept::table(&report, args.top),
     };
     output::print(&text)
 }

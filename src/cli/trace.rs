@@ -3,17 +3,19 @@
 //! `--from` and `--to` choose the window `[from, to)` of events shown; the totals are the whole
 //! replication's. A window that would show nothing is bad input (exit 2, with a hint): `--from`
 //! at or after `--to`, `--to 0s`, or `--from` at or after the horizon. A `--to` beyond the
-//! horizon is clipped to it: the window then runs to the end of the replication.
+//! horizon is clipped to it: the window then runs to the end of the replication. `--seed` and
+//! `--horizon` are `run`'s (`options.rs`), so that a replication of a run made with them can
+//! be traced.
 //!
 //! The simulator keeps only the window's events as it runs and the incidents are counted, not
 //! kept, so a day of a 10,000,000-year horizon takes the memory of that day's events.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
-use super::output;
 use super::run::{scenario_id, select_one};
 use super::storm::{self, Work};
+use super::{Error, output};
 use crate::engine::{Incident, Observer, Prepared, RunParams, Simulator};
 use crate::report::trace::{Trace, render_json, render_text};
 use crate::rng::STREAM_VERSION;
@@ -49,6 +51,9 @@ pub struct Args {
     /// Master seed (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Simulated time of the replication, e.g. 10y (default: the scenario's).
+    #[arg(long, value_name = "DUR", value_parser = super::options::positive_duration)]
+    pub horizon: Option<SimTime>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -90,21 +95,18 @@ fn window(
 }
 
 /// Prints the timeline.
-pub fn run(args: &Args) -> u8 {
-    let Some(compiled) = output::compile_file(&args.file) else { return EXIT_BAD_INPUT };
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
+    let compiled = output::compile_file(&args.file)?;
     let mut system = compiled.system;
     if let Some(seed) = args.seed {
         system.seed = seed;
     }
+    if let Some(horizon) = args.horizon {
+        system.horizon = horizon;
+    }
     let origin = args.file.display().to_string();
-    let window = match window(args.from, args.to, system.horizon) {
-        Ok(window) => window,
-        Err(message) => {
-            output::stderr(&message);
-            return EXIT_BAD_INPUT;
-        }
-    };
-    let Some(arch) = select_one(&system, args.arch.as_deref(), &origin) else { return EXIT_BAD_INPUT };
+    let window = window(args.from, args.to, system.horizon).map_err(Error::Message)?;
+    let arch = select_one(&system, args.arch.as_deref(), &origin)?;
     let index = system.architectures.iter().position(|a| a.name == arch.name).expect("selected");
     storm::announce(
         &Work { system: &system, archs: &[index], replications: 1, passes: 1, threads: 1 },

@@ -4,9 +4,9 @@
 //! line on stderr, no `ok` line), for CI; the warnings themselves are printed as warnings.
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
-use super::EXIT_BAD_INPUT;
-use super::output;
+use super::{Error, error, output};
 
 /// Arguments of `validate`.
 #[derive(Debug, clap::Args)]
@@ -20,21 +20,21 @@ pub struct Args {
 }
 
 /// Validates each file; exit 2 if any has an error (or, with `--deny-warnings`, a warning).
-pub fn run(args: &Args) -> u8 {
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let mut failed = false;
     let mut summary = String::new();
     for path in &args.files {
         match output::compile_file(path) {
-            Some(compiled) if args.deny_warnings && !compiled.warnings.is_empty() => {
+            Ok(compiled) if args.deny_warnings && !compiled.warnings.is_empty() => {
                 let n = compiled.warnings.len();
-                output::stderr(&format!(
-                    "{}: {n} warning{}, denied by --deny-warnings\n",
+                error::print(&Error::new(format!(
+                    "{}: {n} warning{}, denied by --deny-warnings",
                     path.display(),
                     plural(n)
-                ));
+                )));
                 failed = true;
             }
-            Some(compiled) => {
+            Ok(compiled) => {
                 let s = &compiled.system;
                 // Shared components count once, not once per architecture.
                 // Datasets are nodes too, but are counted apart.
@@ -60,11 +60,14 @@ pub fn run(args: &Args) -> u8 {
                     s.horizon,
                 ));
             }
-            None => failed = true,
+            Err(e) => {
+                error::print(&e);
+                failed = true;
+            }
         }
     }
-    let printed = output::print(&summary);
-    if failed { EXIT_BAD_INPUT } else { printed }
+    let printed = output::print(&summary)?;
+    if failed { Err(Error::Reported) } else { Ok(printed) }
 }
 
 fn plural(n: usize) -> &'static str {

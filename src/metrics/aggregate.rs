@@ -8,9 +8,9 @@ use crate::time::{MS_PER_HOUR, MS_PER_YEAR, SimTime};
 
 use super::outcome::{DataTotals, LABEL_SLOTS, Outcome, ProblemTotals, QueueTotals};
 use super::report::{
-    ArchitectureReport, AvailabilityStats, BacklogStats, DataReport, DatasetReport, LabelTotals, LostWrites,
-    ObjectiveResult, Objectives, Problem, QueueReport, Ranking, RecoveredFrom, RpoStats, RtoStats,
-    Unrecoverable,
+    ArchitectureReport, AvailabilityStats, BacklogStats, DataReport, DatasetReport, Histograms, LabelTotals,
+    LostWrites, ObjectiveResult, Objectives, Problem, QueueReport, Ranking, RecoveredFrom, RpoStats,
+    RtoStats, Unrecoverable,
 };
 use super::{LogHistogram, student_t::t_quantile};
 
@@ -38,11 +38,33 @@ pub struct Aggregate {
     labels: [ProblemTotals; LABEL_SLOTS],
     datasets: Vec<DataTotals>,
     queues: Vec<QueueTotals>,
+    longest: Option<(u64, (bool, u64))>,
+    injection_in_first: bool,
+}
+
+/// Where the incidents a timeline may show are, found in the run's pass.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Incidents {
+    /// Replications run.
+    pub replications: u64,
+    /// The replication of the longest incident of the run: an ended incident beats a censored
+    /// one, then the longer, then the earlier replication; `None` without incidents.
+    pub longest: Option<u64>,
+    /// An incident of replication 0 overlapped a scripted injection.
+    pub injection_in_first: bool,
 }
 
 impl Aggregate {
     /// Adds the next replication's outcome (call in replication order).
     pub fn add(&mut self, o: &Outcome, horizon: SimTime) {
+        if let Some(rank) = o.longest
+            && self.longest.is_none_or(|(_, best)| rank > best)
+        {
+            self.longest = Some((self.replications, rank));
+        }
+        if self.replications == 0 {
+            self.injection_in_first = o.during_injection;
+        }
         self.replications += 1;
         self.up_ms += u128::from(o.up_ms);
         let a = o.up_ms as f64 / horizon.0 as f64;
@@ -84,6 +106,15 @@ impl Aggregate {
     /// Replications folded so far.
     pub fn replications(&self) -> u64 {
         self.replications
+    }
+
+    /// Where the incidents a timeline may show are.
+    pub fn incidents(&self) -> Incidents {
+        Incidents {
+            replications: self.replications,
+            longest: self.longest.map(|(r, _)| r),
+            injection_in_first: self.injection_in_first,
+        }
     }
 
     /// The statistics of `arch` over the folded replications, with the components' `importance`
@@ -240,6 +271,10 @@ impl Aggregate {
                 .collect(),
             injections_skipped: arch.injections_skipped.clone(),
             events: self.events,
+            histograms: Histograms {
+                rto_ms: self.rto.clone(),
+                rpo_ms: (!arch.datasets.is_empty() || !arch.queues.is_empty()).then(|| data.rpo.clone()),
+            },
         }
     }
 }

@@ -14,8 +14,8 @@ mod outcome;
 mod report;
 mod student_t;
 
-pub use aggregate::{Aggregate, MIN_REPLICATIONS_WITH_DOWNTIME};
-pub use histogram::{LogHistogram, bucket_of};
+pub use aggregate::{Aggregate, Incidents, MIN_REPLICATIONS_WITH_DOWNTIME};
+pub use histogram::{HistogramError, LogHistogram, MAX_BUCKET, bucket_bounds, bucket_of};
 pub use outcome::{DataTotals, Outcome, ProblemTotals, QueueTotals, simulate};
 pub use report::*;
 pub use student_t::{t_cdf, t_quantile};

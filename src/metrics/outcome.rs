@@ -127,6 +127,11 @@ pub struct Outcome {
     pub datasets: Vec<DataTotals>,
     /// Backlogs and data-loss events per queue link (empty without queues).
     pub queues: Vec<QueueTotals>,
+    /// The rank of the longest incident, `(ended, duration [ms])`: an ended incident beats a
+    /// censored one, then the longer (what a timeline shows by default).
+    pub longest: Option<(bool, u64)>,
+    /// An incident overlapped a scripted injection (`[at, at + duration)` of any target).
+    pub during_injection: bool,
 }
 
 /// Backlogs and losses of one queue link.
@@ -155,17 +160,26 @@ impl Outcome {
 }
 
 /// Builds an [`Outcome`] from the engine's incidents.
-struct Collector {
+struct Collector<'a> {
+    injections: &'a [crate::model::Injection],
     rto_objective: Option<SimTime>,
     rpo_objective: Option<SimTime>,
     outcome: Outcome,
 }
 
-impl Observer for Collector {
+impl Observer for Collector<'_> {
     fn incident(&mut self, incident: &Incident) {
         let o = &mut self.outcome;
         let duration = incident.duration();
         o.incidents += 1;
+        let rank = (!incident.censored, duration.0);
+        if o.longest.is_none_or(|best| rank > best) {
+            o.longest = Some(rank);
+        }
+        o.during_injection |= self
+            .injections
+            .iter()
+            .any(|j| incident.start < j.at.saturating_add(j.duration) && incident.end > j.at);
         if incident.censored {
             o.censored += 1;
             o.censored_max_ms = o.censored_max_ms.max(duration.0);
@@ -199,6 +213,7 @@ impl Observer for Collector {
 pub fn simulate(sim: &mut Simulator<'_>, replication: u64, rto_objective: Option<SimTime>) -> Outcome {
     let arch = sim.arch();
     let mut collector = Collector {
+        injections: &arch.injections,
         rto_objective,
         rpo_objective: arch.objectives.rpo,
         outcome: Outcome {

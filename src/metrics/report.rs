@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::LogHistogram;
+
 /// Everything `run` reports.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -118,6 +120,19 @@ pub struct ArchitectureReport {
     pub injections_skipped: Vec<String>,
     /// Own failures and recoveries simulated, over all replications.
     pub events: u64,
+    /// The distributions behind `rto_s` and `rpo_s`, for charts.
+    pub histograms: Histograms,
+}
+
+/// The distributions behind the quantiles, as log-bucket histograms in ms (the JSON form is in
+/// [`LogHistogram`]'s docs): the quantiles of `rto_s` and `rpo_s` are theirs.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct Histograms {
+    /// Durations of the uncensored incidents `[ms]`.
+    pub rto_ms: LogHistogram,
+    /// RPO of the recoverable data-loss events of every dataset and queue `[ms]`; `None`
+    /// (JSON `null`) for an architecture without datasets or queues.
+    pub rpo_ms: Option<LogHistogram>,
 }
 
 /// Availability: the mean over replications of up-time / horizon.

@@ -1,4 +1,6 @@
-//! Number formats and wordings shared by the human-readable renderers.
+//! Number formats and wordings shared by the human-readable renderers: the table, markdown,
+//! `compare`, `sweep` and `check` print a number through the same function here, so that one
+//! value reads alike wherever it is shown.
 
 use crate::metrics::{ArchitectureReport, DataReport, Header, Importance};
 use crate::time::MS_PER_HOUR;
@@ -22,6 +24,55 @@ pub fn duration_s(s: f64) -> String {
     }
     let hours = libm::round(s / 3600.0) as u64;
     format!("{}d {:02}h", hours / 24, hours % 24)
+}
+
+/// A count with thousands separators: `15,809`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What was run, in one line (no newline): `300 replications x 2y, seed 5, stream v1`, with
+/// `, random failures off` after the seed for a scripted run. The table, `compare` and `check`
+/// print it; the values are the effective ones, command-line options included.
+pub fn run_line(h: &Header) -> String {
+    format!(
+        "{} replication{} x {}, seed {}{}, stream v{}",
+        h.replications,
+        if h.replications == 1 { "" } else { "s" },
+        horizon(h),
+        h.seed,
+        if h.random { "" } else { ", random failures off" },
+        h.stream_version
+    )
+}
+
+/// What was run, as a sentence for documents: `300 replications of 2y each, seed 5, random
+/// failures on, faultline 0.1.0 (stream v1), scenario SHA-256 `…`.`
+pub fn run_sentence(h: &Header) -> String {
+    format!(
+        "{} replication{} of {} each, seed {}, random failures {}, faultline {} (stream v{}), scenario SHA-256 `{}`.",
+        h.replications,
+        if h.replications == 1 { "" } else { "s" },
+        horizon(h),
+        h.seed,
+        if h.random { "on" } else { "off" },
+        h.faultline,
+        h.stream_version,
+        h.scenario.sha256
+    )
+}
+
+/// The horizon of `h`, as a scenario writes it (`2y`, `30d`).
+pub fn horizon(h: &Header) -> crate::time::SimTime {
+    crate::time::SimTime(libm::round(h.horizon_h * MS_PER_HOUR as f64) as u64)
 }
 
 /// The components a table ranks: the first `n` of the report's list that caused downtime (the
@@ -54,6 +105,64 @@ fn small(v: f64) -> String {
 /// A fraction as a percentage with enough decimals to tell nines apart: `99.9512%`.
 pub fn percent(fraction: f64) -> String {
     format!("{:.4}%", fraction * 100.0)
+}
+
+/// A positive number with 3 significant digits, without exponent for everyday sizes: `12.2`,
+/// `0.0123`, `123`, `0`.
+pub fn significant(v: f64) -> String {
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    let digits = (2 - libm::floor(libm::log10(v.abs())) as i32).clamp(0, 8) as usize;
+    format!("{v:.digits$}")
+}
+
+/// `count` events in `years` simulated years, per year: the rate, or `none observed` with the
+/// 95% upper bound (rule of three).
+pub fn rate(count: u64, per_year: f64, years: f64) -> String {
+    if count > 0 {
+        return significant(per_year);
+    }
+    loss_rate_upper95(years)
+        .map_or_else(|| "none observed".into(), |u| format!("none observed (< {})", significant(u)))
+}
+
+/// Incidents per year, or `none observed` with the 95% upper bound.
+pub fn incidents_per_year(a: &ArchitectureReport) -> String {
+    match a.incidents_per_year_upper95 {
+        Some(upper) => format!("none observed (< {})", significant(upper)),
+        None => significant(a.incidents_per_year),
+    }
+}
+
+/// Nines of availability with two decimals, `-` when there are none: `3.02`.
+pub fn nines(n: Option<f64>) -> String {
+    n.map_or_else(|| "-".to_string(), |n| format!("{n:.2}"))
+}
+
+/// Hours with one decimal: `4.0 h`.
+pub fn hours(v: f64) -> String {
+    format!("{v:.1} h")
+}
+
+/// A fraction as a percentage with one decimal: `12.5%` (shares; availability: [`percent`]).
+pub fn share(fraction: f64) -> String {
+    format!("{:.1}%", fraction * 100.0)
+}
+
+/// Minutes with one decimal: `12.3 min`.
+pub fn minutes(v: f64) -> String {
+    format!("{v:.1} min")
+}
+
+/// A difference in minutes with its sign and one decimal: `+1.5 min`, `-0.2 min`.
+pub fn signed_minutes(v: f64) -> String {
+    format!("{v:+.1} min")
+}
+
+/// A confidence interval of differences, signed, one decimal: `[-1.2, +0.4]`.
+pub fn signed_ci(ci: [f64; 2]) -> String {
+    format!("[{:+.1}, {:+.1}]", ci[0], ci[1])
 }
 
 /// A realised RPO `[s]`, `-` when there is none.
@@ -136,6 +245,18 @@ mod tests {
         assert_eq!(small(0.000_472_356), "4.72e-4");
         assert_eq!(small(2.0447e-7), "2.04e-7");
         assert_eq!(small(0.0), "0");
+    }
+
+    #[test]
+    fn rates_keep_three_significant_digits() {
+        assert_eq!(significant(12.1667), "12.2");
+        assert_eq!(significant(0.012_34), "0.0123");
+        assert_eq!(significant(123.4), "123");
+        assert_eq!(significant(0.5), "0.500");
+        assert_eq!(significant(0.0), "0");
+        assert_eq!(rate(3, 0.25, 12.0), "0.250");
+        assert_eq!(rate(0, 0.0, 12.0), "none observed (< 0.250)");
+        assert_eq!(rate(0, 0.0, 0.0), "none observed");
     }
 
     #[test]

@@ -10,11 +10,11 @@
 use std::fmt::Write as _;
 
 use super::format::{
-    birnbaum, duration_s, loss_rate_upper95, lost_writes_per_year, mechanism_kind, no_rpo_reason, percent,
-    pooled_rpo_p95, ranked, rpo_or_dash, simulated_years, unrecoverable,
+    birnbaum, duration_s, hours, incidents_per_year, lost_writes_per_year, mechanism_kind, minutes, nines,
+    no_rpo_reason, percent, pooled_rpo_p95, ranked, rate, rpo_or_dash, run_sentence, share, simulated_years,
+    unrecoverable,
 };
 use crate::metrics::{ArchitectureReport, DataReport, ObjectiveResult, Report};
-use crate::time::{MS_PER_HOUR, SimTime};
 
 /// Components ranked per architecture (the ones that caused the most downtime).
 const TOP_COMPONENTS: usize = 10;
@@ -39,18 +39,7 @@ pub fn render(report: &Report) -> String {
     let years = simulated_years(h);
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", cell(&h.scenario.name));
-    let horizon = SimTime(libm::round(h.horizon_h * MS_PER_HOUR as f64) as u64);
-    let _ = writeln!(
-        out,
-        "{} replications of {} each, seed {}, random failures {}, faultline {} (stream v{}), scenario SHA-256 `{}`.\n",
-        h.replications,
-        horizon,
-        h.seed,
-        if h.random { "on" } else { "off" },
-        h.faultline,
-        h.stream_version,
-        h.scenario.sha256
-    );
+    let _ = writeln!(out, "{}\n", run_sentence(h));
     out.push_str(&comparison(archs, with_data, years));
     out.push_str(&objectives(archs));
     if archs.iter().any(|a| !a.downtime_by_label.is_empty()) {
@@ -75,7 +64,7 @@ pub fn render(report: &Report) -> String {
         } else {
             out.push_str("| top problems | incidents | downtime (all replications) |\n|---|---:|---:|\n");
             for p in a.problems.iter().take(super::table::TOP_PROBLEMS) {
-                let _ = writeln!(out, "| `{}` | {} | {:.1} h |", p.cause, p.incidents, p.downtime_h);
+                let _ = writeln!(out, "| `{}` | {} | {} |", p.cause, p.incidents, hours(p.downtime_h));
             }
             out.push_str(
                 "\n| ended by | kind | incidents | downtime (all replications) |\n|---|---|---:|---:|\n",
@@ -84,22 +73,17 @@ pub fn render(report: &Report) -> String {
                 let kind = mechanism_kind(&l.label);
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {:.1} h |",
+                    "| {} | {} | {} | {} |",
                     l.label,
                     if kind.is_empty() { "-" } else { kind },
                     l.incidents,
-                    l.downtime_h
+                    hours(l.downtime_h)
                 );
             }
             out.push_str("\n| component | share of downtime | Birnbaum importance |\n|---|---:|---:|\n");
             for i in ranked(a, TOP_COMPONENTS) {
-                let _ = writeln!(
-                    out,
-                    "| `{}` | {:.1}% | {} |",
-                    i.component,
-                    i.downtime_share * 100.0,
-                    birnbaum(i)
-                );
+                let _ =
+                    writeln!(out, "| `{}` | {} | {} |", i.component, share(i.downtime_share), birnbaum(i));
             }
         }
         if has_stores(a) {
@@ -129,14 +113,6 @@ fn loss_rate(d: &DataReport, years: f64) -> String {
     rate(d.data_loss_events, d.data_loss_events_per_year, years)
 }
 
-/// `count` events per year (`per_year`), or "none observed" with the 95% upper bound.
-fn rate(count: u64, per_year: f64, years: f64) -> String {
-    if count > 0 {
-        return format!("{per_year:.3}");
-    }
-    loss_rate_upper95(years).map_or_else(|| "none observed".into(), |u| format!("none observed (< {u:.3})"))
-}
-
 fn comparison(archs: &[ArchitectureReport], with_data: bool, years: f64) -> String {
     let any_queues = archs.iter().any(|a| !a.queues.is_empty());
     let mut out = String::from(
@@ -154,17 +130,14 @@ fn comparison(archs: &[ArchitectureReport], with_data: bool, years: f64) -> Stri
     for a in archs {
         let _ = write!(
             out,
-            "| {} | {} | [{}, {}] | {} | {:.1} min | {} | {} | {} | {} |",
+            "| {} | {} | [{}, {}] | {} | {} | {} | {} | {} | {} |",
             cell(&a.name),
             percent(a.availability.mean),
             percent(a.availability.ci95[0]),
             percent(a.availability.ci95[1]),
-            a.nines.map_or_else(|| "-".to_string(), |n| format!("{n:.2}")),
-            a.downtime_min_per_year,
-            a.incidents_per_year_upper95.map_or_else(
-                || format!("{:.3}", a.incidents_per_year),
-                |u| format!("none observed (< {u:.3})")
-            ),
+            nines(a.nines),
+            minutes(a.downtime_min_per_year),
+            incidents_per_year(a),
             q(a.rto_s.p50),
             q(a.rto_s.p95),
             q(a.rto_s.max),
@@ -352,9 +325,9 @@ mod tests {
         let md = render(&fixture::dr_report("objectives: (rpo: \"1m\"),"));
         for needed in [
             "| RTO max | data loss/yr | RPO p95 |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
-            "| 5m 00s | 5m 00s | 5m 00s | 12.167 | 30.0s |\n",
-            "| 8h 00m | 8h 00m | 8h 00m | 12.167 | 5h 00m |\n",
-            "| 6h 00m | 6h 00m | 6h 00m | 12.167 | - |\n",
+            "| 5m 00s | 5m 00s | 5m 00s | 12.2 | 30.0s |\n",
+            "| 8h 00m | 8h 00m | 8h 00m | 12.2 | 5h 00m |\n",
+            "| 6h 00m | 6h 00m | 6h 00m | 12.2 | - |\n",
             "| - | - | - | no datasets | - |\n",
             "| architecture | availability | RTO (p95) | RPO (p95) | gate |\n",
             "| async-replica | - | - | <= 1m 00s met (got 30.0s) | on |\n",
@@ -364,13 +337,13 @@ mod tests {
             "| promote | DR | 1 | 0.1 h |\n",
             "| restore | DR | 1 | 8.0 h |\n",
             "\n## backup-only\n",
-            "### Data loss and RPO\n\n1 data-loss event over all replications (12.167 per year): 0 recovered from a replica, 1 from a backup, 0 by a failover, 0 unrecoverable (no surviving copy). Realised RPO of the recoverable ones: p50 5h 00m, p95 5h 00m, p99 5h 00m, max 5h 00m, mean 5h 00m.\n",
+            "### Data loss and RPO\n\n1 data-loss event over all replications (12.2 per year): 0 recovered from a replica, 1 from a backup, 0 by a failover, 0 unrecoverable (no surviving copy). Realised RPO of the recoverable ones: p50 5h 00m, p95 5h 00m, p99 5h 00m, max 5h 00m, mean 5h 00m.\n",
             // The backup of 0 h restored at 5 h of writes: 5 h lost, 12.167 times a year.
             "Lost writes (how long the store had accepted the writes the events destroyed, not counting what an earlier loss had destroyed): 2d 13h per year, mean 5h 00m per event, max 5h 00m.\n",
-            "| orders | 12.167 | 30.0s | 30.0s | 30.0s | 6m 05s | 1 | 0 | 0 | 0 |\n",
-            "| orders | 12.167 | 5h 00m | 5h 00m | 5h 00m | 2d 13h | 0 | 1 | 0 | 0 |\n",
+            "| orders | 12.2 | 30.0s | 30.0s | 30.0s | 6m 05s | 1 | 0 | 0 | 0 |\n",
+            "| orders | 12.2 | 5h 00m | 5h 00m | 5h 00m | 2d 13h | 0 | 1 | 0 | 0 |\n",
             "1 unrecoverable (no surviving copy, mean span lost 10d 05h). None was recoverable, so there is no realised RPO.\n",
-            "| orders | 12.167 | - | - | - | 124d 05h | 0 | 0 | 0 | 1 (mean 10d 05h lost) |\n",
+            "| orders | 12.2 | - | - | - | 124d 05h | 0 | 0 | 0 | 1 (mean 10d 05h lost) |\n",
             "**HA** marks high-availability mechanisms (failover, replacement, repair",
             "**DR** disaster recovery (promote a replica, restore a backup",
         ] {
@@ -397,11 +370,11 @@ mod tests {
         let md = render(&fixture::report(fixture::QUEUED));
         for needed in [
             "| RTO max | data loss/yr | RPO p95 |\n",
-            "| - | - | - | 12.167 | 1d 00h |\n",
+            "| - | - | - | 12.2 | 1d 00h |\n",
             "| 5d 00h | 5d 00h | 5d 00h | no datasets or queues | - |\n",
             "| queued | - | - | <= 1h 00m **missed** (got 1d 00h) | on |\n",
             "| sync | - | - | <= 1h 00m n/a (no datasets or queues) | on |\n",
-            "## queued\n\nNo incident.\n\n### Data loss and RPO\n\n1 data-loss event over all replications (12.167 per \
+            "## queued\n\nNo incident.\n\n### Data loss and RPO\n\n1 data-loss event over all replications (12.2 per \
              year): 1 in queues (messages deleted past their retention). Realised RPO: p50 1d 00h, p95 1d 00h, p99 \
              1d 00h, max 1d 00h, mean 1d 00h.\n\nLost writes (how long the store had accepted the writes the \
              events destroyed, not counting what an earlier loss had destroyed): 12d 04h per year, mean 1d 00h per \
@@ -409,7 +382,7 @@ mod tests {
             "a data-loss event with RPO = backlog age - retention.\n",
             "| queue | producer -> consumers | retention | backlogs/yr | backlog p50 | backlog p95 | backlog max \
              | messages lost/yr | RPO p95 | RPO max |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n\
-             | orders-q | enqueue -> workers | 4d 00h | 12.167 | 5d 00h | 5d 00h | 5d 00h | 12.167 | 1d 00h | 1d 00h |\n",
+             | orders-q | enqueue -> workers | 4d 00h | 12.2 | 5d 00h | 5d 00h | 5d 00h | 12.2 | 1d 00h | 1d 00h |\n",
         ] {
             assert!(md.contains(needed), "lacks {needed:?}:\n{md}");
         }

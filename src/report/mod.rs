@@ -1,12 +1,31 @@
-//! Renderers: a [`Report`](crate::metrics::Report) in, bytes out. Nothing here prints.
+//! Renderers: what a command found in, the bytes it prints out. Nothing here prints.
+//!
+//! Every output of every command is rendered here, in one shape: a function of the command's
+//! result (a [`Report`](crate::metrics::Report) for `run` and `report`, `compare::Comparisons`,
+//! `sweep::Sweeps`, `cutsets::CutSets`, `check`'s `Outcome`, `trace::Trace`, the single points
+//! of failure) and the format's options, returning the text (UTF-8 bytes); a JSON renderer
+//! returns `Result`, refusing a NaN or infinity anywhere (`finite`, through `json::pretty`).
+//! One module formats numbers (`format`), so that a value reads alike in the table, Markdown,
+//! `compare`, `sweep` and `check`. The renderers are tested on values, with snapshots.
+//!
+//! Also what a timeline shows: [`focus`] chooses the incident and traces its replication (the
+//! one replication simulated after the run), [`spans`] rebuilds its intervals from the trace.
 
+pub mod check;
+pub mod compare;
 pub mod csv;
+pub mod cutsets;
+pub mod finite;
 #[cfg(test)]
 pub(crate) mod fixture;
+pub mod focus;
 pub mod format;
 pub mod json;
 pub mod layout;
 pub mod markdown;
+pub mod spans;
+pub mod spof;
+pub mod sweep;
 pub mod table;
 pub mod trace;
 

@@ -9,12 +9,11 @@
 use std::fmt::Write as _;
 
 use super::format::{
-    birnbaum, duration_s, loss_rate_upper95, lost_writes_per_year, no_rpo_reason, percent, pooled_rpo_p95,
-    ranked, rpo_or_dash, simulated_years, unrecoverable,
+    birnbaum, duration_s, hours, incidents_per_year, lost_writes_per_year, minutes, nines, no_rpo_reason,
+    percent, pooled_rpo_p95, ranked, rate, rpo_or_dash, run_line, share, simulated_years, unrecoverable,
 };
 use super::layout::{Align, columns};
 use crate::metrics::{ArchitectureReport, DataReport, ObjectiveResult, Objectives, QueueReport, Report};
-use crate::time::{MS_PER_HOUR, SimTime};
 
 /// Problems listed per architecture.
 pub const TOP_PROBLEMS: usize = 5;
@@ -24,16 +23,7 @@ pub fn render(report: &Report) -> String {
     let h = &report.header;
     let mut out = String::new();
     let _ = writeln!(out, "{}", h.scenario.name);
-    let _ = writeln!(
-        out,
-        "{} replication{} x {}, seed {}{}, stream v{}\n",
-        h.replications,
-        if h.replications == 1 { "" } else { "s" },
-        SimTime(libm::round(h.horizon_h * MS_PER_HOUR as f64) as u64),
-        h.seed,
-        if h.random { "" } else { ", random failures off" },
-        h.stream_version
-    );
+    let _ = writeln!(out, "{}\n", run_line(h));
     out.push_str(&comparison(&report.architectures));
     out.push('\n');
     out.push_str(&data_loss(&report.architectures, simulated_years(h)));
@@ -74,12 +64,9 @@ fn comparison(archs: &[ArchitectureReport]) -> String {
                 percent(a.availability.ci95[1]),
                 ci_mark(a)
             ),
-            a.nines.map_or_else(|| "-".to_string(), |n| format!("{n:.2}")),
-            format!("{:.1} min", a.downtime_min_per_year),
-            match a.incidents_per_year_upper95 {
-                Some(upper) => format!("none observed (< {})", significant(upper)),
-                None => significant(a.incidents_per_year),
-            },
+            nines(a.nines),
+            minutes(a.downtime_min_per_year),
+            incidents_per_year(a),
             a.mtbi_h.map_or_else(|| "-".to_string(), |h| duration_s(h * 3600.0)),
             q(r.p50),
             q(r.p95),
@@ -131,16 +118,6 @@ fn objectives(archs: &[ArchitectureReport]) -> String {
 /// Whether `a` has anything that can lose data: a dataset or a queue.
 fn has_stores(a: &ArchitectureReport) -> bool {
     !a.datasets.is_empty() || !a.queues.is_empty()
-}
-
-/// `count` events in `years` simulated years, per year: the rate, or `none observed` with the
-/// 95% upper bound.
-fn rate(count: u64, per_year: f64, years: f64) -> String {
-    if count > 0 {
-        return significant(per_year);
-    }
-    loss_rate_upper95(years)
-        .map_or_else(|| "none observed".into(), |u| format!("none observed (< {})", significant(u)))
 }
 
 /// Data-loss events side by side, each architecture's datasets and queues under it; empty when
@@ -281,7 +258,7 @@ fn problems(archs: &[ArchitectureReport]) -> String {
         );
         let mut rows = vec![["cause", "incidents", "total downtime"].map(String::from).to_vec()];
         for p in a.problems.iter().take(TOP_PROBLEMS) {
-            rows.push(vec![p.cause.clone(), p.incidents.to_string(), format!("{:.1} h", p.downtime_h)]);
+            rows.push(vec![p.cause.clone(), p.incidents.to_string(), hours(p.downtime_h)]);
         }
         if a.problems.len() > TOP_PROBLEMS {
             rows.push(vec![
@@ -294,13 +271,13 @@ fn problems(archs: &[ArchitectureReport]) -> String {
         rows.push(vec![String::new(); 3]);
         rows.push(["ended by", "incidents", "total downtime"].map(String::from).to_vec());
         for l in &a.downtime_by_label {
-            rows.push(vec![l.label.clone(), l.incidents.to_string(), format!("{:.1} h", l.downtime_h)]);
+            rows.push(vec![l.label.clone(), l.incidents.to_string(), hours(l.downtime_h)]);
         }
         // Which components the downtime comes from, and how critical each is.
         rows.push(vec![String::new(); 3]);
         rows.push(["component", "downtime share", "Birnbaum"].map(String::from).to_vec());
         for i in ranked(a, TOP_PROBLEMS) {
-            rows.push(vec![i.component.clone(), format!("{:.1}%", i.downtime_share * 100.0), birnbaum(i)]);
+            rows.push(vec![i.component.clone(), share(i.downtime_share), birnbaum(i)]);
         }
         out.push_str(&columns(&rows, &[Align::Left, Align::Right, Align::Right], "  "));
         out.push('\n');
@@ -345,15 +322,6 @@ fn ci_mark(a: &ArchitectureReport) -> &'static str {
     } else {
         ""
     }
-}
-
-/// A positive number with 3 significant digits, without exponent for everyday sizes.
-fn significant(v: f64) -> String {
-    if v == 0.0 {
-        return "0".to_string();
-    }
-    let digits = (2 - libm::floor(libm::log10(v.abs())) as i32).clamp(0, 8) as usize;
-    format!("{v:.digits$}")
 }
 
 #[cfg(test)]

@@ -1,0 +1,143 @@
+//! The run options every simulating command takes (`run`, `compare`, `report`, `chart`,
+//! `check`): `--seed`, `--replications`, `--horizon` and `--threads`, one clap struct
+//! flattened into each.
+//!
+//! The first three replace the scenario's values; what a command ran with is what it records:
+//! the header of its output (the table's and markdown's run line, the JSON header's values and
+//! its `overrides`, `report.md` and `result.json`, `check`'s run line and `baseline.json`).
+//! `--threads` changes no byte of any output, so it is not recorded.
+//! `sweep` does not take them: its injections are scripted with random failures off (no seed,
+//! one history per injection), its horizon follows from `--duration`, and it runs on one
+//! thread.
+//!
+//! Decisions:
+//! - `report --replications 10` writes its bundle like any other: the values it ran with are
+//!   in report.md's run line and reproduce command and in result.json's header, so a quick
+//!   report is never taken for the scenario's. It leaves `baseline.json` alone.
+//! - `check` compares only runs made alike: a baseline stored with other values is refused
+//!   (exit 2) with the exact command that stores one for these options; `check` with the
+//!   same options as `--update-baseline` compares as usual.
+
+use std::collections::BTreeMap;
+
+use crate::model::System;
+use crate::scenario::MAX_REPLICATIONS;
+use crate::time::{SimTime, parse_duration};
+
+/// `--seed`, `--replications`, `--horizon`, `--threads`.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct RunOptions {
+    /// Master seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Number of replications (default: the scenario's).
+    #[arg(long, value_parser = replications)]
+    pub replications: Option<u64>,
+    /// Simulated time per replication, e.g. 10y (default: the scenario's).
+    #[arg(long, value_name = "DUR", value_parser = positive_duration)]
+    pub horizon: Option<SimTime>,
+    /// Worker threads (default: one per core). Results are identical for any value.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+impl RunOptions {
+    /// Whether a scenario value is replaced.
+    pub fn any(&self) -> bool {
+        self.seed.is_some() || self.replications.is_some() || self.horizon.is_some()
+    }
+
+    /// Replaces the scenario's values with the options given; returns them by name, for the
+    /// JSON header's `overrides`.
+    pub fn apply(&self, system: &mut System) -> BTreeMap<&'static str, serde_json::Value> {
+        let mut overrides = BTreeMap::new();
+        if let Some(seed) = self.seed {
+            system.seed = seed;
+            overrides.insert("seed", seed.into());
+        }
+        if let Some(r) = self.replications {
+            system.replications = r;
+            overrides.insert("replications", r.into());
+        }
+        if let Some(h) = self.horizon {
+            system.horizon = h;
+            overrides.insert("horizon", h.to_string().into());
+        }
+        overrides
+    }
+
+    /// The options that replace scenario values, as command-line arguments with a leading
+    /// space each (` --seed 7 --replications 10`), for the commands a report or a hint quotes.
+    pub fn args(&self) -> String {
+        let mut out = String::new();
+        if let Some(seed) = self.seed {
+            out.push_str(&format!(" --seed {seed}"));
+        }
+        if let Some(r) = self.replications {
+            out.push_str(&format!(" --replications {r}"));
+        }
+        if let Some(h) = self.horizon {
+            out.push_str(&format!(" --horizon {h}"));
+        }
+        out
+    }
+
+    /// As [`RunOptions::args`], the options `trace` takes (`--seed`, `--horizon`): the trace
+    /// commands under report.md's timelines.
+    pub fn trace_args(&self) -> String {
+        RunOptions { replications: None, ..self.clone() }.args()
+    }
+}
+
+/// A replication count: 1 to [`MAX_REPLICATIONS`].
+fn replications(text: &str) -> Result<u64, String> {
+    match text.parse::<u64>() {
+        Ok(n) if (1..=MAX_REPLICATIONS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a whole number from 1 to {MAX_REPLICATIONS}; compare and check keep one value per replication and architecture"
+        )),
+    }
+}
+
+pub(super) fn positive_duration(text: &str) -> Result<SimTime, String> {
+    match parse_duration(text) {
+        Ok(SimTime(0)) => Err("the horizon must be longer than 0".to_string()),
+        Ok(t) => Ok(t),
+        Err(e) => Err(format!("{e}; {}", e.hint())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::compile_str;
+
+    #[test]
+    fn options_replace_the_scenario_values_and_read_back_as_arguments() {
+        let mut system = compile_str(
+            r#"(name: "s", seed: 1, horizon: "1y", replications: 50, architectures: [(name: "a", service: "x",
+                components: [(name: "x", kind: Instance, fail: Exp(mean: "100d"), recover: Repair("1h"))])])"#,
+        )
+        .unwrap()
+        .system;
+        let none = RunOptions::default();
+        assert!(!none.any());
+        assert!(none.apply(&mut system).is_empty());
+        assert_eq!((system.seed, system.replications, system.horizon.to_string().as_str()), (1, 50, "1y"));
+        let given = RunOptions {
+            seed: Some(7),
+            replications: Some(10),
+            horizon: Some(parse_duration("2y").unwrap()),
+            threads: Some(3),
+        };
+        assert!(given.any());
+        let overrides = given.apply(&mut system);
+        assert_eq!((system.seed, system.replications, system.horizon.to_string().as_str()), (7, 10, "2y"));
+        assert_eq!(
+            serde_json::to_string(&overrides).unwrap(),
+            r#"{"horizon":"2y","replications":10,"seed":7}"#
+        );
+        assert_eq!(given.args(), " --seed 7 --replications 10 --horizon 2y");
+        assert_eq!(given.trace_args(), " --seed 7 --horizon 2y");
+    }
+}

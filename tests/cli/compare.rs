@@ -1,0 +1,116 @@
+//! `faultline compare` (paired by replication, with common random numbers), `cutsets` and `sweep`.
+
+use crate::harness;
+
+fn compare(args: &[&str]) -> (i32, String) {
+    let out = harness::command().arg("compare").args(args).output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
+}
+
+const FIXTURE: &str = "tests/fixtures/compare/pairs.ron";
+
+fn json() -> serde_json::Value {
+    let (code, out) = compare(&[FIXTURE, "--format", "json", "-q"]);
+    assert_eq!(code, 0);
+    serde_json::from_str(&out).unwrap()
+}
+
+fn ci(v: &serde_json::Value) -> (f64, f64) {
+    (v[0].as_f64().unwrap(), v[1].as_f64().unwrap())
+}
+
+#[test]
+fn an_unrelated_component_makes_exactly_no_difference() {
+    let v = json();
+    assert_eq!(v["baseline"], "pair");
+    let c = &v["comparisons"][1];
+    assert_eq!(c["name"], "pair-plus-orphan");
+    assert_eq!(c["difference"].as_f64(), Some(0.0));
+    assert_eq!(ci(&c["ci95_paired"]), (0.0, 0.0), "identical per replication");
+    let (lo, hi) = ci(&c["ci95_unpaired"]);
+    assert!(lo < 0.0 && hi > 0.0, "the unpaired CI is wide: {lo} {hi}");
+    assert_eq!(c["verdict"], "no significant difference");
+}
+
+#[test]
+fn removing_a_redundant_member_is_worse_and_the_pairing_narrows_the_interval() {
+    let v = json();
+    let c = &v["comparisons"][2];
+    assert_eq!(c["name"], "single");
+    let (lo, hi) = ci(&c["ci95_paired"]);
+    assert!(lo > 0.0, "the paired CI excludes 0: [{lo}, {hi}]");
+    assert_eq!(c["verdict"], "worse");
+    let (ulo, uhi) = ci(&c["ci95_unpaired"]);
+    assert!(hi - lo < uhi - ulo, "paired [{lo}, {hi}] narrower than unpaired [{ulo}, {uhi}]");
+    // Against `single` as the baseline the pair is better.
+    let (code, out) = compare(&[FIXTURE, "--baseline", "single", "--format", "json", "-q"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["comparisons"][0]["verdict"], "better");
+}
+
+#[test]
+fn the_same_arguments_give_the_same_bytes_on_any_thread_count() {
+    let one = compare(&[FIXTURE, "--threads", "1", "-q"]);
+    let two = compare(&[FIXTURE, "--threads", "2", "-q"]);
+    assert_eq!(one, two);
+    assert!(one.1.contains("(baseline)"));
+    // The run line under the title records what was run.
+    let (_, table) = compare(&[FIXTURE, "--replications", "40", "--seed", "3", "--horizon", "1y", "-q"]);
+    assert_eq!(table.lines().nth(1), Some("40 replications x 1y, seed 3, stream v1"), "{table}");
+}
+
+#[test]
+fn an_unknown_baseline_is_an_error() {
+    assert_eq!(compare(&[FIXTURE, "--baseline", "pairr", "-q"]).0, 2);
+}
+
+#[test]
+fn cutsets_lists_single_points_of_failure_first() {
+    let out = harness::command()
+        .args(["cutsets", "scenarios/three-tier.ron", "--arch", "three-az", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cuts: Vec<Vec<String>> = serde_json::from_value(v["cut_sets"].clone()).unwrap();
+    assert_eq!(cuts, [vec!["alb"], vec!["db"], vec!["use1"], vec!["use1-az1", "use1-az2"]]);
+    let two = harness::command().args(["cutsets", "scenarios/three-tier.ron"]).output().unwrap();
+    assert_eq!(two.status.code(), Some(2), "two architectures need --arch");
+}
+
+#[test]
+fn sweep_reports_spofs_including_failover_delays() {
+    let out = harness::command()
+        .args(["sweep", "scenarios/database-multi-az.ron", "--arch", "multi-az", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let arch = &v["architectures"][0];
+    let spofs: Vec<String> = serde_json::from_value(arch["spofs"].clone()).unwrap();
+    assert!(spofs.contains(&"db-a".to_string()), "the primary's failover takes a switch time: {spofs:?}");
+    let first = &arch["injections"][0];
+    assert_eq!(first["targets"][0], "use1", "sorted by impact: {first}");
+    let db_a = arch["injections"].as_array().unwrap().iter().find(|o| o["targets"][0] == "db-a").unwrap();
+    assert_eq!(db_a["ended_by"], "failover");
+    let pairs = harness::command()
+        .args([
+            "sweep",
+            "scenarios/database-multi-az.ron",
+            "--arch",
+            "multi-az",
+            "--order",
+            "2",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&pairs.stdout).unwrap();
+    assert_eq!(
+        v["architectures"][0]["injections"].as_array().unwrap().len(),
+        5 + 10,
+        "5 singles and 10 pairs"
+    );
+}

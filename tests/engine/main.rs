@@ -1,0 +1,18 @@
+//! The simulation: scripted runs with exact answers, closed-form checks with tolerances from
+//! confidence intervals, properties over generated schedules, traces, and determinism (same
+//! bytes at any thread count, common random numbers).
+
+#[path = "../harness/mod.rs"]
+mod harness;
+
+mod closed_form;
+mod data_closed_form;
+mod data_properties;
+mod data_scenarios;
+mod data_scripted;
+mod determinism;
+mod ha_closed_form;
+mod ha_scripted;
+mod properties;
+mod scripted;
+mod trace;
