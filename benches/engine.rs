@@ -113,7 +113,7 @@ fn fold(c: &mut Criterion) {
             for o in &outcomes {
                 aggregate.add(o, system.horizon);
             }
-            aggregate.report(arch, system.horizon)
+            faultline::runner::report(arch, &aggregate, system.horizon)
         })
     });
     group.finish();

@@ -2,16 +2,45 @@
 //! disaster-recovery designs.
 //!
 //! ```text
-//! scenario file (RON) --parse--> scenario::Scenario   (serde types + source spans, no semantics)
-//!   --compile+validate--> model::System                (ids not strings, petgraph, compact arrays)
-//!   --engine::simulate(arch, replication)--> Outcome   (one replication, pure, no I/O)
-//!   --metrics: fold outcomes in replication order--> Report
-//!   --report::{table,json,csv,markdown} / chart::{svg,png}--> bytes --cli--> stdout / files
+//! scenario file (RON) --scenario::parse_str--> scenario::Scenario  (serde types + spans, no semantics)
+//!   --model::compile--> model::System        (ids not strings, petgraph, compact arrays)
+//!   --engine::Simulator::run(replication, observer)--> engine::Summary + events to the observer
+//!                                              (one replication, pure, no I/O)
+//!   --metrics::simulate--> metrics::Outcome   (what one replication contributes)
+//!   --runner::run_architecture--> metrics::Aggregate   (outcomes folded in replication order)
+//!   --runner::report--> metrics::ArchitectureReport    (Aggregate::report's statistics and
+//!                                              analysis::importance::ranking's importance)
+//!   --report::{table,markdown,csv,json}::render, chart::*--> bytes --cli--> stdout / files
 //! ```
 //!
-//! Each stage depends only on the stages before it. Only [`cli`] prints, writes files or
-//! chooses exit codes; everything else returns values or bytes, so that every output can be
-//! tested for exact bytes without the filesystem.
+//! Each stage uses only the stages listed beside it below, all of them earlier ones: no module
+//! reaches back up the pipeline. `analysis` holds what is computed from a model's structure
+//! (cut sets, importance, sweeps, the work a run will be); `compare` and `check` judge reports
+//! against each other and against objectives. Only [`cli`] prints, writes files or chooses exit
+//! codes; everything else returns values or bytes, so that every output can be tested for exact
+//! bytes without the filesystem. A test (`module_edges`, in `src/layers.rs`) reads this table
+//! and fails on any `crate::` path in `src/<module>` that it does not allow; `cargo test --lib
+//! module_edges -- --nocapture` prints the edges found.
+//!
+//! ```text
+//! module      may use
+//! diagnostic  -
+//! time        -
+//! rng         -
+//! dist        time
+//! scenario    diagnostic
+//! model       scenario diagnostic dist time
+//! engine      model dist rng time
+//! metrics     engine model dist rng time
+//! analysis    metrics engine model dist rng time
+//! runner      analysis metrics engine model time
+//! compare     metrics
+//! check       compare metrics
+//! report      check compare runner analysis metrics engine model rng time
+//! chart       report metrics time
+//! testing     engine model scenario diagnostic time
+//! cli         analysis chart check compare diagnostic engine metrics model report rng runner scenario time
+//! ```
 #![warn(missing_docs)]
 
 pub mod analysis;
@@ -22,6 +51,8 @@ pub mod compare;
 pub mod diagnostic;
 pub mod dist;
 pub mod engine;
+#[cfg(test)]
+mod layers;
 pub mod metrics;
 pub mod model;
 pub mod report;

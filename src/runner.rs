@@ -12,9 +12,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
+use crate::analysis::importance;
 use crate::engine::{Prepared, RunParams, Simulator};
-use crate::metrics::{Aggregate, Outcome, simulate};
+use crate::metrics::{Aggregate, ArchitectureReport, Outcome, simulate};
 use crate::model::Architecture;
+use crate::time::SimTime;
 
 /// Replications in flight at once.
 pub const CHUNK: u64 = 512;
@@ -35,16 +37,20 @@ pub fn run_architecture(
 }
 
 /// Runs every architecture of `system` on `pool` and reports each, in file order.
-pub fn report_all(
-    system: &crate::model::System,
-    pool: &rayon::ThreadPool,
-) -> Vec<crate::metrics::ArchitectureReport> {
+pub fn report_all(system: &crate::model::System, pool: &rayon::ThreadPool) -> Vec<ArchitectureReport> {
     let params = RunParams::of(system);
     system
         .architectures
         .iter()
-        .map(|a| run_architecture(a, params, system.replications, pool, &|_| {}).report(a, system.horizon))
+        .map(|a| report(a, &run_architecture(a, params, system.replications, pool, &|_| {}), system.horizon))
         .collect()
+}
+
+/// The report of `arch` from the run folded in `aggregate`: its statistics, and the
+/// components' importance (`analysis::importance`, computed here rather than by the
+/// statistics, for the reports that print it).
+pub fn report(arch: &Architecture, aggregate: &Aggregate, horizon: SimTime) -> ArchitectureReport {
+    aggregate.report(arch, horizon, importance::ranking(arch, aggregate, horizon))
 }
 
 /// As [`run_architecture`], also handing each outcome to `each` in replication order (for

@@ -55,9 +55,10 @@ mod structure;
 #[cfg(test)]
 mod tests;
 
-use serde::Serialize;
-
+pub use crate::metrics::Method;
+use crate::metrics::{Aggregate, Importance, Ranking};
 use crate::model::{Architecture, ComponentId, Recovery};
+use crate::time::SimTime;
 use structure::{Own, Structure};
 
 /// At most this many conditioned components for the exact method.
@@ -72,16 +73,6 @@ pub const SAMPLES: u64 = 4000;
 /// Random states drawn by the estimate, at least.
 pub const MIN_SAMPLES: u64 = 100;
 
-/// How the Birnbaum importances were computed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Method {
-    /// Over every state of the conditioned components: exact up to float rounding.
-    Exact,
-    /// Over random states of them: an estimate with a standard error.
-    Estimate,
-}
-
 /// Birnbaum importances of the components asked for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Birnbaum {
@@ -90,6 +81,40 @@ pub struct Birnbaum {
     /// Per component asked for, in the same order: the value, and with [`Method::Estimate`]
     /// its standard error.
     pub values: Vec<(f64, Option<f64>)>,
+}
+
+/// The ranking a report lists: every component of `arch` that can fail or caused downtime in
+/// the run folded in `aggregate` (replications of `horizon`), with its share of the service's
+/// downtime and its Birnbaum importance (exact within [`BUDGET`]), by share, then Birnbaum
+/// importance (both descending), then name.
+pub fn ranking(arch: &Architecture, aggregate: &Aggregate, horizon: SimTime) -> Ranking {
+    let downtime = aggregate.downtime_by_component(arch);
+    let down_total_ms = aggregate.downtime_ms(horizon);
+    let ids: Vec<ComponentId> = (0..arch.components.len() as u32)
+        .map(ComponentId)
+        .filter(|c| arch.components[c.index()].can_fail() || downtime[c.index()] > 0)
+        .collect();
+    let birnbaum = birnbaum(arch, &ids, BUDGET);
+    let mut rows: Vec<Importance> = ids
+        .iter()
+        .zip(birnbaum.values)
+        .map(|(c, (b, se))| Importance {
+            component: arch.components[c.index()].name.clone(),
+            downtime_share: if down_total_ms > 0 {
+                downtime[c.index()] as f64 / down_total_ms as f64
+            } else {
+                0.0
+            },
+            birnbaum: b,
+            birnbaum_se: se,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (b.downtime_share.total_cmp(&a.downtime_share))
+            .then(b.birnbaum.total_cmp(&a.birnbaum))
+            .then_with(|| a.component.cmp(&b.component))
+    });
+    Ranking { method: birnbaum.method, components: rows }
 }
 
 /// The steady-state (P(own-up), P(own-down)) of `c`, each computed directly: with λ its

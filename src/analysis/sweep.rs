@@ -332,7 +332,7 @@ mod tests {
                 let regions: Vec<&str> = arch
                     .components
                     .iter()
-                    .filter(|c| c.kind == crate::scenario::Kind::Region)
+                    .filter(|c| c.kind == crate::model::Kind::Region)
                     .map(|c| c.name.as_str())
                     .collect();
                 if let [region] = regions[..] {

@@ -109,7 +109,7 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
             runner::run_architecture_with(arch, params, system.replications, pool, &tick, &mut |_, o| {
                 downtime.push(o.downtime_min_per_year(system.horizon));
             });
-        reports.push(aggregate.report(arch, system.horizon));
+        reports.push(runner::report(arch, &aggregate, system.horizon));
         values.push(BaselineArchitecture { name: arch.name.clone(), downtime_min_per_year: downtime });
     }
     progress.finish();

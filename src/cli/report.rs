@@ -148,7 +148,7 @@ pub(super) fn simulate_report(
             let tick = |done| progress.update(replications * k as u64 + done, &a.name);
             let aggregate = runner::run_architecture(a, params, replications, &pool, &tick);
             incidents.push(aggregate.incidents());
-            aggregate.report(a, system.horizon)
+            runner::report(a, &aggregate, system.horizon)
         })
         .collect();
     progress.finish();

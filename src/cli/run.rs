@@ -78,7 +78,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         let aggregate = runner::run_architecture(arch, params, system.replications, &pool, &|done| {
             progress.update(done_before + done, &arch.name)
         });
-        architectures.push(aggregate.report(arch, system.horizon));
+        architectures.push(runner::report(arch, &aggregate, system.horizon));
     }
     progress.finish();
     for a in &architectures {

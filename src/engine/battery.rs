@@ -11,12 +11,32 @@
 //! bridged a 10 s generator start is not out of service for hours). Runtime and recharge are
 //! drawn on the member's `start` stream (the stream of its activations). Each battery has its
 //! own timer in the queue, in a second slot after the components' own.
+//!
+//! [`Batteries`] owns the charge of every battery and reaches the rest through the core
+//! (queue, nodes, streams, trace) and one question to the standby groups: whether a member
+//! carries the load.
 
 use crate::time::SimTime;
 
+use super::core::{Core, Entry};
 use super::prepared::Class;
-use super::simulator::{Entry, Simulator};
+use super::standby::Standby;
 use super::{Label, Mode, TraceKind};
+
+/// The batteries during a replication, by component.
+pub(super) struct Batteries {
+    /// Battery state of each component (`Full` for those without one).
+    pub charge: Vec<Charge>,
+    /// Runtime left in a partly discharged battery.
+    pub left: Vec<SimTime>,
+}
+
+impl Batteries {
+    /// The batteries of `n` components, all full.
+    pub fn new(n: usize) -> Batteries {
+        Batteries { charge: vec![Charge::Full; n], left: vec![SimTime::ZERO; n] }
+    }
+}
 
 /// Where a battery is in its cycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,73 +49,74 @@ pub(super) enum Charge {
     Charging,
 }
 
-impl Simulator<'_> {
-    fn battery_slot(&self, i: usize) -> u32 {
-        self.prepared.name_rank.len() as u32 + self.prepared.name_rank[i]
-    }
+/// The queue slot of member `i`'s battery timer (after the components' own slots).
+fn slot(core: &Core<'_>, i: usize) -> u32 {
+    core.prepared.name_rank.len() as u32 + core.prepared.name_rank[i]
+}
 
-    fn draw(&mut self, i: usize, runtime: bool) -> SimTime {
-        // One draw per discharge or recharge started.
-        let battery = self.arch.components[i].battery.expect("only batteries draw");
-        let dist = if runtime { battery.runtime } else { battery.recharge };
-        let word = self.streams[i].start.as_mut().expect("batteries have a start stream").next_word();
-        dist.sample(word)
-    }
+/// One draw per discharge (`runtime`) or recharge started, on member `i`'s `start` stream.
+fn draw(core: &mut Core<'_>, i: usize, runtime: bool) -> SimTime {
+    let battery = core.arch.components[i].battery.expect("only batteries draw");
+    let dist = if runtime { battery.runtime } else { battery.recharge };
+    let word = core.streams[i].start.as_mut().expect("batteries have a start stream").next_word();
+    dist.sample(word)
+}
 
+impl Batteries {
     /// Member `i` became active.
-    pub(super) fn battery_activated(&mut self, i: usize, now: SimTime) {
-        if !self.nodes[i].battery {
+    pub fn activated(&mut self, core: &mut Core<'_>, i: usize, now: SimTime) {
+        if !core.nodes[i].battery {
             return;
         }
         let left = match self.charge[i] {
-            Charge::Full => self.draw(i, true),
+            Charge::Full => draw(core, i, true),
             Charge::Partial => self.left[i],
             _ => return, // not healthy: not chosen
         };
         self.charge[i] = Charge::Discharging;
-        let slot = self.battery_slot(i);
-        self.queue.schedule(slot, now.saturating_add(left));
+        let slot = slot(core, i);
+        core.queue.schedule(slot, now.saturating_add(left));
     }
 
     /// Member `i` stopped being active.
-    pub(super) fn battery_deactivated(&mut self, i: usize, now: SimTime) {
-        if !self.nodes[i].battery {
+    pub fn deactivated(&mut self, core: &mut Core<'_>, standby: &Standby, i: usize, now: SimTime) {
+        if !core.nodes[i].battery {
             return;
         }
         if self.charge[i] != Charge::Discharging {
-            return self.needs_changed(i, now); // an empty or partial battery may charge now
+            return self.needs_changed(core, standby, i, now); // an empty or partial battery may charge now
         }
-        let slot = self.battery_slot(i);
-        let empty_at = self.queue.time_of(slot).expect("a discharging battery has a timer");
-        self.queue.remove(slot);
+        let slot = slot(core, i);
+        let empty_at = core.queue.time_of(slot).expect("a discharging battery has a timer");
+        core.queue.remove(slot);
         if empty_at <= now {
-            return self.empty(i, now);
+            return self.empty(core, standby, i, now);
         }
         self.charge[i] = Charge::Partial;
         self.left[i] = SimTime(empty_at.0 - now.0);
-        self.needs_changed(i, now);
+        self.needs_changed(core, standby, i, now);
     }
 
     /// The battery timer of member `i` ended; returns the batch entry if its health changed.
-    pub(super) fn battery_timer(&mut self, i: usize, now: SimTime) -> Option<Entry> {
-        let slot = self.battery_slot(i);
-        self.queue.remove(slot);
-        let rank = self.prepared.name_rank[i];
+    pub fn timer(&mut self, core: &mut Core<'_>, standby: &Standby, i: usize, now: SimTime) -> Option<Entry> {
+        let slot = slot(core, i);
+        core.queue.remove(slot);
+        let rank = core.prepared.name_rank[i];
         match self.charge[i] {
             Charge::Discharging => {
-                self.note(now, i, TraceKind::Failed(Mode::BatteryEmpty));
-                self.empty(i, now);
-                Some((Class::BatteryEmpty, rank, i as u32, None))
+                core.note(now, i, TraceKind::Failed(Mode::BatteryEmpty));
+                self.empty(core, standby, i, now);
+                Some(Entry::own(Class::BatteryEmpty, rank, i as u32, None))
             }
             Charge::Charging => {
                 self.charge[i] = Charge::Full;
-                self.nodes[i].drained = false;
-                self.note(now, i, TraceKind::Recharged);
-                Some((Class::BatteryFull, rank, i as u32, Some((i as u32, Label::Repair))))
+                core.nodes[i].drained = false;
+                core.note(now, i, TraceKind::Recharged);
+                Some(Entry::own(Class::BatteryFull, rank, i as u32, Some(Label::Repair)))
             }
             Charge::Partial => {
                 self.charge[i] = Charge::Full; // healthy all along: no own change
-                self.note(now, i, TraceKind::Recharged);
+                core.note(now, i, TraceKind::Recharged);
                 None
             }
             Charge::Full | Charge::Empty => unreachable!("no battery timer in this state"),
@@ -103,33 +124,33 @@ impl Simulator<'_> {
     }
 
     /// The battery of `i` is empty: `i` is not healthy; it recharges once its needs hold.
-    fn empty(&mut self, i: usize, now: SimTime) {
+    fn empty(&mut self, core: &mut Core<'_>, standby: &Standby, i: usize, now: SimTime) {
         self.charge[i] = Charge::Empty;
-        self.nodes[i].drained = true;
-        self.needs_changed(i, now);
+        core.nodes[i].drained = true;
+        self.needs_changed(core, standby, i, now);
     }
 
     /// The needs of battery member `i` may have started or stopped holding.
-    pub(super) fn needs_changed(&mut self, i: usize, now: SimTime) {
-        let node = self.nodes[i];
+    pub fn needs_changed(&mut self, core: &mut Core<'_>, standby: &Standby, i: usize, now: SimTime) {
+        let node = core.nodes[i];
         let hold = node.needs_up >= node.threshold;
-        let slot = self.battery_slot(i);
-        let charging = self.queue.time_of(slot).is_some();
+        let slot = slot(core, i);
+        let charging = core.queue.time_of(slot).is_some();
         // A battery does not charge while it carries the load.
-        let hold = hold && !self.carrying(i);
+        let hold = hold && !standby.carrying(core, i);
         match self.charge[i] {
             Charge::Empty | Charge::Partial if hold && !charging => {
                 if self.charge[i] == Charge::Empty {
                     self.charge[i] = Charge::Charging;
                 }
-                let t = self.draw(i, false);
-                self.queue.schedule(slot, now.saturating_add(t));
+                let t = draw(core, i, false);
+                core.queue.schedule(slot, now.saturating_add(t));
             }
             Charge::Charging if !hold => {
                 self.charge[i] = Charge::Empty;
-                self.queue.remove(slot);
+                core.queue.remove(slot);
             }
-            Charge::Partial if !hold && charging => self.queue.remove(slot),
+            Charge::Partial if !hold && charging => core.queue.remove(slot),
             _ => {}
         }
     }

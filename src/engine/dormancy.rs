@@ -15,8 +15,8 @@
 //! and components nothing needs. Decided again for the components below the two members of a
 //! cold group whenever it switches between them.
 
+use crate::model::Kind;
 use crate::model::{Architecture, ComponentId};
-use crate::scenario::Kind;
 use crate::time::SimTime;
 
 use super::simulator::Simulator;
@@ -138,14 +138,15 @@ impl DormancyPlan {
 impl Simulator<'_> {
     /// Whether component `u`, a user of a candidate, is switched off.
     fn asleep(&self, u: usize) -> bool {
-        (self.nodes[u].watched && self.is_cold_passive(u))
-            || (self.prepared.dormancy.candidate[u] && self.dormant[u])
+        (self.core.nodes[u].watched && self.standby.is_cold_passive(&self.core, u))
+            || (self.core.prepared.dormancy.candidate[u] && self.cycles.dormant[u])
     }
 
     /// Whether candidate `c` should be dormant now.
     fn should_sleep(&self, c: usize) -> bool {
-        let group = self.prepared.watchers_of(c).first().map(|&g| self.prepared.groups[g as usize]);
-        self.arch
+        let group = self.core.prepared.watchers_of(c).first().map(|&g| self.core.prepared.groups[g as usize]);
+        self.core
+            .arch
             .dependents_of(ComponentId(c as u32))
             .iter()
             .copied()
@@ -156,22 +157,22 @@ impl Simulator<'_> {
     /// At the start of a replication (before the failure clocks start): the components below
     /// passive cold members are dormant.
     pub(super) fn reset_dormancy(&mut self) {
-        self.dormant.fill(false);
-        for k in 0..self.prepared.dormancy.order.len() {
-            let c = self.prepared.dormancy.order[k] as usize;
-            self.dormant[c] = self.should_sleep(c);
+        self.cycles.dormant.fill(false);
+        for k in 0..self.core.prepared.dormancy.order.len() {
+            let c = self.core.prepared.dormancy.order[k] as usize;
+            self.cycles.dormant[c] = self.should_sleep(c);
         }
     }
 
     /// Cold-group member `member` became active or passive: the components below it sleep or
     /// wake, their failure clocks paused or resumed.
     pub(super) fn redecide_dormancy(&mut self, member: usize, now: SimTime) {
-        let prepared = self.prepared;
+        let prepared = self.core.prepared;
         for &c in &prepared.dormancy.below[member] {
             let c = c as usize;
             let sleep = self.should_sleep(c);
-            if sleep != self.dormant[c] {
-                self.dormant[c] = sleep;
+            if sleep != self.cycles.dormant[c] {
+                self.cycles.dormant[c] = sleep;
                 if sleep {
                     self.pause_clock(c, now);
                 } else {

@@ -9,12 +9,23 @@
 //! older than that is a data-loss event, at the instant the consumers are back (or at the
 //! horizon, where it is censored: a lower bound, left out of the RPO quantiles), with RPO =
 //! backlog age - retention, blamed on the failure that took the consumers down.
+//!
+//! [`Queues`] owns the links' state; propagation marks the links whose consumers flipped
+//! (`Pending::queues`), and it settles them from the core's nodes, adding losses to the batch's.
 
 use crate::time::SimTime;
 
+use super::core::Core;
 use super::data::{DataLoss, Store};
-use super::simulator::Simulator;
 use super::{Cause, ComponentId, Mode};
+
+/// The queue links during a replication, by index in `Architecture::queues`.
+#[derive(Debug, Default)]
+pub(super) struct Queues {
+    pub states: Vec<QueueState>,
+    /// Backlogs (queue link, age) ended in the current batch, passed to the observer after it.
+    pub backlogs: Vec<(u32, SimTime)>,
+}
 
 /// One queue link during a replication.
 #[derive(Clone, Copy, Debug)]
@@ -25,31 +36,30 @@ pub(super) struct QueueState {
     cause: Cause,
 }
 
-impl Simulator<'_> {
+impl Queues {
     /// Every consumer is up at t = 0: no backlog.
-    pub(super) fn reset_queues(&mut self) {
-        self.queue_pending.clear();
+    pub fn reset(&mut self, core: &mut Core<'_>) {
+        core.pending.queues.clear();
         self.backlogs.clear();
-        self.queue_states.clear();
+        self.states.clear();
         let none = Cause { component: ComponentId(0), mode: Mode::Failure };
-        self.queue_states
-            .extend(self.arch.queues.iter().map(|_| QueueState { down_since: None, cause: none }));
+        self.states.extend(core.arch.queues.iter().map(|_| QueueState { down_since: None, cause: none }));
     }
 
     /// The consumers of the pending queue links changed: start or end their backlogs.
-    pub(super) fn settle_queues(&mut self, now: SimTime) {
-        while let Some(q) = self.queue_pending.pop() {
-            let link = &self.arch.queues[q as usize];
+    pub fn settle(&mut self, core: &mut Core<'_>, now: SimTime) {
+        while let Some(q) = core.pending.queues.pop() {
+            let link = &core.arch.queues[q as usize];
             let consumers = link.consumers.index();
-            let up = self.nodes[consumers].up;
-            match (self.queue_states[q as usize].down_since, up) {
+            let up = core.nodes[consumers].up;
+            match (self.states[q as usize].down_since, up) {
                 (None, false) => {
-                    self.queue_states[q as usize] =
-                        QueueState { down_since: Some(now), cause: self.cause[consumers] };
+                    self.states[q as usize] =
+                        QueueState { down_since: Some(now), cause: core.cause[consumers] };
                 }
                 (Some(since), true) => {
-                    self.queue_states[q as usize].down_since = None;
-                    self.backlog_ended(q, since, now, false);
+                    self.states[q as usize].down_since = None;
+                    self.backlog_ended(core, q, since, now, false);
                 }
                 _ => {}
             }
@@ -57,26 +67,26 @@ impl Simulator<'_> {
     }
 
     /// Backlogs still open at the horizon end there.
-    pub(super) fn close_queues(&mut self, horizon: SimTime) {
-        for q in 0..self.queue_states.len() {
-            if let Some(since) = self.queue_states[q].down_since.take() {
-                self.backlog_ended(q as u32, since, horizon, true);
+    pub fn close(&mut self, core: &mut Core<'_>, horizon: SimTime) {
+        for q in 0..self.states.len() {
+            if let Some(since) = self.states[q].down_since.take() {
+                self.backlog_ended(core, q as u32, since, horizon, true);
             }
         }
     }
 
-    fn backlog_ended(&mut self, q: u32, since: SimTime, now: SimTime, censored: bool) {
+    fn backlog_ended(&mut self, core: &mut Core<'_>, q: u32, since: SimTime, now: SimTime, censored: bool) {
         let age = SimTime(now.0 - since.0);
         if age == SimTime::ZERO {
             return;
         }
         self.backlogs.push((q, age));
-        let retention = self.arch.queues[q as usize].retention;
+        let retention = core.arch.queues[q as usize].retention;
         if age > retention {
-            self.losses.push(DataLoss {
+            core.losses.push(DataLoss {
                 store: Store::Queue(q),
                 at: now,
-                cause: self.queue_states[q as usize].cause,
+                cause: self.states[q as usize].cause,
                 rpo: Some(SimTime(age.0 - retention.0)),
                 lost_span: SimTime::ZERO,
                 // The producer is taken to write throughout: the span of messages deleted.
@@ -84,16 +94,6 @@ impl Simulator<'_> {
                 censored,
                 from: None,
             });
-        }
-    }
-
-    /// Marks the queue links that `c` consumes as pending.
-    #[inline]
-    pub(super) fn consumers_changed(&mut self, c: usize) {
-        for &q in self.prepared.consumer_links_of(c) {
-            if !self.queue_pending.contains(&q) {
-                self.queue_pending.push(q);
-            }
         }
     }
 }

@@ -1,149 +1,67 @@
-//! The simulator: per-replication state, the event loop and propagation.
+//! The simulator: the mechanisms' state and the event loop.
 //!
-//! Own failures and recoveries live in `recovery.rs`, standby groups in `standby.rs`,
-//! batteries in `battery.rs`; this file owns the loop that takes the events of one instant as
-//! a batch, applies them in (class, name) order, lets standby groups react, and records
-//! incidents.
-
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+//! [`Simulator::run`] takes the events of one instant as a batch and goes through named steps:
+//! `gather` (the queue's and the script's events, in (class, name) order; one own change alone
+//! at its instant is applied at once), `apply_own_changes` (each propagated by
+//! [`Core::refresh`]), `react` (standby timers, then the groups, datasets and queue links the
+//! propagation left pending, then data timers, then batteries), and the incident bookkeeping of
+//! `incidents.rs`.
+//!
+//! The [`Core`] (`core.rs`) owns what every mechanism shares: nodes and their propagation, the
+//! event queue, the random streams, the batch and what it leaves pending, the trace. Each mechanism owns
+//! its state in its own file: own failure cycles and crews (`recovery.rs`, with `dormancy.rs`),
+//! standby groups (`standby.rs`), batteries (`battery.rs`), datasets (`data/`) and queue links
+//! (`queues.rs`).
 
 use crate::model::ComponentId;
 use crate::rng::Stream;
 use crate::time::SimTime;
 
-use super::battery::Charge;
-use super::prepared::{Class, Prepared};
-use super::{Cause, EventQueue, Incident, Label, Mode, Observer, RunParams, Summary, TraceEvent, TraceKind};
+use super::battery::{Batteries, Charge};
+use super::core::{Core, Entry, Node, Pending, Streams};
+use super::data::{Data, DataView};
+use super::incidents::Incidents;
+use super::prepared::{Class, Prepared, Scripted};
+use super::queues::Queues;
+use super::recovery::{Cycles, Phase};
+use super::standby::Standby;
+use super::{Cause, EventQueue, Label, Mode, Observer, Summary, TraceEvent, TraceKind};
 
-/// The state of one component during a replication, packed for the propagation loop.
-#[derive(Clone, Copy, Debug, Default)]
-pub(super) struct Node {
-    /// Needs currently effectively up.
-    pub needs_up: u32,
-    /// Needs that must be up (`needs.k`).
-    pub threshold: u32,
-    /// Injections active.
-    pub injected: u32,
-    /// An own failure (random or failed start) is in progress.
-    pub failed: bool,
-    /// For a standby group: an active member is healthy and no switch is in progress.
-    pub standby_ok: bool,
-    /// A standby member whose battery is not full after running out (or being switched away
-    /// from): not healthy.
-    pub drained: bool,
-    /// A member of a standby group: its flips concern its groups.
-    pub watched: bool,
-    /// Has a battery: changes of its needs concern its recharging.
-    pub battery: bool,
-    /// May fail to start when a standby group activates it (random failures on, p > 0).
-    pub flaky: bool,
-    /// A dataset's node: changes of its holder or replica hosts concern its dataset.
-    pub data: bool,
-    /// Effectively up.
-    pub up: bool,
+/// What gathering an instant's events left to do.
+enum Gathered {
+    /// One own change alone at its instant, applied, with nothing to react to: done.
+    Done,
+    /// A batch to apply and react to; its own change is already applied when `applied`.
+    Batch { applied: bool },
 }
 
-impl Node {
+/// The scripted injection events of a replication, and the next one due.
+struct Script<'a> {
+    events: &'a [Scripted],
+    next: usize,
+}
+
+impl Script<'_> {
+    /// When the next scripted event happens (never once the script is done).
     #[inline]
-    pub fn should_be_up(&self) -> bool {
-        !self.failed
-            && self.injected == 0
-            && self.needs_up >= self.threshold
-            && self.standby_ok
-            && !self.drained
+    fn at(&self) -> SimTime {
+        self.events.get(self.next).map_or(SimTime::NEVER, |s| s.at)
     }
 }
 
-/// Where a component is in its own failure cycle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Phase {
-    /// Own-up; its next failure is scheduled (or paused, if a cold passive member).
-    Up,
-    /// Failed; waiting for the alerting delay before its `Repair` is requested.
-    Alerting,
-    /// Failed; waiting for a member of its crew.
-    Waiting,
-    /// Failed; being repaired (holding a crew member if it has a crew).
-    Repairing,
-    /// Failed; being detected and replaced.
-    Replacing,
-}
-
-/// The random streams of one component. The two that most components never use are boxed and
-/// only allocated for those that do (then reused across replications), which keeps every
-/// worker's streams small enough for two workers to share a core's caches.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Streams {
-    pub fail: Option<Stream>,
-    pub recover: Option<Stream>,
-    pub detect: Option<Box<Stream>>,
-    pub start: Option<Box<Stream>>,
-}
-
-/// A crew's state: members at work and repairs waiting, ordered (request time, name rank).
-#[derive(Clone, Debug, Default)]
-pub(super) struct CrewState {
-    pub busy: u32,
-    pub waiting: BinaryHeap<Reverse<(SimTime, u32)>>,
-}
-
-/// One own change of a batch: its class, the component's name rank, the component, and, for a
-/// recovery, the component that recovered and how (what it would label an incident it ends).
-pub(super) type Entry = (Class, u32, u32, Option<(u32, Label)>);
-
 /// Simulates replications of one architecture, reusing its buffers.
+///
+/// The state is split by owner: the core (`core.rs`: nodes, queue, propagation, the batch being
+/// applied), and one struct per mechanism, each in its own file: own failure cycles
+/// (`recovery.rs`), standby groups (`standby.rs`), batteries (`battery.rs`), datasets
+/// (`data/`) and queue links (`queues.rs`). The loop in [`Simulator::run`] drives them.
 pub struct Simulator<'a> {
-    pub(super) arch: &'a crate::model::Architecture,
-    pub(super) prepared: &'a Prepared<'a>,
-    pub(super) params: RunParams,
-    pub(super) queue: EventQueue,
-    pub(super) streams: Vec<Streams>,
-    pub(super) nodes: Vec<Node>,
-    pub(super) phase: Vec<Phase>,
-    /// Cold passive members and dormant components: remaining time to failure while their
-    /// clock is paused.
-    pub(super) paused: Vec<Option<SimTime>>,
-    /// Components sleeping with the passive cold members that need them (`dormancy.rs`).
-    pub(super) dormant: Vec<bool>,
-    pub(super) cause: Vec<Cause>,
-    pub(super) crews: Vec<CrewState>,
-    pub(super) groups: Vec<super::standby::GroupState>,
-    /// Standby groups (by index) whose members changed and that must re-decide.
-    pub(super) pending: Vec<u32>,
-    /// Battery state of each component (`Full` for those without one).
-    pub(super) charge: Vec<Charge>,
-    /// Battery members whose needs changed this instant.
-    pub(super) battery_pending: Vec<u32>,
-    /// Runtime left in a partly discharged battery.
-    pub(super) left: Vec<SimTime>,
-    pub(super) batch: Vec<Entry>,
-    stack: Vec<u32>,
-    /// Trace events of the current replication, when tracing.
-    pub(super) trace: Option<Vec<TraceEvent>>,
-    /// The times `[from, to)` whose trace events are kept (see [`Simulator::set_trace_window`]).
-    trace_window: (SimTime, SimTime),
-    /// Streams of each component's failure modes (`fail/<mode>`; empty without modes or with
-    /// random failures off).
-    pub(super) mode_streams: Vec<Vec<Stream>>,
-    /// For each component with modes: the mode its next (or current) random failure is in.
-    pub(super) mode_now: Vec<Option<u16>>,
-    /// The mode named by the injection starting on each component in this batch.
-    pub(super) inject_mode: Vec<Option<u16>>,
-    /// Datasets' state.
-    pub(super) data: Vec<super::data::DataState>,
-    /// Datasets (by index) whose hosts or copies changed and that must re-decide.
-    pub(super) data_pending: Vec<u32>,
-    /// Data-loss events of the current batch, passed to the observer after it.
-    pub(super) losses: Vec<super::DataLoss>,
-    /// Scratch: components whose data the failure being applied destroys.
-    pub(super) doomed: Vec<bool>,
-    /// Queue links' state.
-    pub(super) queue_states: Vec<super::queues::QueueState>,
-    /// Queue links (by index) whose consumers flipped this instant.
-    pub(super) queue_pending: Vec<u32>,
-    /// Backlogs (queue link, age) ended in the current batch, passed to the observer after it.
-    pub(super) backlogs: Vec<(u32, SimTime)>,
+    pub(super) core: Core<'a>,
+    pub(super) cycles: Cycles,
+    pub(super) standby: Standby,
+    pub(super) battery: Batteries,
+    pub(super) data: Data,
+    pub(super) queues: Queues,
 }
 
 impl<'a> Simulator<'a> {
@@ -153,87 +71,72 @@ impl<'a> Simulator<'a> {
         let n = arch.components.len();
         let dummy = Cause { component: ComponentId(0), mode: Mode::Failure };
         Simulator {
-            arch,
-            prepared,
-            params: prepared.params,
-            // Each component's own slot, then its battery's, then the datasets' timers.
-            queue: EventQueue::new(2 * n + prepared.data.slot_count()),
-            streams: vec![Streams::default(); n],
-            nodes: vec![Node::default(); n],
-            phase: vec![Phase::Up; n],
-            paused: vec![None; n],
-            dormant: vec![false; n],
-            cause: vec![dummy; n],
-            crews: vec![CrewState::default(); prepared.crew_count()],
-            groups: Vec::new(),
-            pending: Vec::new(),
-            charge: vec![Charge::Full; n],
-            battery_pending: Vec::new(),
-            left: vec![SimTime::ZERO; n],
-            batch: Vec::new(),
-            stack: Vec::new(),
-            trace: None,
-            trace_window: (SimTime::ZERO, SimTime(u64::MAX)),
-            mode_streams: vec![Vec::new(); n],
-            mode_now: vec![None; n],
-            inject_mode: vec![None; n],
-            data: Vec::new(),
-            data_pending: Vec::new(),
-            losses: Vec::new(),
-            doomed: vec![false; n],
-            queue_states: Vec::new(),
-            queue_pending: Vec::new(),
-            backlogs: Vec::new(),
+            core: Core {
+                arch,
+                prepared,
+                params: prepared.params,
+                // Each component's own slot, then its battery's, then the datasets' timers.
+                queue: EventQueue::new(2 * n + prepared.data.slot_count()),
+                streams: vec![Streams::default(); n],
+                nodes: vec![Node::default(); n],
+                cause: vec![dummy; n],
+                batch: Vec::new(),
+                pending: Pending::default(),
+                losses: Vec::new(),
+                stack: Vec::new(),
+                trace: None,
+                trace_window: (SimTime::ZERO, SimTime(u64::MAX)),
+            },
+            cycles: Cycles::new(n, prepared.crew_count()),
+            standby: Standby::default(),
+            battery: Batteries::new(n),
+            data: Data::new(n),
+            queues: Queues::default(),
         }
+    }
+
+    /// The datasets, with the core and the standby groups they reach.
+    #[inline]
+    pub(super) fn data_view(&mut self) -> DataView<'_, 'a> {
+        DataView { data: &mut self.data, core: &mut self.core, standby: &self.standby }
     }
 
     /// The architecture it simulates.
     pub fn arch(&self) -> &'a crate::model::Architecture {
-        self.arch
+        self.core.arch
     }
 
     /// Turns recording of trace events on or off (off by default).
     pub fn set_tracing(&mut self, on: bool) {
-        self.trace = on.then(Vec::new);
+        self.core.trace = on.then(Vec::new);
     }
 
     /// Keeps only the trace events at times in `[from, to)` (all of them by default), so that
     /// tracing a day of a long horizon holds that day's events, not the whole replication's.
     pub fn set_trace_window(&mut self, from: SimTime, to: SimTime) {
-        self.trace_window = (from, to);
+        self.core.trace_window = (from, to);
     }
 
     /// The trace events of the last replication run (empty when not tracing).
     pub fn take_trace(&mut self) -> Vec<TraceEvent> {
-        self.trace.as_mut().map(std::mem::take).unwrap_or_default()
-    }
-
-    /// Records a trace event if tracing.
-    #[inline]
-    pub(super) fn note(&mut self, at: SimTime, component: usize, kind: TraceKind) {
-        if let Some(trace) = self.trace.as_mut()
-            && at >= self.trace_window.0
-            && at < self.trace_window.1
-        {
-            trace.push(TraceEvent { at, component: ComponentId(component as u32), kind });
-        }
+        self.core.trace.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     fn reset(&mut self, replication: u64) {
-        self.queue.clear();
-        if let Some(trace) = self.trace.as_mut() {
+        self.core.queue.clear();
+        if let Some(trace) = self.core.trace.as_mut() {
             trace.clear();
         }
-        for crew in &mut self.crews {
+        for crew in &mut self.cycles.crews {
             crew.busy = 0;
             crew.waiting.clear();
         }
-        self.pending.clear();
-        self.battery_pending.clear();
-        for (i, c) in self.arch.components.iter().enumerate() {
-            let watched = !self.prepared.watchers_of(i).is_empty();
-            let consumes = !self.prepared.consumer_links_of(i).is_empty();
-            self.nodes[i] = Node {
+        self.core.pending.groups.clear();
+        self.core.pending.batteries.clear();
+        for (i, c) in self.core.arch.components.iter().enumerate() {
+            let watched = !self.core.prepared.watchers_of(i).is_empty();
+            let consumes = !self.core.prepared.consumer_links_of(i).is_empty();
+            self.core.nodes[i] = Node {
                 needs_up: c.needs.of.len() as u32,
                 threshold: c.needs.k,
                 injected: 0,
@@ -246,13 +149,13 @@ impl<'a> Simulator<'a> {
                 data: c.dataset.is_some(),
                 up: true,
             };
-            self.charge[i] = Charge::Full;
-            self.phase[i] = Phase::Up;
-            self.paused[i] = None;
-            let random = self.params.random;
-            let keys = &self.prepared.keys[i];
+            self.battery.charge[i] = Charge::Full;
+            self.cycles.phase[i] = Phase::Up;
+            self.cycles.paused[i] = None;
+            let random = self.core.params.random;
+            let keys = &self.core.prepared.keys[i];
             let can_start_badly = random && c.start_failure > 0.0 && watched && c.recover.is_some();
-            self.nodes[i].flaky = can_start_badly;
+            self.core.nodes[i].flaky = can_start_badly;
             // Failures that need recovery streams: random ones, failed starts, and injections
             // in a mode (which take no draws, but a mode's recovery is the component's own).
             let recovers = (random && c.can_fail()) || can_start_badly || c.standby.is_some();
@@ -262,7 +165,7 @@ impl<'a> Simulator<'a> {
             let replaces = matches!(c.recover, Some(crate::model::Recovery::Replace { .. }))
                 || c.modes.iter().any(|m| matches!(m.recover, crate::model::Recovery::Replace { .. }));
             let detects = c.standby.is_some() || (fails_somehow && (c.alert.is_some() || replaces));
-            let streams = &mut self.streams[i];
+            let streams = &mut self.core.streams[i];
             restart(&mut streams.fail, random && c.fail.is_some(), &keys.fail, replication);
             restart(&mut streams.recover, recovers, &keys.recover, replication);
             restart_boxed(&mut streams.detect, detects, &keys.detect, replication);
@@ -273,13 +176,13 @@ impl<'a> Simulator<'a> {
                 replication,
             );
         }
-        for (i, c) in self.arch.components.iter().enumerate() {
-            self.mode_now[i] = None;
-            self.inject_mode[i] = None;
-            let streams = &mut self.mode_streams[i];
+        for (i, c) in self.core.arch.components.iter().enumerate() {
+            self.cycles.mode_now[i] = None;
+            self.cycles.inject_mode[i] = None;
+            let streams = &mut self.cycles.mode_streams[i];
             streams.clear();
-            if self.params.random {
-                for (m, key) in c.modes.iter().zip(&self.prepared.mode_keys[i]) {
+            if self.core.params.random {
+                for (m, key) in c.modes.iter().zip(&self.core.prepared.mode_keys[i]) {
                     if m.fail.is_some() {
                         streams.push(Stream::new(key, replication));
                     }
@@ -287,12 +190,12 @@ impl<'a> Simulator<'a> {
             }
         }
         self.reset_groups();
-        if !self.prepared.dormancy.is_empty() {
+        if !self.core.prepared.dormancy.is_empty() {
             self.reset_dormancy();
         }
-        self.reset_data(replication);
-        self.reset_queues();
-        for i in 0..self.arch.components.len() {
+        self.data_view().reset(replication);
+        self.queues.reset(&mut self.core);
+        for i in 0..self.core.arch.components.len() {
             if self.has_clock(i) {
                 let ttf = self.time_to_failure(i);
                 self.start_clock(i, SimTime::ZERO, ttf);
@@ -300,220 +203,195 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    /// Schedules an event of component `i` at `at`.
-    #[inline]
-    pub(super) fn schedule(&mut self, i: usize, at: SimTime) {
-        let rank = self.prepared.name_rank[i];
-        if self.queue.peek().is_some_and(|(_, top)| top == rank) {
-            // The usual case: the event being handled schedules its successor.
-            self.queue.reschedule_top(rank, at);
-        } else {
-            self.queue.schedule(rank, at);
-        }
-    }
-
-    /// Removes component `i`'s pending event, if any.
-    pub(super) fn unschedule(&mut self, i: usize) {
-        self.queue.remove(self.prepared.name_rank[i]);
-    }
-
     /// Handles the event in the queue's first slot at `now`: a component's own event, its
     /// battery's timer, or a dataset's timer (taken off the queue, applied later in the batch).
     /// Returns the batch entry if an own state changed, or the data timer's entry.
     fn pop_slot(&mut self, now: SimTime) -> Option<Entry> {
-        let (_, slot) = self.queue.peek().expect("an event is due");
-        let n = self.prepared.by_rank.len();
-        if slot >= self.prepared.data.first_slot {
-            self.queue.remove(slot);
-            return Some((Class::DataTimer, slot, slot, None));
+        let (_, slot) = self.core.queue.peek().expect("an event is due");
+        let n = self.core.prepared.by_rank.len();
+        if slot >= self.core.prepared.data.first_slot {
+            self.core.queue.remove(slot);
+            return Some(Entry::data_timer(slot));
         }
         if (slot as usize) < n {
-            let id = self.prepared.by_rank[slot as usize];
+            let id = self.core.prepared.by_rank[slot as usize];
             self.pop_event(id as usize, now)
         } else {
-            let id = self.prepared.by_rank[slot as usize - n];
-            self.battery_timer(id as usize, now)
+            let id = self.core.prepared.by_rank[slot as usize - n];
+            self.battery.timer(&mut self.core, &self.standby, id as usize, now)
         }
     }
 
-    /// Runs replication `replication`, reporting incidents to `observer`.
+    /// Runs replication `replication`, reporting incidents to `observer`: one batch per
+    /// instant, each gathered, applied, reacted to, and then checked for an incident.
     pub fn run<O: Observer>(&mut self, replication: u64, observer: &mut O) -> Summary {
         self.reset(replication);
-        let horizon = self.params.horizon;
-        let service = self.arch.service.index();
-        let scripted = &self.prepared.scripted;
+        let horizon = self.core.params.horizon;
+        let service = self.core.arch.service.index();
+        let prepared: &'a Prepared<'a> = self.core.prepared;
+        let mut script = Script { events: &prepared.scripted, next: 0 };
         let mut events = 0u64;
-        let mut down_total = 0u64;
-        let mut open: Option<Incident> = None;
-        // While an incident is open: how its cause came back, if it is back.
-        let mut cause_back: Option<Label> = None;
-        let mut next_scripted = 0;
-        let scripted_at = |k: usize| scripted.get(k).map_or(SimTime::NEVER, |s| s.at);
+        let mut incidents = Incidents::default();
         loop {
-            let random_at = self.queue.peek().map_or(SimTime::NEVER, |(t, _)| t);
-            let now = random_at.min(scripted_at(next_scripted));
+            let (now, random) = self.next_instant(&script);
             if now >= horizon {
                 break;
             }
-            let was_up = self.nodes[service].up;
-            let mut applied = false;
-            self.batch.clear();
-            // Gather the instant's events: the queue yields them in name order.
-            if random_at == now {
-                let first = self.pop_slot(now);
-                let alone =
-                    self.queue.peek().is_none_or(|(t, _)| t != now) && scripted_at(next_scripted) != now;
-                match first {
-                    Some(entry @ (class, _, id, _))
-                        if alone && class != Class::GroupTimer && class != Class::DataTimer =>
-                    {
-                        // The common case, one own change alone at its instant: no order to
-                        // settle, and nothing to record if the service stays up.
-                        events += 1;
-                        self.refresh(id, Cause { component: ComponentId(id), mode: self.mode_of(class, id) });
-                        if was_up
-                            && self.pending.is_empty()
-                            && self.battery_pending.is_empty()
-                            && self.data_pending.is_empty()
-                            && self.queue_pending.is_empty()
-                            && self.nodes[service].up
-                        {
-                            continue;
-                        }
-                        applied = true;
-                        self.batch.push(entry);
-                    }
-                    Some(entry) => self.batch.push(entry),
-                    None => {}
-                }
-                while self.queue.peek().is_some_and(|(t, _)| t == now) {
-                    if let Some(entry) = self.pop_slot(now) {
-                        self.batch.push(entry);
-                    }
-                }
+            let was_up = self.core.nodes[service].up;
+            let applied = match self.gather(now, random, &mut script, service, was_up, &mut events) {
+                Gathered::Done => continue,
+                Gathered::Batch { applied } => applied,
+            };
+            if !applied {
+                events += self.apply_own_changes();
             }
-            while let Some(s) = scripted.get(next_scripted).filter(|s| s.at == now) {
-                let i = s.component as usize;
-                let label = match s.class {
-                    Class::InjectionStart => {
-                        self.nodes[i].injected += 1;
-                        self.inject_mode[i] = s.mode;
-                        let mode = s.mode.map_or(Mode::Injected, Mode::InjectedNamed);
-                        self.note(now, i, TraceKind::Failed(mode));
-                        if s.mode.is_some_and(|k| self.arch.components[i].modes[k as usize].loses_data) {
-                            self.lose_data(i, now, Cause { component: ComponentId(s.component), mode });
-                        }
-                        None
-                    }
-                    _ => {
-                        self.nodes[i].injected -= 1;
-                        self.note(now, i, TraceKind::Recovered(Label::InjectionEnd));
-                        Some((s.component, Label::InjectionEnd))
-                    }
-                };
-                self.batch.push((s.class, self.prepared.name_rank[i], s.component, label));
-                next_scripted += 1;
+            events += self.react(now, observer);
+            let is_up = self.core.nodes[service].up;
+            if !(was_up && is_up) {
+                incidents.after_batch(self, now, was_up, is_up, observer);
             }
-            if self.batch.len() > 1 {
-                self.batch.sort_unstable();
-            }
-            // Apply own changes in (class, name) order, then standby timers, then let the
-            // standby groups whose members changed decide, then batteries.
-            for k in 0..self.batch.len() {
-                if applied {
-                    break;
+        }
+        self.close(horizon, observer);
+        Summary { up: SimTime(horizon.0 - incidents.close(horizon, observer)), events }
+    }
+
+    /// The next instant with an event (before or past the horizon), and whether the queue has
+    /// one then (else only the script does).
+    #[inline]
+    fn next_instant(&self, script: &Script<'_>) -> (SimTime, bool) {
+        let random_at = self.core.queue.peek().map_or(SimTime::NEVER, |(t, _)| t);
+        let now = random_at.min(script.at());
+        (now, random_at == now)
+    }
+
+    /// Takes the events of instant `now` into the batch, in (class, name) order: the queue's
+    /// (if `random`) and the script's. The common case, one own change alone at its instant, is
+    /// applied at once: with nothing pending and the service (component `service`) up all along
+    /// (`was_up`) the instant is done; counts applied own changes in `events`.
+    #[inline(always)]
+    fn gather(
+        &mut self,
+        now: SimTime,
+        random: bool,
+        script: &mut Script<'_>,
+        service: usize,
+        was_up: bool,
+        events: &mut u64,
+    ) -> Gathered {
+        let mut applied = false;
+        self.core.batch.clear();
+        // The queue yields the instant's events in name order.
+        if random {
+            let first = self.pop_slot(now);
+            let alone = self.core.queue.peek().is_none_or(|(t, _)| t != now) && script.at() != now;
+            match first {
+                Some(entry)
+                    if alone && entry.class != Class::GroupTimer && entry.class != Class::DataTimer =>
+                {
+                    *events += 1;
+                    let mode = self.mode_of(entry.class, entry.id);
+                    self.core.refresh(entry.id, Cause { component: ComponentId(entry.id), mode });
+                    if was_up && self.core.pending.is_empty() && self.core.nodes[service].up {
+                        return Gathered::Done;
+                    }
+                    applied = true;
+                    self.core.batch.push(entry);
                 }
-                let (class, _, id, _) = self.batch[k];
-                match class {
-                    Class::GroupTimer | Class::StartFailure | Class::DataTimer => {}
-                    _ => {
-                        events += 1;
-                        self.refresh(id, Cause { component: ComponentId(id), mode: self.mode_of(class, id) });
-                    }
+                Some(entry) => self.core.batch.push(entry),
+                None => {}
+            }
+            while self.core.queue.peek().is_some_and(|(t, _)| t == now) {
+                if let Some(entry) = self.pop_slot(now) {
+                    self.core.batch.push(entry);
                 }
             }
-            for k in 0..self.batch.len() {
-                if let (Class::GroupTimer, _, id, _) = self.batch[k] {
-                    events += self.group_timer(id as usize, now);
+        }
+        while script.at() == now {
+            self.scripted(&script.events[script.next], now);
+            script.next += 1;
+        }
+        if self.core.batch.len() > 1 {
+            self.core.batch.sort_unstable();
+        }
+        Gathered::Batch { applied }
+    }
+
+    /// Starts or ends scripted injection `s` at `now`, into the batch.
+    fn scripted(&mut self, s: &Scripted, now: SimTime) {
+        let i = s.component as usize;
+        let label = match s.class {
+            Class::InjectionStart => {
+                self.core.nodes[i].injected += 1;
+                self.cycles.inject_mode[i] = s.mode;
+                let mode = s.mode.map_or(Mode::Injected, Mode::InjectedNamed);
+                self.core.note(now, i, TraceKind::Failed(mode));
+                if s.mode.is_some_and(|k| self.core.arch.components[i].modes[k as usize].loses_data) {
+                    self.data_view().lose_data(i, now, Cause { component: ComponentId(s.component), mode });
+                }
+                None
+            }
+            _ => {
+                self.core.nodes[i].injected -= 1;
+                self.core.note(now, i, TraceKind::Recovered(Label::InjectionEnd));
+                Some(Label::InjectionEnd)
+            }
+        };
+        let rank = self.core.prepared.name_rank[i];
+        self.core.batch.push(Entry::own(s.class, rank, s.component, label));
+    }
+
+    /// Applies the batch's own changes in (class, name) order, propagating each. Returns them
+    /// (events).
+    #[inline]
+    fn apply_own_changes(&mut self) -> u64 {
+        let mut events = 0;
+        for k in 0..self.core.batch.len() {
+            let Entry { class, id, .. } = self.core.batch[k];
+            match class {
+                Class::GroupTimer | Class::StartFailure | Class::DataTimer => {}
+                _ => {
+                    events += 1;
+                    let mode = self.mode_of(class, id);
+                    self.core.refresh(id, Cause { component: ComponentId(id), mode });
                 }
             }
+        }
+        events
+    }
+
+    /// After the own changes: standby timers, then the groups, datasets and queues that must
+    /// re-decide, then the datasets' timers (which see the settled state: a backup is skipped
+    /// if the dataset just went down) and what they change, then batteries. Passes the batch's
+    /// data-loss events and backlogs to `observer`. Returns the own changes it caused (events).
+    fn react<O: Observer>(&mut self, now: SimTime, observer: &mut O) -> u64 {
+        let mut events = 0;
+        for k in 0..self.core.batch.len() {
+            if let Entry { class: Class::GroupTimer, id, .. } = self.core.batch[k] {
+                events += self.group_timer(id as usize, now);
+            }
+        }
+        events += self.settle(now);
+        let timers = self.core.batch.len();
+        for k in 0..timers {
+            if let Entry { class: Class::DataTimer, rank: slot, .. } = self.core.batch[k] {
+                self.data_view().timer(slot, now);
+            }
+        }
+        if self.core.batch.len() > timers || !self.core.pending.datasets.is_empty() {
             events += self.settle(now);
-            // Datasets' timers see the instant's settled state (a backup is skipped if the
-            // dataset just went down).
-            let timers = self.batch.len();
-            for k in 0..timers {
-                if let (Class::DataTimer, slot, _, _) = self.batch[k] {
-                    self.data_timer(slot, now);
-                }
-            }
-            if self.batch.len() > timers || !self.data_pending.is_empty() {
-                events += self.settle(now);
-            }
-            self.flush_data(observer);
-            while let Some(i) = self.battery_pending.pop() {
-                self.needs_changed(i as usize, now);
-            }
-            let is_up = self.nodes[service].up;
-            if was_up && is_up {
-                continue;
-            }
-            let serves = &self.prepared.serves;
-            let failures = self
-                .batch
-                .iter()
-                .filter_map(|&(class, _, id, _)| self.own_failure(class, id))
-                .filter(|c| serves[c.component.index()]);
-            match (was_up, is_up) {
-                (true, false) => {
-                    let cause = self.cause[service];
-                    let contributing = failures.filter(|c| *c != cause).collect();
-                    open = Some(Incident {
-                        start: now,
-                        end: now,
-                        censored: false,
-                        cause,
-                        contributing,
-                        label: None,
-                    });
-                    cause_back = None;
-                    self.note(now, service, TraceKind::ServiceDown { cause });
-                }
-                (false, true) => {
-                    let mut incident = open.take().expect("an incident is open while the service is down");
-                    incident.end = now;
-                    self.track_cause(incident.cause, &mut cause_back);
-                    incident.label = Some(self.ending_label(cause_back));
-                    // Down and up again at one instant (a zero-delay failover decided over
-                    // several batches) is no incident.
-                    if incident.start < now {
-                        down_total += incident.duration().0;
-                        observer.incident(&incident);
-                    }
-                    let (label, downtime) = (incident.label.expect("just set"), incident.duration());
-                    self.note(now, service, TraceKind::ServiceUp { label, downtime });
-                }
-                (false, false) => {
-                    let incident = open.as_mut().expect("an incident is open while the service is down");
-                    self.track_cause(incident.cause, &mut cause_back);
-                    for c in failures {
-                        if c != incident.cause && !incident.contributing.contains(&c) {
-                            incident.contributing.push(c);
-                        }
-                    }
-                }
-                (true, true) => unreachable!("handled above"),
-            }
         }
-        self.close_queues(horizon);
-        self.close_pending_losses(horizon);
         self.flush_data(observer);
-        if let Some(mut incident) = open {
-            incident.end = horizon;
-            incident.censored = true;
-            down_total += incident.duration().0;
-            observer.incident(&incident);
+        while let Some(i) = self.core.pending.batteries.pop() {
+            self.battery.needs_changed(&mut self.core, &self.standby, i as usize, now);
         }
-        Summary { up: SimTime(horizon.0 - down_total), events }
+        events
+    }
+
+    /// At the horizon: open backlogs and losses waiting for a switch end there.
+    fn close<O: Observer>(&mut self, horizon: SimTime, observer: &mut O) {
+        self.queues.close(&mut self.core, horizon);
+        self.data_view().close_pending_losses(horizon);
+        self.flush_data(observer);
     }
 
     /// Lets standby groups and datasets react until neither has anything left to decide, then
@@ -521,145 +399,38 @@ impl<'a> Simulator<'a> {
     /// as events).
     fn settle(&mut self, now: SimTime) -> u64 {
         let mut start_failures = self.settle_groups(now);
-        while self.settle_data(now) {
+        while self.data_view().settle(now) {
             start_failures += self.settle_groups(now);
         }
-        self.settle_queues(now);
+        self.queues.settle(&mut self.core, now);
         start_failures
     }
 
     /// Passes the batch's data-loss events and ended backlogs to `observer`.
     fn flush_data<O: Observer>(&mut self, observer: &mut O) {
-        for loss in self.losses.drain(..) {
+        for loss in self.core.losses.drain(..) {
             observer.data_loss(&loss);
         }
-        for (q, age) in self.backlogs.drain(..) {
+        for (q, age) in self.queues.backlogs.drain(..) {
             observer.backlog(q, age);
         }
     }
 
     /// Whether component `i` has a failure clock (random failures on and a distribution).
     pub(super) fn has_clock(&self, i: usize) -> bool {
-        self.streams[i].fail.is_some() || !self.mode_streams[i].is_empty()
+        self.core.streams[i].fail.is_some() || !self.cycles.mode_streams[i].is_empty()
     }
 
     /// The mode to blame if an entry of this class takes component `id` down.
-    fn mode_of(&self, class: Class, id: u32) -> Mode {
+    pub(super) fn mode_of(&self, class: Class, id: u32) -> Mode {
         match class {
             Class::InjectionStart => {
-                self.inject_mode[id as usize].map_or(Mode::Injected, Mode::InjectedNamed)
+                self.cycles.inject_mode[id as usize].map_or(Mode::Injected, Mode::InjectedNamed)
             }
             Class::BatteryEmpty => Mode::BatteryEmpty,
-            Class::RandomFailure => self.mode_now[id as usize].map_or(Mode::Failure, Mode::Named),
+            Class::RandomFailure => self.cycles.mode_now[id as usize].map_or(Mode::Failure, Mode::Named),
             // Recoveries never take a component down: the mode is never read.
             _ => Mode::Failure,
-        }
-    }
-
-    /// The own failure an entry stands for, if it is one.
-    fn own_failure(&self, class: Class, id: u32) -> Option<Cause> {
-        let mode = match class {
-            Class::RandomFailure | Class::InjectionStart | Class::BatteryEmpty => self.mode_of(class, id),
-            Class::StartFailure => Mode::StartFailure,
-            _ => return None,
-        };
-        Some(Cause { component: ComponentId(id), mode })
-    }
-
-    /// After a batch during an incident caused by `cause`: `back` becomes how the cause's
-    /// component recovered if it did in this batch, and `None` if it is own-down.
-    fn track_cause(&self, cause: Cause, back: &mut Option<Label>) {
-        let c = cause.component.index();
-        let node = &self.nodes[c];
-        if node.failed || node.injected > 0 || node.drained {
-            *back = None;
-        } else if let Some(label) =
-            self.batch.iter().filter_map(|e| e.3).find(|&(id, _)| id as usize == c).map(|(_, l)| l)
-        {
-            *back = Some(label);
-        }
-    }
-
-    /// What ended an incident, by how the service came back in this batch: on another standby
-    /// member than the one active when its group went down (`failover`); by a dataset's
-    /// promote, restore or recreation (DR); else by its cause's own recovery once the cause is
-    /// back (`cause_back`), even if a switch back to the same member then had to complete; else
-    /// `dependency`. Only groups and datasets the service depends on count.
-    fn ending_label(&self, cause_back: Option<Label>) -> Label {
-        let serves = &self.prepared.serves;
-        let labelled = || self.batch.iter().filter_map(|e| e.3).filter(|&(id, _)| serves[id as usize]);
-        let switched = |id: u32| {
-            let g = self.prepared.group_of[id as usize].expect("failovers are standby groups'");
-            self.groups[g as usize].phase == super::standby::GroupPhase::Active
-        };
-        if labelled().any(|(id, l)| l == Label::Failover && switched(id)) {
-            return Label::Failover;
-        }
-        if let Some((_, label)) =
-            labelled().find(|&(_, l)| matches!(l, Label::Promote | Label::Restore | Label::Recreate))
-        {
-            return label;
-        }
-        cause_back.unwrap_or(Label::Dependency)
-    }
-
-    /// Re-evaluates `id` after a change of its own state and propagates any flip of its
-    /// effective state to its dependents and the standby groups it belongs to. If `id` goes
-    /// down, `own_cause` is its cause; a dependent that goes down inherits the cause of the
-    /// dependency that took it down (a dependent that is own-down is already down).
-    pub(super) fn refresh(&mut self, id: u32, own_cause: Cause) {
-        let root = &mut self.nodes[id as usize];
-        let up = root.should_be_up();
-        if up == root.up {
-            return;
-        }
-        root.up = up;
-        if !up {
-            self.cause[id as usize] = own_cause;
-        }
-        // Most changes stop at the root's dependents; the stack is only used past them.
-        self.propagate(id);
-        while let Some(c) = self.stack.pop() {
-            self.propagate(c);
-        }
-    }
-
-    /// Tells the dependents (and standby groups) of `c`, which just flipped, and queues the
-    /// dependents that flip in turn.
-    fn propagate(&mut self, c: u32) {
-        let node = self.nodes[c as usize];
-        let (up, blame) = (node.up, self.cause[c as usize]);
-        if node.watched {
-            for &g in self.prepared.watchers_of(c as usize) {
-                self.group_pending_push(g);
-            }
-            self.consumers_changed(c as usize);
-        }
-        // Each dependent lists `c` once (the compiler rejects repeats), so its counter moves
-        // by one; it is visited again only if it flips.
-        for &d in self.arch.dependents_of(ComponentId(c)) {
-            let node = &mut self.nodes[d.index()];
-            if up {
-                node.needs_up += 1;
-            } else {
-                node.needs_up -= 1;
-            }
-            if node.battery {
-                self.battery_pending.push(d.0);
-            }
-            if node.data {
-                let d = self.arch.components[d.index()].dataset.expect("a dataset's node");
-                self.data_pending_push(d);
-                continue;
-            }
-            let now = node.should_be_up();
-            if now != node.up {
-                node.up = now;
-                if !now {
-                    self.cause[d.index()] = blame;
-                }
-                self.stack.push(d.0);
-            }
         }
     }
 }

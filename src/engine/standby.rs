@@ -32,11 +32,50 @@
 //! A member becomes active when the switch to it begins; with `passive: Cold` every other
 //! member's failure clock is paused (it resumes, with the time it had left, on activation),
 //! and so are those of the components only passive members need (`dormancy.rs`).
+//!
+//! [`Standby`] owns the groups' state and answers the other mechanisms' questions about it
+//! (which member carries the load, is cold passive, holds the data). A group's decisions act on
+//! its members' cycles, batteries and data as well as on the core, so they are the
+//! simulator's methods, each reaching those owners through their own methods.
 
 use crate::time::SimTime;
 
+use super::core::Core;
 use super::simulator::Simulator;
 use super::{Cause, ComponentId, Mode, TraceKind};
+
+/// The standby groups during a replication, by index in `Prepared::groups`.
+#[derive(Debug, Default)]
+pub(super) struct Standby {
+    pub groups: Vec<GroupState>,
+}
+
+impl Standby {
+    /// Whether member `i` carries (or is being switched in to carry) its group's load.
+    pub fn carrying(&self, core: &Core<'_>, i: usize) -> bool {
+        core.prepared.watchers_of(i).iter().any(|&g| {
+            let state = self.groups[g as usize];
+            core.prepared.standby(g as usize).members[state.active].index() == i
+                && matches!(state.phase, GroupPhase::Active | GroupPhase::Switching)
+        })
+    }
+
+    /// Whether `i` is a passive member of a cold standby group (its failure clock is paused).
+    pub fn is_cold_passive(&self, core: &Core<'_>, i: usize) -> bool {
+        core.prepared.watchers_of(i).iter().any(|&g| {
+            let standby = core.prepared.standby(g as usize);
+            standby.cold && standby.members[self.groups[g as usize].active].index() != i
+        })
+    }
+
+    /// The member (index) holding the data of group `g`: the active one while the group is up,
+    /// else the one that was active when it went down (a member being switched to has taken
+    /// no write yet).
+    pub fn primary_member(&self, g: usize) -> usize {
+        let state = self.groups[g];
+        if state.phase == GroupPhase::Active { state.active } else { state.down_from }
+    }
+}
 
 /// A standby group's phase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,83 +102,52 @@ pub(super) struct GroupState {
 impl Simulator<'_> {
     /// Every group starts `Active` on its first member.
     pub(super) fn reset_groups(&mut self) {
-        self.groups.clear();
-        self.groups.extend(self.prepared.groups.iter().map(|_| GroupState {
+        self.standby.groups.clear();
+        self.standby.groups.extend(self.core.prepared.groups.iter().map(|_| GroupState {
             active: 0,
             phase: GroupPhase::Active,
             down_from: 0,
             failback: false,
         }));
         // The first member carries the load from t = 0, on its battery if it has one.
-        for g in 0..self.groups.len() {
+        for g in 0..self.standby.groups.len() {
             let first = self.member(g, 0);
-            self.battery_activated(first, SimTime::ZERO);
+            self.battery.activated(&mut self.core, first, SimTime::ZERO);
         }
     }
 
-    /// Whether member `i` carries (or is being switched in to carry) its group's load.
-    pub(super) fn carrying(&self, i: usize) -> bool {
-        self.prepared.watchers_of(i).iter().any(|&g| {
-            let state = self.groups[g as usize];
-            self.member(g as usize, state.active) == i
-                && matches!(state.phase, GroupPhase::Active | GroupPhase::Switching)
-        })
-    }
-
-    /// Whether `i` is a passive member of a cold standby group (its failure clock is paused).
-    pub(super) fn is_cold_passive(&self, i: usize) -> bool {
-        self.prepared.watchers_of(i).iter().any(|&g| {
-            let standby = self.prepared.standby(g as usize);
-            standby.cold && standby.members[self.groups[g as usize].active].index() != i
-        })
-    }
-
-    /// The member (index) holding the data of group `g`: the active one while the group is up,
-    /// else the one that was active when it went down (a member being switched to has taken
-    /// no write yet).
-    pub(super) fn primary_member(&self, g: usize) -> usize {
-        let state = self.groups[g];
-        if state.phase == GroupPhase::Active { state.active } else { state.down_from }
-    }
-
     fn member(&self, g: usize, k: usize) -> usize {
-        self.prepared.standby(g).members[k].index()
+        self.core.prepared.standby(g).members[k].index()
     }
 
     /// Member `k` is effectively up and, if the group holds data, has a copy to serve it.
     fn healthy(&self, g: usize, k: usize) -> bool {
-        self.nodes[self.member(g, k)].up && (self.data.is_empty() || !self.lacks_copy(g, k))
-    }
-
-    /// Marks group `g` as having to re-decide.
-    pub(super) fn group_pending_push(&mut self, g: u32) {
-        if !self.pending.contains(&g) {
-            self.pending.push(g);
-        }
+        self.core.nodes[self.member(g, k)].up
+            && (self.data.states.is_empty() || !self.data.lacks_copy(&self.core, g, k))
     }
 
     /// A group's detect or switch timer ended. Returns the failed starts it caused.
     pub(super) fn group_timer(&mut self, id: usize, now: SimTime) -> u64 {
-        let g = self.prepared.group_of[id].expect("timers belong to standby groups") as usize;
-        let active = self.groups[g].active;
-        match self.groups[g].phase {
+        let g = self.core.prepared.group_of[id].expect("timers belong to standby groups") as usize;
+        let active = self.standby.groups[g].active;
+        match self.standby.groups[g].phase {
             // The member came back at the very instant detection ended: nothing switches.
             GroupPhase::Detecting if self.healthy(g, active) => self.members_changed(g, now),
             GroupPhase::Detecting => self.try_next(g, now),
             // The member switched to failed at the very instant the switch ended: try the next.
             GroupPhase::Switching if !self.healthy(g, active) => {
-                self.note(now, id, TraceKind::SwitchAbandoned);
+                self.core.note(now, id, TraceKind::SwitchAbandoned);
                 self.try_next(g, now)
             }
             GroupPhase::Switching => {
-                self.note(now, id, TraceKind::SwitchEnded);
-                if !self.data.is_empty() {
-                    self.switch_ended(g, now);
+                self.core.note(now, id, TraceKind::SwitchEnded);
+                if !self.data.states.is_empty() {
+                    self.data_view().switch_ended(g, now);
                 }
-                self.groups[g].phase = GroupPhase::Active;
-                let active = self.groups[g].active;
+                self.standby.groups[g].phase = GroupPhase::Active;
+                let active = self.standby.groups[g].active;
                 let ok = self.healthy(g, active);
-                let blame = self.cause[self.member(g, active)];
+                let blame = self.core.cause[self.member(g, active)];
                 self.set_ok(g, ok, blame);
                 self.consider_failback(g, now)
             }
@@ -151,48 +159,48 @@ impl Simulator<'_> {
     /// Returns the failed starts it caused (own failures, counted as events).
     pub(super) fn settle_groups(&mut self, now: SimTime) -> u64 {
         let mut start_failures = 0;
-        while !self.pending.is_empty() {
-            let ranks = &self.prepared.name_rank;
-            let groups = &self.prepared.groups;
-            let k = (0..self.pending.len())
-                .min_by_key(|&k| ranks[groups[self.pending[k] as usize].index()])
+        while !self.core.pending.groups.is_empty() {
+            let ranks = &self.core.prepared.name_rank;
+            let groups = &self.core.prepared.groups;
+            let k = (0..self.core.pending.groups.len())
+                .min_by_key(|&k| ranks[groups[self.core.pending.groups[k] as usize].index()])
                 .expect("not empty");
-            let g = self.pending.swap_remove(k) as usize;
+            let g = self.core.pending.groups.swap_remove(k) as usize;
             start_failures += self.members_changed(g, now);
         }
         start_failures
     }
 
     fn members_changed(&mut self, g: usize, now: SimTime) -> u64 {
-        let active = self.groups[g].active;
-        match self.groups[g].phase {
+        let active = self.standby.groups[g].active;
+        match self.standby.groups[g].phase {
             GroupPhase::Active if !self.healthy(g, active) => {
-                self.groups[g].down_from = active;
-                let d = self.prepared.standby(g).detect;
-                let id = self.prepared.groups[g].index();
-                let word = self.streams[id].detect.as_mut().expect("groups have streams").next_word();
-                self.groups[g].phase = GroupPhase::Detecting;
-                self.schedule(id, now.saturating_add(d.sample(word)));
-                self.note(now, id, TraceKind::DetectionStarted);
-                let blame = self.cause[self.member(g, active)];
+                self.standby.groups[g].down_from = active;
+                let d = self.core.prepared.standby(g).detect;
+                let id = self.core.prepared.groups[g].index();
+                let word = self.core.streams[id].detect.as_mut().expect("groups have streams").next_word();
+                self.standby.groups[g].phase = GroupPhase::Detecting;
+                self.core.schedule(id, now.saturating_add(d.sample(word)));
+                self.core.note(now, id, TraceKind::DetectionStarted);
+                let blame = self.core.cause[self.member(g, active)];
                 self.set_ok(g, false, blame);
                 0
             }
             GroupPhase::Active => self.consider_failback(g, now),
             GroupPhase::Detecting if self.healthy(g, active) => {
-                self.unschedule(self.prepared.groups[g].index());
-                self.note(now, self.prepared.groups[g].index(), TraceKind::DetectionCancelled);
-                self.groups[g].phase = GroupPhase::Active;
+                self.core.unschedule(self.core.prepared.groups[g].index());
+                self.core.note(now, self.core.prepared.groups[g].index(), TraceKind::DetectionCancelled);
+                self.standby.groups[g].phase = GroupPhase::Active;
                 let member = self.member(g, active);
-                self.battery_activated(member, now); // carrying again (a recharged battery)
-                let blame = self.cause[member];
+                self.battery.activated(&mut self.core, member, now); // carrying again (a recharged battery)
+                let blame = self.core.cause[member];
                 self.set_ok(g, true, blame);
                 // A preferred member may have come back meanwhile.
                 self.consider_failback(g, now)
             }
             GroupPhase::Switching if !self.healthy(g, active) => {
-                self.unschedule(self.prepared.groups[g].index());
-                self.note(now, self.prepared.groups[g].index(), TraceKind::SwitchAbandoned);
+                self.core.unschedule(self.core.prepared.groups[g].index());
+                self.core.note(now, self.core.prepared.groups[g].index(), TraceKind::SwitchAbandoned);
                 self.try_next(g, now)
             }
             GroupPhase::NoHealthy => self.try_next(g, now),
@@ -206,20 +214,20 @@ impl Simulator<'_> {
     /// none healthy the group waits in `NoHealthy`. Returns the failed starts.
     fn try_next(&mut self, g: usize, now: SimTime) -> u64 {
         let mut start_failures = 0;
-        let n = self.prepared.standby(g).members.len();
+        let n = self.core.prepared.standby(g).members.len();
         loop {
-            let down_from = self.groups[g].down_from;
+            let down_from = self.standby.groups[g].down_from;
             let choice = if self.healthy(g, down_from) {
                 Some(down_from)
             } else {
                 (0..n).find(|&k| self.healthy(g, k))
             };
             let Some(k) = choice else {
-                if self.groups[g].phase != GroupPhase::NoHealthy {
-                    self.note(now, self.prepared.groups[g].index(), TraceKind::NoHealthyMember);
+                if self.standby.groups[g].phase != GroupPhase::NoHealthy {
+                    self.core.note(now, self.core.prepared.groups[g].index(), TraceKind::NoHealthyMember);
                 }
-                self.groups[g].phase = GroupPhase::NoHealthy;
-                let blame = self.cause[self.prepared.groups[g].index()];
+                self.standby.groups[g].phase = GroupPhase::NoHealthy;
+                let blame = self.core.cause[self.core.prepared.groups[g].index()];
                 self.set_ok(g, false, blame);
                 return start_failures;
             };
@@ -233,10 +241,10 @@ impl Simulator<'_> {
     /// With `failback`, switches back to the best healthy member of higher priority than the
     /// active one. Returns the failed starts.
     fn consider_failback(&mut self, g: usize, now: SimTime) -> u64 {
-        if !self.prepared.standby(g).failback || self.groups[g].phase != GroupPhase::Active {
+        if !self.core.prepared.standby(g).failback || self.standby.groups[g].phase != GroupPhase::Active {
             return 0;
         }
-        let active = self.groups[g].active;
+        let active = self.standby.groups[g].active;
         let mut start_failures = 0;
         for k in 0..active {
             if self.healthy(g, k) {
@@ -253,46 +261,48 @@ impl Simulator<'_> {
     /// becomes active and the group is down for `switch`. Returns whether it started.
     fn start_switch(&mut self, g: usize, k: usize, now: SimTime, failback: bool) -> bool {
         let m = self.member(g, k);
-        if self.nodes[m].flaky {
-            let p = self.arch.components[m].start_failure;
-            let word = self.streams[m].start.as_mut().expect("flaky members have a start stream").next_word();
+        if self.core.nodes[m].flaky {
+            let p = self.core.arch.components[m].start_failure;
+            let word =
+                self.core.streams[m].start.as_mut().expect("flaky members have a start stream").next_word();
             if crate::dist::unit_open(word) < p && self.fail_to_start(m, now) {
                 return false;
             }
         }
-        let from = self.groups[g].active;
+        let from = self.standby.groups[g].active;
         let old = self.member(g, from);
         if failback {
-            self.groups[g].down_from = from;
+            self.standby.groups[g].down_from = from;
         }
-        self.groups[g].failback = failback;
-        self.groups[g].active = k;
-        self.groups[g].phase = GroupPhase::Switching;
-        if self.prepared.standby(g).cold && old != m {
+        self.standby.groups[g].failback = failback;
+        self.standby.groups[g].active = k;
+        self.standby.groups[g].phase = GroupPhase::Switching;
+        if self.core.prepared.standby(g).cold && old != m {
             self.pause_clock(old, now);
             self.resume_clock(m, now);
-            if !self.prepared.dormancy.is_empty() {
+            if !self.core.prepared.dormancy.is_empty() {
                 self.redecide_dormancy(old, now);
                 self.redecide_dormancy(m, now);
             }
         }
         if old != m {
-            self.battery_deactivated(old, now);
-            self.refresh(old as u32, Cause { component: ComponentId(old as u32), mode: Mode::BatteryEmpty });
+            self.battery.deactivated(&mut self.core, &self.standby, old, now);
+            self.core
+                .refresh(old as u32, Cause { component: ComponentId(old as u32), mode: Mode::BatteryEmpty });
         }
-        self.battery_activated(m, now);
-        let id = self.prepared.groups[g].index();
-        self.note(now, id, TraceKind::SwitchStarted { to: ComponentId(m as u32), failback });
-        let s = self.prepared.standby(g).switch;
-        let word = self.streams[id].recover.as_mut().expect("groups have streams").next_word();
-        self.schedule(id, now.saturating_add(s.sample(word)));
+        self.battery.activated(&mut self.core, m, now);
+        let id = self.core.prepared.groups[g].index();
+        self.core.note(now, id, TraceKind::SwitchStarted { to: ComponentId(m as u32), failback });
+        let s = self.core.prepared.standby(g).switch;
+        let word = self.core.streams[id].recover.as_mut().expect("groups have streams").next_word();
+        self.core.schedule(id, now.saturating_add(s.sample(word)));
         if old != m {
-            self.holder_switched(id);
+            self.data_view().holder_switched(id);
         }
         let blame = if failback {
             Cause { component: ComponentId(id as u32), mode: Mode::Failback }
         } else {
-            self.cause[id]
+            self.core.cause[id]
         };
         self.set_ok(g, false, blame);
         true
@@ -300,14 +310,14 @@ impl Simulator<'_> {
 
     /// Sets whether group `g`'s standby condition holds and propagates the change.
     fn set_ok(&mut self, g: usize, ok: bool, blame: Cause) {
-        let id = self.prepared.groups[g].index();
-        self.nodes[id].standby_ok = ok;
-        self.refresh(id as u32, blame);
+        let id = self.core.prepared.groups[g].index();
+        self.core.nodes[id].standby_ok = ok;
+        self.core.refresh(id as u32, blame);
         // Whether a member carries the load may have changed: a battery charges only when not.
-        for k in 0..self.prepared.standby(g).members.len() {
+        for k in 0..self.core.prepared.standby(g).members.len() {
             let m = self.member(g, k);
-            if self.nodes[m].battery {
-                self.battery_pending.push(m as u32);
+            if self.core.nodes[m].battery {
+                self.core.pending.batteries.push(m as u32);
             }
         }
     }

@@ -2,15 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use crate::analysis::importance;
 use crate::engine::{Cause, Label};
-use crate::model::{Architecture, ComponentId};
+use crate::model::Architecture;
 use crate::time::{MS_PER_HOUR, MS_PER_YEAR, SimTime};
 
 use super::outcome::{DataTotals, LABEL_SLOTS, Outcome, ProblemTotals, QueueTotals};
 use super::report::{
-    ArchitectureReport, AvailabilityStats, BacklogStats, DataReport, DatasetReport, Histograms, Importance,
-    LabelTotals, LostWrites, ObjectiveResult, Objectives, Problem, QueueReport, RecoveredFrom, RpoStats,
+    ArchitectureReport, AvailabilityStats, BacklogStats, DataReport, DatasetReport, Histograms, LabelTotals,
+    LostWrites, ObjectiveResult, Objectives, Problem, QueueReport, Ranking, RecoveredFrom, RpoStats,
     RtoStats, Unrecoverable,
 };
 use super::{LogHistogram, student_t::t_quantile};
@@ -118,8 +117,9 @@ impl Aggregate {
         }
     }
 
-    /// The statistics of `arch` over the folded replications.
-    pub fn report(&self, arch: &Architecture, horizon: SimTime) -> ArchitectureReport {
+    /// The statistics of `arch` over the folded replications, with the components' `importance`
+    /// (computed outside the statistics, see [`Ranking`]).
+    pub fn report(&self, arch: &Architecture, horizon: SimTime, importance: Ranking) -> ArchitectureReport {
         // Every dataset's and queue's data-loss events together.
         let mut data = DataTotals::default();
         for d in self.datasets.iter().chain(self.queues.iter().map(|q| &q.data)) {
@@ -204,7 +204,6 @@ impl Aggregate {
             .into_iter()
             .map(|p| LabelTotals { label: p.cause, incidents: p.incidents, downtime_h: p.downtime_h })
             .collect();
-        let (birnbaum_method, importance) = self.importance(arch, down_total_ms);
         ArchitectureReport {
             name: arch.name.clone(),
             availability: AvailabilityStats {
@@ -225,8 +224,8 @@ impl Aggregate {
             objectives,
             problems,
             downtime_by_label,
-            birnbaum_method,
-            importance,
+            birnbaum_method: importance.method,
+            importance: importance.components,
             data: data_report(&data, arch.objectives.rpo, years),
             datasets: arch
                 .datasets
@@ -281,39 +280,19 @@ impl Aggregate {
 }
 
 impl Aggregate {
-    /// Every component that can fail or caused downtime, with its share of `down_total_ms`
-    /// and its Birnbaum importance, by share, then Birnbaum importance (both descending), then
-    /// name.
-    fn importance(&self, arch: &Architecture, down_total_ms: u128) -> (importance::Method, Vec<Importance>) {
+    /// The downtime `[ms]` charged to each of `arch`'s components (incidents its own failures
+    /// caused, in any mode), by component index.
+    pub fn downtime_by_component(&self, arch: &Architecture) -> Vec<u64> {
         let mut downtime = vec![0u64; arch.components.len()];
         for (cause, t) in &self.problems {
             downtime[cause.component.index()] += t.downtime_ms;
         }
-        let ids: Vec<ComponentId> = (0..arch.components.len() as u32)
-            .map(ComponentId)
-            .filter(|c| arch.components[c.index()].can_fail() || downtime[c.index()] > 0)
-            .collect();
-        let birnbaum = importance::birnbaum(arch, &ids, importance::BUDGET);
-        let mut rows: Vec<Importance> = ids
-            .iter()
-            .zip(birnbaum.values)
-            .map(|(c, (b, se))| Importance {
-                component: arch.components[c.index()].name.clone(),
-                downtime_share: if down_total_ms > 0 {
-                    downtime[c.index()] as f64 / down_total_ms as f64
-                } else {
-                    0.0
-                },
-                birnbaum: b,
-                birnbaum_se: se,
-            })
-            .collect();
-        rows.sort_by(|a, b| {
-            (b.downtime_share.total_cmp(&a.downtime_share))
-                .then(b.birnbaum.total_cmp(&a.birnbaum))
-                .then_with(|| a.component.cmp(&b.component))
-        });
-        (birnbaum.method, rows)
+        downtime
+    }
+
+    /// The service's downtime `[ms]` over the folded replications of `horizon` each.
+    pub fn downtime_ms(&self, horizon: SimTime) -> u128 {
+        u128::from(horizon.0) * u128::from(self.replications) - self.up_ms
     }
 }
 
@@ -379,7 +358,7 @@ fn data_report(data: &DataTotals, rpo_objective: Option<SimTime>, years: f64) ->
 mod tests {
     use super::*;
     use crate::engine::{Cause, Mode};
-    use crate::metrics::Outcome;
+    use crate::metrics::{Method, Outcome};
     use crate::model::{ComponentId, compile_str};
 
     /// Two replications of 1000 h, one with a single 10 h incident, one with none: every
@@ -404,7 +383,7 @@ mod tests {
         let mut aggregate = Aggregate::default();
         aggregate.add(&one, horizon);
         aggregate.add(&two, horizon);
-        let r = aggregate.report(arch, horizon);
+        let r = aggregate.report(arch, horizon, Ranking { method: Method::Exact, components: Vec::new() });
         let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * b.abs().max(1.0);
         assert!(close(r.availability.mean, 0.995));
         // sd of (0.99, 1.0) is 0.01/√2; half-width t(0.975, 1) · sd / √2 = 12.7062047362 · 0.005

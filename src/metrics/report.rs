@@ -10,8 +10,6 @@ use serde::Serialize;
 
 use super::LogHistogram;
 
-pub use crate::analysis::importance::Method;
-
 /// Everything `run` reports.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -317,6 +315,27 @@ pub struct LabelTotals {
     pub incidents: u64,
     /// Their downtime `[h]`.
     pub downtime_h: f64,
+}
+
+/// How the Birnbaum importances were computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Over every state of the conditioned components: exact up to float rounding.
+    Exact,
+    /// Over random states of them: an estimate with a standard error.
+    Estimate,
+}
+
+/// The components' importance as an [`ArchitectureReport`] lists it. The statistics do not
+/// compute it: `analysis::importance::ranking` does, from a run's [`super::Aggregate`] and the
+/// structure of the design.
+#[derive(Clone, Debug)]
+pub struct Ranking {
+    /// How the Birnbaum values were computed.
+    pub method: Method,
+    /// By share of downtime, then Birnbaum importance (both descending), then name.
+    pub components: Vec<Importance>,
 }
 
 /// How much of the service's downtime a component caused, and how critical it is.

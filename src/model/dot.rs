@@ -11,8 +11,8 @@
 
 use std::fmt::Write as _;
 
+use super::Kind;
 use super::{Architecture, NeedsRule};
-use crate::scenario::Kind;
 
 /// Renders `arch` as a DOT digraph.
 pub fn to_dot(arch: &Architecture) -> String {

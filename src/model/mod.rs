@@ -12,15 +12,17 @@
 mod compile;
 mod cycles;
 mod dot;
+mod kind;
+mod mode;
 
 pub use compile::{Compiled, compile, compile_str};
 pub use dot::to_dot;
+pub use kind::Kind;
+pub use mode::Mode;
 
 use petgraph::graph::DiGraph;
 
 use crate::dist::Dist;
-/// What a component is (`Region`, `Az`, `Instance`, ...), as written in the scenario.
-pub use crate::scenario::Kind;
 use crate::time::SimTime;
 
 /// Dense index of a component within one architecture, in declaration order.
@@ -217,8 +219,7 @@ impl Component {
     }
 
     /// The name of a failure mode as written in problem names.
-    pub fn mode_name(&self, mode: crate::engine::Mode) -> String {
-        use crate::engine::Mode;
+    pub fn mode_name(&self, mode: Mode) -> String {
         match mode {
             Mode::Named(k) => self.modes[k as usize].name.clone(),
             Mode::InjectedNamed(k) => format!("injected-{}", self.modes[k as usize].name),

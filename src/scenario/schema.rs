@@ -139,8 +139,9 @@ pub type Profiles = NamedMap<ProfileSpec>;
 /// The `crews` map: repair crews and how many repairs each can work on at once.
 pub type Crews = NamedMap<Spanned<u64>>;
 
-/// The kind of a component. Kinds are labels for reports and graphs, except `Group`, which
-/// has no failures of its own and is up iff its `needs` hold.
+/// The kind of a component, as a file can write it. Kinds are labels for reports and graphs,
+/// except `Group`, which has no failures of its own and is up iff its `needs` hold. (The model
+/// adds the kind of the nodes it derives from `data`: `model::Kind::Dataset`.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename = "kind")]
 pub enum Kind {
@@ -166,9 +167,6 @@ pub enum Kind {
     Queue,
     /// A logical group: up iff its `needs` hold.
     Group,
-    /// A dataset (declared under `data`, never as a component kind).
-    #[serde(skip_deserializing)]
-    Dataset,
 }
 
 impl Kind {
@@ -186,7 +184,6 @@ impl Kind {
             Kind::Dns => "Dns",
             Kind::Queue => "Queue",
             Kind::Group => "Group",
-            Kind::Dataset => "Dataset",
         }
     }
 }

@@ -381,7 +381,7 @@ fn same_named_components_give_the_same_report_numbers() {
     let report = |name: &str| {
         let arch = arch(&system, name);
         let aggregate = runner::run_architecture(arch, params(&system), 300, &pool, &|_| {});
-        let mut value = serde_json::to_value(aggregate.report(arch, system.horizon)).unwrap();
+        let mut value = serde_json::to_value(runner::report(arch, &aggregate, system.horizon)).unwrap();
         value["name"] = serde_json::Value::Null;
         value["events"] = serde_json::Value::Null; // `cache` and `batch` add events of their own
         // `cache` and `batch` can fail, so they are listed too: no downtime, not needed.
@@ -424,7 +424,7 @@ fn runner_reports_are_identical_for_any_pool_size() {
         let pool = runner::thread_pool(threads).unwrap();
         let aggregate = runner::run_architecture(busy, params(&system), ACROSS_CHUNKS, &pool, &|_| {});
         assert_eq!(aggregate.replications(), ACROSS_CHUNKS);
-        serde_json::to_string(&aggregate.report(busy, system.horizon)).unwrap()
+        serde_json::to_string(&runner::report(busy, &aggregate, system.horizon)).unwrap()
     };
     let one = report(1);
     for threads in [2, 3] {

@@ -636,7 +636,7 @@ proptest! {
                 .map(|pool| {
                     let aggregate = run_architecture(arch, params(&system), system.replications, pool, &|_| {});
                     assert_eq!(aggregate.replications(), system.replications);
-                    let report = aggregate.report(arch, system.horizon);
+                    let report = faultline::runner::report(arch, &aggregate, system.horizon);
                     let a = &report.availability;
                     assert!((0.0..=1.0).contains(&a.mean), "availability {}", a.mean);
                     assert!(a.ci95[0] <= a.mean && a.mean <= a.ci95[1], "{:?} around {}", a.ci95, a.mean);

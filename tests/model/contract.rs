@@ -2,8 +2,8 @@
 //! written is what the engine gets.
 
 use faultline::dist::Dist;
+use faultline::model::Kind;
 use faultline::model::{Architecture, ComponentId, NeedsRule, Recovery, System, compile_str};
-use faultline::scenario::Kind;
 use faultline::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, MS_PER_YEAR, SimTime};
 
 const EVERY_FORM: &str = r#"

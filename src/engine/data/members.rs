@@ -31,9 +31,9 @@
 
 use crate::time::SimTime;
 
-use super::super::simulator::Simulator;
+use super::super::core::Core;
 use super::super::{Cause, TraceKind};
-use super::{Copy, DataLoss, Phase, Source, Store};
+use super::{Copy, Data, DataLoss, DataView, Phase, Source, Store};
 
 /// The copy on a member of a standby holder that is not a listed replica (synchronous).
 #[derive(Clone, Copy, Debug)]
@@ -60,39 +60,52 @@ pub(in crate::engine) struct PendingLoss {
     last_write: SimTime,
 }
 
-impl Simulator<'_> {
+impl Data {
     /// The standby group (by index) holding dataset `d`'s primary, if its holder is still the
     /// group it started on.
-    pub(super) fn standby_holder(&self, d: usize) -> Option<usize> {
-        let holder = self.data[d].holder as usize;
-        if holder != self.arch.datasets[d].holder.index() || self.arch.components[holder].standby.is_none() {
+    pub fn standby_holder(&self, core: &Core<'_>, d: usize) -> Option<usize> {
+        let holder = self.states[d].holder as usize;
+        if holder != core.arch.datasets[d].holder.index() || core.arch.components[holder].standby.is_none() {
             return None;
         }
-        Some(self.prepared.group_of[holder].expect("a standby group") as usize)
+        Some(core.prepared.group_of[holder].expect("a standby group") as usize)
     }
 
     /// Whether member `k` of dataset `d`'s standby holder has no copy.
-    pub(super) fn member_lost(&self, d: usize, k: usize) -> bool {
-        match self.prepared.data.member_replica[d][k] {
-            Some(j) => self.data[d].replicas[j as usize].copy == Copy::Lost,
-            None => self.data[d].members[k].lost,
+    pub fn member_lost(&self, core: &Core<'_>, d: usize, k: usize) -> bool {
+        match core.prepared.data.member_replica[d][k] {
+            Some(j) => self.states[d].replicas[j as usize].copy == Copy::Lost,
+            None => self.states[d].members[k].lost,
         }
     }
 
     /// Whether every member of dataset `d`'s standby holder has lost its copy.
-    pub(super) fn every_member_lost(&self, d: usize) -> bool {
-        (0..self.data[d].members.len()).all(|k| self.member_lost(d, k))
+    pub fn every_member_lost(&self, core: &Core<'_>, d: usize) -> bool {
+        (0..self.states[d].members.len()).all(|k| self.member_lost(core, d, k))
     }
 
+    /// Whether member `k` of standby group `g` has no copy of a dataset whose primary lives on
+    /// the group while another member has one: it cannot take over.
+    pub fn lacks_copy(&self, core: &Core<'_>, g: usize, k: usize) -> bool {
+        (0..self.states.len()).any(|d| {
+            self.states[d].phase == Phase::Live
+                && self.standby_holder(core, d) == Some(g)
+                && self.member_lost(core, d, k)
+                && !self.every_member_lost(core, d)
+        })
+    }
+}
+
+impl DataView<'_, '_> {
     /// Destroys the copies of the doomed members of `d`'s standby holder that are not listed
     /// replicas (those are destroyed with the replicas). Returns whether any was.
     pub(super) fn destroy_member_copies(&mut self, d: usize, now: SimTime) -> bool {
-        let holder = self.arch.datasets[d].holder.index();
-        let members = &self.arch.components[holder].standby.as_ref().expect("a standby holder").members;
+        let holder = self.core.arch.datasets[d].holder.index();
+        let members = &self.core.arch.components[holder].standby.as_ref().expect("a standby holder").members;
         let mut touched = false;
         for (k, m) in members.iter().enumerate() {
-            if self.prepared.data.member_replica[d][k].is_none() && self.doomed[m.index()] {
-                let copy = &mut self.data[d].members[k];
+            if self.core.prepared.data.member_replica[d][k].is_none() && self.data.doomed[m.index()] {
+                let copy = &mut self.data.states[d].members[k];
                 if copy.in_sync {
                     copy.synced_until = now;
                 }
@@ -106,25 +119,25 @@ impl Simulator<'_> {
     /// Member `k` of `d`'s standby holder holds the primary again (a restore or recreation
     /// into the group ended): its copy is back and in sync.
     pub(super) fn give_copy(&mut self, d: usize, k: usize) {
-        match self.prepared.data.member_replica[d][k] {
+        match self.core.prepared.data.member_replica[d][k] {
             Some(j) => {
                 let slot = self.data_slot(d, super::SlotKind::Resync(j));
-                self.queue.remove(slot);
-                let r = &mut self.data[d].replicas[j as usize];
+                self.core.queue.remove(slot);
+                let r = &mut self.data.states[d].replicas[j as usize];
                 r.copy = Copy::Live;
                 r.in_sync = true;
             }
-            None => self.data[d].members[k] = MemberCopy::default(),
+            None => self.data.states[d].members[k] = MemberCopy::default(),
         }
     }
 
     /// Where member `k`'s copy of `d` is (`None`: it has none); an `Async` lag is drawn.
     fn member_position(&mut self, d: usize, k: usize, now: SimTime, last_write: SimTime) -> Option<SimTime> {
-        match self.prepared.data.member_replica[d][k] {
-            Some(j) if self.data[d].replicas[j as usize].copy == Copy::Lost => None,
+        match self.core.prepared.data.member_replica[d][k] {
+            Some(j) if self.data.states[d].replicas[j as usize].copy == Copy::Lost => None,
             Some(j) => Some(self.replica_position(d, j as usize, now, last_write)),
             None => {
-                let copy = self.data[d].members[k];
+                let copy = self.data.states[d].members[k];
                 let synced = if copy.in_sync { last_write } else { copy.synced_until.min(last_write) };
                 (!copy.lost).then_some(synced)
             }
@@ -135,25 +148,29 @@ impl Simulator<'_> {
     /// data-loss event, measured when the group's next switch ends.
     pub(super) fn primary_member_lost(&mut self, d: usize, now: SimTime, cause: Cause) {
         let last_write = self.last_write(d, now);
-        self.data[d].pending = Some(PendingLoss { at: now, cause, last_write });
+        self.data.states[d].pending = Some(PendingLoss { at: now, cause, last_write });
     }
 
     /// Standby group `g` finished a switch: each dataset it holds loses what the member now
     /// active lacks against the member that held the primary (see the module docs).
     pub(in crate::engine) fn switch_ended(&mut self, g: usize, now: SimTime) {
-        let (from, to, planned) = (self.groups[g].down_from, self.groups[g].active, self.groups[g].failback);
-        for d in 0..self.data.len() {
-            if self.standby_holder(d) != Some(g) || self.data[d].phase != Phase::Live {
+        let (from, to, planned) = (
+            self.standby.groups[g].down_from,
+            self.standby.groups[g].active,
+            self.standby.groups[g].failback,
+        );
+        for d in 0..self.data.states.len() {
+            if self.data.standby_holder(self.core, d) != Some(g) || self.data.states[d].phase != Phase::Live {
                 continue;
             }
-            let pending = self.data[d].pending.take();
+            let pending = self.data.states[d].pending.take();
             if pending.is_none() && (from == to || planned) {
                 continue;
             }
-            let from_member = self.prepared.standby(g).members[from].index();
+            let from_member = self.core.prepared.standby(g).members[from].index();
             let (at, cause, last_write) = match pending {
                 Some(p) => (p.at, p.cause, p.last_write),
-                None => (now, self.cause[from_member], self.last_write(d, now)),
+                None => (now, self.core.cause[from_member], self.last_write(d, now)),
             };
             let Some(position) = self.member_position(d, to, now, last_write) else { continue };
             if pending.is_some() || position < last_write {
@@ -165,10 +182,10 @@ impl Simulator<'_> {
     /// At the horizon: a destruction still waiting for its switch is counted, censored,
     /// against the newest surviving member copy.
     pub(in crate::engine) fn close_pending_losses(&mut self, horizon: SimTime) {
-        for d in 0..self.data.len() {
-            let Some(p) = self.data[d].pending.take() else { continue };
+        for d in 0..self.data.states.len() {
+            let Some(p) = self.data.states[d].pending.take() else { continue };
             let mut newest = None;
-            for k in 0..self.data[d].members.len() {
+            for k in 0..self.data.states[d].members.len() {
                 newest = newest.max(self.member_position(d, k, horizon, p.last_write));
             }
             if let Some(position) = newest {
@@ -188,10 +205,10 @@ impl Simulator<'_> {
         censored: bool,
     ) {
         let rpo = Some(SimTime(last_write.0.saturating_sub(position.0)));
-        let lost_writes = self.data[d].history.destroy_after(Some(position), at.1);
-        let node = self.arch.datasets[d].node.index();
-        self.note(at.1, node, TraceKind::DataLost { rpo, lost_writes, from: Some(Source::Failover) });
-        self.losses.push(DataLoss {
+        let lost_writes = self.data.states[d].history.destroy_after(Some(position), at.1);
+        let node = self.core.arch.datasets[d].node.index();
+        self.core.note(at.1, node, TraceKind::DataLost { rpo, lost_writes, from: Some(Source::Failover) });
+        self.core.losses.push(DataLoss {
             store: Store::Dataset(d as u32),
             at: at.0,
             cause,
@@ -207,14 +224,14 @@ impl Simulator<'_> {
     /// member that stops leaves sync; one that is up while the dataset accepts writes (`ok`)
     /// catches up, or gets a new copy if its own was destroyed (its group may then use it).
     pub(super) fn settle_members(&mut self, d: usize, now: SimTime, ok: bool) {
-        let Some(g) = self.standby_holder(d) else { return };
+        let Some(g) = self.data.standby_holder(self.core, d) else { return };
         let mut regained = false;
-        for k in 0..self.data[d].members.len() {
-            if self.prepared.data.member_replica[d][k].is_some() {
+        for k in 0..self.data.states[d].members.len() {
+            if self.core.prepared.data.member_replica[d][k].is_some() {
                 continue;
             }
-            let up = self.nodes[self.prepared.standby(g).members[k].index()].up;
-            let copy = &mut self.data[d].members[k];
+            let up = self.core.nodes[self.core.prepared.standby(g).members[k].index()].up;
+            let copy = &mut self.data.states[d].members[k];
             if copy.in_sync && !up {
                 copy.in_sync = false;
                 copy.synced_until = now;
@@ -224,18 +241,7 @@ impl Simulator<'_> {
             }
         }
         if regained {
-            self.group_pending_push(g as u32);
+            self.core.pending.group(g as u32);
         }
-    }
-
-    /// Whether member `k` of standby group `g` has no copy of a dataset whose primary lives on
-    /// the group while another member has one: it cannot take over.
-    pub(in crate::engine) fn lacks_copy(&self, g: usize, k: usize) -> bool {
-        (0..self.data.len()).any(|d| {
-            self.data[d].phase == Phase::Live
-                && self.standby_holder(d) == Some(g)
-                && self.member_lost(d, k)
-                && !self.every_member_lost(d)
-        })
     }
 }

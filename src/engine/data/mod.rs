@@ -40,6 +40,10 @@
 //!
 //! Timers (recovery, each replica's resync, each chain's next backup) have their own queue
 //! slots after the components' and batteries', in dataset name order.
+//!
+//! [`Data`] owns the datasets' state; a [`DataView`] pairs it with the core it changes (queue,
+//! nodes, trace, the batch's losses) and the standby groups it reads (which member holds a
+//! group's data). Nothing else of the simulator is reachable from here.
 
 mod history;
 mod members;
@@ -49,8 +53,9 @@ use crate::model::{Architecture, Dataset};
 use crate::rng::{Stream, named_stream_key};
 use crate::time::SimTime;
 
+use super::core::{Core, Entry};
 use super::prepared::Class;
-use super::simulator::Simulator;
+use super::standby::Standby;
 use super::{Cause, Label, TraceKind};
 
 /// Where a dataset was recovered from after losing its primary.
@@ -272,6 +277,29 @@ enum Phase {
     Restoring(Restore),
 }
 
+/// The datasets during a replication.
+pub(super) struct Data {
+    /// Each dataset's state, by index in `Architecture::datasets`.
+    pub states: Vec<DataState>,
+    /// Scratch: components whose data the failure being applied destroys.
+    pub doomed: Vec<bool>,
+}
+
+impl Data {
+    /// No dataset yet, scratch for `n` components.
+    pub fn new(n: usize) -> Data {
+        Data { states: Vec::new(), doomed: vec![false; n] }
+    }
+}
+
+/// The datasets at work: their state, the core they reach, and the standby groups, which they
+/// only ask which member holds a group's data.
+pub(super) struct DataView<'s, 'a> {
+    pub data: &'s mut Data,
+    pub core: &'s mut Core<'a>,
+    pub standby: &'s Standby,
+}
+
 /// One dataset during a replication.
 #[derive(Clone, Debug)]
 pub(super) struct DataState {
@@ -298,13 +326,13 @@ const RESTORE: usize = 1;
 const RESYNC: usize = 2;
 const LAG: usize = 3;
 
-impl Simulator<'_> {
+impl DataView<'_, '_> {
     fn dataset(&self, d: usize) -> &Dataset {
-        &self.arch.datasets[d]
+        &self.core.arch.datasets[d]
     }
 
     fn data_slot(&self, d: usize, kind: SlotKind) -> u32 {
-        let plan = &self.prepared.data;
+        let plan = &self.core.prepared.data;
         let offset = match kind {
             SlotKind::Recovery => 0,
             SlotKind::Resync(j) => 1 + j,
@@ -314,20 +342,20 @@ impl Simulator<'_> {
     }
 
     fn draw_data(&mut self, d: usize, stream: usize, dist: Dist) -> SimTime {
-        dist.sample(self.data[d].streams[stream].next_word())
+        dist.sample(self.data.states[d].streams[stream].next_word())
     }
 
     /// Every dataset starts live on its holder, replicas in sync, each chain holding a backup
     /// at position 0; the first backups are scheduled.
-    pub(super) fn reset_data(&mut self, replication: u64) {
-        self.data_pending.clear();
-        self.losses.clear();
-        let arch = self.arch;
-        self.data.clear();
+    pub(super) fn reset(&mut self, replication: u64) {
+        self.core.pending.datasets.clear();
+        self.core.losses.clear();
+        let arch = self.core.arch;
+        self.data.states.clear();
         for (d, ds) in arch.datasets.iter().enumerate() {
-            let keys = &self.prepared.data.keys[d];
+            let keys = &self.core.prepared.data.keys[d];
             let members = arch.components[ds.holder.index()].standby.as_ref().map_or(0, |s| s.members.len());
-            self.data.push(DataState {
+            self.data.states.push(DataState {
                 holder: ds.holder.0,
                 phase: Phase::Live,
                 down_since: SimTime::ZERO,
@@ -354,45 +382,46 @@ impl Simulator<'_> {
                     Stream::new(&keys.lag, replication),
                 ],
             });
-            self.data[d].history.reset(SimTime::ZERO);
+            self.data.states[d].history.reset(SimTime::ZERO);
             for (m, b) in ds.backups.iter().enumerate() {
                 let slot = self.data_slot(d, SlotKind::Backup(m as u32));
-                self.queue.schedule(slot, b.offset.saturating_add(b.every));
+                self.core.queue.schedule(slot, b.offset.saturating_add(b.every));
             }
         }
     }
 
     /// A data-losing failure of `x` at `now`: destroys the copies it reaches.
     pub(super) fn lose_data(&mut self, x: usize, now: SimTime, cause: Cause) {
-        let destroys = &self.prepared.data.destroys[x];
+        let destroys = &self.core.prepared.data.destroys[x];
         if destroys.is_empty() {
             return;
         }
         for &c in destroys {
-            self.doomed[c as usize] = true;
+            self.data.doomed[c as usize] = true;
         }
-        for d in 0..self.data.len() {
+        for d in 0..self.data.states.len() {
             self.lose_copies(d, now, cause);
         }
-        for &c in &self.prepared.data.destroys[x] {
-            self.doomed[c as usize] = false;
+        for &c in &self.core.prepared.data.destroys[x] {
+            self.data.doomed[c as usize] = false;
         }
     }
 
     fn lose_copies(&mut self, d: usize, now: SimTime, cause: Cause) {
-        let ds = &self.arch.datasets[d];
+        let ds = &self.core.arch.datasets[d];
         let mut touched = false;
         // Whether a standby holder's primary member still had its copy before this failure.
-        let group = self.standby_holder(d);
-        let primary_had_copy = group.is_some_and(|g| !self.member_lost(d, self.primary_member(g)));
-        for j in 0..self.data[d].replicas.len() {
-            let r = self.data[d].replicas[j];
-            if self.doomed[r.host as usize] && r.copy != Copy::Lost {
+        let group = self.data.standby_holder(self.core, d);
+        let primary_had_copy =
+            group.is_some_and(|g| !self.data.member_lost(self.core, d, self.standby.primary_member(g)));
+        for j in 0..self.data.states[d].replicas.len() {
+            let r = self.data.states[d].replicas[j];
+            if self.data.doomed[r.host as usize] && r.copy != Copy::Lost {
                 if r.copy == Copy::Resyncing {
                     let slot = self.data_slot(d, SlotKind::Resync(j as u32));
-                    self.queue.remove(slot);
+                    self.core.queue.remove(slot);
                 }
-                let r = &mut self.data[d].replicas[j];
+                let r = &mut self.data.states[d].replicas[j];
                 if r.in_sync {
                     r.synced_until = now;
                 }
@@ -403,43 +432,44 @@ impl Simulator<'_> {
         }
         let mut wiped = vec![false; ds.backups.len()];
         for (m, b) in ds.backups.iter().enumerate() {
-            if self.doomed[b.to.index()] {
-                self.data[d].chains[m] = ChainState::default();
+            if self.data.doomed[b.to.index()] {
+                self.data.states[d].chains[m] = ChainState::default();
                 wiped[m] = true;
                 touched = true;
             }
         }
-        let holder = self.data[d].holder as usize;
-        let mut primary_hit = self.doomed[holder];
+        let holder = self.data.states[d].holder as usize;
+        let mut primary_hit = self.data.doomed[holder];
         let mut primary_member_lost = false;
         if let Some(g) = group {
             touched |= self.destroy_member_copies(d, now);
-            primary_member_lost = primary_had_copy && self.member_lost(d, self.primary_member(g));
-            primary_hit |= self.every_member_lost(d);
+            primary_member_lost =
+                primary_had_copy && self.data.member_lost(self.core, d, self.standby.primary_member(g));
+            primary_hit |= self.data.every_member_lost(self.core, d);
         }
-        match self.data[d].phase {
+        match self.data.states[d].phase {
             Phase::Live if primary_hit => self.choose_copy(d, now, cause),
             Phase::Live if primary_member_lost => self.primary_member_lost(d, now, cause),
             Phase::AwaitPromote(j) | Phase::Promoting(j)
-                if self.data[d].replicas[j as usize].copy == Copy::Lost =>
+                if self.data.states[d].replicas[j as usize].copy == Copy::Lost =>
             {
-                self.queue.remove(self.data_slot(d, SlotKind::Recovery));
+                self.core.queue.remove(self.data_slot(d, SlotKind::Recovery));
                 self.choose_copy(d, now, cause);
             }
             Phase::AwaitRestore(Restore::Backup { chain }) | Phase::Restoring(Restore::Backup { chain })
                 if wiped[chain as usize] =>
             {
-                self.queue.remove(self.data_slot(d, SlotKind::Recovery));
+                self.core.queue.remove(self.data_slot(d, SlotKind::Recovery));
                 self.choose_copy(d, now, cause);
             }
-            Phase::Restoring(r) if self.doomed[self.restore_target(d, r)] => {
-                self.queue.remove(self.data_slot(d, SlotKind::Recovery));
-                self.data[d].phase = Phase::AwaitRestore(r);
+            Phase::Restoring(r) if self.data.doomed[self.restore_target(d, r)] => {
+                self.core.queue.remove(self.data_slot(d, SlotKind::Recovery));
+                self.data.states[d].phase = Phase::AwaitRestore(r);
             }
             _ => {}
         }
         if touched || primary_hit {
-            self.data_pending_push(d as u32);
+            self.core.pending.dataset(d as u32);
         }
     }
 
@@ -448,12 +478,12 @@ impl Simulator<'_> {
     fn choose_copy(&mut self, d: usize, now: SimTime, cause: Cause) {
         // A standby holder's destroyed primary member waiting for its switch is part of this
         // loss: one event.
-        self.data[d].pending = None;
+        self.data.states[d].pending = None;
         let node = self.dataset(d).node.index();
         let last_write = self.last_write(d, now);
         let mut best: Option<(SimTime, Phase, Source)> = None;
-        for j in 0..self.data[d].replicas.len() {
-            if self.data[d].replicas[j].copy != Copy::Live {
+        for j in 0..self.data.states[d].replicas.len() {
+            if self.data.states[d].replicas[j].copy != Copy::Live {
                 continue;
             }
             let position = self.replica_position(d, j, now, last_write);
@@ -462,7 +492,7 @@ impl Simulator<'_> {
             }
         }
         for (m, b) in self.dataset(d).backups.iter().enumerate() {
-            let chain = self.data[d].chains[m];
+            let chain = self.data.states[d].chains[m];
             let usable = chain.in_flight.filter(|&t| t.saturating_add(b.takes) <= now).or(chain.complete);
             if let Some(position) = usable
                 && best.is_none_or(|(p, ..)| position > p)
@@ -474,7 +504,7 @@ impl Simulator<'_> {
                 ));
             }
         }
-        let state = &mut self.data[d];
+        let state = &mut self.data.states[d];
         state.cause = cause;
         let lost_writes = state.history.destroy_after(best.map(|(position, ..)| position), now);
         let loss = match best {
@@ -505,20 +535,24 @@ impl Simulator<'_> {
                 }
             }
         };
-        self.note(now, node, TraceKind::DataLost { rpo: loss.rpo, lost_writes, from: loss.from });
-        self.losses.push(loss);
+        self.core.note(now, node, TraceKind::DataLost { rpo: loss.rpo, lost_writes, from: loss.from });
+        self.core.losses.push(loss);
     }
 
     /// The last instant dataset `d` accepted writes, as of `now`.
     fn last_write(&self, d: usize, now: SimTime) -> SimTime {
-        if self.nodes[self.dataset(d).node.index()].standby_ok { now } else { self.data[d].down_since }
+        if self.core.nodes[self.dataset(d).node.index()].standby_ok {
+            now
+        } else {
+            self.data.states[d].down_since
+        }
     }
 
     /// Where replica `j` is: replication stops when either end stops (the unshipped tail stays
     /// on the primary's host), so it holds the writes up to (the earlier of its last instant
     /// in sync and the last write) minus its lag (drawn now for an `Async` lag).
     fn replica_position(&mut self, d: usize, j: usize, now: SimTime, last_write: SimTime) -> SimTime {
-        let r = self.data[d].replicas[j];
+        let r = self.data.states[d].replicas[j];
         let lag = match self.dataset(d).replicas[j].lag {
             Some(dist) => self.draw_data(d, LAG, dist),
             None => SimTime::ZERO,
@@ -529,30 +563,24 @@ impl Simulator<'_> {
 
     /// Standby group `group` began a switch to another member: the datasets it holds re-decide.
     pub(super) fn holder_switched(&mut self, group: usize) {
-        for d in 0..self.arch.datasets.len() {
-            if self.data[d].holder as usize == group {
-                self.data_pending_push(d as u32);
+        for d in 0..self.core.arch.datasets.len() {
+            if self.data.states[d].holder as usize == group {
+                self.core.pending.dataset(d as u32);
             }
-        }
-    }
-
-    pub(super) fn data_pending_push(&mut self, d: u32) {
-        if !self.data_pending.contains(&d) {
-            self.data_pending.push(d);
         }
     }
 
     /// Lets every dataset whose hosts changed re-decide, in name order. Returns whether any
     /// did.
-    pub(super) fn settle_data(&mut self, now: SimTime) -> bool {
+    pub(super) fn settle(&mut self, now: SimTime) -> bool {
         let mut any = false;
-        while !self.data_pending.is_empty() {
+        while !self.core.pending.datasets.is_empty() {
             any = true;
-            let order = &self.prepared.data.by_name;
-            let k = (0..self.data_pending.len())
-                .min_by_key(|&k| order.iter().position(|&d| d == self.data_pending[k]))
+            let order = &self.core.prepared.data.by_name;
+            let k = (0..self.core.pending.datasets.len())
+                .min_by_key(|&k| order.iter().position(|&d| d == self.core.pending.datasets[k]))
                 .expect("not empty");
-            let d = self.data_pending.swap_remove(k) as usize;
+            let d = self.core.pending.datasets.swap_remove(k) as usize;
             self.settle_dataset(d, now);
         }
         any
@@ -561,38 +589,40 @@ impl Simulator<'_> {
     fn settle_dataset(&mut self, d: usize, now: SimTime) {
         let node = self.dataset(d).node.index();
         // Start a recovery whose copy (or target) is reachable.
-        match self.data[d].phase {
-            Phase::AwaitPromote(j) if self.nodes[self.data[d].replicas[j as usize].host as usize].up => {
+        match self.data.states[d].phase {
+            Phase::AwaitPromote(j)
+                if self.core.nodes[self.data.states[d].replicas[j as usize].host as usize].up =>
+            {
                 let t = self.draw_data(d, PROMOTE, self.dataset(d).promote);
-                self.data[d].phase = Phase::Promoting(j);
-                self.queue.schedule(self.data_slot(d, SlotKind::Recovery), now.saturating_add(t));
-                self.note(now, node, TraceKind::DataRecoveryStarted(Label::Promote));
+                self.data.states[d].phase = Phase::Promoting(j);
+                self.core.queue.schedule(self.data_slot(d, SlotKind::Recovery), now.saturating_add(t));
+                self.core.note(now, node, TraceKind::DataRecoveryStarted(Label::Promote));
             }
-            Phase::AwaitRestore(r) if self.nodes[self.restore_target(d, r)].up => {
+            Phase::AwaitRestore(r) if self.core.nodes[self.restore_target(d, r)].up => {
                 let backups = &self.dataset(d).backups;
                 let dist = match r {
                     Restore::Backup { chain } => backups[chain as usize].restore,
                     Restore::Empty => backups.first().map_or(Dist::Fixed(SimTime::ZERO), |b| b.restore),
                 };
                 let t = self.draw_data(d, RESTORE, dist);
-                self.data[d].phase = Phase::Restoring(r);
-                self.queue.schedule(self.data_slot(d, SlotKind::Recovery), now.saturating_add(t));
+                self.data.states[d].phase = Phase::Restoring(r);
+                self.core.queue.schedule(self.data_slot(d, SlotKind::Recovery), now.saturating_add(t));
                 let label = if r == Restore::Empty { Label::Recreate } else { Label::Restore };
-                self.note(now, node, TraceKind::DataRecoveryStarted(label));
+                self.core.note(now, node, TraceKind::DataRecoveryStarted(label));
             }
             _ => {}
         }
-        let live = self.data[d].phase == Phase::Live;
-        let ok = live && self.nodes[self.data[d].holder as usize].up;
+        let live = self.data.states[d].phase == Phase::Live;
+        let ok = live && self.core.nodes[self.data.states[d].holder as usize].up;
         self.settle_members(d, now, ok);
         let mut resyncing = false;
-        for j in 0..self.data[d].replicas.len() {
-            let r = self.data[d].replicas[j];
-            let up = self.nodes[r.host as usize].up;
+        for j in 0..self.data.states[d].replicas.len() {
+            let r = self.data.states[d].replicas[j];
+            let up = self.core.nodes[r.host as usize].up;
             let slot = self.data_slot(d, SlotKind::Resync(j as u32));
             match r.copy {
                 Copy::Live => {
-                    let r = &mut self.data[d].replicas[j];
+                    let r = &mut self.data.states[d].replicas[j];
                     if r.in_sync && !up {
                         r.in_sync = false;
                         r.synced_until = now;
@@ -602,32 +632,36 @@ impl Simulator<'_> {
                 }
                 Copy::Lost if up && ok => {
                     let t = self.draw_data(d, RESYNC, self.dataset(d).resync);
-                    let r = &mut self.data[d].replicas[j];
+                    let r = &mut self.data.states[d].replicas[j];
                     r.copy = Copy::Resyncing;
                     r.synced_until = now; // re-seeded as of now, and behind from here on
-                    self.queue.schedule(slot, now.saturating_add(t));
+                    self.core.queue.schedule(slot, now.saturating_add(t));
                     resyncing = true;
                 }
                 Copy::Resyncing if !up => {
-                    self.queue.remove(slot);
-                    self.data[d].replicas[j].copy = Copy::Lost;
+                    self.core.queue.remove(slot);
+                    self.data.states[d].replicas[j].copy = Copy::Lost;
                 }
                 Copy::Lost | Copy::Resyncing => {}
             }
         }
-        if let Some(g) = self.standby_holder(d).filter(|_| resyncing) {
-            self.group_pending_push(g as u32); // a member may have a copy to take over with again
+        if let Some(g) = self.data.standby_holder(self.core, d).filter(|_| resyncing) {
+            self.core.pending.group(g as u32); // a member may have a copy to take over with again
         }
-        if self.nodes[node].standby_ok != ok {
-            self.nodes[node].standby_ok = ok;
+        if self.core.nodes[node].standby_ok != ok {
+            self.core.nodes[node].standby_ok = ok;
             if ok {
-                self.data[d].history.start(now);
+                self.data.states[d].history.start(now);
             } else {
-                self.data[d].down_since = now;
-                self.data[d].history.stop(now);
+                self.data.states[d].down_since = now;
+                self.data.states[d].history.stop(now);
             }
-            let blame = if live { self.cause[self.data[d].holder as usize] } else { self.data[d].cause };
-            self.refresh(node as u32, blame);
+            let blame = if live {
+                self.core.cause[self.data.states[d].holder as usize]
+            } else {
+                self.data.states[d].cause
+            };
+            self.core.refresh(node as u32, blame);
         }
     }
 
@@ -639,24 +673,24 @@ impl Simulator<'_> {
             Restore::Backup { chain } => backups.get(chain as usize),
             Restore::Empty => backups.first(),
         };
-        chain.and_then(|b| b.into).map_or(self.data[d].holder as usize, |c| c.index())
+        chain.and_then(|b| b.into).map_or(self.data.states[d].holder as usize, |c| c.index())
     }
 
     /// A data timer in slot `slot` ended at `now`. Records a batch entry for a completed
     /// recovery (so it can label the incident it ends). A timer cancelled or replaced at this
     /// very instant (a loss in the same batch destroyed what it was recovering) does nothing.
-    pub(super) fn data_timer(&mut self, slot: u32, now: SimTime) {
-        let (d, kind) = self.prepared.data.slots[(slot - self.prepared.data.first_slot) as usize];
+    pub(super) fn timer(&mut self, slot: u32, now: SimTime) {
+        let (d, kind) = self.core.prepared.data.slots[(slot - self.core.prepared.data.first_slot) as usize];
         let d = d as usize;
         let node = self.dataset(d).node;
-        if self.queue.time_of(slot).is_some() {
+        if self.core.queue.time_of(slot).is_some() {
             return; // replaced by a newer timer in this batch
         }
         match kind {
             SlotKind::Recovery => {
-                let label = match self.data[d].phase {
+                let label = match self.data.states[d].phase {
                     Phase::Promoting(j) => {
-                        let state = &mut self.data[d];
+                        let state = &mut self.data.states[d];
                         let r = &mut state.replicas[j as usize];
                         std::mem::swap(&mut state.holder, &mut r.host);
                         r.copy = Copy::Lost;
@@ -664,12 +698,12 @@ impl Simulator<'_> {
                         Label::Promote
                     }
                     Phase::Restoring(r) => {
-                        self.data[d].holder = self.restore_target(d, r) as u32;
-                        if let Some(g) = self.standby_holder(d) {
-                            self.give_copy(d, self.primary_member(g));
+                        self.data.states[d].holder = self.restore_target(d, r) as u32;
+                        if let Some(g) = self.data.standby_holder(self.core, d) {
+                            self.give_copy(d, self.standby.primary_member(g));
                         }
                         if r == Restore::Empty {
-                            self.data[d].created = now;
+                            self.data.states[d].created = now;
                             Label::Recreate
                         } else {
                             Label::Restore
@@ -677,32 +711,32 @@ impl Simulator<'_> {
                     }
                     _ => return, // cancelled in this batch
                 };
-                self.data[d].phase = Phase::Live;
-                self.note(now, node.index(), TraceKind::Recovered(label));
-                let rank = self.prepared.name_rank[node.index()];
-                self.batch.push((Class::DataTimer, rank, node.0, Some((node.0, label))));
+                self.data.states[d].phase = Phase::Live;
+                self.core.note(now, node.index(), TraceKind::Recovered(label));
+                let rank = self.core.prepared.name_rank[node.index()];
+                self.core.batch.push(Entry::own(Class::DataTimer, rank, node.0, Some(label)));
             }
             SlotKind::Resync(j) => {
-                if self.data[d].replicas[j as usize].copy != Copy::Resyncing {
+                if self.data.states[d].replicas[j as usize].copy != Copy::Resyncing {
                     return; // its copy was destroyed again in this batch
                 }
-                let r = &mut self.data[d].replicas[j as usize];
+                let r = &mut self.data.states[d].replicas[j as usize];
                 r.copy = Copy::Live;
                 r.in_sync = false; // settled below
                 r.synced_until = now;
                 let host = crate::model::ComponentId(r.host);
-                self.note(now, node.index(), TraceKind::Resynced { host });
+                self.core.note(now, node.index(), TraceKind::Resynced { host });
             }
             SlotKind::Backup(m) => {
-                let b = &self.arch.datasets[d].backups[m as usize];
-                let chain = &mut self.data[d].chains[m as usize];
+                let b = &self.core.arch.datasets[d].backups[m as usize];
+                let chain = &mut self.data.states[d].chains[m as usize];
                 if let Some(t) = chain.in_flight
                     && t.saturating_add(b.takes) <= now
                 {
                     chain.complete = Some(t);
                     chain.in_flight = None;
                 }
-                if self.nodes[node.index()].standby_ok && self.nodes[b.to.index()].up {
+                if self.core.nodes[node.index()].standby_ok && self.core.nodes[b.to.index()].up {
                     if b.takes == SimTime::ZERO {
                         chain.complete = Some(now);
                     } else {
@@ -710,9 +744,9 @@ impl Simulator<'_> {
                     }
                 }
                 let next = now.saturating_add(b.every);
-                self.queue.schedule(slot, next);
+                self.core.queue.schedule(slot, next);
             }
         }
-        self.data_pending_push(d as u32);
+        self.core.pending.dataset(d as u32);
     }
 }

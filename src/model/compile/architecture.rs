@@ -9,7 +9,7 @@ use crate::scenario::{ArchitectureSpec, InjectionSpec, Scenario};
 use crate::time::SimTime;
 
 use super::super::cycles::find_cycles;
-use super::super::{Architecture, Component, ComponentId, Crew, Injection, Objectives, QueueLink};
+use super::super::{Architecture, Component, ComponentId, Crew, Injection, Kind, Objectives, QueueLink};
 use super::Context;
 use super::components::{CompiledProfiles, Drafts, Names, ResolvedNeeds, resolve_needs};
 use super::data::{compile_dataset, dataset_node};
@@ -143,7 +143,7 @@ fn compile_one(
         let extras = draft.extras;
         components.push(Component {
             name: draft.spec.name.value.clone(),
-            kind: draft.spec.kind,
+            kind: draft.spec.kind.into(),
             shared: draft.shared,
             fail: draft.fail,
             recover: draft.recover,
@@ -260,7 +260,7 @@ fn queue_links(
                 Some("`consumers` is what reads the queue, not the producer".into());
             continue;
         }
-        if q.kind != crate::scenario::Kind::Queue {
+        if q.kind != Kind::Queue {
             cx.error(span, format!("`{}` is not a Queue (kind: {})", q.name, q.kind.name())).hint =
                 Some("`Async(queue: ..)` names a component of `kind: Queue`".into());
             continue;
@@ -283,7 +283,7 @@ fn queue_links(
 /// The failure mode an injection names on `target`, if any; reports a missing mode and a
 /// dataset target.
 fn injection_mode(cx: &mut Context, target: &Component, spec: &InjectionSpec) -> Option<u16> {
-    if target.kind == crate::scenario::Kind::Dataset {
+    if target.kind == Kind::Dataset {
         cx.error(spec.target.span, format!("`{}` is a dataset and cannot be injected", target.name)).hint =
             Some("inject a data-losing failure mode on its holder: `mode: \"volume-loss\"`".into());
         return None;

@@ -14,10 +14,10 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::Span;
 use crate::dist::Dist;
-use crate::scenario::{DatasetSpec, Kind, ReplicationSpec};
+use crate::scenario::{DatasetSpec, ReplicationSpec};
 use crate::time::SimTime;
 
-use super::super::{Backup, Component, ComponentId, Dataset, Needs, NeedsRule, Replica};
+use super::super::{Backup, Component, ComponentId, Dataset, Kind, Needs, NeedsRule, Replica};
 use super::Context;
 use super::components::Names;
 use super::values::Role;

@@ -28,10 +28,10 @@
 //! The rules look at the compiled architecture; the spans of the values come from the drafts.
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::scenario::{DistExpr, DistForm, DistSpec, Kind, RecoverSpec};
+use crate::scenario::{DistExpr, DistForm, DistSpec, RecoverSpec};
 use crate::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, MS_PER_YEAR};
 
-use super::super::{Architecture, Component, ComponentId, Recovery};
+use super::super::{Architecture, Component, ComponentId, Kind, Recovery};
 use super::Context;
 use super::components::Draft;
 use super::targets::inside;

@@ -71,7 +71,7 @@ pub(super) fn inside(
         }
     }
     (0..components.len())
-        .filter(|&i| inside[i] && i != root.index() && kind.is_none_or(|k| components[i].kind == k))
+        .filter(|&i| inside[i] && i != root.index() && kind.is_none_or(|k| components[i].kind == k.into()))
         .map(|i| ComponentId(i as u32))
         .collect()
 }

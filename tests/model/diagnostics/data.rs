@@ -7,8 +7,8 @@
 use super::*;
 
 use faultline::dist::Dist;
+use faultline::model::Kind;
 use faultline::model::compile_str;
-use faultline::scenario::Kind;
 use faultline::time::SimTime;
 
 #[test]
