@@ -166,7 +166,7 @@ pub struct RtoStats {
 }
 
 /// Data-loss statistics (of one dataset, or of an architecture's datasets together).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DataReport {
     /// Data-loss events over all replications, unrecoverable ones included.
     pub data_loss_events: u64,
@@ -186,7 +186,7 @@ pub struct DataReport {
 
 /// How long the dataset had accepted the writes that data-loss events destroyed, not counting
 /// what an earlier loss already destroyed nor spans without writes (RPO counts both again).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LostWrites {
     /// Sum over every event, unrecoverable and censored ones included `[h]`.
     pub total_h: f64,
@@ -242,7 +242,7 @@ pub struct BacklogStats {
 }
 
 /// Realised RPO over recoverable data-loss events, nearest rank `[s]`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RpoStats {
     /// Median.
     pub p50: Option<f64>,
@@ -261,7 +261,7 @@ pub struct RpoStats {
 }
 
 /// Data-loss events with no surviving copy.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Unrecoverable {
     /// How many.
     pub events: u64,
@@ -272,7 +272,7 @@ pub struct Unrecoverable {
 }
 
 /// What recoverable data-loss events were recovered from.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RecoveredFrom {
     /// A promoted replica.
     pub replica: u64,

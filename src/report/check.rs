@@ -3,7 +3,43 @@
 //! baseline entry that do not match, and `FILE: ok (N architectures)` when it passed. What the
 //! findings are is `crate::check`'s; reading and writing baselines is the CLI's.
 
-use crate::check::Outcome;
+use super::format::{duration_s, percent, pooled_rpo_p95};
+use crate::check::{Finding, Measure, Outcome};
+
+/// What a finding expected, as printed: `>= 99.9500%`, `p95 <= 1h 00m`, `baseline 12.3 min/yr`.
+pub fn expected(f: &Finding) -> String {
+    match &f.measure {
+        Measure::Availability { target, .. } => format!(">= {}", percent(*target)),
+        Measure::Rto { target, .. } | Measure::Rpo { target, .. } => {
+            format!("p95 <= {}", duration_s(*target))
+        }
+        Measure::Downtime { before, .. } => format!("baseline {before:.1} min/yr"),
+    }
+}
+
+/// What a finding got, as printed.
+pub fn got(f: &Finding) -> String {
+    match &f.measure {
+        Measure::Availability { mean, ci95, .. } => {
+            format!("{} (95% CI [{}, {}])", percent(*mean), percent(ci95[0]), percent(ci95[1]))
+        }
+        Measure::Rto { p95: Some(p95), .. } => format!("p95 {}", duration_s(*p95)),
+        Measure::Rto { p95: None, censored, .. } => {
+            format!("{censored} incident(s) still open at the horizon, longer than the target")
+        }
+        Measure::Rpo { data, .. } => format!(
+            "p95 {}{}",
+            pooled_rpo_p95(data),
+            if data.unrecoverable.events > 0 { " (no surviving copy)" } else { "" }
+        ),
+        Measure::Downtime { now, difference, ci99, .. } => {
+            format!(
+                "{now:.1} min/yr, difference {difference:+.1} (99% CI [{:+.1}, {:+.1}])",
+                ci99[0], ci99[1]
+            )
+        }
+    }
+}
 
 /// The lines of the check of `origin` (`update`: the command that stores a new baseline): a note when one replication cannot show a regression, one
 /// line per finding and unmatched design, and `ok` when it passed.
@@ -19,10 +55,10 @@ pub fn findings(origin: &str, update: &str, outcome: &Outcome, architectures: us
         out.push_str(&format!(
             "{origin}: {status}: {}: {} {}: expected {}, got {}{}\n",
             f.architecture,
-            f.metric,
+            f.metric(),
             f.kind,
-            f.expected,
-            f.got,
+            expected(f),
+            got(f),
             if f.fails || f.kind == "baseline stale" { "" } else { " (gate off)" }
         ));
     }
@@ -52,6 +88,32 @@ pub fn findings(origin: &str, update: &str, outcome: &Outcome, architectures: us
 mod tests {
     use super::*;
     use crate::check::{Baseline, BaselineArchitecture, evaluate};
+
+    #[test]
+    fn a_missed_rpo_is_one_finding_naming_unrecoverable_events() {
+        use crate::check::objectives;
+        let report = crate::report::fixture::dr_report("objectives: (rpo: \"1m\"),");
+        let per_design: Vec<Vec<Finding>> = report.architectures.iter().map(objectives).collect();
+        assert!(per_design[0].is_empty(), "async replica: 30 s <= 1 m");
+        assert!(per_design[3].is_empty(), "no datasets: no RPO verdict, never a failure");
+        let found: Vec<Finding> = per_design.concat();
+        assert!(found.iter().all(|f| f.metric() == "rpo" && f.fails && f.kind == "missed"));
+        let words: Vec<(String, String)> = found.iter().map(|f| (expected(f), got(f))).collect();
+        assert_eq!(
+            words,
+            [
+                ("p95 <= 1m 00s".to_string(), "p95 5h 00m".to_string()),
+                (
+                    "p95 <= 1m 00s".to_string(),
+                    "p95 unrecoverable: 1 of 1 event (no surviving copy)".to_string()
+                ),
+            ]
+        );
+        let report = crate::report::fixture::dr_report("objectives: (rpo: \"1m\", gate: false),");
+        assert!(report.architectures.iter().flat_map(objectives).all(|f| !f.fails));
+        let report = crate::report::fixture::dr_report("objectives: (rpo: \"6h\"),");
+        assert!(report.architectures[1..2].iter().flat_map(objectives).next().is_none(), "5 h <= 6 h");
+    }
 
     #[test]
     fn finding_lines() {
