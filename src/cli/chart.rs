@@ -95,7 +95,7 @@ fn from_scenario(args: &Args) -> Result<usize, Error> {
     let at = |message: String| Error::at(&args.file, message);
     let compiled = compile_report(&args.file, &args.options, args.timeline_replication)?;
     let mut bundle = Bundle::open(&args.out, &["charts"]).map_err(at)?;
-    let Simulated { report, params, incidents } =
+    let Simulated { report, params, incidents, pool } =
         simulate_report(&compiled, &args.file, args.options.threads)?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
     let trace_args = args.options.trace_args();
@@ -106,6 +106,7 @@ fn from_scenario(args: &Args) -> Result<usize, Error> {
         file: &args.file,
         trace_args,
         pick,
+        pool: &pool,
     };
     let images = write_charts(&mut bundle, &report, &scenario).map_err(at)?;
     bundle.commit().map_err(at)?;

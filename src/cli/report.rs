@@ -123,6 +123,8 @@ pub(super) struct Simulated {
     pub params: RunParams,
     /// Per architecture, in file order.
     pub incidents: Vec<Incidents>,
+    /// The worker threads it ran on, for the charts.
+    pub pool: rayon::ThreadPool,
 }
 
 /// Runs a compiled scenario like `run`.
@@ -153,7 +155,7 @@ pub(super) fn simulate_report(
         .collect();
     progress.finish();
     let header = header(system, file, compiled.overrides.clone());
-    Ok(Simulated { report: Report { header, architectures }, params, incidents })
+    Ok(Simulated { report: Report { header, architectures }, params, incidents, pool })
 }
 
 /// What to draw from a simulated scenario.
@@ -170,6 +172,8 @@ pub(super) struct Scenario<'a> {
     pub trace_args: String,
     /// Which incident the timelines show.
     pub pick: Pick,
+    /// The worker threads that trace the timelines and draw the charts.
+    pub pool: &'a rayon::ThreadPool,
 }
 
 fn write_report(args: &Args) -> Result<PathBuf, Error> {
@@ -185,13 +189,14 @@ fn write_report(args: &Args) -> Result<PathBuf, Error> {
         }
     };
     let mut bundle = Bundle::open(&dir, &["result.json", "report.md", "charts"]).map_err(at)?;
-    let Simulated { report, params, incidents } =
+    let Simulated { report, params, incidents, pool } =
         simulate_report(&compiled, &args.file, args.options.threads)?;
     let result = json::render(&report).map_err(|e| at(e.to_string()))?;
     bundle.write("result.json", result.as_bytes()).map_err(at)?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
     let trace_args = args.options.trace_args();
-    let scenario = Scenario { system, params, incidents: &incidents, file: &args.file, trace_args, pick };
+    let scenario =
+        Scenario { system, params, incidents: &incidents, file: &args.file, trace_args, pick, pool: &pool };
     let images = write_charts(&mut bundle, &report, &scenario).map_err(at)?;
     let mut md = markdown::render(&report);
     let progress = Progress::counting(0, false, "injections");
@@ -230,66 +235,118 @@ fn write_report(args: &Args) -> Result<PathBuf, Error> {
 /// and RPO distributions (the RPO one only when a data-loss event happened), and per
 /// architecture downtime by problem and the timeline of the incident `scenario.pick` chooses.
 /// Returns what report.md shows, in order.
+///
+/// The timelines' replications are traced, and every chart drawn, on `scenario.pool`; the
+/// files are staged, and the first error reported, in the order above, so the bundle is the
+/// same bytes on any number of threads.
 pub(super) fn write_charts(
     bundle: &mut Bundle,
     report: &Report,
     scenario: &Scenario<'_>,
 ) -> Result<Vec<Image>, String> {
+    use rayon::prelude::*;
+    let Scenario { system, params, pool, .. } = *scenario;
+    let data = ReportData::from_report(report);
+    // Each architecture's timeline: its index in the system, and its incident with the trace.
+    let timelines: Vec<_> = pool.install(|| {
+        report
+            .architectures
+            .par_iter()
+            .map(|a| {
+                let k = system.architectures.iter().position(|x| x.name == a.name)?;
+                let id = report.header.scenario.clone();
+                Some(focus::choose(
+                    id,
+                    &system.architectures[k],
+                    params,
+                    scenario.pick,
+                    &scenario.incidents[k],
+                ))
+            })
+            .collect()
+    });
+    let mut plans: Vec<Plan<'_>> = vec![
+        Plan::new("availability".into(), "Availability per architecture".into(), None, |f| {
+            chart::availability(&data, f)
+        }),
+        Plan::new("rto".into(), "Realised RTO".into(), None, |f| chart::rto_cdf(&data, f)),
+        Plan::new("rpo".into(), "Realised RPO".into(), None, |f| chart::rpo_cdf(&data, f)),
+    ];
+    let designs: Vec<&str> = report.architectures.iter().map(|a| a.name.as_str()).collect();
+    let names = chart::names::design_names(&designs);
+    for ((a, file_name), timeline) in report.architectures.iter().zip(names).zip(&timelines) {
+        let data = &data;
+        plans.push(Plan::new(
+            format!("problems-{file_name}"),
+            format!("Downtime by problem: {}", a.name),
+            None,
+            |f| chart::downtime_by_problem(data, &a.name, 8, f),
+        ));
+        match timeline {
+            None => {}
+            Some(None) => {
+                let none = match scenario.pick {
+                    Pick::Replication(r) => format!("Replication {r} had no incident: no timeline."),
+                    Pick::Default => {
+                        format!("No incident in {} replications: no timeline.", system.replications)
+                    }
+                };
+                plans.push(Plan::new(String::new(), format!("Timeline: {}", a.name), Some(none), |_| {
+                    Err(chart::ChartError::NoData(String::new()))
+                }));
+            }
+            Some(Some((focus, trace))) => {
+                let caption = timeline_caption(focus, trace, scenario);
+                let title = format!("Timeline: {}, replication {}", a.name, focus.replication);
+                plans.push(Plan::new(format!("timeline-{file_name}"), title, Some(caption), |f| {
+                    chart::timeline(trace, Some(focus), f)
+                }));
+            }
+        }
+    }
+    const FORMATS: [ChartFormat; 2] = [ChartFormat::Svg, ChartFormat::Png];
+    let drawn: Vec<Vec<_>> = pool
+        .install(|| plans.par_iter().map(|p| FORMATS.par_iter().map(|&f| (p.render)(f)).collect()).collect());
     let mut images = Vec::new();
-    let mut chart = |name: String,
-                     title: String,
-                     caption: Option<String>,
-                     render: &dyn Fn(ChartFormat) -> Result<Vec<u8>, chart::ChartError>| {
-        for format in [ChartFormat::Svg, ChartFormat::Png] {
-            match render(format) {
+    'plans: for (plan, drawn) in plans.into_iter().zip(drawn) {
+        let Plan { name, title, caption, .. } = plan;
+        for (format, bytes) in FORMATS.into_iter().zip(drawn) {
+            match bytes {
                 Ok(bytes) => bundle.write(&format!("charts/{name}.{}", format.extension()), &bytes)?,
                 // Nothing to draw: left out, or only its caption when it has one.
                 Err(chart::ChartError::NoData(_)) => {
                     if caption.is_some() {
                         images.push(Image { title, path: None, caption });
                     }
-                    return Ok(());
+                    continue 'plans;
                 }
                 Err(e) => return Err(format!("chart {name}: {e}")),
             }
         }
         images.push(Image { title, path: Some(format!("charts/{name}.png")), caption });
-        Ok::<(), String>(())
-    };
-    let data = ReportData::from_report(report);
-    chart("availability".into(), "Availability per architecture".into(), None, &|f| {
-        chart::availability(&data, f)
-    })?;
-    let Scenario { system, params, .. } = *scenario;
-    chart("rto".into(), "Realised RTO".into(), None, &|f| chart::rto_cdf(&data, f))?;
-    chart("rpo".into(), "Realised RPO".into(), None, &|f| chart::rpo_cdf(&data, f))?;
-    let designs: Vec<&str> = report.architectures.iter().map(|a| a.name.as_str()).collect();
-    for (a, file_name) in report.architectures.iter().zip(chart::names::design_names(&designs)) {
-        let name = format!("problems-{file_name}");
-        chart(name, format!("Downtime by problem: {}", a.name), None, &|f| {
-            chart::downtime_by_problem(&data, &a.name, 8, f)
-        })?;
-        let Some(k) = system.architectures.iter().position(|x| x.name == a.name) else { continue };
-        let arch = &system.architectures[k];
-        let id = report.header.scenario.clone();
-        let Some((focus, trace)) = focus::choose(id, arch, params, scenario.pick, &scenario.incidents[k])
-        else {
-            let none = match scenario.pick {
-                Pick::Replication(r) => format!("Replication {r} had no incident: no timeline."),
-                Pick::Default => format!("No incident in {} replications: no timeline.", system.replications),
-            };
-            chart(String::new(), format!("Timeline: {}", a.name), Some(none), &|_| {
-                Err(chart::ChartError::NoData(String::new()))
-            })?;
-            continue;
-        };
-        let caption = timeline_caption(&focus, &trace, scenario);
-        let title = format!("Timeline: {}, replication {}", a.name, focus.replication);
-        chart(format!("timeline-{file_name}"), title, Some(caption), &|f| {
-            chart::timeline(&trace, Some(&focus), f)
-        })?;
     }
     Ok(images)
+}
+
+/// One chart to draw: its file name (without extension), its title and caption in report.md,
+/// and how to draw it in a format.
+struct Plan<'r> {
+    name: String,
+    title: String,
+    caption: Option<String>,
+    #[allow(clippy::type_complexity)]
+    render: Box<dyn Fn(ChartFormat) -> Result<Vec<u8>, chart::ChartError> + Sync + 'r>,
+}
+
+impl<'r> Plan<'r> {
+    fn new(
+        name: String,
+        title: String,
+        caption: Option<String>,
+        render: impl Fn(ChartFormat) -> Result<Vec<u8>, chart::ChartError> + Sync + 'r,
+    ) -> Self {
+        Plan { name, title, caption, render: Box::new(render) }
+    }
 }
 
 /// What report.md says under a timeline: the incident, why it was chosen, and the `trace`
