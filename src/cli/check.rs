@@ -138,8 +138,15 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
         before
     };
     let outcome = evaluate(&reports, &now, before.as_ref()).map_err(|e| {
-        let e = e.given(args.options.any());
-        Error::at(&path, format!("{e}\n  = hint: run `{update}` to store a new one"))
+        let given = args.options.any();
+        let e = e.given(given);
+        // Options that changed the run: comparing without them is usually what was meant.
+        let without = if given && matches!(e, crate::check::Incompatible::Params { .. }) {
+            "leave out --seed, --replications and --horizon to compare with it, or "
+        } else {
+            ""
+        };
+        Error::at(&path, format!("{e}\n  = hint: {without}run `{update}` to store a new one"))
     })?;
     out.push_str(&report::check::findings(&origin, &update, &outcome, reports.len()));
     Ok(outcome.passed())

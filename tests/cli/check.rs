@@ -398,7 +398,7 @@ fn run_options_are_recorded_and_a_baseline_is_compared_only_with_a_run_made_alik
     );
     assert!(
         err.ends_with(&format!(
-            "error: made with seed 5, 300 replications of 17520 h; this run has, as given on the command line, seed 9, 10 of 17520 h\n  = hint: run `faultline check {f} --baseline {b} --seed 9 --replications 10 --update-baseline` to store a new one\n"
+            "error: made with seed 5, 300 replications of 17520 h; this run has, as given on the command line, seed 9, 10 of 17520 h\n  = hint: leave out --seed, --replications and --horizon to compare with it, or run `faultline check {f} --baseline {b} --seed 9 --replications 10 --update-baseline` to store a new one\n"
         )),
         "{err}"
     );
