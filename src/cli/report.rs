@@ -236,9 +236,10 @@ fn write_report(args: &Args) -> Result<PathBuf, Error> {
 /// architecture downtime by problem and the timeline of the incident `scenario.pick` chooses.
 /// Returns what report.md shows, in order.
 ///
-/// The timelines' replications are traced, and every chart drawn, on `scenario.pool`; the
-/// files are staged, and the first error reported, in the order above, so the bundle is the
-/// same bytes on any number of threads.
+/// The timelines' replications are traced, and the charts drawn, on `scenario.pool`, a few
+/// architectures at a time (two per thread), so memory does not grow with the number of
+/// architectures; the files are staged, and the first error reported, in the order above, so
+/// the bundle is the same bytes on any number of threads.
 pub(super) fn write_charts(
     bundle: &mut Bundle,
     report: &Report,
@@ -247,73 +248,85 @@ pub(super) fn write_charts(
     use rayon::prelude::*;
     let Scenario { system, params, pool, .. } = *scenario;
     let data = ReportData::from_report(report);
-    // Each architecture's timeline: its index in the system, and its incident with the trace.
-    let timelines: Vec<_> = pool.install(|| {
-        report
-            .architectures
-            .par_iter()
-            .map(|a| {
-                let k = system.architectures.iter().position(|x| x.name == a.name)?;
-                let id = report.header.scenario.clone();
-                Some(focus::choose(
-                    id,
-                    &system.architectures[k],
-                    params,
-                    scenario.pick,
-                    &scenario.incidents[k],
-                ))
-            })
-            .collect()
-    });
-    let mut plans: Vec<Plan<'_>> = vec![
+    let mut images = Vec::new();
+    let overview = vec![
         Plan::new("availability".into(), "Availability per architecture".into(), None, |f| {
             chart::availability(&data, f)
         }),
         Plan::new("rto".into(), "Realised RTO".into(), None, |f| chart::rto_cdf(&data, f)),
         Plan::new("rpo".into(), "Realised RPO".into(), None, |f| chart::rpo_cdf(&data, f)),
     ];
+    stage(bundle, &mut images, overview, pool)?;
     let designs: Vec<&str> = report.architectures.iter().map(|a| a.name.as_str()).collect();
-    let names = chart::names::design_names(&designs);
-    for ((a, file_name), timeline) in report.architectures.iter().zip(names).zip(&timelines) {
-        let data = &data;
-        plans.push(Plan::new(
-            format!("problems-{file_name}"),
-            format!("Downtime by problem: {}", a.name),
-            None,
-            |f| chart::downtime_by_problem(data, &a.name, 8, f),
-        ));
-        match timeline {
-            None => {}
-            Some(None) => {
-                let none = match scenario.pick {
-                    Pick::Replication(r) => format!("Replication {r} had no incident: no timeline."),
-                    Pick::Default => {
-                        format!("No incident in {} replications: no timeline.", system.replications)
-                    }
-                };
-                plans.push(Plan::new(String::new(), format!("Timeline: {}", a.name), Some(none), |_| {
-                    Err(chart::ChartError::NoData(String::new()))
-                }));
-            }
-            Some(Some((focus, trace))) => {
-                let caption = timeline_caption(focus, trace, scenario);
-                let title = format!("Timeline: {}, replication {}", a.name, focus.replication);
-                plans.push(Plan::new(format!("timeline-{file_name}"), title, Some(caption), |f| {
-                    chart::timeline(trace, Some(focus), f)
-                }));
+    let named: Vec<_> = report.architectures.iter().zip(chart::names::design_names(&designs)).collect();
+    for batch in named.chunks(2 * pool.current_num_threads().max(1)) {
+        // Each architecture's timeline: none when it is not in the system, else its incident
+        // with the trace, if it had one.
+        let timelines: Vec<_> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|(a, _)| {
+                    let k = system.architectures.iter().position(|x| x.name == a.name)?;
+                    let id = report.header.scenario.clone();
+                    let arch = &system.architectures[k];
+                    Some(focus::choose(id, arch, params, scenario.pick, &scenario.incidents[k]))
+                })
+                .collect()
+        });
+        let mut plans = Vec::new();
+        for ((a, file_name), timeline) in batch.iter().zip(&timelines) {
+            let data = &data;
+            plans.push(Plan::new(
+                format!("problems-{file_name}"),
+                format!("Downtime by problem: {}", a.name),
+                None,
+                |f| chart::downtime_by_problem(data, &a.name, 8, f),
+            ));
+            match timeline {
+                None => {}
+                Some(None) => {
+                    let none = match scenario.pick {
+                        Pick::Replication(r) => format!("Replication {r} had no incident: no timeline."),
+                        Pick::Default => {
+                            format!("No incident in {} replications: no timeline.", system.replications)
+                        }
+                    };
+                    plans.push(Plan::new(String::new(), format!("Timeline: {}", a.name), Some(none), |_| {
+                        Err(chart::ChartError::NoData(String::new()))
+                    }));
+                }
+                Some(Some((focus, trace))) => {
+                    let caption = timeline_caption(focus, trace, scenario);
+                    let title = format!("Timeline: {}, replication {}", a.name, focus.replication);
+                    plans.push(Plan::new(format!("timeline-{file_name}"), title, Some(caption), |f| {
+                        chart::timeline(trace, Some(focus), f)
+                    }));
+                }
             }
         }
+        stage(bundle, &mut images, plans, pool)?;
     }
+    Ok(images)
+}
+
+/// Draws `plans` on `pool` (SVG and PNG each), then stages their files in order and adds what
+/// report.md shows of them to `images`. A chart with nothing to draw is left out, or shows
+/// only its caption when it has one.
+fn stage(
+    bundle: &mut Bundle,
+    images: &mut Vec<Image>,
+    plans: Vec<Plan<'_>>,
+    pool: &rayon::ThreadPool,
+) -> Result<(), String> {
+    use rayon::prelude::*;
     const FORMATS: [ChartFormat; 2] = [ChartFormat::Svg, ChartFormat::Png];
     let drawn: Vec<Vec<_>> = pool
         .install(|| plans.par_iter().map(|p| FORMATS.par_iter().map(|&f| (p.render)(f)).collect()).collect());
-    let mut images = Vec::new();
     'plans: for (plan, drawn) in plans.into_iter().zip(drawn) {
         let Plan { name, title, caption, .. } = plan;
         for (format, bytes) in FORMATS.into_iter().zip(drawn) {
             match bytes {
                 Ok(bytes) => bundle.write(&format!("charts/{name}.{}", format.extension()), &bytes)?,
-                // Nothing to draw: left out, or only its caption when it has one.
                 Err(chart::ChartError::NoData(_)) => {
                     if caption.is_some() {
                         images.push(Image { title, path: None, caption });
@@ -325,7 +338,7 @@ pub(super) fn write_charts(
         }
         images.push(Image { title, path: Some(format!("charts/{name}.png")), caption });
     }
-    Ok(images)
+    Ok(())
 }
 
 /// One chart to draw: its file name (without extension), its title and caption in report.md,
