@@ -12,6 +12,9 @@
 //! no surviving copy is counted as unrecoverable). Results are sorted by impact (downtime,
 //! longest first), then by target names.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::single::{Network, Verdict, single_failures};
@@ -56,7 +59,9 @@ pub fn sweep(arch: &Architecture, order: usize, duration: SimTime) -> Sweep {
     sweep_with(arch, order, duration, &|_, _| {})
 }
 
-/// As [`sweep`], calling `progress(done, total)` over the injections as they are judged.
+/// As [`sweep`], calling `progress(done, total)` as the simulated injections finish. They run
+/// on the current rayon pool (`ThreadPool::install` chooses it); the sweep is the same on any
+/// number of threads.
 ///
 /// A plain injection whose effect the dependency graph settles is not simulated: when
 /// nothing it takes down (or whose count of failed inputs it moves) has timing of its own (a
@@ -71,7 +76,7 @@ pub fn sweep_with(
     arch: &Architecture,
     order: usize,
     duration: SimTime,
-    progress: &dyn Fn(u64, u64),
+    progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Sweep {
     let at = SimTime(MS_PER_HOUR);
     let horizon = at.saturating_add(duration).saturating_add(SimTime(24 * MS_PER_HOUR));
@@ -102,20 +107,25 @@ pub fn sweep_with(
         && arch.components.iter().all(|c| c.battery.is_none()))
     .then(|| Judge::new(arch));
     let total = sets.len() as u64;
-    let mut injections: Vec<Outcome> = Vec::with_capacity(sets.len());
-    for (k, set) in sets.iter().enumerate() {
-        let verdict = judge.as_mut().and_then(|j| j.verdict(set));
-        let outcome = match verdict {
-            Some(Verdict::Harmless) => settled(arch, set, None),
-            Some(Verdict::Down) => settled(arch, set, Some(duration)),
-            _ => {
-                let outcome = simulate(arch, set, at, duration, params);
-                progress(k as u64 + 1, total);
-                outcome
-            }
-        };
-        injections.push(outcome);
-    }
+    // The graph's verdicts first, in order (the judge keeps state); then the injections it
+    // cannot settle are simulated on the current rayon pool, each its own scripted history,
+    // so the result does not depend on the number of threads.
+    let verdicts: Vec<Option<Verdict>> =
+        sets.iter().map(|set| judge.as_mut().and_then(|j| j.verdict(set))).collect();
+    let done = AtomicU64::new(0);
+    let mut injections: Vec<Outcome> = sets
+        .par_iter()
+        .zip(verdicts)
+        .map(|(set, verdict)| {
+            let outcome = match verdict {
+                Some(Verdict::Harmless) => return settled(arch, set, None),
+                Some(Verdict::Down) => return settled(arch, set, Some(duration)),
+                _ => simulate(arch, set, at, duration, params),
+            };
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            outcome
+        })
+        .collect();
     progress(total, total);
     let mut spofs: Vec<String> =
         injections.iter().filter(|o| o.down && o.targets.len() == 1).map(|o| o.targets[0].clone()).collect();

@@ -202,9 +202,11 @@ fn write_report(args: &Args) -> Result<PathBuf, Error> {
     let progress = Progress::counting(0, false, "injections");
     let mut spofs = Vec::new();
     for arch in &system.architectures {
-        let s = crate::analysis::sweep::sweep_with(arch, 1, SimTime(30 * MS_PER_DAY), &|done, total| {
-            progress.set_total(total);
-            progress.update(done, &arch.name);
+        let s = pool.install(|| {
+            crate::analysis::sweep::sweep_with(arch, 1, SimTime(30 * MS_PER_DAY), &|done, total| {
+                progress.set_total(total);
+                progress.update(done, &arch.name);
+            })
         });
         spofs.push((arch.name.clone(), s.spofs));
     }

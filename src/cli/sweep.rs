@@ -1,13 +1,16 @@
 //! `faultline sweep FILE [--arch NAME] [--order 1|2] [--duration DUR]`: fail every component on
 //! purpose and report which failures take the service down.
 //!
-//! It takes none of the run options (`options.rs`): each injection is one scripted history with
-//! random failures off (no seed, no replications), its horizon follows from `--duration`, and
-//! the injections run on one thread.
+//! Of the run options (`options.rs`) it honours `--threads`: the injections the dependency graph
+//! cannot settle are simulated on that many threads, with the same output on any number. Each
+//! injection is one scripted history with random failures off, whose horizon follows from
+//! `--duration`, so `--seed`, `--replications` and `--horizon` would change nothing: they are
+//! refused with a usage error rather than ignored.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::options::RunOptions;
 use super::progress::Progress;
 use super::run::select;
 use super::{Error, output};
@@ -45,6 +48,9 @@ pub struct Args {
     /// Injections listed per architecture in the table.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// The run options; only `--threads` applies.
+    #[command(flatten)]
+    pub options: RunOptions,
 }
 
 fn positive(text: &str) -> Result<SimTime, String> {
@@ -58,7 +64,14 @@ fn positive(text: &str) -> Result<SimTime, String> {
 /// Runs the sweep and prints it.
 pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let origin = args.file.display().to_string();
+    if args.options.any() {
+        return Err(Error::at(
+            &args.file,
+            "sweep runs each injection once, random failures off: --seed, --replications and --horizon do not apply\n  = hint: --duration sets how long each injection lasts; --threads is the one run option sweep takes",
+        ));
+    }
     let system = output::compile_file(&args.file)?.system;
+    let pool = output::pool(args.options.threads)?;
     let selected = select(&system, &args.archs, &origin)?;
     let duration = args.duration.unwrap_or(SimTime(30 * MS_PER_DAY));
     // Injections the dependency graph settles are not simulated; the bar counts them all.
@@ -67,9 +80,11 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         .iter()
         .map(|&i| {
             let arch = &system.architectures[i];
-            sweep_with(arch, args.order as usize, duration, &|done, total| {
-                progress.set_total(total);
-                progress.update(done, &arch.name);
+            pool.install(|| {
+                sweep_with(arch, args.order as usize, duration, &|done, total| {
+                    progress.set_total(total);
+                    progress.update(done, &arch.name);
+                })
             })
         })
         .collect();

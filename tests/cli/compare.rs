@@ -114,3 +114,35 @@ fn sweep_reports_spofs_including_failover_delays() {
         "5 singles and 10 pairs"
     );
 }
+
+#[test]
+fn sweep_takes_threads_and_refuses_the_options_that_do_not_apply() {
+    // dr-strategies has standby groups and datasets, so most injections are simulated.
+    let sweep = |threads: &str| {
+        let args = [
+            "sweep",
+            "scenarios/dr-strategies.ron",
+            "--order",
+            "2",
+            "--format",
+            "json",
+            "--threads",
+            threads,
+        ];
+        let run = harness::faultline(&args);
+        assert_eq!(run.exit_code(), 0, "{}", run.stderr);
+        run.stdout
+    };
+    let one = sweep("1");
+    assert!(one.contains("\"injections\""), "{one}");
+    assert_eq!(sweep("3"), one, "the same sweep on any number of threads");
+    for option in [["--seed", "3"], ["--replications", "10"], ["--horizon", "1y"]] {
+        let run = harness::faultline(&["sweep", "scenarios/dr-strategies.ron", option[0], option[1]]);
+        assert_eq!(run.exit_code(), 2, "{option:?}");
+        assert_eq!(
+            run.stderr,
+            "scenarios/dr-strategies.ron: error: sweep runs each injection once, random failures off: --seed, --replications and --horizon do not apply\n  = hint: --duration sets how long each injection lasts; --threads is the one run option sweep takes\n"
+        );
+        assert!(run.stdout.is_empty());
+    }
+}
