@@ -19,8 +19,8 @@ use super::Error;
 use super::bundle::Bundle;
 use super::options::RunOptions;
 use super::output;
-use super::report::{Scenario, Simulated, compile_report, simulate_report, write_charts};
-use crate::chart::{self, Format, ReportData};
+use super::report::{Plan, Scenario, Simulated, compile_report, simulate_report, stage, write_charts};
+use crate::chart::{self, ReportData};
 use crate::report::focus::Pick;
 
 /// Arguments of `chart`.
@@ -67,26 +67,32 @@ fn from_json(args: &Args) -> Result<usize, String> {
         })
         .map_err(|e| format!("cannot read the file: {e}"))?;
     let data = ReportData::from_json(&text).map_err(|e| format!("not a faultline result: {e}"))?;
+    // As the report stages them, without the timelines (a result holds no histories).
+    let pool = output::pool(args.options.threads).map_err(|e| e.to_string().replacen("error: ", "", 1))?;
     let mut bundle = Bundle::open(&args.out, &["charts"])?;
-    let mut written = 0;
-    let mut save = |name: String, render: &dyn Fn(Format) -> Result<Vec<u8>, chart::ChartError>| {
-        for format in [Format::Svg, Format::Png] {
-            match render(format) {
-                Ok(bytes) => bundle.write(&format!("charts/{name}.{}", format.extension()), &bytes)?,
-                Err(chart::ChartError::NoData(_)) => return Ok(()),
-                Err(e) => return Err(format!("chart {name}: {e}")),
-            }
-        }
-        written += 1;
-        Ok::<(), String>(())
-    };
-    save("availability".into(), &|f| chart::availability(&data, f))?;
-    save("rto".into(), &|f| chart::rto_cdf(&data, f))?;
-    save("rpo".into(), &|f| chart::rpo_cdf(&data, f))?;
+    let overview = vec![
+        Plan::new("availability".into(), String::new(), None, |f| chart::availability(&data, f)),
+        Plan::new("rto".into(), String::new(), None, |f| chart::rto_cdf(&data, f)),
+        Plan::new("rpo".into(), String::new(), None, |f| chart::rpo_cdf(&data, f)),
+    ];
+    let mut images = Vec::new();
+    stage(&mut bundle, &mut images, overview, &pool)?;
     let designs: Vec<&str> = data.architectures.iter().map(|a| a.name.as_str()).collect();
-    for (a, file_name) in data.architectures.iter().zip(chart::names::design_names(&designs)) {
-        save(format!("problems-{file_name}"), &|f| chart::downtime_by_problem(&data, &a.name, 8, f))?;
+    let named: Vec<_> = data.architectures.iter().zip(chart::names::design_names(&designs)).collect();
+    // A few at a time, as the report: memory does not grow with the number of architectures.
+    for batch in named.chunks(2 * pool.current_num_threads().max(1)) {
+        let data = &data;
+        let plans = batch
+            .iter()
+            .map(|(a, file_name)| {
+                Plan::new(format!("problems-{file_name}"), String::new(), None, |f| {
+                    chart::downtime_by_problem(data, &a.name, 8, f)
+                })
+            })
+            .collect();
+        stage(&mut bundle, &mut images, plans, &pool)?;
     }
+    let written = images.iter().filter(|i| i.path.is_some()).count();
     bundle.commit()?;
     Ok(written)
 }

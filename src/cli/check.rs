@@ -95,7 +95,7 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
     let archs: Vec<usize> = (0..system.architectures.len()).collect();
     let threads = pool.current_num_threads();
     storm::announce(
-        &Work { system: &system, archs: &archs, replications: system.replications, passes: 1, threads },
+        &Work { system: &system, archs: &archs, replications: system.replications, threads },
         &origin,
     );
     let progress = Progress::new(system.replications * archs.len() as u64, false);

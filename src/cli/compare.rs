@@ -57,8 +57,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     }
     let pool = output::pool(r.options.threads)?;
     let threads = pool.current_num_threads();
-    let work =
-        Work { system: &system, archs: &selected, replications: system.replications, passes: 1, threads };
+    let work = Work { system: &system, archs: &selected, replications: system.replications, threads };
     storm::announce(&work, &origin);
     let params = RunParams::of(&system);
     let progress = Progress::new(system.replications * selected.len() as u64, r.quiet);

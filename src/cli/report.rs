@@ -137,7 +137,7 @@ pub(super) fn simulate_report(
     let pool = output::pool(threads)?;
     let archs: Vec<usize> = (0..system.architectures.len()).collect();
     let replications = system.replications;
-    let work = Work { system, archs: &archs, replications, passes: 1, threads: pool.current_num_threads() };
+    let work = Work { system, archs: &archs, replications, threads: pool.current_num_threads() };
     storm::announce(&work, &file.display().to_string());
     let params = RunParams::of(system);
     let progress = Progress::new(replications * archs.len() as u64, false);
@@ -314,7 +314,7 @@ pub(super) fn write_charts(
 /// Draws `plans` on `pool` (SVG and PNG each), then stages their files in order and adds what
 /// report.md shows of them to `images`. A chart with nothing to draw is left out, or shows
 /// only its caption when it has one.
-fn stage(
+pub(super) fn stage(
     bundle: &mut Bundle,
     images: &mut Vec<Image>,
     plans: Vec<Plan<'_>>,
@@ -345,7 +345,7 @@ fn stage(
 
 /// One chart to draw: its file name (without extension), its title and caption in report.md,
 /// and how to draw it in a format.
-struct Plan<'r> {
+pub(super) struct Plan<'r> {
     name: String,
     title: String,
     caption: Option<String>,
@@ -354,7 +354,7 @@ struct Plan<'r> {
 }
 
 impl<'r> Plan<'r> {
-    fn new(
+    pub(super) fn new(
         name: String,
         title: String,
         caption: Option<String>,

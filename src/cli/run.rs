@@ -65,7 +65,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         system: &system,
         archs: &selected,
         replications: system.replications,
-        passes: 1,
+
         threads: pool.current_num_threads(),
     };
     storm::announce(&work, &args.file.display().to_string());

@@ -15,14 +15,12 @@ use super::output;
 /// Runs estimated to take longer than this `[s]` are announced.
 pub const ANNOUNCE_AFTER_S: f64 = 60.0;
 
-/// What a command simulates: which architectures, how many replications of each, and how
-/// many times over (every command simulates them once; `report` and `chart` draw their charts
-/// from that pass).
+/// What a command simulates: which architectures and how many replications of each (every
+/// command simulates them once; `report` and `chart` draw their charts from that pass).
 pub(super) struct Work<'a> {
     pub system: &'a System,
     pub archs: &'a [usize],
     pub replications: u64,
-    pub passes: u64,
     pub threads: usize,
 }
 
@@ -36,7 +34,7 @@ pub(super) fn announce(work: &Work<'_>, origin: &str) {
 /// The warning for `work`, if its estimated time passes [`ANNOUNCE_AFTER_S`].
 pub(super) fn warning(work: &Work<'_>, origin: &str) -> Option<String> {
     let system = work.system;
-    let runs = work.replications as f64 * work.passes as f64;
+    let runs = work.replications as f64;
     let mut total = 0.0;
     let mut busiest: Option<(usize, crate::model::ComponentId, f64)> = None;
     for &a in work.archs {
@@ -55,11 +53,10 @@ pub(super) fn warning(work: &Work<'_>, origin: &str) -> Option<String> {
     }
     let archs = work.archs.len();
     let mut text = format!(
-        "{origin}: warning: this run will process about {total:.1e} events ({} replication{} x {archs} architecture{}{}), about {} at {:.0} M events/s on each of {threads} thread{}\n",
+        "{origin}: warning: this run will process about {total:.1e} events ({} replication{} x {archs} architecture{}), about {} at {:.0} M events/s on each of {threads} thread{}\n",
         work.replications,
         plural(work.replications as usize),
         plural(archs),
-        if work.passes > 1 { format!(", {} passes", work.passes) } else { String::new() },
         human(seconds),
         EVENTS_PER_SECOND_PER_THREAD / 1e6,
         plural(threads),
@@ -114,7 +111,7 @@ mod tests {
         // web fails every 1 ms (mean) and recovers in 1 ms: 3.1536e10 events a replication;
         // x adds 2 x 8760 / 2001 = 8.76. 10 replications on 2 threads at 10 M/s: 15768 s.
         let storm = system(r#"Exp(mean: "1ms")"#, 10);
-        let work = Work { system: &storm, archs: &[0], replications: 10, passes: 1, threads: 2 };
+        let work = Work { system: &storm, archs: &[0], replications: 10, threads: 2 };
         let text = warning(&work, "f.ron").expect("a storm");
         assert!(
             text.starts_with("f.ron: warning: this run will process about 3.2e11 events (10 replications x 1 architecture), about 4h 23m at 10 M events/s on each of 2 threads\n"),
@@ -124,10 +121,7 @@ mod tests {
         assert!(text.contains("heavy tail"), "{text}");
         // The same model failing every 2000 h: 35 events a replication, no warning.
         let calm = system(r#"Exp(mean: "2000h")"#, 10);
-        assert_eq!(
-            warning(&Work { system: &calm, archs: &[0], replications: 10, passes: 1, threads: 2 }, "f"),
-            None
-        );
+        assert_eq!(warning(&Work { system: &calm, archs: &[0], replications: 10, threads: 2 }, "f"), None);
     }
 
     #[test]
@@ -139,13 +133,9 @@ mod tests {
         let per_replication =
             2.0 * 8760.0 / 2001.0 + 2.0 * 8760.0 * 3_600_000.0 / (2000.0 * 3_600_000.0 + 1.0);
         let at_limit = (6e8 / per_replication) as u64;
-        let work = |replications| Work { system: &calm, archs: &[0], replications, passes: 1, threads: 1 };
+        let work = |replications| Work { system: &calm, archs: &[0], replications, threads: 1 };
         assert_eq!(warning(&work(at_limit - 1), "f"), None);
         assert!(warning(&work(at_limit + 2), "f").is_some());
-        // Twice over (report), half as many.
-        let twice =
-            Work { system: &calm, archs: &[0], replications: at_limit / 2 + 2, passes: 2, threads: 1 };
-        assert!(warning(&twice, "f").unwrap().contains(", 2 passes)"));
     }
 
     #[test]

@@ -108,10 +108,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let window = window(args.from, args.to, system.horizon).map_err(Error::Message)?;
     let arch = select_one(&system, args.arch.as_deref(), &origin)?;
     let index = system.architectures.iter().position(|a| a.name == arch.name).expect("selected");
-    storm::announce(
-        &Work { system: &system, archs: &[index], replications: 1, passes: 1, threads: 1 },
-        &origin,
-    );
+    storm::announce(&Work { system: &system, archs: &[index], replications: 1, threads: 1 }, &origin);
     let params = RunParams::of(&system);
     let prepared = Prepared::new(arch, params);
     let mut sim = Simulator::new(&prepared);
