@@ -24,6 +24,7 @@ use super::{Error, atomic, baseline, error, folder, output};
 use crate::check::{Baseline, BaselineArchitecture, evaluate};
 use crate::engine::RunParams;
 use crate::report;
+use crate::report::check::Findings;
 use crate::report::format::run_line;
 use crate::rng::STREAM_VERSION;
 use crate::runner;
@@ -148,7 +149,9 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
         };
         Error::at(&path, format!("{e}\n  = hint: {without}run `{update}` to store a new one"))
     })?;
-    out.push_str(&report::check::findings(&origin, &update, &outcome, reports.len()));
+    let found =
+        Findings { origin: &origin, update: &update, outcome: &outcome, architectures: reports.len() };
+    out.push_str(&report::check::lines(&found));
     Ok(outcome.passed())
 }
 

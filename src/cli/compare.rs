@@ -4,13 +4,13 @@
 use std::process::ExitCode;
 
 use super::progress::Progress;
-use super::run::{self, Format, apply_overrides, header, select};
+use super::run::{self, apply_overrides, header, select};
 use super::storm::{self, Work};
 use super::{Error, output};
 use crate::compare::{Comparison, compare};
 use crate::diagnostic::did_you_mean;
 use crate::engine::RunParams;
-use crate::report::compare::{self as compared, Comparisons};
+use crate::report::compare::Comparisons;
 use crate::runner;
 
 /// Arguments of `compare`: `run`'s, and the baseline.
@@ -89,11 +89,5 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         baseline: names[baseline].to_string(),
         comparisons,
     };
-    let text = match r.format {
-        Format::Table => compared::table(&report),
-        Format::Markdown => compared::markdown(&report),
-        Format::Csv => compared::csv(&report),
-        Format::Json => compared::json(&report).map_err(|e| Error::new(format!("error: {e}")))?,
-    };
-    output::print(&text)
+    output::render(&report, r.format)
 }

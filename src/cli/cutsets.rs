@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use super::run::select_one;
 use super::{Error, output};
 use crate::analysis::cutsets::minimal_cut_sets;
-use crate::report::cutsets::{self, CutSets};
+use crate::report::cutsets::CutSets;
 
 /// Output formats of `cutsets`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -16,6 +16,7 @@ pub enum Format {
     /// `{"architecture", "order", "cut_sets": [[names]]}`.
     Json,
 }
+output::format_flag!(Format { Text, Json });
 
 /// Arguments of `cutsets`.
 #[derive(Debug, clap::Args)]
@@ -41,9 +42,5 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let arch = select_one(&system, args.arch.as_deref(), &origin)?;
     let cuts = minimal_cut_sets(arch, args.order as usize);
     let report = CutSets { architecture: &arch.name, cut_sets: &cuts, order: args.order };
-    let text = match args.format {
-        Format::Json => cutsets::json(&report),
-        Format::Text => cutsets::text(&report),
-    };
-    output::print(&text)
+    output::render(&report, args.format)
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use super::Error;
 use crate::diagnostic;
 use crate::model::{self, Compiled};
+use crate::report::render::{Format, Render};
 
 /// Writes `bytes` to stdout. A closed pipe is not an error: the reader has what it wanted.
 pub fn stdout(bytes: &[u8]) -> io::Result<()> {
@@ -18,10 +19,35 @@ pub fn stdout(bytes: &[u8]) -> io::Result<()> {
 
 /// Prints `text` on stdout: exit 0, or the error when it cannot be written.
 pub fn print(text: &str) -> Result<std::process::ExitCode, Error> {
-    stdout(text.as_bytes())
+    print_bytes(text.as_bytes())
+}
+
+fn print_bytes(bytes: &[u8]) -> Result<std::process::ExitCode, Error> {
+    stdout(bytes)
         .map(|()| std::process::ExitCode::SUCCESS)
         .map_err(|e| Error::new(format!("error: cannot write to stdout: {e}")))
 }
+
+/// Prints `result` in `format` on stdout: exit 0, or why it could not be rendered or written.
+pub fn render<R: Render>(result: &R, format: impl Into<Format>) -> Result<std::process::ExitCode, Error> {
+    let bytes = result.render(format.into()).map_err(|e| Error::new(format!("error: {e}")))?;
+    print_bytes(&bytes)
+}
+
+/// `impl From<$flag> for report::render::Format` for a command's `--format` enum, whose
+/// variants are named as `Format`'s.
+macro_rules! format_flag {
+    ($flag:ident { $($variant:ident),+ $(,)? }) => {
+        impl From<$flag> for $crate::report::render::Format {
+            fn from(flag: $flag) -> Self {
+                match flag {
+                    $($flag::$variant => $crate::report::render::Format::$variant,)+
+                }
+            }
+        }
+    };
+}
+pub(crate) use format_flag;
 
 /// Worker threads per core at most. Each worker keeps its own simulators (buffers the size of
 /// the architecture), so a `--threads 1000` on a large model would take gigabytes for no
@@ -96,5 +122,34 @@ pub fn compile_file_with(path: &Path, horizon_warnings: bool) -> Result<Compiled
                 if errors == 1 { "" } else { "s" }
             )))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::ValueEnum;
+
+    use super::*;
+    use crate::metrics::Report;
+    use crate::report::{
+        check::Findings, compare::Comparisons, cutsets::CutSets, sweep::Sweeps, trace::Trace,
+    };
+
+    /// Every value a command's `--format` accepts is one its result renders.
+    fn accepted_are_rendered<F: ValueEnum + Copy + Into<Format>, R: Render>() {
+        for flag in F::value_variants() {
+            let format: Format = (*flag).into();
+            assert!(R::FORMATS.contains(&format), "{} is accepted but not rendered", format.name());
+        }
+    }
+
+    #[test]
+    fn every_format_a_command_accepts_is_honoured() {
+        accepted_are_rendered::<super::super::run::Format, Report>();
+        accepted_are_rendered::<super::super::run::Format, Comparisons>();
+        accepted_are_rendered::<super::super::sweep::Format, Sweeps<'_>>();
+        accepted_are_rendered::<super::super::cutsets::Format, CutSets<'_>>();
+        accepted_are_rendered::<super::super::trace::Format, Trace<'_>>();
+        assert_eq!(<Findings<'_> as Render>::FORMATS, [Format::Text], "check has no --format");
     }
 }

@@ -15,7 +15,6 @@ use crate::diagnostic::did_you_mean;
 use crate::engine::RunParams;
 use crate::metrics::{Header, MIN_REPLICATIONS_WITH_DOWNTIME, Report, ScenarioId};
 use crate::model::System;
-use crate::report;
 use crate::runner;
 
 /// Output formats of `run`.
@@ -30,6 +29,7 @@ pub enum Format {
     /// A document for design reviews.
     Markdown,
 }
+output::format_flag!(Format { Table, Json, Csv, Markdown });
 
 /// Arguments of `run`.
 #[derive(Debug, clap::Args)]
@@ -95,13 +95,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     }
     let header = header(&system, &args.file, overrides);
     let report = Report { header, architectures };
-    let text = match args.format {
-        Format::Table => report::table::render(&report),
-        Format::Csv => report::csv::render(&report),
-        Format::Markdown => report::markdown::render(&report),
-        Format::Json => report::json::render(&report).map_err(|e| Error::new(format!("error: {e}")))?,
-    };
-    output::print(&text)
+    output::render(&report, args.format)
 }
 
 /// Warns once per (target, start) of an injection that starts at or after the horizon.

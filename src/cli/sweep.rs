@@ -15,7 +15,7 @@ use super::progress::Progress;
 use super::run::select;
 use super::{Error, output};
 use crate::analysis::sweep::{Sweep, sweep_with};
-use crate::report::sweep::{self as swept, Sweeps};
+use crate::report::sweep::Sweeps;
 use crate::time::{MS_PER_DAY, SimTime, parse_duration};
 
 /// Output formats of `sweep`.
@@ -26,6 +26,7 @@ pub enum Format {
     /// `{"architectures": [{"name", "spofs", "injections": [..]}]}`.
     Json,
 }
+output::format_flag!(Format { Table, Json });
 
 /// Arguments of `sweep`.
 #[derive(Debug, clap::Args)]
@@ -94,10 +95,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         architectures: &sweeps,
         duration_s: duration.0 as f64 / 1000.0,
         order: args.order,
+        top: args.top,
     };
-    let text = match args.format {
-        Format::Json => swept::json(&report).map_err(|e| Error::new(format!("error: {e}")))?,
-        Format::Table => swept::table(&report, args.top),
-    };
-    output::print(&text)
+    output::render(&report, args.format)
 }

@@ -16,9 +16,8 @@ use std::process::ExitCode;
 use super::run::{scenario_id, select_one};
 use super::storm::{self, Work};
 use super::{Error, output};
-use crate::engine::{Incident, Observer, Prepared, RunParams, Simulator};
-use crate::report::trace::{Trace, render_json, render_text};
-use crate::rng::STREAM_VERSION;
+use crate::engine::RunParams;
+use crate::report::trace::Trace;
 use crate::time::{SimTime, parse_duration};
 
 /// Output formats of `trace`.
@@ -29,6 +28,7 @@ pub enum Format {
     /// JSON.
     Json,
 }
+output::format_flag!(Format { Text, Json });
 
 /// Arguments of `trace`.
 #[derive(Debug, clap::Args)]
@@ -109,37 +109,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let arch = select_one(&system, args.arch.as_deref(), &origin)?;
     let index = system.architectures.iter().position(|a| a.name == arch.name).expect("selected");
     storm::announce(&Work { system: &system, archs: &[index], replications: 1, threads: 1 }, &origin);
-    let params = RunParams::of(&system);
-    let prepared = Prepared::new(arch, params);
-    let mut sim = Simulator::new(&prepared);
-    sim.set_tracing(true);
-    sim.set_trace_window(window.0, window.1);
-    let mut incidents = IncidentCount(0);
-    let summary = sim.run(args.replication, &mut incidents);
-    let trace = Trace {
-        scenario: scenario_id(&system, &args.file),
-        seed: system.seed,
-        stream_version: STREAM_VERSION,
-        arch,
-        replication: args.replication,
-        horizon: system.horizon,
-        window,
-        events: sim.take_trace(),
-        incidents: incidents.0,
-        up: summary.up,
-    };
-    let text = match args.format {
-        Format::Text => render_text(&trace),
-        Format::Json => render_json(&trace),
-    };
-    output::print(&text)
-}
-
-/// Counts the replication's incidents (censored included).
-struct IncidentCount(u64);
-
-impl Observer for IncidentCount {
-    fn incident(&mut self, _incident: &Incident) {
-        self.0 += 1;
-    }
+    let scenario = scenario_id(&system, &args.file);
+    let trace = Trace::of(scenario, arch, RunParams::of(&system), args.replication, window);
+    output::render(&trace, args.format)
 }

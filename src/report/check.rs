@@ -41,9 +41,23 @@ pub fn got(f: &Finding) -> String {
     }
 }
 
-/// The lines of the check of `origin` (`update`: the command that stores a new baseline): a note when one replication cannot show a regression, one
-/// line per finding and unmatched design, and `ok` when it passed.
-pub fn findings(origin: &str, update: &str, outcome: &Outcome, architectures: usize) -> String {
+/// What `check` found for one scenario file, as its renderer takes it.
+#[derive(Clone, Copy, Debug)]
+pub struct Findings<'a> {
+    /// The scenario file, as named on the command line.
+    pub origin: &'a str,
+    /// The command that stores a new baseline.
+    pub update: &'a str,
+    /// The findings.
+    pub outcome: &'a Outcome,
+    /// How many architectures were checked.
+    pub architectures: usize,
+}
+
+/// The lines of the check: a note when one replication cannot show a regression, one line per
+/// finding and unmatched design, and `ok` when it passed.
+pub fn lines(found: &Findings<'_>) -> String {
+    let Findings { origin, update, outcome, architectures } = *found;
     let mut out = String::new();
     if outcome.single_replication {
         out.push_str(&format!(
@@ -132,9 +146,11 @@ mod tests {
         before.architectures.push(entry("retired", 1.0));
         let update = "faultline check dr.ron --update-baseline";
         let outcome = evaluate(&report.architectures, &now, Some(&before)).unwrap();
-        insta::assert_snapshot!(findings("dr.ron", update, &outcome, 4));
+        let found = Findings { origin: "dr.ron", update, outcome: &outcome, architectures: 4 };
+        insta::assert_snapshot!(lines(&found));
         let plain = crate::report::fixture::dr_report("");
         let passed = evaluate(&plain.architectures[..1], &now, None).unwrap();
-        insta::assert_snapshot!("passed", findings("dr.ron", update, &passed, 1));
+        let found = Findings { origin: "dr.ron", update, outcome: &passed, architectures: 1 };
+        insta::assert_snapshot!("passed", lines(&found));
     }
 }

@@ -3,12 +3,14 @@
 //!
 //! The table and Markdown say what was run (`format::run_line` and the report's sentence),
 //! print numbers through `format`, and end with how to read them. The CSV has one row per
-//! architecture and full precision; the JSON is the run's header with the comparisons.
+//! architecture, full precision and the run's options last (seed, replications, horizon, as
+//! `run`'s CSV); the JSON is the run's header with the comparisons.
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::csv::{RUN_COLUMNS, quote, run_fields};
 use super::format::{minutes, run_line, run_sentence, signed_ci, signed_minutes};
 use super::json::{NonFinite, pretty};
 use super::layout::{Align, columns};
@@ -93,21 +95,19 @@ pub fn markdown(report: &Comparisons) -> String {
     out
 }
 
-/// One row per architecture, full precision, lines ending with CRLF.
+/// One row per architecture, full precision, the run's options last, lines ending with CRLF.
 pub fn csv(report: &Comparisons) -> String {
-    let mut out = String::from(
-        "architecture,downtime_min_per_year,difference,ci95_paired_low,ci95_paired_high,ci95_unpaired_low,ci95_unpaired_high,verdict\r\n",
+    let mut out = format!(
+        "architecture,downtime_min_per_year,difference,ci95_paired_low,ci95_paired_high,ci95_unpaired_low,ci95_unpaired_high,verdict,{}\r\n",
+        RUN_COLUMNS.join(",")
     );
+    let run = run_fields(&report.header).join(",");
     for c in &report.comparisons {
-        let name = if c.name.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", c.name.replace('"', "\"\""))
-        } else {
-            c.name.clone()
-        };
+        let name = quote(&c.name);
         let verdict = if report.is_baseline(c) { "baseline" } else { c.verdict };
         let _ = write!(
             out,
-            "{name},{},{},{},{},{},{},{verdict}\r\n",
+            "{name},{},{},{},{},{},{},{verdict},{run}\r\n",
             c.downtime_min_per_year,
             c.difference,
             c.ci95_paired[0],

@@ -1,10 +1,12 @@
 //! Renderers: what a command found in, the bytes it prints out. Nothing here prints.
 //!
-//! Every output of every command is rendered here, in one shape: a function of the command's
-//! result (a [`Report`](crate::metrics::Report) for `run` and `report`, `compare::Comparisons`,
-//! `sweep::Sweeps`, `cutsets::CutSets`, `check`'s `Outcome`, `trace::Trace`, the single points
-//! of failure) and the format's options, returning the text (UTF-8 bytes); a JSON renderer
-//! returns `Result`, refusing a NaN or infinity anywhere (`finite`, through `json::pretty`).
+//! Every output of every command is rendered here, in one shape ([`render::Render`]): the
+//! command's result (a [`Report`](crate::metrics::Report) for `run` and `report`,
+//! `compare::Comparisons`, `sweep::Sweeps`, `cutsets::CutSets`, `check::Findings`,
+//! `trace::Trace`) and a [`render::Format`] give the bytes to print, or an error: a format the
+//! result has not, or a NaN or infinity anywhere in a JSON (`finite`, through `json::pretty`).
+//! The report's Markdown sections (the single points of failure among them) are functions of
+//! the values they show, returning their text.
 //! One module formats numbers (`format`), so that a value reads alike in the table, Markdown,
 //! `compare`, `sweep` and `check`. The renderers are tested on values, with snapshots.
 //!
@@ -23,6 +25,7 @@ pub mod format;
 pub mod json;
 pub mod layout;
 pub mod markdown;
+pub mod render;
 pub mod spans;
 pub mod spof;
 pub mod sweep;

@@ -23,16 +23,19 @@ pub struct Sweeps<'a> {
     pub duration_s: f64,
     /// 1: each component alone; 2: also every pair.
     pub order: u64,
+    /// The table's most harmful injections per architecture (the JSON has them all).
+    #[serde(skip)]
+    pub top: usize,
 }
 
 /// For a terminal: at most `top` harmful injections per architecture.
-pub fn table(sweeps: &Sweeps<'_>, top: usize) -> String {
+pub fn table(sweeps: &Sweeps<'_>) -> String {
     let duration = SimTime(libm::round(sweeps.duration_s * 1000.0) as u64);
     let mut out = format!("{}: each failure injected for {duration}, random failures off\n", sweeps.scenario);
     for s in sweeps.architectures {
         let spofs = if s.spofs.is_empty() { "none".into() } else { s.spofs.join(", ") };
         let _ = writeln!(out, "\n{}: single points of failure: {spofs}", s.name);
-        for o in s.injections.iter().filter(|o| o.down || o.data_lost).take(top) {
+        for o in s.injections.iter().filter(|o| o.down || o.data_lost).take(sweeps.top) {
             let targets: Vec<String> = o
                 .targets
                 .iter()
@@ -54,11 +57,11 @@ pub fn table(sweeps: &Sweeps<'_>, top: usize) -> String {
             out.push('\n');
         }
         let harmful = s.injections.iter().filter(|o| o.down || o.data_lost).count();
-        if harmful > top {
+        if harmful > sweeps.top {
             let _ = writeln!(
                 out,
                 "  ({} more that took the service down or lost data; --top N lists more)",
-                harmful - top
+                harmful - sweeps.top
             );
         }
         let harmless = s.injections.iter().filter(|o| !o.down && !o.data_lost).count();
@@ -100,10 +103,15 @@ mod tests {
         let system = crate::model::compile_str(SCENARIO).unwrap().system;
         let duration = SimTime(2 * 86_400_000);
         let swept: Vec<Sweep> = system.architectures.iter().map(|a| sweep(a, 1, duration)).collect();
-        let sweeps =
-            Sweeps { scenario: &system.name, architectures: &swept, duration_s: 172_800.0, order: 1 };
-        insta::assert_snapshot!("table", table(&sweeps, 10));
-        insta::assert_snapshot!("top_1", table(&sweeps, 1));
+        let sweeps = Sweeps {
+            scenario: &system.name,
+            architectures: &swept,
+            duration_s: 172_800.0,
+            order: 1,
+            top: 10,
+        };
+        insta::assert_snapshot!("table", table(&sweeps));
+        insta::assert_snapshot!("top_1", table(&Sweeps { top: 1, ..sweeps.clone() }));
         insta::assert_snapshot!("json", json(&sweeps).unwrap());
         let mut bad = swept.clone();
         bad[1].injections[0].downtime_s = f64::NAN;

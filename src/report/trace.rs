@@ -6,9 +6,10 @@ use serde::Serialize;
 
 use super::format::duration_s;
 use super::layout::{Align, columns};
-use crate::engine::{Cause, TraceEvent, TraceKind};
+use crate::engine::{Cause, Incident, Observer, Prepared, RunParams, Simulator, TraceEvent, TraceKind};
 use crate::metrics::ScenarioId;
 use crate::model::Architecture;
+use crate::rng::STREAM_VERSION;
 use crate::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, SimTime};
 
 /// A replication's timeline and totals.
@@ -34,6 +35,46 @@ pub struct Trace<'a> {
     pub incidents: u64,
     /// Service up-time over the whole horizon.
     pub up: SimTime,
+}
+
+impl<'a> Trace<'a> {
+    /// Replication `replication` of `arch`, simulated again with tracing on, keeping the
+    /// events of `window`.
+    pub fn of(
+        scenario: ScenarioId,
+        arch: &'a Architecture,
+        params: RunParams,
+        replication: u64,
+        window: (SimTime, SimTime),
+    ) -> Trace<'a> {
+        let prepared = Prepared::new(arch, params);
+        let mut sim = Simulator::new(&prepared);
+        sim.set_tracing(true);
+        sim.set_trace_window(window.0, window.1);
+        let mut incidents = IncidentCount(0);
+        let summary = sim.run(replication, &mut incidents);
+        Trace {
+            scenario,
+            seed: params.seed,
+            stream_version: STREAM_VERSION,
+            arch,
+            replication,
+            horizon: params.horizon,
+            window,
+            events: sim.take_trace(),
+            incidents: incidents.0,
+            up: summary.up,
+        }
+    }
+}
+
+/// Counts the replication's incidents (censored included).
+struct IncidentCount(u64);
+
+impl Observer for IncidentCount {
+    fn incident(&mut self, _incident: &Incident) {
+        self.0 += 1;
+    }
 }
 
 /// `12d 04:13:22.120`.
@@ -264,4 +305,30 @@ pub fn render_json(trace: &Trace<'_>) -> String {
     let mut text = serde_json::to_string_pretty(&json).expect("trace serialises");
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fire of the DR fixture in the design restored from its daily backup.
+    fn fire(window: (SimTime, SimTime)) -> String {
+        let system = crate::model::compile_str(&crate::report::fixture::dr().replace("OBJECTIVES", ""))
+            .unwrap()
+            .system;
+        let arch = system.architectures.iter().find(|a| a.name == "backup-only").unwrap();
+        let scenario = ScenarioId { name: system.name.clone(), sha256: "0".repeat(64) };
+        let trace = Trace::of(scenario, arch, RunParams::of(&system), 0, window);
+        render_text(&trace) + &render_json(&trace)
+    }
+
+    #[test]
+    fn text_and_json_of_a_restore_from_backup() {
+        insta::assert_snapshot!(fire((SimTime::ZERO, SimTime(720 * MS_PER_HOUR))));
+    }
+
+    #[test]
+    fn a_window_keeps_its_events_and_the_totals_of_the_whole_replication() {
+        insta::assert_snapshot!(fire((SimTime(245 * MS_PER_HOUR), SimTime(246 * MS_PER_HOUR))));
+    }
 }
