@@ -35,6 +35,8 @@ pub(super) struct Node {
     pub flaky: bool,
     /// A dataset's node: changes of its holder or replica hosts concern its dataset.
     pub data: bool,
+    /// Stores backups: its flips concern those datasets' backup chains.
+    pub backup_store: bool,
     /// Effectively up.
     pub up: bool,
 }
@@ -135,6 +137,9 @@ pub(super) struct Pending {
     pub datasets: Vec<u32>,
     /// Queue links (by index) whose consumers flipped.
     pub queues: Vec<u32>,
+    /// Datasets (by index) whose node or a backup store flipped: their backup chains look
+    /// again (after the batch's timers and at its end).
+    pub backups: Vec<u32>,
 }
 
 impl Pending {
@@ -154,6 +159,14 @@ impl Pending {
         }
     }
 
+    /// Marks the backup chains of dataset `d` as having to look again.
+    #[inline]
+    pub fn backup(&mut self, d: u32) {
+        if !self.backups.contains(&d) {
+            self.backups.push(d);
+        }
+    }
+
     /// Nothing to re-decide.
     #[inline]
     pub fn is_empty(&self) -> bool {
@@ -161,6 +174,7 @@ impl Pending {
             && self.batteries.is_empty()
             && self.datasets.is_empty()
             && self.queues.is_empty()
+            && self.backups.is_empty()
     }
 }
 
@@ -227,6 +241,11 @@ impl Core<'_> {
                 if !self.pending.queues.contains(&q) {
                     self.pending.queues.push(q);
                 }
+            }
+        }
+        if node.backup_store {
+            for &d in &self.prepared.data.backups_on[c as usize] {
+                self.pending.backup(d);
             }
         }
         // Each dependent lists `c` once (the compiler rejects repeats), so its counter moves

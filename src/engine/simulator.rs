@@ -147,6 +147,7 @@ impl<'a> Simulator<'a> {
                 battery: c.battery.is_some(),
                 flaky: false,
                 data: c.dataset.is_some(),
+                backup_store: !self.core.prepared.data.backups_on[i].is_empty(),
                 up: true,
             };
             self.battery.charge[i] = Charge::Full;
@@ -371,6 +372,7 @@ impl<'a> Simulator<'a> {
             }
         }
         events += self.settle(now);
+        self.data_view().backups_due(now);
         let timers = self.core.batch.len();
         for k in 0..timers {
             if let Entry { class: Class::DataTimer, rank: slot, .. } = self.core.batch[k] {
@@ -384,6 +386,7 @@ impl<'a> Simulator<'a> {
         while let Some(i) = self.core.pending.batteries.pop() {
             self.battery.needs_changed(&mut self.core, &self.standby, i as usize, now);
         }
+        self.data_view().backups_settled(now);
         events
     }
 

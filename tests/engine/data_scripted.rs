@@ -147,6 +147,27 @@ fn a_backup_is_usable_only_once_it_has_taken_its_time() {
 }
 
 #[test]
+fn a_five_minute_cadence_skips_the_starts_while_its_store_is_down() {
+    let data = r#"(name: "orders", holder: "db-a",
+                   backups: [(every: "5m", to: "s3", restore: "2h", takes: "2m")])"#;
+    // s3 is down over [100 h 05, 100 h 25): the start at 100 h 05 sees it down, the one at
+    // 100 h 25 sees it back; the one at 100 h 30 is usable from 100 h 32.
+    let rpo_at = |minutes: u64| {
+        let at = h(100).saturating_add(m(minutes));
+        let injections = format!(
+            r#"(target: "s3", at: "100h5m", duration: "20m"), (target: "az1", at: "{}ms", duration: "1h", mode: "fire"),"#,
+            at.0
+        );
+        let (_, _, losses) = run(&scenario(DBS, data, &injections));
+        assert_eq!((losses.len(), losses[0].from), (1, Some(Source::Backup)), "{losses:?}");
+        losses[0].rpo.unwrap()
+    };
+    assert_eq!(rpo_at(24), m(24), "the 100 h 00 backup");
+    assert_eq!(rpo_at(31), m(6), "the 100 h 25 backup; 100 h 30 is still being taken");
+    assert_eq!(rpo_at(32), m(2), "the 100 h 30 backup");
+}
+
+#[test]
 fn an_az_fire_destroys_the_copies_in_that_az_only() {
     // A replica on another instance in az1 burns with the primary; the backups on a store that
     // needs Any of the AZs survive; a store that needs az1 itself does not.
@@ -366,6 +387,25 @@ fn a_failover_to_a_member_that_fell_behind_loses_the_time_it_was_behind() {
     let (_, _, losses) = run(&scenario(&components, data, &injections));
     assert_eq!(losses.len(), 1, "db-b losing its copy while the primary lives loses nothing: {losses:?}");
     assert_eq!(losses[0].rpo, Some(h(9).saturating_add(SimTime(1000))));
+}
+
+#[test]
+fn a_member_copy_falls_behind_from_the_instant_its_host_goes_down() {
+    let (components, data) = three_members("");
+    // db-c (a synchronous member copy) is down from 95 h to 100 h 15 min; db-b (the
+    // asynchronous replica) from 99 h. az1 is out from 100 h: after 30 s the group waits for a
+    // healthy member and switches to db-c when it is back (1 min). db-c fell behind at 95 h
+    // and came back while the primary was down: it holds the writes up to 95 h, 5 h behind
+    // the last one at 100 h, whenever the dataset next re-decided (here at 99 h, when db-b went
+    // down).
+    let injections = r#"(target: "az3", at: "95h", duration: "5.25h"), (target: "az2", at: "99h", duration: "10h"),
+                        (target: "az1", at: "100h", duration: "6h"),"#;
+    let (_, _, losses) = run(&scenario(&components, data.as_str(), injections));
+    assert_eq!(losses.len(), 1, "{losses:?}");
+    assert_eq!(
+        (losses[0].at, losses[0].rpo, losses[0].from),
+        (h(100).saturating_add(m(16)), Some(h(5)), Some(Source::Failover))
+    );
 }
 
 #[test]

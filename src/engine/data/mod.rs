@@ -38,13 +38,15 @@
 //!   others copies, synchronous unless a replica on that member gives its mode.
 //! - A replica that lost its copy while the primary lives is no data-loss event: it resyncs.
 //!
-//! Timers (recovery, each replica's resync, each chain's next backup) have their own queue
-//! slots after the components' and batteries', in dataset name order.
+//! Timers (recovery, each replica's resync) have their own queue slots after the components'
+//! and batteries', in dataset name order. Backups have no timer: [`chains`] computes them in
+//! closed form when a change of the dataset or its store, a loss or a wipe needs them.
 //!
 //! [`Data`] owns the datasets' state; a [`DataView`] pairs it with the core it changes (queue,
 //! nodes, trace, the batch's losses) and the standby groups it reads (which member holds a
 //! group's data). Nothing else of the simulator is reachable from here.
 
+mod chains;
 mod history;
 mod members;
 
@@ -122,8 +124,6 @@ pub(super) enum SlotKind {
     Recovery,
     /// Replica `j`'s resync.
     Resync(u32),
-    /// Chain `m`'s next backup.
-    Backup(u32),
 }
 
 /// Stream keys of one dataset.
@@ -154,6 +154,9 @@ pub(super) struct DataPlan {
     /// The components datasets live on: holders, their standby members, replica hosts,
     /// backup stores and restore targets.
     pub hosts: Vec<bool>,
+    /// For each component, the datasets (by index, ascending) with a backup chain stored on
+    /// it: its flips concern their backups.
+    pub backups_on: Vec<Vec<u32>>,
 }
 
 impl DataPlan {
@@ -169,7 +172,6 @@ impl DataPlan {
             base[d as usize] = slots.len() as u32;
             slots.push((d, SlotKind::Recovery));
             slots.extend((0..ds.replicas.len() as u32).map(|j| (d, SlotKind::Resync(j))));
-            slots.extend((0..ds.backups.len() as u32).map(|m| (d, SlotKind::Backup(m))));
         }
         let keys = arch
             .datasets
@@ -213,7 +215,25 @@ impl DataPlan {
                 members.map(|m| d.replicas.iter().position(|r| r.on == *m).map(|j| j as u32)).collect()
             })
             .collect();
-        DataPlan { first_slot: 2 * n as u32, base, slots, keys, destroys, by_name, member_replica, hosts }
+        let mut backups_on = vec![Vec::new(); n];
+        for (d, ds) in arch.datasets.iter().enumerate() {
+            for b in &ds.backups {
+                if !backups_on[b.to.index()].contains(&(d as u32)) {
+                    backups_on[b.to.index()].push(d as u32);
+                }
+            }
+        }
+        DataPlan {
+            first_slot: 2 * n as u32,
+            base,
+            slots,
+            keys,
+            destroys,
+            by_name,
+            member_replica,
+            hosts,
+            backups_on,
+        }
     }
 
     /// Number of data timer slots.
@@ -256,12 +276,6 @@ struct ReplicaState {
     synced_until: SimTime,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
-struct ChainState {
-    complete: Option<SimTime>,
-    in_flight: Option<SimTime>,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Restore {
     Backup { chain: u32 },
@@ -283,12 +297,14 @@ pub(super) struct Data {
     pub states: Vec<DataState>,
     /// Scratch: components whose data the failure being applied destroys.
     pub doomed: Vec<bool>,
+    /// The instant whose datasets' timers last ran: a backup due then has started.
+    timers_ran: Option<SimTime>,
 }
 
 impl Data {
     /// No dataset yet, scratch for `n` components.
     pub fn new(n: usize) -> Data {
-        Data { states: Vec::new(), doomed: vec![false; n] }
+        Data { states: Vec::new(), doomed: vec![false; n], timers_ran: None }
     }
 }
 
@@ -310,7 +326,7 @@ pub(super) struct DataState {
     created: SimTime,
     cause: Cause,
     replicas: Vec<ReplicaState>,
-    chains: Vec<ChainState>,
+    chains: Vec<chains::Chain>,
     /// For a standby holder: each member's copy (for members with a listed replica, that
     /// replica's state is used instead).
     members: Vec<members::MemberCopy>,
@@ -336,7 +352,6 @@ impl DataView<'_, '_> {
         let offset = match kind {
             SlotKind::Recovery => 0,
             SlotKind::Resync(j) => 1 + j,
-            SlotKind::Backup(m) => 1 + self.dataset(d).replicas.len() as u32 + m,
         };
         plan.first_slot + plan.base[d] + offset
     }
@@ -346,10 +361,12 @@ impl DataView<'_, '_> {
     }
 
     /// Every dataset starts live on its holder, replicas in sync, each chain holding a backup
-    /// at position 0; the first backups are scheduled.
+    /// at position 0.
     pub(super) fn reset(&mut self, replication: u64) {
         self.core.pending.datasets.clear();
+        self.core.pending.backups.clear();
         self.core.losses.clear();
+        self.data.timers_ran = None;
         let arch = self.core.arch;
         self.data.states.clear();
         for (d, ds) in arch.datasets.iter().enumerate() {
@@ -371,7 +388,15 @@ impl DataView<'_, '_> {
                         synced_until: SimTime::ZERO,
                     })
                     .collect(),
-                chains: vec![ChainState { complete: Some(SimTime::ZERO), in_flight: None }; ds.backups.len()],
+                chains: ds
+                    .backups
+                    .iter()
+                    .map(|b| {
+                        let ok =
+                            self.core.nodes[ds.node.index()].standby_ok && self.core.nodes[b.to.index()].up;
+                        chains::Chain::new(b, ok)
+                    })
+                    .collect(),
                 members: vec![members::MemberCopy::default(); members],
                 history: history::WriteHistory::default(),
                 pending: None,
@@ -383,9 +408,47 @@ impl DataView<'_, '_> {
                 ],
             });
             self.data.states[d].history.reset(SimTime::ZERO);
-            for (m, b) in ds.backups.iter().enumerate() {
-                let slot = self.data_slot(d, SlotKind::Backup(m as u32));
-                self.core.queue.schedule(slot, b.offset.saturating_add(b.every));
+        }
+    }
+
+    /// Whether a backup of chain `m` of dataset `d` would start now: the dataset accepts
+    /// writes and the store is up.
+    fn can_back_up(&self, d: usize, m: usize) -> bool {
+        let ds = self.dataset(d);
+        self.core.nodes[ds.node.index()].standby_ok && self.core.nodes[ds.backups[m].to.index()].up
+    }
+
+    /// Applies the backups of dataset `d` that started before `now`, and at `now` once the
+    /// datasets' timers of `now` ran.
+    fn advance_chains(&mut self, d: usize, now: SimTime) {
+        let inclusive = self.data.timers_ran == Some(now);
+        let state = &mut self.data.states[d];
+        for (chain, b) in state.chains.iter_mut().zip(&self.core.arch.datasets[d].backups) {
+            chain.advance(b, now, inclusive);
+        }
+    }
+
+    /// When the datasets' timers of `now` run: the chains whose dataset or store changed in
+    /// this batch start their backup due now, if any, in the state settled so far.
+    pub(super) fn backups_due(&mut self, now: SimTime) {
+        self.data.timers_ran = Some(now);
+        for k in 0..self.core.pending.backups.len() {
+            let d = self.core.pending.backups[k] as usize;
+            for m in 0..self.data.states[d].chains.len() {
+                let ok = self.can_back_up(d, m);
+                self.data.states[d].chains[m].due(&self.core.arch.datasets[d].backups[m], now, ok);
+            }
+        }
+    }
+
+    /// At the end of the batch of `now`: the chains whose dataset or store changed take the
+    /// state the batch left.
+    pub(super) fn backups_settled(&mut self, now: SimTime) {
+        while let Some(d) = self.core.pending.backups.pop() {
+            let d = d as usize;
+            for m in 0..self.data.states[d].chains.len() {
+                let ok = self.can_back_up(d, m);
+                self.data.states[d].chains[m].settle(&self.core.arch.datasets[d].backups[m], now, ok);
             }
         }
     }
@@ -431,9 +494,10 @@ impl DataView<'_, '_> {
             }
         }
         let mut wiped = vec![false; ds.backups.len()];
+        self.advance_chains(d, now);
         for (m, b) in ds.backups.iter().enumerate() {
             if self.data.doomed[b.to.index()] {
-                self.data.states[d].chains[m] = ChainState::default();
+                self.data.states[d].chains[m].wipe();
                 wiped[m] = true;
                 touched = true;
             }
@@ -491,10 +555,9 @@ impl DataView<'_, '_> {
                 best = Some((position, Phase::AwaitPromote(j as u32), Source::Replica));
             }
         }
+        self.advance_chains(d, now);
         for (m, b) in self.dataset(d).backups.iter().enumerate() {
-            let chain = self.data.states[d].chains[m];
-            let usable = chain.in_flight.filter(|&t| t.saturating_add(b.takes) <= now).or(chain.complete);
-            if let Some(position) = usable
+            if let Some(position) = self.data.states[d].chains[m].usable(b, now)
                 && best.is_none_or(|(p, ..)| position > p)
             {
                 best = Some((
@@ -650,6 +713,9 @@ impl DataView<'_, '_> {
         }
         if self.core.nodes[node].standby_ok != ok {
             self.core.nodes[node].standby_ok = ok;
+            if !self.dataset(d).backups.is_empty() {
+                self.core.pending.backup(d as u32);
+            }
             if ok {
                 self.data.states[d].history.start(now);
             } else {
@@ -726,25 +792,6 @@ impl DataView<'_, '_> {
                 r.synced_until = now;
                 let host = crate::model::ComponentId(r.host);
                 self.core.note(now, node.index(), TraceKind::Resynced { host });
-            }
-            SlotKind::Backup(m) => {
-                let b = &self.core.arch.datasets[d].backups[m as usize];
-                let chain = &mut self.data.states[d].chains[m as usize];
-                if let Some(t) = chain.in_flight
-                    && t.saturating_add(b.takes) <= now
-                {
-                    chain.complete = Some(t);
-                    chain.in_flight = None;
-                }
-                if self.core.nodes[node.index()].standby_ok && self.core.nodes[b.to.index()].up {
-                    if b.takes == SimTime::ZERO {
-                        chain.complete = Some(now);
-                    } else {
-                        chain.in_flight = Some(now);
-                    }
-                }
-                let next = now.saturating_add(b.every);
-                self.core.queue.schedule(slot, next);
             }
         }
         self.core.pending.dataset(d as u32);
