@@ -1,4 +1,6 @@
-//! Benchmarks: the engine on the bench-tiers models (events/s), compiling a 10,000-component
+//! Benchmarks: the engine on the bench-tiers models (events/s), the backup-and-restore design
+//! of dr-strategies at backup cadences from a day to a minute (replications/s: the cost of a
+//! design must not grow with how often it backs up its data), compiling a 10,000-component
 //! scenario (components/s), the report fold (replications/s), the Birnbaum importance of
 //! every component of bench-tiers-large (components/s), and the single points of failure of
 //! a generated 100,000-component scenario by `sweep` and `cutsets --order 1` (components/s).
@@ -47,6 +49,31 @@ fn engine(c: &mut Criterion) {
         let events: u64 = (0..replications).map(|r| sim.run(r, &mut Discard).events).sum();
         group.throughput(Throughput::Elements(events));
         group.bench_function(file, |b| {
+            b.iter(|| (0..replications).map(|r| sim.run(black_box(r), &mut Discard).events).sum::<u64>())
+        });
+    }
+    group.finish();
+}
+
+/// The backup-and-restore design of dr-strategies with its backups every 24 h (as bundled), 1 h,
+/// 5 min and 1 min: replications of one architecture on one thread.
+fn backup_cadence(c: &mut Criterion) {
+    let mut group = c.benchmark_group("backup-cadence");
+    group.measurement_time(Duration::from_secs(3)).sample_size(20);
+    let path = format!("{}/scenarios/dr-strategies.ron", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("bundled scenario");
+    let replications = 20u64;
+    for every in ["24h", "1h", "5m", "1m"] {
+        let text = text.replace(
+            r#"(every: "24h", to: "snapshots-use1""#,
+            &format!(r#"(every: "{every}", to: "snapshots-use1""#),
+        );
+        let system = compile_str(&text).expect("dr-strategies compiles").system;
+        let arch = system.architectures.iter().find(|a| a.name == "backup-restore").expect("bundled design");
+        let prepared = Prepared::new(arch, params(&system));
+        let mut sim = Simulator::new(&prepared);
+        group.throughput(Throughput::Elements(replications));
+        group.bench_function(every, |b| {
             b.iter(|| (0..replications).map(|r| sim.run(black_box(r), &mut Discard).events).sum::<u64>())
         });
     }
@@ -153,5 +180,5 @@ fn single_points(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine, compile, fold, importance, single_points);
+criterion_group!(benches, engine, backup_cadence, compile, fold, importance, single_points);
 criterion_main!(benches);
