@@ -290,16 +290,25 @@ pub enum NeedsSpec {
 pub struct ArchitectureSpec {
     /// Unique name, shown in reports.
     pub name: Spanned<String>,
-    /// Overrides of the scenario's objectives, field by field.
+    /// The design this one derives from: everything of it, then the fields below (see
+    /// `model::compile::derived`).
+    pub extends: Option<Spanned<String>>,
+    /// Overrides of the scenario's objectives, field by field (with `extends`: replaces the
+    /// base design's when given).
     pub objectives: Option<ObjectivesSpec>,
-    /// The design's own components (the shared ones are added).
+    /// The design's own components (the shared ones are added). With `extends`: added to the
+    /// base design's, a same-named one replacing it whole.
     #[serde(default)]
     pub components: Vec<ComponentSpec>,
-    /// The component whose up-time is the service's availability.
-    pub service: Spanned<String>,
-    /// Datasets: where their copies live and how they are recovered.
+    /// With `extends`: components of the base design left out.
     #[serde(default)]
-    pub data: Vec<DatasetSpec>,
+    pub remove: Vec<Spanned<String>>,
+    /// The component whose up-time is the service's availability (with `extends`: the base
+    /// design's unless given).
+    pub service: Option<Spanned<String>>,
+    /// Datasets: where their copies live and how they are recovered (with `extends`: replace
+    /// the base design's when given).
+    pub data: Option<Vec<DatasetSpec>>,
 }
 
 /// A dataset: a primary copy on its holder, replicas, backup chains.

@@ -53,3 +53,23 @@ fn the_report_example_is_what_the_first_command_prints() {
     assert!(out.status.success());
     assert_eq!(String::from_utf8(out.stdout).unwrap(), shown);
 }
+
+#[test]
+fn the_readme_scenario_compiles_and_so_does_its_derived_design_example() {
+    let (scenario, _) = block("ron", 0);
+    let system = faultline::model::compile_str(scenario).unwrap_or_else(|d| panic!("{d:#?}")).system;
+    assert_eq!(system.architectures.len(), 1);
+    // The derived-design example, indented in its list item, added to the scenario's designs.
+    let fence = "\n  ```ron\n";
+    let start = README.find(fence).expect("the derived-design example") + fence.len();
+    let end = start + README[start..].find("\n  ```\n").expect("closed");
+    let example: String =
+        README[start..end].lines().map(|l| format!("{}\n", l.trim_start_matches("  "))).collect();
+    let at = scenario.find("    architectures: [\n").expect("an architectures list")
+        + "    architectures: [\n".len();
+    let text = format!("{}{example}{}", &scenario[..at], &scenario[at..]);
+    let system = faultline::model::compile_str(&text).unwrap_or_else(|d| panic!("{d:#?}\n{text}")).system;
+    let single = system.architectures.iter().find(|a| a.name == "one-web").unwrap();
+    let own: Vec<&str> = single.components.iter().filter(|c| !c.shared).map(|c| c.name.as_str()).collect();
+    assert_eq!(own, ["web-1", "web"]);
+}

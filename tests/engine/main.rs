@@ -10,6 +10,7 @@ mod data_closed_form;
 mod data_properties;
 mod data_scenarios;
 mod data_scripted;
+mod derived;
 mod determinism;
 mod ha_closed_form;
 mod ha_scripted;

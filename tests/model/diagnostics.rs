@@ -17,6 +17,10 @@ mod ha;
 #[path = "diagnostics/data.rs"]
 mod data;
 
+/// Derived designs (`extends`, `remove`), with the same helpers.
+#[path = "diagnostics/derived.rs"]
+mod derived;
+
 /// Warnings for likely modelling slips and `--deny-warnings`, with the same helpers.
 #[path = "diagnostics/warnings.rs"]
 mod warnings;

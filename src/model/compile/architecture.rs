@@ -48,7 +48,8 @@ pub(super) fn compile_all(
         cx.error(scenario.name.span, "the scenario has no architectures").hint =
             Some("add `architectures: [(name: ..., components: [...], service: ...)]`".into());
     }
-    for spec in &scenario.architectures {
+    let designs = super::derived::expand(cx, &scenario.architectures, &scenario.shared);
+    for spec in &designs {
         let printable = cx.printable_name(&spec.name, "architecture");
         if printable && spec.name.value.trim().is_empty() {
             cx.error(spec.name.span, "an architecture name cannot be empty").hint =
@@ -114,7 +115,8 @@ fn compile_one(
 ) -> (Architecture, Vec<bool>) {
     let own = Drafts::new(cx, &spec.components, inputs.profiles, inputs.crews, false);
     let mut names = Names::new(cx, &own, Some(inputs.shared_names));
-    let dataset_ids: Vec<ComponentId> = spec.data.iter().map(|d| names.push(cx, &d.name)).collect();
+    let data = spec.data.as_deref().unwrap_or_default();
+    let dataset_ids: Vec<ComponentId> = data.iter().map(|d| names.push(cx, &d.name)).collect();
     let mut components = Vec::new();
     let mut reference_spans = Vec::new();
     // Components whose `modes` were given but did not compile (reported already).
@@ -160,7 +162,7 @@ fn compile_one(
         modes_invalid.push(draft.modes_given && draft.modes.is_empty());
     }
     let mut datasets = Vec::new();
-    for (d, &node) in spec.data.iter().zip(&dataset_ids) {
+    for (d, &node) in data.iter().zip(&dataset_ids) {
         match compile_dataset(cx, d, datasets.len() as u32, node, &names, &components) {
             Some((dataset, component)) => {
                 reference_spans.push(component.needs.of.iter().map(|_| d.holder.span).collect());
@@ -175,7 +177,9 @@ fn compile_one(
         }
     }
     let queues = queue_links(cx, &components, &producers, &retention_written);
-    let service = names.resolve(cx, &spec.service, None, None).unwrap_or(ComponentId(0));
+    // A design without a service was reported when designs were expanded.
+    let service =
+        spec.service.as_ref().and_then(|s| names.resolve(cx, s, None, None)).unwrap_or(ComponentId(0));
     check_batteries(cx, &components, inputs.shared.0.iter().chain(&own.0));
     check_single_membership(cx, &components, inputs.shared.0.iter().chain(&own.0));
     report_cycles(cx, &components, &reference_spans);

@@ -24,6 +24,7 @@
 mod architecture;
 mod components;
 mod data;
+mod derived;
 mod ha;
 mod slips;
 mod targets;

@@ -1,0 +1,166 @@
+//! Diagnostics of derived designs (`extends`, `remove`): each mistake a person makes, as
+//! `faultline validate` prints it, at the line and column of what is wrong.
+
+use super::*;
+
+/// A valid file of one design; `EXTRA` (line 14) holds the designs under test.
+const BASE: &str = r#"(
+    name: "derived",
+    horizon: "1y",
+    architectures: [
+        (
+            name: "multi-az",
+            components: [
+                (name: "web-1", kind: Instance, fail: Never),
+                (name: "web-2", kind: Instance, fail: Never),
+                (name: "site", kind: Group, needs: Any(["web-1", "web-2"])),
+            ],
+            service: "site",
+        ),
+        EXTRA
+    ],
+)
+"#;
+
+/// Validates `BASE` with `extra` on line 14; returns (exit code, file name, stderr, the
+/// column of the first `needle` on line 14).
+fn check(name: &str, extra: &str, needle: &str) -> (i32, String, String, usize) {
+    let text = BASE.replace("EXTRA", extra);
+    let path = scratch(name, text.as_bytes());
+    let file = path.display().to_string();
+    let run = validate(&[&file]);
+    let line = text.lines().nth(13).expect("line 14");
+    let col = line.find(needle).unwrap_or_else(|| panic!("{needle} on line 14")) + 1;
+    (run.code, file, run.stderr, col)
+}
+
+#[test]
+fn a_derived_design_is_valid() {
+    let extra = r#"(name: "single", extends: "multi-az", components: [(name: "site", kind: Group, needs: Any(["web-1"]))], remove: ["web-2"]),"#;
+    let text = BASE.replace("EXTRA", extra);
+    let path = scratch("derived-valid", text.as_bytes());
+    let run = validate(&[&path.display().to_string()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let system = faultline::model::compile_str(&text).unwrap().system;
+    let single = &system.architectures[1];
+    let names: Vec<&str> = single.components.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["web-1", "site"]);
+    assert_eq!(single.components[single.service.index()].name, "site");
+}
+
+#[test]
+fn an_unknown_base() {
+    let (code, file, stderr, col) = check(
+        "derived-unknown",
+        r#"(name: "single", extends: "multi-a", remove: ["web-2"]),"#,
+        "\"multi-a\"",
+    );
+    assert_eq!(code, BAD_INPUT);
+    let block = assert_error(&stderr, &file, 14, col, "no design named `multi-a` to extend");
+    assert_eq!(hint(&block), Some("did you mean `multi-az`? `extends` names another design of this file"));
+}
+
+#[test]
+fn a_removed_component_still_needed_names_what_needs_it() {
+    let (code, file, stderr, col) =
+        check("derived-needed", r#"(name: "single", extends: "multi-az", remove: ["web-2"]),"#, "\"web-2\"");
+    assert_eq!(code, BAD_INPUT);
+    let block = assert_error(&stderr, &file, 14, col, "`web-2` is removed, but `site` still refers to it");
+    assert_eq!(hint(&block), Some("remove or replace what refers to `web-2` too"));
+    // The note points at the reference in the base design, line 10.
+    let col = BASE.lines().nth(9).unwrap().find("\"web-2\"").unwrap() + 1;
+    let note = header(&file, 10, col, "note", "`site` refers to `web-2` here");
+    assert!(block.contains(&note.as_str()), "{}", block.join("\n"));
+    assert_eq!(stderr.matches(": error: ").count(), 1, "no second error for the same mistake:\n{stderr}");
+}
+
+#[test]
+fn a_cycle_lists_its_designs() {
+    let (code, file, stderr, _) =
+        check("derived-cycle", r#"(name: "a", extends: "b"), (name: "b", extends: "a"),"#, "\"a\"");
+    assert_eq!(code, BAD_INPUT);
+    let col = BASE
+        .replace("EXTRA", r#"(name: "a", extends: "b"), (name: "b", extends: "a"),"#)
+        .lines()
+        .nth(13)
+        .unwrap()
+        .rfind("\"a\"")
+        .unwrap()
+        + 1;
+    let block = assert_error(
+        &stderr,
+        &file,
+        14,
+        col,
+        "designs extend each other in a cycle: `a` extends `b` extends `a`",
+    );
+    assert!(hint(&block).is_some());
+}
+
+#[test]
+fn removing_what_the_base_lacks() {
+    let (code, file, stderr, col) =
+        check("derived-lacks", r#"(name: "single", extends: "multi-az", remove: ["web-3"]),"#, "\"web-3\"");
+    assert_eq!(code, BAD_INPUT);
+    let block = assert_error(&stderr, &file, 14, col, "`multi-az` has no component `web-3` to remove");
+    assert!(hint(&block).is_some_and(|h| h.starts_with("did you mean `web-")), "{}", block.join("\n"));
+}
+
+#[test]
+fn removing_a_shared_component() {
+    let text = BASE
+        .replace(
+            "    architectures: [",
+            "    shared: [(name: \"az1\", kind: Az, fail: Never)],\n    architectures: [",
+        )
+        .replace("EXTRA", r#"(name: "single", extends: "multi-az", remove: ["az1"]),"#);
+    let path = scratch("derived-shared", text.as_bytes());
+    let file = path.display().to_string();
+    let run = validate(&[&file]);
+    assert_eq!(run.code, BAD_INPUT);
+    let line = text.lines().nth(14).expect("line 15");
+    let block = assert_error(
+        &run.stderr,
+        &file,
+        15,
+        line.find("\"az1\"").unwrap() + 1,
+        "`az1` is shared by every design: it cannot be removed",
+    );
+    assert!(hint(&block).is_some_and(|h| h.contains("move it from `shared`")));
+}
+
+#[test]
+fn remove_without_extends() {
+    let (code, file, stderr, col) = check(
+        "derived-no-extends",
+        r#"(name: "x", components: [(name: "w", kind: Instance, fail: Never)], remove: ["w"], service: "w"),"#,
+        "[\"w\"]",
+    );
+    assert_eq!(code, BAD_INPUT);
+    assert_error(&stderr, &file, 14, col + 1, "`remove` without `extends`");
+}
+
+#[test]
+fn a_design_without_service() {
+    let (code, file, stderr, col) = check(
+        "derived-no-service",
+        r#"(name: "x", components: [(name: "w", kind: Instance, fail: Never)]),"#,
+        "\"x\"",
+    );
+    assert_eq!(code, BAD_INPUT);
+    let block = assert_error(&stderr, &file, 14, col, "design `x` has no `service`");
+    assert!(hint(&block).is_some_and(|h| h.contains("service: \"NAME\"")));
+}
+
+#[test]
+fn a_name_both_added_and_removed_or_removed_twice() {
+    let extra = r#"(name: "s", extends: "multi-az", components: [(name: "web-1", kind: Instance, fail: Never)], remove: ["web-1", "web-2", "web-2"]),"#;
+    let (code, file, stderr, _) = check("derived-both", extra, "\"web-1\"");
+    assert_eq!(code, BAD_INPUT);
+    let line = BASE.replace("EXTRA", extra).lines().nth(13).unwrap().to_string();
+    let removed = line.find("remove").unwrap();
+    let col =
+        |needle: &str, nth: usize| removed + line[removed..].match_indices(needle).nth(nth).unwrap().0 + 1;
+    assert_error(&stderr, &file, 14, col("\"web-1\"", 0), "`web-1` is both in `components` and in `remove`");
+    assert_error(&stderr, &file, 14, col("\"web-2\"", 1), "`web-2` is listed twice in `remove`");
+}
