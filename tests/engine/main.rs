@@ -15,5 +15,6 @@ mod determinism;
 mod ha_closed_form;
 mod ha_scripted;
 mod properties;
+mod scenario_claims;
 mod scripted;
 mod trace;
