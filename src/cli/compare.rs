@@ -7,10 +7,11 @@ use super::progress::Progress;
 use super::run::{self, apply_overrides, header, select};
 use super::storm::{self, Work};
 use super::{Error, output};
-use crate::compare::{Comparison, compare};
+use crate::compare::compare;
 use crate::diagnostic::did_you_mean;
 use crate::engine::RunParams;
-use crate::report::compare::Comparisons;
+use crate::metrics::ArchitectureReport;
+use crate::report::compare::{Comparisons, Recovery};
 use crate::runner;
 
 /// Arguments of `compare`: `run`'s, and the baseline.
@@ -61,33 +62,36 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     storm::announce(&work, &origin);
     let params = RunParams::of(&system);
     let progress = Progress::new(system.replications * selected.len() as u64, r.quiet);
-    let per_replication: Vec<Vec<f64>> = selected
+    // Per architecture: its report, and per replication its downtime and data-loss events
+    // per year (for the paired differences).
+    let runs: Vec<(ArchitectureReport, Vec<f64>, Vec<f64>)> = selected
         .iter()
         .enumerate()
         .map(|(k, &i)| {
-            let mut downtime = Vec::new();
-            let name = &system.architectures[i].name;
-            runner::run_architecture_with(
-                &system.architectures[i],
+            let (mut downtime, mut data_loss) = (Vec::new(), Vec::new());
+            let arch = &system.architectures[i];
+            let aggregate = runner::run_architecture_with(
+                arch,
                 params,
                 system.replications,
                 &pool,
-                &|done| progress.update(system.replications * k as u64 + done, name),
+                &|done| progress.update(system.replications * k as u64 + done, &arch.name),
                 &mut |_, o| {
                     downtime.push(o.downtime_min_per_year(system.horizon));
+                    data_loss.push(o.data_loss_events_per_year(system.horizon));
                 },
             );
-            downtime
+            (runner::report(arch, &aggregate, system.horizon), downtime, data_loss)
         })
         .collect();
     progress.finish();
-    let comparisons: Vec<Comparison> =
-        names.iter().zip(&per_replication).map(|(n, v)| compare(n, v, &per_replication[baseline])).collect();
+    let (_, base_downtime, base_loss) = &runs[baseline];
     let report = Comparisons {
         header: header(&system, &r.file, overrides),
         metric: "downtime_min_per_year",
         baseline: names[baseline].to_string(),
-        comparisons,
+        comparisons: runs.iter().map(|(a, downtime, _)| compare(&a.name, downtime, base_downtime)).collect(),
+        recovery: runs.iter().map(|(a, _, loss)| Recovery::of(a, loss, base_loss)).collect(),
     };
     output::render(&report, r.format)
 }

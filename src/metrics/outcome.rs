@@ -157,6 +157,14 @@ impl Outcome {
     pub fn downtime_min_per_year(&self, horizon: SimTime) -> f64 {
         (horizon.0 - self.up_ms) as f64 / 60_000.0 / (horizon.0 as f64 / crate::time::MS_PER_YEAR as f64)
     }
+
+    /// This replication's data-loss events (every dataset's and queue's) per year of `horizon`
+    /// (the per-replication value behind `data_loss_events_per_year`).
+    pub fn data_loss_events_per_year(&self, horizon: SimTime) -> f64 {
+        let events: u64 =
+            self.datasets.iter().chain(self.queues.iter().map(|q| &q.data)).map(|d| d.events).sum();
+        events as f64 / (horizon.0 as f64 / crate::time::MS_PER_YEAR as f64)
+    }
 }
 
 /// Builds an [`Outcome`] from the engine's incidents.

@@ -1,5 +1,8 @@
 //! `compare`'s outputs: each architecture's downtime against a baseline, paired by
-//! replication, as a terminal table, Markdown, CSV (RFC 4180) or JSON.
+//! replication, as a terminal table, Markdown, CSV (RFC 4180) or JSON; then what a review
+//! compares beside it: each design's RTO p95 and RPO p95 (pooled over every replication, the
+//! RPO as `check` judges it) and its data-loss events per year, with the paired difference
+//! from the baseline's and its 95% CI.
 //!
 //! The table and Markdown say what was run (`format::run_line` and the report's sentence),
 //! print numbers through `format`, and end with how to read them. The CSV has one row per
@@ -11,11 +14,14 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::csv::{RUN_COLUMNS, quote, run_fields};
-use super::format::{minutes, run_line, run_sentence, signed_ci, signed_minutes};
+use super::format::{
+    duration_s, minutes, pooled_rpo_p95, run_line, run_sentence, signed_ci, signed_minutes, signed_rate,
+    signed_rate_ci,
+};
 use super::json::{NonFinite, pretty};
 use super::layout::{Align, columns};
-use crate::compare::Comparison;
-use crate::metrics::Header;
+use crate::compare::{Comparison, paired_ci};
+use crate::metrics::{ArchitectureReport, DataReport, Header};
 
 /// What `compare` found, as every renderer takes it.
 #[derive(Clone, Debug, Serialize)]
@@ -29,6 +35,49 @@ pub struct Comparisons {
     pub baseline: String,
     /// One per architecture compared, the baseline's included, in file order.
     pub comparisons: Vec<Comparison>,
+    /// The same architectures' recovery and data loss, in the same order.
+    pub recovery: Vec<Recovery>,
+}
+
+/// A design's recovery and data loss, beside the baseline's.
+#[derive(Clone, Debug, Serialize)]
+pub struct Recovery {
+    /// The architecture.
+    pub name: String,
+    /// RTO p95 `[s]`, pooled over every uncensored incident; `null` without one.
+    pub rto_p95_s: Option<f64>,
+    /// RPO p95 `[s]` over the recoverable data-loss events; `null` without one.
+    pub rpo_p95_s: Option<f64>,
+    /// Data-loss events with no surviving copy, over all replications.
+    pub unrecoverable_events: u64,
+    /// Mean data-loss events per year (every dataset and queue).
+    pub data_loss_events_per_year: f64,
+    /// Mean of (this - baseline) per replication `[events/yr]`.
+    pub data_loss_difference: f64,
+    /// Its 95% CI from the paired per-replication differences.
+    pub data_loss_ci95_paired: [f64; 2],
+    /// The data-loss statistics (`None`: no dataset or queue), for the RPO as `check` judges it.
+    #[serde(skip)]
+    pub data: Option<DataReport>,
+}
+
+impl Recovery {
+    /// `report`'s recovery and data loss; `values` are its data-loss events per year in each
+    /// replication, `baseline` the baseline's in the same replications.
+    pub fn of(report: &ArchitectureReport, values: &[f64], baseline: &[f64]) -> Recovery {
+        let (difference, ci) = paired_ci(values, baseline, 0.95);
+        let stores = !report.datasets.is_empty() || !report.queues.is_empty();
+        Recovery {
+            name: report.name.clone(),
+            rto_p95_s: report.rto_s.p95,
+            rpo_p95_s: report.data.rpo_s.p95,
+            unrecoverable_events: report.data.unrecoverable.events,
+            data_loss_events_per_year: report.data.data_loss_events_per_year,
+            data_loss_difference: difference,
+            data_loss_ci95_paired: ci,
+            data: stores.then(|| report.data.clone()),
+        }
+    }
 }
 
 impl Comparisons {
@@ -72,7 +121,33 @@ pub fn table(report: &Comparisons) -> String {
     let align = [Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Left];
     out.push_str(&columns(&rows, &align, ""));
     out.push_str("\nnegative differences are less downtime; the verdict follows the paired CI\n");
+    let _ = writeln!(out, "\nrecovery and data loss against `{}`", report.baseline);
+    let mut rows = vec![RECOVERY_HEADINGS.map(String::from).to_vec()];
+    rows.extend(report.recovery.iter().map(|r| recovery_cells(report, r).to_vec()));
+    let align = [Align::Left, Align::Right, Align::Left, Align::Right, Align::Right, Align::Right];
+    out.push_str(&columns(&rows, &align, ""));
+    out.push_str(
+        "\nRTO and RPO p95 pooled over every replication (the RPO as an objective judges it); data-loss\nevents per year paired by replication, negative is fewer\n",
+    );
     out
+}
+
+const RECOVERY_HEADINGS: [&str; 6] =
+    ["architecture", "RTO p95", "RPO p95", "data loss/yr", "difference", "paired 95% CI"];
+
+/// Cells of a recovery row: name, RTO p95, RPO p95, data-loss events per year, difference,
+/// paired CI; the baseline's says so instead of comparing itself.
+fn recovery_cells(report: &Comparisons, r: &Recovery) -> [String; 6] {
+    let rto = r.rto_p95_s.map_or_else(|| "-".to_string(), duration_s);
+    let (rpo, rate) = match &r.data {
+        None => ("no datasets or queues".to_string(), "-".to_string()),
+        Some(d) => (pooled_rpo_p95(d), format!("{:.3}", r.data_loss_events_per_year)),
+    };
+    if r.name == report.baseline {
+        return [r.name.clone(), rto, rpo, rate, "(baseline)".into(), String::new()];
+    }
+    let ci = r.data_loss_ci95_paired;
+    [r.name.clone(), rto, rpo, rate, signed_rate(r.data_loss_difference), signed_rate_ci(ci)]
 }
 
 /// As a document.
@@ -92,28 +167,46 @@ pub fn markdown(report: &Comparisons) -> String {
         let _ = writeln!(out, "| {} |", row.join(" | "));
     }
     out.push_str("\nNegative differences are less downtime; the verdict follows the paired CI.\n");
+    let _ = writeln!(out, "\n## Recovery and data loss against `{}`\n", report.baseline);
+    out.push_str(&format!("| {} |\n|---|---:|---|---:|---:|---:|\n", RECOVERY_HEADINGS.join(" | ")));
+    for r in &report.recovery {
+        let row: Vec<String> = recovery_cells(report, r).iter().map(|s| cell(s)).collect();
+        let _ = writeln!(out, "| {} |", row.join(" | "));
+    }
+    out.push_str(
+        "\nRTO and RPO p95 are pooled over every replication (the RPO as an objective judges it); data-loss events per year are paired by replication, negative is fewer.\n",
+    );
     out
 }
 
-/// One row per architecture, full precision, the run's options last, lines ending with CRLF.
+/// One row per architecture, full precision: the downtime comparison, then recovery and data
+/// loss (empty fields where the JSON has `null`), the run's options last; lines end with CRLF.
 pub fn csv(report: &Comparisons) -> String {
     let mut out = format!(
-        "architecture,downtime_min_per_year,difference,ci95_paired_low,ci95_paired_high,ci95_unpaired_low,ci95_unpaired_high,verdict,{}\r\n",
+        "architecture,downtime_min_per_year,difference,ci95_paired_low,ci95_paired_high,ci95_unpaired_low,ci95_unpaired_high,verdict,rto_p95_s,rpo_p95_s,unrecoverable_events,data_loss_events_per_year,data_loss_difference,data_loss_ci95_paired_low,data_loss_ci95_paired_high,{}\r\n",
         RUN_COLUMNS.join(",")
     );
     let run = run_fields(&report.header).join(",");
-    for c in &report.comparisons {
+    let number = |v: Option<f64>| v.map_or_else(String::new, |v| v.to_string());
+    for (c, r) in report.comparisons.iter().zip(&report.recovery) {
         let name = quote(&c.name);
         let verdict = if report.is_baseline(c) { "baseline" } else { c.verdict };
         let _ = write!(
             out,
-            "{name},{},{},{},{},{},{},{verdict},{run}\r\n",
+            "{name},{},{},{},{},{},{},{verdict},{},{},{},{},{},{},{},{run}\r\n",
             c.downtime_min_per_year,
             c.difference,
             c.ci95_paired[0],
             c.ci95_paired[1],
             c.ci95_unpaired[0],
-            c.ci95_unpaired[1]
+            c.ci95_unpaired[1],
+            number(r.rto_p95_s),
+            number(r.rpo_p95_s),
+            r.unrecoverable_events,
+            r.data_loss_events_per_year,
+            r.data_loss_difference,
+            r.data_loss_ci95_paired[0],
+            r.data_loss_ci95_paired[1],
         );
     }
     out
@@ -140,11 +233,24 @@ mod tests {
             compare("multi-az", &multi, &single),
             compare("same, \"or so\"", &odd, &single),
         ];
+        // The recovery of the DR fixture's first three designs under the same names: each lost
+        // data once in 30 days (12.17 a year); per replication, as if that one event had come
+        // in replication 0, 2, or spread over all four.
+        let y = 365.0 / 30.0;
+        let losses = [[4.0 * y, 0.0, 0.0, 0.0], [0.0, 0.0, 4.0 * y, 0.0], [y, y, y, y]];
+        let recovery = (0..3)
+            .map(|k| {
+                let mut a = report.architectures[k].clone();
+                a.name = comparisons[k].name.clone();
+                Recovery::of(&a, &losses[k], &losses[0])
+            })
+            .collect();
         Comparisons {
             header: report.header,
             metric: "downtime_min_per_year",
             baseline: "single|az".into(),
             comparisons,
+            recovery,
         }
     }
 

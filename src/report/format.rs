@@ -160,6 +160,18 @@ pub fn signed_minutes(v: f64) -> String {
     format!("{v:+.1} min")
 }
 
+/// A difference of rates, signed, three decimals, `+0.000` for anything that rounds to zero
+/// (never `-0.000`).
+pub fn signed_rate(v: f64) -> String {
+    let v = if libm::fabs(v) < 0.0005 { 0.0 } else { v };
+    format!("{v:+.3}")
+}
+
+/// A confidence interval of differences of rates, as [`signed_rate`]: `[-0.120, +0.040]`.
+pub fn signed_rate_ci(ci: [f64; 2]) -> String {
+    format!("[{}, {}]", signed_rate(ci[0]), signed_rate(ci[1]))
+}
+
 /// A confidence interval of differences, signed, one decimal: `[-1.2, +0.4]`.
 pub fn signed_ci(ci: [f64; 2]) -> String {
     format!("[{:+.1}, {:+.1}]", ci[0], ci[1])

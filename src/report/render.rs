@@ -193,6 +193,11 @@ mod tests {
             metric: "downtime_min_per_year",
             baseline: "a".into(),
             comparisons: vec![crate::compare::compare("a", &downtime, &downtime)],
+            recovery: vec![super::super::compare::Recovery::of(
+                &report.architectures[0],
+                &downtime,
+                &downtime,
+            )],
         };
         honoured_or_refused(&comparisons);
         let outcome =

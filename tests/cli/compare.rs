@@ -50,6 +50,33 @@ fn removing_a_redundant_member_is_worse_and_the_pairing_narrows_the_interval() {
 }
 
 #[test]
+fn recovery_and_data_loss_agree_with_run_and_pair_by_replication() {
+    // dr-strategies has data loss in every design: compare's RTO p95, RPO p95 and data-loss
+    // rates are run's, and the paired difference of rates is the difference of run's rates.
+    let args = ["scenarios/dr-strategies.ron", "--replications", "60", "--format", "json", "-q"];
+    let (code, out) = compare(&args);
+    assert_eq!(code, 0);
+    let compared: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ran = harness::faultline(&[&["run"], &args[..]].concat());
+    let ran: serde_json::Value = serde_json::from_str(&ran.stdout).unwrap();
+    let rate = |k: usize| ran["architectures"][k]["data_loss_events_per_year"].as_f64().unwrap();
+    for (k, r) in compared["recovery"].as_array().unwrap().iter().enumerate() {
+        let a = &ran["architectures"][k];
+        assert_eq!(r["name"], a["name"]);
+        assert_eq!(r["rto_p95_s"], a["rto_s"]["p95"]);
+        assert_eq!(r["rpo_p95_s"], a["rpo_s"]["p95"]);
+        assert_eq!(r["data_loss_events_per_year"].as_f64(), Some(rate(k)));
+        let difference = r["data_loss_difference"].as_f64().unwrap();
+        assert!((difference - (rate(k) - rate(0))).abs() < 1e-9, "{difference} vs {} - {}", rate(k), rate(0));
+        let (lo, hi) = ci(&r["data_loss_ci95_paired"]);
+        assert!(lo <= difference && difference <= hi);
+    }
+    // Every failover to the asynchronous replica loses its lag: pilot light loses data more often.
+    let (lo, _) = ci(&compared["recovery"][1]["data_loss_ci95_paired"]);
+    assert!(lo > 0.0, "{compared:#}");
+}
+
+#[test]
 fn the_same_arguments_give_the_same_bytes_on_any_thread_count() {
     let one = compare(&[FIXTURE, "--threads", "1", "-q"]);
     let two = compare(&[FIXTURE, "--threads", "2", "-q"]);
