@@ -318,7 +318,7 @@ mod tests {
     /// the engine's count: 50 replications of bundled designs, within 5%.
     #[test]
     fn the_engine_counts_what_was_estimated() {
-        for file in ["bench-tiers.ron", "three-tier.ron", "web-single-vs-multi-az.ron"] {
+        for file in ["bench-tiers.ron", "nat-gateways.ron", "web-single-vs-multi-az.ron"] {
             let path = format!("{}/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
             let system = compile_str(&std::fs::read_to_string(path).unwrap()).unwrap().system;
             for a in &system.architectures {
