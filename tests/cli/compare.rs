@@ -101,7 +101,17 @@ fn cutsets_lists_single_points_of_failure_first() {
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let cuts: Vec<Vec<String>> = serde_json::from_value(v["cut_sets"].clone()).unwrap();
-    assert_eq!(cuts, [vec!["alb"], vec!["db"], vec!["use1"], vec!["use1-az1", "use1-az2"]]);
+    // The database is a standby pair across use1-az1 and use1-az2: losing both members, or one
+    // and the other's AZ, or both AZs.
+    let expected: [&[&str]; 6] = [
+        &["alb"],
+        &["use1"],
+        &["db", "db-standby"],
+        &["db", "use1-az2"],
+        &["db-standby", "use1-az1"],
+        &["use1-az1", "use1-az2"],
+    ];
+    assert_eq!(cuts, expected);
     let two = harness::command().args(["cutsets", "scenarios/three-tier.ron"]).output().unwrap();
     assert_eq!(two.status.code(), Some(2), "two architectures need --arch");
 }
