@@ -315,7 +315,8 @@ mod tests {
 
     #[test]
     fn with_instantaneous_redundancy_spofs_are_the_order_1_cut_sets() {
-        for file in ["nat-gateways.ron", "web-single-vs-multi-az.ron", "bench-tiers.ron", "single-instance.ron"]
+        for file in
+            ["nat-gateways.ron", "web-single-vs-multi-az.ron", "bench-tiers.ron", "single-instance.ron"]
         {
             for arch in &bundled(file).architectures {
                 let cuts: Vec<String> = minimal_cut_sets(arch, 1).into_iter().map(|c| c[0].clone()).collect();

@@ -35,6 +35,11 @@ pub struct ArchitectureData {
     pub name: String,
     /// Availability and its confidence interval.
     pub availability: AvailabilityData,
+    /// Mean downtime per year `[min]`.
+    pub downtime_min_per_year: f64,
+    /// Mean cost per year (absent from results made before costs: 0).
+    #[serde(default)]
+    pub cost_per_year: f64,
     /// Objectives and verdicts.
     pub objectives: ObjectivesData,
     /// Root causes by downtime, then name.
@@ -117,6 +122,8 @@ impl ReportData {
                 .map(|a| ArchitectureData {
                     name: a.name.clone(),
                     availability: AvailabilityData { mean: a.availability.mean, ci95: a.availability.ci95 },
+                    downtime_min_per_year: a.downtime_min_per_year,
+                    cost_per_year: a.cost_per_year,
                     objectives: ObjectivesData {
                         availability: objective(a.objectives.availability),
                         rto: objective(a.objectives.rto),
@@ -167,6 +174,8 @@ pub(crate) mod tests {
             architectures: vec![ArchitectureData {
                 name: "a".into(),
                 availability: AvailabilityData { mean: 1.0, ci95: [1.0, 1.0] },
+                downtime_min_per_year: 0.0,
+                cost_per_year: 0.0,
                 objectives: ObjectivesData { availability: none, rto: none, rpo: none, gate: true },
                 problems: Vec::new(),
                 unrecoverable: UnrecoverableData::default(),
@@ -177,7 +186,7 @@ pub(crate) mod tests {
 
     #[test]
     fn results_without_an_rpo_objective_still_read() {
-        let arch = r#"{"name": "a", "availability": {"mean": 0.9, "ci95": [0.8, 1.0]}, "problems": [],
+        let arch = r#"{"name": "a", "availability": {"mean": 0.9, "ci95": [0.8, 1.0]}, "problems": [], "downtime_min_per_year": 52560.0,
             "objectives": {"availability": {"target": null, "met": null}, "rto": {"target": 60.0, "met": true},
             GATE}}"#;
         let text = |gate: &str| {

@@ -8,6 +8,8 @@
 //! - [`rpo`]: the empirical CDF of the data lost per data-loss event (realised RPO) per
 //!   architecture with datasets on a log time axis, unrecoverable events keeping a curve below
 //!   100%, with the RPO objective; no chart without a data-loss event;
+//! - [`cost`]: each design's cost per year against its downtime per year, labelled (only when
+//!   a design has a cost);
 //! - [`problems`]: downtime per year by problem (root cause), the top N as horizontal bars, in
 //!   a unit shared by every architecture of the report;
 //! - [`timeline`]: one incident as a Gantt chart of the service's incidents and the component
@@ -40,6 +42,7 @@
 
 pub mod availability;
 mod cdf;
+pub mod cost;
 mod frame;
 mod input;
 pub mod names;
@@ -50,6 +53,7 @@ mod style;
 pub mod timeline;
 
 pub use availability::availability;
+pub use cost::cost_vs_downtime;
 pub use input::{
     ArchitectureData, AvailabilityData, ObjectiveData, ObjectivesData, ProblemData, ReportData, ScenarioName,
     UnrecoverableData,

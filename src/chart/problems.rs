@@ -183,16 +183,6 @@ impl Problems<'_> {
     }
 }
 
-/// An axis label with as many decimals as ticks on an axis to `x_max` need (about 8 ticks),
-/// trailing zeros dropped: `0.0005`, `12.5`, `200`.
-fn tick_label(v: f64, x_max: f64) -> String {
-    let step = x_max / 8.0;
-    let decimals = if step > 0.0 { (2 - libm::floor(libm::log10(step)) as i32).clamp(0, 12) } else { 0 };
-    let text = format!("{v:.*}", decimals as usize);
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
-    if text == "-0" { "0".into() } else { text.to_string() }
-}
-
 impl Chart for Problems<'_> {
     fn size(&self) -> (u32, u32) {
         (960, 230 + 40 * self.bars.len().max(2) as u32)
@@ -266,7 +256,7 @@ impl Chart for Problems<'_> {
             .configure_mesh()
             .disable_y_mesh()
             .y_label_formatter(&name_of)
-            .x_label_formatter(&|x| tick_label(*x, x_max))
+            .x_label_formatter(&|x| style::tick_label(*x, x_max))
             .x_labels(8)
             .x_desc(format!("Mean downtime per year [{unit}]"))
             .label_style(label_style.clone())
@@ -297,16 +287,6 @@ impl Chart for Problems<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tick_labels_have_the_decimals_the_axis_needs() {
-        assert_eq!(tick_label(5.0, 40.0), "5");
-        assert_eq!(tick_label(12.5, 100.0), "12.5");
-        assert_eq!(tick_label(0.0005, 0.004), "0.0005");
-        assert_eq!(tick_label(0.001, 0.004), "0.001");
-        assert_eq!(tick_label(0.0, 0.004), "0");
-        assert_eq!(tick_label(2000.0, 8000.0), "2000");
-    }
 
     #[test]
     fn the_unit_follows_the_largest_bar() {

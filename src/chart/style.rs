@@ -351,9 +351,29 @@ pub fn sig3(v: f64) -> String {
     format!("{v:.decimals$}")
 }
 
+/// An axis label with as many decimals as ticks on an axis to `x_max` need (about 8 ticks),
+/// trailing zeros dropped: `0.0005`, `12.5`, `200`.
+pub fn tick_label(v: f64, x_max: f64) -> String {
+    let step = x_max / 8.0;
+    let decimals = if step > 0.0 { (2 - libm::floor(libm::log10(step)) as i32).clamp(0, 12) } else { 0 };
+    let text = format!("{v:.*}", decimals as usize);
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.') } else { &text };
+    if text == "-0" { "0".into() } else { text.to_string() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tick_labels_have_the_decimals_the_axis_needs() {
+        assert_eq!(tick_label(5.0, 40.0), "5");
+        assert_eq!(tick_label(12.5, 100.0), "12.5");
+        assert_eq!(tick_label(0.0005, 0.004), "0.0005");
+        assert_eq!(tick_label(0.001, 0.004), "0.001");
+        assert_eq!(tick_label(0.0, 0.004), "0");
+        assert_eq!(tick_label(2000.0, 8000.0), "2000");
+    }
 
     #[test]
     fn numbers() {

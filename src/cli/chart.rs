@@ -74,6 +74,7 @@ fn from_json(args: &Args) -> Result<usize, String> {
         Plan::new("availability".into(), String::new(), None, |f| chart::availability(&data, f)),
         Plan::new("rto".into(), String::new(), None, |f| chart::rto_cdf(&data, f)),
         Plan::new("rpo".into(), String::new(), None, |f| chart::rpo_cdf(&data, f)),
+        Plan::new("cost".into(), String::new(), None, |f| chart::cost_vs_downtime(&data, f)),
     ];
     let mut images = Vec::new();
     stage(&mut bundle, &mut images, overview, &pool)?;

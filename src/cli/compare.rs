@@ -91,7 +91,10 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         metric: "downtime_min_per_year",
         baseline: names[baseline].to_string(),
         comparisons: runs.iter().map(|(a, downtime, _)| compare(&a.name, downtime, base_downtime)).collect(),
-        recovery: runs.iter().map(|(a, _, loss)| Recovery::of(a, loss, base_loss)).collect(),
+        recovery: runs
+            .iter()
+            .map(|(a, _, loss)| Recovery::of(a, loss, base_loss, runs[baseline].0.cost_per_year))
+            .collect(),
     };
     output::render(&report, r.format)
 }

@@ -234,7 +234,8 @@ fn write_report(args: &Args) -> Result<PathBuf, Error> {
 }
 
 /// Stages the charts of `report` as `charts/` of `bundle` (SVG and PNG): availability, the RTO
-/// and RPO distributions (the RPO one only when a data-loss event happened), and per
+/// and RPO distributions (the RPO one only when a data-loss event happened), cost against
+/// downtime (only when a design has a cost), and per
 /// architecture downtime by problem and the timeline of the incident `scenario.pick` chooses.
 /// Returns what report.md shows, in order.
 ///
@@ -257,6 +258,7 @@ pub(super) fn write_charts(
         }),
         Plan::new("rto".into(), "Realised RTO".into(), None, |f| chart::rto_cdf(&data, f)),
         Plan::new("rpo".into(), "Realised RPO".into(), None, |f| chart::rpo_cdf(&data, f)),
+        Plan::new("cost".into(), "Cost against downtime".into(), None, |f| chart::cost_vs_downtime(&data, f)),
     ];
     stage(bundle, &mut images, overview, pool)?;
     let designs: Vec<&str> = report.architectures.iter().map(|a| a.name.as_str()).collect();

@@ -176,6 +176,9 @@ pub trait Observer {
     /// The consumers of queue link `queue` were back (or the horizon came) after a backlog of
     /// this age built up.
     fn backlog(&mut self, _queue: u32, _age: SimTime) {}
+
+    /// At the horizon, for each standby member: how long it was the active one.
+    fn active_time(&mut self, _member: ComponentId, _active: SimTime) {}
 }
 
 /// Collects every incident; for tests and traces.

@@ -395,6 +395,7 @@ impl<'a> Simulator<'a> {
         self.queues.close(&mut self.core, horizon);
         self.data_view().close_pending_losses(horizon);
         self.flush_data(observer);
+        self.report_active_time(horizon, observer);
     }
 
     /// Lets standby groups and datasets react until neither has anything left to decide, then

@@ -48,6 +48,9 @@ use super::{Cause, ComponentId, Mode, TraceKind};
 #[derive(Debug, Default)]
 pub(super) struct Standby {
     pub groups: Vec<GroupState>,
+    /// Each member's time active so far `[ms]`, group after group (`GroupState::first`), up
+    /// to its group's `active_since` for the active one.
+    pub active_ms: Vec<u64>,
 }
 
 impl Standby {
@@ -97,18 +100,30 @@ pub(super) struct GroupState {
     pub down_from: usize,
     /// The switch in progress is a failback (planned: nothing is lost in it).
     pub failback: bool,
+    /// Where its members' entries start in `Standby::active_ms`.
+    pub first: usize,
+    /// When the active member became active.
+    pub active_since: SimTime,
 }
 
 impl Simulator<'_> {
     /// Every group starts `Active` on its first member.
     pub(super) fn reset_groups(&mut self) {
         self.standby.groups.clear();
-        self.standby.groups.extend(self.core.prepared.groups.iter().map(|_| GroupState {
-            active: 0,
-            phase: GroupPhase::Active,
-            down_from: 0,
-            failback: false,
-        }));
+        let mut first = 0;
+        for g in 0..self.core.prepared.groups.len() {
+            self.standby.groups.push(GroupState {
+                active: 0,
+                phase: GroupPhase::Active,
+                down_from: 0,
+                failback: false,
+                first,
+                active_since: SimTime::ZERO,
+            });
+            first += self.core.prepared.standby(g).members.len();
+        }
+        self.standby.active_ms.clear();
+        self.standby.active_ms.resize(first, 0);
         // The first member carries the load from t = 0, on its battery if it has one.
         for g in 0..self.standby.groups.len() {
             let first = self.member(g, 0);
@@ -275,6 +290,11 @@ impl Simulator<'_> {
             self.standby.groups[g].down_from = from;
         }
         self.standby.groups[g].failback = failback;
+        if from != k {
+            let state = &mut self.standby.groups[g];
+            self.standby.active_ms[state.first + from] += now.0 - state.active_since.0;
+            state.active_since = now;
+        }
         self.standby.groups[g].active = k;
         self.standby.groups[g].phase = GroupPhase::Switching;
         if self.core.prepared.standby(g).cold && old != m {
@@ -306,6 +326,18 @@ impl Simulator<'_> {
         };
         self.set_ok(g, false, blame);
         true
+    }
+
+    /// At the horizon: tells `observer` how long each standby member was active (from the
+    /// switch to it to the switch away from it; the first member from t = 0).
+    pub(super) fn report_active_time<O: super::Observer>(&mut self, horizon: SimTime, observer: &mut O) {
+        for g in 0..self.standby.groups.len() {
+            let state = self.standby.groups[g];
+            self.standby.active_ms[state.first + state.active] += horizon.0 - state.active_since.0;
+            for (k, &m) in self.core.prepared.standby(g).members.iter().enumerate() {
+                observer.active_time(m, SimTime(self.standby.active_ms[state.first + k]));
+            }
+        }
     }
 
     /// Sets whether group `g`'s standby condition holds and propagates the change.

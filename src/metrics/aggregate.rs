@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::engine::{Cause, Label};
-use crate::model::Architecture;
+use crate::model::{Architecture, ComponentId};
 use crate::time::{MS_PER_HOUR, MS_PER_YEAR, SimTime};
 
 use super::outcome::{DataTotals, LABEL_SLOTS, Outcome, ProblemTotals, QueueTotals};
@@ -40,6 +40,8 @@ pub struct Aggregate {
     queues: Vec<QueueTotals>,
     longest: Option<(u64, (bool, u64))>,
     injection_in_first: bool,
+    /// Each standby member's time active `[ms]`, over the folded replications.
+    active_ms: Vec<(ComponentId, u128)>,
 }
 
 /// Where the incidents a timeline may show are, found in the run's pass.
@@ -100,6 +102,13 @@ impl Aggregate {
         }
         for (t, q) in self.queues.iter_mut().zip(&o.queues) {
             t.merge(q);
+        }
+        if self.active_ms.is_empty() {
+            self.active_ms = o.active_ms.iter().map(|&(m, _)| (m, 0)).collect();
+        }
+        for ((member, total), &(m, ms)) in self.active_ms.iter_mut().zip(&o.active_ms) {
+            debug_assert_eq!(*member, m, "the same members in every replication");
+            *total += u128::from(ms);
         }
     }
 
@@ -271,6 +280,7 @@ impl Aggregate {
                 .collect(),
             injections_skipped: arch.injections_skipped.clone(),
             events: self.events,
+            cost_per_year: super::cost::cost_per_year(arch, &self.active_ms, horizon, n),
             histograms: Histograms {
                 rto_ms: self.rto.clone(),
                 rpo_ms: (!arch.datasets.is_empty() || !arch.queues.is_empty()).then(|| data.rpo.clone()),

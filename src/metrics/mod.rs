@@ -9,12 +9,14 @@
 //! mean beside them); unrecoverable events are counted apart with the span they lost.
 
 mod aggregate;
+mod cost;
 mod histogram;
 mod outcome;
 mod report;
 mod student_t;
 
 pub use aggregate::{Aggregate, Incidents, MIN_REPLICATIONS_WITH_DOWNTIME};
+pub use cost::cost_per_year;
 pub use histogram::{HistogramError, LogHistogram, MAX_BUCKET, bucket_bounds, bucket_of};
 pub use outcome::{DataTotals, Outcome, ProblemTotals, QueueTotals, simulate};
 pub use report::*;

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::engine::{Cause, DataLoss, Incident, Label, Observer, Simulator, Source, Store};
+use crate::model::ComponentId;
 use crate::time::SimTime;
 
 use super::LogHistogram;
@@ -132,6 +133,8 @@ pub struct Outcome {
     pub longest: Option<(bool, u64)>,
     /// An incident overlapped a scripted injection (`[at, at + duration)` of any target).
     pub during_injection: bool,
+    /// Each standby member and how long it was the active one `[ms]`, groups in order.
+    pub active_ms: Vec<(ComponentId, u64)>,
 }
 
 /// Backlogs and losses of one queue link.
@@ -214,6 +217,10 @@ impl Observer for Collector<'_> {
 
     fn backlog(&mut self, queue: u32, age: SimTime) {
         self.outcome.queues[queue as usize].backlog.record(age.0);
+    }
+
+    fn active_time(&mut self, member: ComponentId, active: SimTime) {
+        self.outcome.active_ms.push((member, active.0));
     }
 }
 

@@ -120,6 +120,8 @@ pub struct ArchitectureReport {
     pub injections_skipped: Vec<String>,
     /// Own failures and recoveries simulated, over all replications.
     pub events: u64,
+    /// Mean cost per simulated year, in the scenario's currency (0 without costs).
+    pub cost_per_year: f64,
     /// The distributions behind `rto_s` and `rpo_s`, for charts.
     pub histograms: Histograms,
 }

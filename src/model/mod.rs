@@ -194,6 +194,19 @@ pub struct Component {
     pub dataset: Option<u32>,
     /// For a `Queue`: how long it keeps a message.
     pub retention: Option<SimTime>,
+    /// What it costs.
+    pub cost: Cost,
+}
+
+/// What a component costs per hour provisioned, in the user's currency: clouds bill a
+/// component whether it is up or down (a replaced instance is still billed), a standby member
+/// its passive rate while it is not the active one.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Cost {
+    /// Per hour provisioned, up or down.
+    pub per_hour: f64,
+    /// Per hour as a passive standby member (`per_hour` unless given; 0 in a `Cold` group).
+    pub passive_per_hour: f64,
 }
 
 impl Component {

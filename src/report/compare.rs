@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use super::csv::{RUN_COLUMNS, quote, run_fields};
 use super::format::{
-    duration_s, minutes, pooled_rpo_p95, run_line, run_sentence, signed_ci, signed_minutes, signed_rate,
-    signed_rate_ci,
+    amount, duration_s, minutes, pooled_rpo_p95, run_line, run_sentence, signed_ci, signed_minutes,
+    signed_rate, signed_rate_ci,
 };
 use super::json::{NonFinite, pretty};
 use super::layout::{Align, columns};
@@ -56,6 +56,10 @@ pub struct Recovery {
     pub data_loss_difference: f64,
     /// Its 95% CI from the paired per-replication differences.
     pub data_loss_ci95_paired: [f64; 2],
+    /// Mean cost per year (0 without costs).
+    pub cost_per_year: f64,
+    /// Its difference from the baseline's.
+    pub cost_difference: f64,
     /// The data-loss statistics (`None`: no dataset or queue), for the RPO as `check` judges it.
     #[serde(skip)]
     pub data: Option<DataReport>,
@@ -64,7 +68,7 @@ pub struct Recovery {
 impl Recovery {
     /// `report`'s recovery and data loss; `values` are its data-loss events per year in each
     /// replication, `baseline` the baseline's in the same replications.
-    pub fn of(report: &ArchitectureReport, values: &[f64], baseline: &[f64]) -> Recovery {
+    pub fn of(report: &ArchitectureReport, values: &[f64], baseline: &[f64], baseline_cost: f64) -> Recovery {
         let (difference, ci) = paired_ci(values, baseline, 0.95);
         let stores = !report.datasets.is_empty() || !report.queues.is_empty();
         Recovery {
@@ -75,6 +79,8 @@ impl Recovery {
             data_loss_events_per_year: report.data.data_loss_events_per_year,
             data_loss_difference: difference,
             data_loss_ci95_paired: ci,
+            cost_per_year: report.cost_per_year,
+            cost_difference: report.cost_per_year - baseline_cost,
             data: stores.then(|| report.data.clone()),
         }
     }
@@ -83,6 +89,11 @@ impl Recovery {
 impl Comparisons {
     fn is_baseline(&self, c: &Comparison) -> bool {
         c.name == self.baseline
+    }
+
+    /// Whether a design has a cost: the table and Markdown show costs only then.
+    fn with_cost(&self) -> bool {
+        self.recovery.iter().any(|r| r.cost_per_year > 0.0)
     }
 }
 
@@ -118,7 +129,14 @@ pub fn table(report: &Comparisons) -> String {
     );
     let mut rows = vec![HEADINGS.map(String::from).to_vec()];
     rows.extend(report.comparisons.iter().map(|c| cells(report, c).to_vec()));
-    let align = [Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Left];
+    let mut align = vec![Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Left];
+    if report.with_cost() {
+        rows[0].extend(COST_HEADINGS.map(String::from));
+        for (row, r) in rows[1..].iter_mut().zip(&report.recovery) {
+            row.extend(cost_cells(report, r));
+        }
+        align.extend([Align::Right, Align::Right]);
+    }
     out.push_str(&columns(&rows, &align, ""));
     out.push_str("\nnegative differences are less downtime; the verdict follows the paired CI\n");
     let _ = writeln!(out, "\nrecovery and data loss against `{}`", report.baseline);
@@ -130,6 +148,19 @@ pub fn table(report: &Comparisons) -> String {
         "\nRTO and RPO p95 pooled over every replication (the RPO as an objective judges it); data-loss\nevents per year paired by replication, negative is fewer\n",
     );
     out
+}
+
+const COST_HEADINGS: [&str; 2] = ["cost/yr", "cost difference"];
+
+/// Cost cells beside a downtime row: cost per year and its difference from the baseline's.
+fn cost_cells(report: &Comparisons, r: &Recovery) -> [String; 2] {
+    let difference = if r.name == report.baseline {
+        "(baseline)".to_string()
+    } else {
+        let d = r.cost_difference;
+        format!("{}{}", if d < 0.0 { "-" } else { "+" }, amount(d.abs()))
+    };
+    [amount(r.cost_per_year), difference]
 }
 
 const RECOVERY_HEADINGS: [&str; 6] =
@@ -161,9 +192,20 @@ pub fn markdown(report: &Comparisons) -> String {
         report.baseline,
         run_sentence(&report.header)
     );
-    out.push_str(&format!("| {} |\n|---|---:|---:|---:|---:|---|\n", HEADINGS.join(" | ")));
-    for c in &report.comparisons {
-        let row: Vec<String> = cells(report, c).iter().map(|s| cell(s)).collect();
+    let (cost_headings, cost_align) = if report.with_cost() {
+        (format!(" | {}", COST_HEADINGS.join(" | ")), "---:|---:|")
+    } else {
+        (String::new(), "")
+    };
+    out.push_str(&format!(
+        "| {}{cost_headings} |\n|---|---:|---:|---:|---:|---|{cost_align}\n",
+        HEADINGS.join(" | ")
+    ));
+    for (c, r) in report.comparisons.iter().zip(&report.recovery) {
+        let mut row: Vec<String> = cells(report, c).iter().map(|s| cell(s)).collect();
+        if report.with_cost() {
+            row.extend(cost_cells(report, r));
+        }
         let _ = writeln!(out, "| {} |", row.join(" | "));
     }
     out.push_str("\nNegative differences are less downtime; the verdict follows the paired CI.\n");
@@ -183,7 +225,7 @@ pub fn markdown(report: &Comparisons) -> String {
 /// loss (empty fields where the JSON has `null`), the run's options last; lines end with CRLF.
 pub fn csv(report: &Comparisons) -> String {
     let mut out = format!(
-        "architecture,downtime_min_per_year,difference,ci95_paired_low,ci95_paired_high,ci95_unpaired_low,ci95_unpaired_high,verdict,rto_p95_s,rpo_p95_s,unrecoverable_events,data_loss_events_per_year,data_loss_difference,data_loss_ci95_paired_low,data_loss_ci95_paired_high,{}\r\n",
+        "architecture,downtime_min_per_year,difference,ci95_paired_low,ci95_paired_high,ci95_unpaired_low,ci95_unpaired_high,verdict,rto_p95_s,rpo_p95_s,unrecoverable_events,data_loss_events_per_year,data_loss_difference,data_loss_ci95_paired_low,data_loss_ci95_paired_high,cost_per_year,cost_difference,{}\r\n",
         RUN_COLUMNS.join(",")
     );
     let run = run_fields(&report.header).join(",");
@@ -193,7 +235,7 @@ pub fn csv(report: &Comparisons) -> String {
         let verdict = if report.is_baseline(c) { "baseline" } else { c.verdict };
         let _ = write!(
             out,
-            "{name},{},{},{},{},{},{},{verdict},{},{},{},{},{},{},{},{run}\r\n",
+            "{name},{},{},{},{},{},{},{verdict},{},{},{},{},{},{},{},{},{},{run}\r\n",
             c.downtime_min_per_year,
             c.difference,
             c.ci95_paired[0],
@@ -207,6 +249,8 @@ pub fn csv(report: &Comparisons) -> String {
             r.data_loss_difference,
             r.data_loss_ci95_paired[0],
             r.data_loss_ci95_paired[1],
+            r.cost_per_year,
+            r.cost_difference,
         );
     }
     out
@@ -242,7 +286,7 @@ mod tests {
             .map(|k| {
                 let mut a = report.architectures[k].clone();
                 a.name = comparisons[k].name.clone();
-                Recovery::of(&a, &losses[k], &losses[0])
+                Recovery::of(&a, &losses[k], &losses[0], 0.0)
             })
             .collect();
         Comparisons {

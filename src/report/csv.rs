@@ -10,7 +10,7 @@
 //! unrecoverable_events, unrecoverable_lost_span_mean_h, rpo_target_s, rpo_met, queues,
 //! queue_backlogs, queue_backlogs_per_year, queue_backlog_age_p95_s, queue_backlog_age_max_s,
 //! queue_data_loss_events, queue_rpo_max_s, recovered_from_failover, lost_writes_h,
-//! lost_writes_h_per_year, lost_writes_max_h, seed, replications, horizon_h`.
+//! lost_writes_h_per_year, lost_writes_max_h, cost_per_year, seed, replications, horizon_h`.
 //! The data-loss columns (from `data_loss_events` on, added after `events` so earlier columns
 //! keep their positions) cover every dataset of the architecture together; per-dataset figures
 //! are in the JSON. `data_loss_events`, the `recovered_from_*` and `unrecoverable_events` are
@@ -28,7 +28,8 @@
 //! data-loss events recovered by a standby group's failover (a count), and the writes the
 //! data-loss events destroyed, in hours the store accepted them (every dataset and queue
 //! together: the sum, per year, and the most one event destroyed, empty without an event).
-//! The run's options close every row ([`RUN_COLUMNS`]: the seed, the replications and the
+//! `cost_per_year` is the design's mean cost per simulated year in the scenario's currency (0
+//! without costs). The run's options close every row ([`RUN_COLUMNS`]: the seed, the replications and the
 //! horizon in hours, the effective ones, command-line options included), so that a row copied
 //! out of its file still says what was run; `compare`'s CSV ends the same way.
 //! Quoting follows RFC 4180: a field with a comma, a double quote or a line break is quoted,
@@ -37,7 +38,7 @@
 use crate::metrics::{Header, Report};
 
 /// The header row's fields.
-pub const COLUMNS: [&str; 51] = [
+pub const COLUMNS: [&str; 52] = [
     "architecture",
     "availability_mean",
     "availability_ci95_low",
@@ -86,6 +87,7 @@ pub const COLUMNS: [&str; 51] = [
     "lost_writes_h",
     "lost_writes_h_per_year",
     "lost_writes_max_h",
+    "cost_per_year",
     "seed",
     "replications",
     "horizon_h",
@@ -179,6 +181,7 @@ pub fn render(report: &Report) -> String {
             d.lost_writes.total_h.to_string(),
             d.lost_writes.per_year_h.to_string(),
             number(d.lost_writes.max_h),
+            a.cost_per_year.to_string(),
         ];
         let [seed, replications, horizon_h] = run_fields(&report.header);
         let fields = fields.into_iter().chain([seed, replications, horizon_h]);

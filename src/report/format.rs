@@ -26,6 +26,12 @@ pub fn duration_s(s: f64) -> String {
     format!("{}d {:02}h", hours / 24, hours % 24)
 }
 
+/// An amount of money, two decimals and thousands separators: `12,345.60`, `0.00`.
+pub fn amount(v: f64) -> String {
+    let cents = libm::round(v * 100.0) as u64;
+    format!("{}.{:02}", count(cents / 100), cents % 100)
+}
+
 /// A count with thousands separators: `15,809`.
 pub fn count(n: u64) -> String {
     let digits = n.to_string();

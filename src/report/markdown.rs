@@ -42,6 +42,7 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(out, "{}\n", run_sentence(h));
     out.push_str(&comparison(archs, with_data, years));
     out.push_str(&objectives(archs));
+    out.push_str(&super::cost::markdown(archs));
     if archs.iter().any(|a| !a.downtime_by_label.is_empty()) {
         out.push_str(
             "\nShare of downtime: of the service's downtime, how much incidents caused by the component \

@@ -15,6 +15,7 @@
 
 pub mod check;
 pub mod compare;
+pub mod cost;
 pub mod csv;
 pub mod cutsets;
 pub mod finite;

@@ -197,6 +197,7 @@ mod tests {
                 &report.architectures[0],
                 &downtime,
                 &downtime,
+                0.0,
             )],
         };
         honoured_or_refused(&comparisons);

@@ -84,6 +84,10 @@ pub struct ProfileSpec {
     pub start_failure: Option<Spanned<f64>>,
     /// Failure modes, instead of `fail`.
     pub modes: Option<Vec<ModeSpec>>,
+    /// What the component costs per hour provisioned, in the user's currency.
+    pub cost_per_hour: Option<Spanned<f64>>,
+    /// As a standby member: what it costs per hour while passive.
+    pub passive_cost_per_hour: Option<Spanned<f64>>,
 }
 
 /// One failure mode: its own time to failure, whether it destroys data, and optionally its own
@@ -220,6 +224,12 @@ pub struct ComponentSpec {
     pub modes: Option<Vec<ModeSpec>>,
     /// For a `Queue`: how long it keeps a message nobody consumed, a positive duration.
     pub retention: Option<Spanned<String>>,
+    /// What the component costs per hour provisioned, up or down, in the user's currency
+    /// (default 0; replaces the profile's).
+    pub cost_per_hour: Option<Spanned<f64>>,
+    /// As a standby member: what it costs per hour while passive (default: `cost_per_hour`,
+    /// 0 in a `Cold` group).
+    pub passive_cost_per_hour: Option<Spanned<f64>>,
 }
 
 /// A standby (active/passive) group.

@@ -6,6 +6,7 @@
 mod harness;
 
 mod closed_form;
+mod cost;
 mod data_closed_form;
 mod data_properties;
 mod data_scenarios;

@@ -17,6 +17,10 @@ mod ha;
 #[path = "diagnostics/data.rs"]
 mod data;
 
+/// Costs (`cost_per_hour`, `passive_cost_per_hour`), with the same helpers.
+#[path = "diagnostics/cost.rs"]
+mod cost;
+
 /// Derived designs (`extends`, `remove`), with the same helpers.
 #[path = "diagnostics/derived.rs"]
 mod derived;

@@ -9,7 +9,9 @@ use crate::scenario::{ArchitectureSpec, InjectionSpec, Scenario};
 use crate::time::SimTime;
 
 use super::super::cycles::find_cycles;
-use super::super::{Architecture, Component, ComponentId, Crew, Injection, Kind, Objectives, QueueLink};
+use super::super::{
+    Architecture, Component, ComponentId, Cost, Crew, Injection, Kind, Objectives, QueueLink,
+};
 use super::Context;
 use super::components::{CompiledProfiles, Drafts, Names, ResolvedNeeds, resolve_needs};
 use super::data::{compile_dataset, dataset_node};
@@ -125,6 +127,8 @@ fn compile_one(
     let mut producers = Vec::new();
     // Whether each component has a `retention` written (valid or not).
     let mut retention_written = Vec::new();
+    // Each component's passive cost per hour, if given (settled once groups are known).
+    let mut passive_rates = Vec::new();
     for draft in inputs.shared.0.iter().chain(&own.0) {
         let (scope, outside) =
             if draft.shared { (inputs.shared_names, Some(&names)) } else { (&names, None) };
@@ -158,7 +162,9 @@ fn compile_one(
             modes: draft.modes.clone(),
             dataset: None,
             retention,
+            cost: Cost { per_hour: extras.cost_per_hour, passive_per_hour: extras.cost_per_hour },
         });
+        passive_rates.push(extras.passive_cost_per_hour);
         modes_invalid.push(draft.modes_given && draft.modes.is_empty());
     }
     let mut datasets = Vec::new();
@@ -182,6 +188,7 @@ fn compile_one(
         spec.service.as_ref().and_then(|s| names.resolve(cx, s, None, None)).unwrap_or(ComponentId(0));
     check_batteries(cx, &components, inputs.shared.0.iter().chain(&own.0));
     check_single_membership(cx, &components, inputs.shared.0.iter().chain(&own.0));
+    passive_costs(cx, &mut components, &passive_rates, inputs.shared.0.iter().chain(&own.0));
     report_cycles(cx, &components, &reference_spans);
     let (graph, dependents, dependent_starts) = dependency_graph(&components);
     let mut placed = Vec::new();
@@ -398,4 +405,35 @@ fn dependency_graph(components: &[Component]) -> (DiGraph<ComponentId, ()>, Vec<
     }
     starts.push(dependents.len() as u32);
     (graph, dependents, starts)
+}
+
+/// Settles each standby member's passive cost per hour: its own or its profile's, else its
+/// full rate, or 0 in a `Cold` group (a cold member is not running). A `passive_cost_per_hour`
+/// written on a component that is no standby member is an error.
+fn passive_costs<'s>(
+    cx: &mut Context,
+    components: &mut [Component],
+    given: &[Option<f64>],
+    drafts: impl Iterator<Item = &'s super::components::Draft<'s>>,
+) {
+    let mut cold_member = vec![None; components.len()];
+    for c in components.iter() {
+        for m in c.standby.iter().flat_map(|s| s.members.iter().map(move |m| (m, s.cold))) {
+            cold_member[m.0.index()] = Some(m.1);
+        }
+    }
+    for ((c, draft), (&rate, cold)) in components.iter_mut().zip(drafts).zip(given.iter().zip(&cold_member)) {
+        c.cost.passive_per_hour = match (rate, cold) {
+            (Some(rate), Some(_)) => rate,
+            (None, Some(true)) => 0.0,
+            (None, Some(false)) => c.cost.per_hour,
+            (_, None) => {
+                if let Some(written) = &draft.spec.passive_cost_per_hour {
+                    cx.error(written.span, format!("`passive_cost_per_hour` on `{}`, which is no standby member", c.name))
+                        .hint = Some("a passive rate applies to a standby group's members while another one is active; use `cost_per_hour`".into());
+                }
+                c.cost.per_hour
+            }
+        };
+    }
 }

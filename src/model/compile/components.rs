@@ -26,6 +26,8 @@ pub(super) struct CompiledProfile {
     pub alert: Option<Dist>,
     pub crew: Option<Spanned<String>>,
     pub start_failure: Option<Spanned<f64>>,
+    pub cost_per_hour: Option<Spanned<f64>>,
+    pub passive_cost_per_hour: Option<Spanned<f64>>,
 }
 
 impl CompiledProfile {
@@ -57,6 +59,9 @@ pub(super) fn compile_profiles(cx: &mut Context, profiles: &Profiles, crews: &Cr
         if let Some(p) = &spec.start_failure {
             probability(cx, p);
         }
+        for rate in spec.cost_per_hour.iter().chain(&spec.passive_cost_per_hour) {
+            super::ha::cost_rate(cx, rate);
+        }
         if let Some(&at) = first.get(name.as_str()) {
             cx.report(
                 Diagnostic::error(name.span, format!("profile `{}` is defined twice", name.value))
@@ -77,6 +82,8 @@ pub(super) fn compile_profiles(cx: &mut Context, profiles: &Profiles, crews: &Cr
                 alert,
                 crew: spec.crew.clone(),
                 start_failure: spec.start_failure.clone(),
+                cost_per_hour: spec.cost_per_hour.clone(),
+                passive_cost_per_hour: spec.passive_cost_per_hour.clone(),
             },
         );
     }

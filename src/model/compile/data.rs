@@ -195,5 +195,6 @@ pub(super) fn dataset_node(name: &str, of: Vec<ComponentId>, dataset: Option<u32
         modes: Vec::new(),
         dataset,
         retention: None,
+        cost: super::super::Cost::default(),
     }
 }

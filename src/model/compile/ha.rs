@@ -58,6 +58,9 @@ pub(super) struct Extras {
     pub crew: Option<CrewId>,
     pub start_failure: f64,
     pub battery: Option<Battery>,
+    /// Cost per hour provisioned, and the passive rate if given (its own, else its profile's).
+    pub cost_per_hour: f64,
+    pub passive_cost_per_hour: Option<f64>,
 }
 
 /// Compiles the HA fields of `spec` (its own, else its profile's).
@@ -108,7 +111,28 @@ pub(super) fn extras(
         cx.error(at, format!("`{}` can fail to start but has no `recover`", spec.name.value)).hint =
             Some("a failed start is an own failure: add `recover: Repair(..)` to say how it ends".into());
     }
-    Extras { alert, crew, start_failure, battery }
+    let rate = |cx: &mut Context, own: &Option<Spanned<f64>>, of_profile: Option<&Option<Spanned<f64>>>| {
+        match own {
+            Some(r) => Some(cost_rate(cx, r)),
+            // Checked once, with the profile.
+            None => of_profile.and_then(|p| p.as_ref()).map(|r| r.value.max(0.0)).filter(|r| r.is_finite()),
+        }
+    };
+    let cost_per_hour = rate(cx, &spec.cost_per_hour, profile.map(|p| &p.cost_per_hour)).unwrap_or(0.0);
+    let passive_cost_per_hour =
+        rate(cx, &spec.passive_cost_per_hour, profile.map(|p| &p.passive_cost_per_hour));
+    Extras { alert, crew, start_failure, battery, cost_per_hour, passive_cost_per_hour }
+}
+
+/// A cost per hour: a finite number, at least 0 (0 when it is not, after reporting it).
+pub(super) fn cost_rate(cx: &mut Context, rate: &Spanned<f64>) -> f64 {
+    if rate.value.is_finite() && rate.value >= 0.0 {
+        rate.value
+    } else {
+        cx.error(rate.span, format!("a cost per hour is a number of at least 0, got {}", rate.value)).hint =
+            Some("write what the component costs per hour in your currency, e.g. 0.096".into());
+        0.0
+    }
 }
 
 /// A probability in [0, 1].

@@ -1,0 +1,49 @@
+//! Diagnostics of costs: a negative or non-finite rate, and a passive rate on a component that
+//! is no standby member.
+
+use super::*;
+
+/// Validates a one-design file whose component line (line 4) is `component`; returns (exit
+/// code, file, stderr, column of `needle` on line 4).
+fn check(name: &str, component: &str, needle: &str) -> (i32, String, String, usize) {
+    let text = format!(
+        "(name: \"c\", horizon: \"1y\", architectures: [(\n    name: \"a\",\n    components: [\n        {component}\n        (name: \"s\", kind: Group, needs: All([\"x\"])),\n    ],\n    service: \"s\",\n)])\n"
+    );
+    let path = scratch(name, text.as_bytes());
+    let file = path.display().to_string();
+    let run = validate(&[&file]);
+    let col = text.lines().nth(3).unwrap().find(needle).unwrap() + 1;
+    (run.code, file, run.stderr, col)
+}
+
+#[test]
+fn a_negative_cost() {
+    let (code, file, stderr, col) =
+        check("cost-negative", r#"(name: "x", kind: Instance, fail: Never, cost_per_hour: -0.5),"#, "-0.5");
+    assert_eq!(code, BAD_INPUT);
+    let block = assert_error(&stderr, &file, 4, col, "a cost per hour is a number of at least 0, got -0.5");
+    assert!(hint(&block).is_some_and(|h| h.contains("per hour in your currency")));
+}
+
+#[test]
+fn a_passive_rate_on_a_component_that_is_no_standby_member() {
+    let (code, file, stderr, col) = check(
+        "cost-passive",
+        r#"(name: "x", kind: Instance, fail: Never, cost_per_hour: 1.0, passive_cost_per_hour: 0.1),"#,
+        "0.1",
+    );
+    assert_eq!(code, BAD_INPUT);
+    let block =
+        assert_error(&stderr, &file, 4, col, "`passive_cost_per_hour` on `x`, which is no standby member");
+    assert!(hint(&block).is_some_and(|h| h.contains("use `cost_per_hour`")));
+}
+
+#[test]
+fn costs_from_a_profile_apply() {
+    let text = r#"(name: "c", horizon: "1y", profiles: {"vm": (fail: Never, cost_per_hour: 0.5)},
+        architectures: [(name: "a", components: [(name: "x", kind: Instance, profile: "vm"),
+            (name: "y", kind: Instance, profile: "vm", cost_per_hour: 2.0)], service: "x")])"#;
+    let system = faultline::model::compile_str(text).unwrap().system;
+    let costs: Vec<f64> = system.architectures[0].components.iter().map(|c| c.cost.per_hour).collect();
+    assert_eq!(costs, [0.5, 2.0]);
+}
