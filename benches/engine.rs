@@ -3,7 +3,8 @@
 //! design must not grow with how often it backs up its data), compiling a 10,000-component
 //! scenario (components/s), the report fold (replications/s), the Birnbaum importance of
 //! every component of bench-tiers-large (components/s), and the single points of failure of
-//! a generated 100,000-component scenario by `sweep` and `cutsets --order 1` (components/s).
+//! a generated 100,000-component scenario by `sweep` and `cutsets --order 1` (components/s),
+//! and the samplers' logarithm, `dist::ln` against `libm::log` (calls/s).
 //!
 //! `cargo bench` prints throughput; CI only smoke-runs these (`cargo test --benches`). The
 //! figures recorded in benches/README.md come from a quiet machine.
@@ -16,6 +17,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use faultline::analysis::cutsets::minimal_cut_sets;
 use faultline::analysis::importance::{BUDGET, Method, birnbaum};
 use faultline::analysis::sweep::sweep;
+use faultline::dist::{ln, unit_open_closed};
 use faultline::engine::{Incident, Observer, Prepared, RunParams, Simulator};
 use faultline::metrics::{Aggregate, Outcome, simulate};
 use faultline::model::{ComponentId, System, compile_str};
@@ -180,5 +182,19 @@ fn single_points(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, engine, backup_cadence, compile, fold, importance, single_points);
+/// The exponential and Weibull samplers' logarithm, `dist::ln`, against `libm::log`, which they
+/// used before stream version 2: the same 4,096 sampler inputs U in (0, 1].
+fn logarithm(c: &mut Criterion) {
+    let inputs: Vec<f64> =
+        (1..=4096u64).map(|i| unit_open_closed(i.wrapping_mul(0x9E37_79B9_7F4A_7C15))).collect();
+    let mut group = c.benchmark_group("ln");
+    group.throughput(Throughput::Elements(inputs.len() as u64));
+    group.bench_function("dist::ln", |b| b.iter(|| black_box(&inputs).iter().map(|&u| ln(u)).sum::<f64>()));
+    group.bench_function("libm::log", |b| {
+        b.iter(|| black_box(&inputs).iter().map(|&u| libm::log(u)).sum::<f64>())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine, backup_cadence, compile, fold, importance, single_points, logarithm);
 criterion_main!(benches);

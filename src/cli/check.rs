@@ -10,7 +10,7 @@
 //! so. `--update-baseline` replaces the file whole (`atomic.rs`). Every hint to update a
 //! baseline is the exact command, with `--baseline DIR` when it is not the default and the
 //! run options given. Each file's lines start with what was run (`FILE: 300 replications x 2y,
-//! seed 5, stream v1`): `--seed`, `--replications` and `--horizon` replace the scenario's
+//! seed 5, stream v2`): `--seed`, `--replications` and `--horizon` replace the scenario's
 //! values as in `run` (`options.rs`), and a baseline is compared only with a run made alike.
 
 use std::path::{Path, PathBuf};

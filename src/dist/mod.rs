@@ -4,12 +4,15 @@
 //! converted when the scenario is compiled (Weibull scale from the mean via `libm::tgamma`,
 //! LogNormal mu from the mean), so the engine never re-checks them. Sampling maps exactly one
 //! `u64` to one duration through the inverse CDF (DESIGN rule 7), with every transcendental
-//! function from `libm` (rule 8), and rounds to whole milliseconds once, half up (rule 1).
+//! function from `libm` or, for the logarithm of the exponential and Weibull samplers, from
+//! [`ln()`], our own (rule 8), and rounds to whole milliseconds once, half up (rule 1).
 
 mod clipped;
+mod ln;
 mod normal;
 mod sample;
 
+pub use ln::ln;
 pub use normal::normal_quantile;
 pub use sample::{unit_open, unit_open_closed};
 

@@ -98,3 +98,77 @@ fn samples_round_half_up_to_whole_ms() {
     assert_eq!(round_ms(1e300), SimTime(u64::MAX - 1));
     assert_eq!(Dist::Fixed(SimTime(42)).sample(7), SimTime(42));
 }
+
+/// The output contract of stream version 2 (`rng::STREAM_VERSION`) for the samplers that go
+/// through [`ln`]: what an exponential (mean 1 h) and a Weibull (shape 1.5, mean 1 h) draw from
+/// fixed words, unrounded and in whole ms. The words: the first draws pinned by `rng`'s golden
+/// test; two whose logarithm is 1 ulp away from `libm::log`'s, which version 1 used (there the
+/// unrounded exponential draws differ too); and U = 2^-53 (the longest draw), U near 1 (`ln`'s
+/// path near 1) and U = 1 (zero).
+#[test]
+fn golden_exponential_and_weibull_draws() {
+    let words = [
+        556_260_249_250_834_568,
+        10_892_437_793_523_228_860,
+        3_145_915_886_177_987_259,
+        1_597_410_869_447_431_658,
+        9_260_938_848_928_075_708,
+        0x2E19_C353_10AD_9F20,
+        0x459D_9C43_C66C_CF97,
+        0,
+        0xFF00_0000_0000_0000,
+        u64::MAX,
+    ];
+    let exp = Dist::exp(SimTime(3_600_000)).unwrap();
+    assert_eq!(
+        words.map(|w| sample::exponential(w, 3_600_000.0)),
+        [
+            12_605_064.847_184_28,
+            1_896_548.810_026_651_5,
+            6_367_618.131_901_54,
+            8_807_413.572_013_611,
+            2_480_696.823_066_249,
+            6_171_662.462_591_184,
+            4_687_876.156_078_063,
+            132_252_482.050_837_56,
+            14_090.037_556_090_383,
+            -0.0,
+        ]
+    );
+    assert_eq!(
+        words.map(|w| exp.sample(w).as_ms()),
+        [
+            12_605_065,
+            1_896_549,
+            6_367_618,
+            8_807_414,
+            2_480_697,
+            6_171_662,
+            4_687_876,
+            132_252_482,
+            14_090,
+            0
+        ]
+    );
+    let weibull = Dist::weibull(1.5, SimTime(3_600_000)).unwrap();
+    let Dist::Weibull { shape, scale_ms } = weibull else { panic!() };
+    assert_eq!(
+        words.map(|w| sample::weibull(w, shape, scale_ms)),
+        [
+            9_195_294.798_109_23,
+            2_601_227.183_316_934,
+            5_832_484.698_735_593,
+            7_240_488.382_282_337,
+            3_111_129.302_176_486_7,
+            5_712_204.032_946_801,
+            4_755_392.344_524_437,
+            44_069_503.255_269_07,
+            99_039.939_889_906_38,
+            0.0,
+        ]
+    );
+    assert_eq!(
+        words.map(|w| weibull.sample(w).as_ms()),
+        [9_195_295, 2_601_227, 5_832_485, 7_240_488, 3_111_129, 5_712_204, 4_755_392, 44_069_503, 99_040, 0]
+    );
+}

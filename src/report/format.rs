@@ -45,7 +45,7 @@ pub fn count(n: u64) -> String {
     out
 }
 
-/// What was run, in one line (no newline): `300 replications x 2y, seed 5, stream v1`, with
+/// What was run, in one line (no newline): `300 replications x 2y, seed 5, stream v2`, with
 /// `, random failures off` after the seed for a scripted run. The table, `compare` and `check`
 /// print it; the values are the effective ones, command-line options included.
 pub fn run_line(h: &Header) -> String {
@@ -61,7 +61,7 @@ pub fn run_line(h: &Header) -> String {
 }
 
 /// What was run, as a sentence for documents: `300 replications of 2y each, seed 5, random
-/// failures on, faultline 0.1.0 (stream v1), scenario SHA-256 `…`.`
+/// failures on, faultline 0.1.0 (stream v2), scenario SHA-256 `…`.`
 pub fn run_sentence(h: &Header) -> String {
     format!(
         "{} replication{} of {} each, seed {}, random failures {}, faultline {} (stream v{}), scenario SHA-256 `{}`.",

@@ -87,7 +87,8 @@ fn bad_input_and_foreign_baselines_exit_2() {
     assert_eq!(check(&[f, "--baseline", b, "--update-baseline"]).0, 0);
     let path = Path::new(b).join("pair/baseline.json");
     let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replacen("\"stream_version\": 1", "\"stream_version\": 99", 1)).unwrap();
+    let version = format!("\"stream_version\": {}", faultline::rng::STREAM_VERSION);
+    std::fs::write(&path, text.replacen(&version, "\"stream_version\": 99", 1)).unwrap();
     let (code, _, err) = check(&[f, "--baseline", b]);
     assert_eq!(code, 2);
     assert!(err.contains("made with random streams v99") && err.contains("--update-baseline"), "{err}");

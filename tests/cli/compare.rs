@@ -84,7 +84,7 @@ fn the_same_arguments_give_the_same_bytes_on_any_thread_count() {
     assert!(one.1.contains("(baseline)"));
     // The run line under the title records what was run.
     let (_, table) = compare(&[FIXTURE, "--replications", "40", "--seed", "3", "--horizon", "1y", "-q"]);
-    assert_eq!(table.lines().nth(1), Some("40 replications x 1y, seed 3, stream v1"), "{table}");
+    assert_eq!(table.lines().nth(1), Some("40 replications x 1y, seed 3, stream v2"), "{table}");
 }
 
 #[test]

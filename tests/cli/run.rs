@@ -527,7 +527,7 @@ fn overrides_are_recorded_in_the_header() {
     check_architecture(&archs[0], 20.0 * 2.0, arch);
 
     let table = run_ok(&args).stdout;
-    assert_eq!(table.lines().nth(1), Some("20 replications x 2y, seed 7, stream v1"), "{table}");
+    assert_eq!(table.lines().nth(1), Some("20 replications x 2y, seed 7, stream v2"), "{table}");
 }
 
 #[test]
@@ -624,7 +624,7 @@ fn no_random_failures_and_no_injection_is_always_up() {
     let table = run_ok(&[NO_FAILURES, "--replications", "40"]).stdout;
     assert_eq!(
         table.lines().nth(1),
-        Some("40 replications x 1y, seed 1, random failures off, stream v1"),
+        Some("40 replications x 1y, seed 1, random failures off, stream v2"),
         "{table}"
     );
     for name in ["pair", "lone"] {
