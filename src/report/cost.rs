@@ -16,7 +16,7 @@ pub fn any(archs: &[ArchitectureReport]) -> bool {
     archs.iter().any(|a| a.cost_per_year > 0.0)
 }
 
-/// For a terminal: a blank line, then the section (nothing without costs).
+/// For a terminal: the section and a blank line (nothing without costs).
 pub fn table(archs: &[ArchitectureReport]) -> String {
     if !any(archs) {
         return String::new();
@@ -26,7 +26,7 @@ pub fn table(archs: &[ArchitectureReport]) -> String {
         archs.iter().map(|a| vec![a.name.clone(), amount(a.cost_per_year), minutes(a.downtime_min_per_year)]),
     );
     format!(
-        "\n{}(every component costs its cost_per_hour for every hour it is provisioned, up or down;\n a standby member its passive rate while another member is active)\n",
+        "{}(every component costs its cost_per_hour for every hour it is provisioned, up or down;\n a standby member its passive rate while another member is active)\n\n",
         columns(&rows, &[Align::Left, Align::Right, Align::Right], "")
     )
 }
