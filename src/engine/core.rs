@@ -194,7 +194,7 @@ impl Core<'_> {
     #[inline]
     pub fn schedule(&mut self, i: usize, at: SimTime) {
         let rank = self.prepared.name_rank[i];
-        if self.queue.peek().is_some_and(|(_, top)| top == rank) {
+        if self.queue.top_slot() == Some(rank) {
             // The usual case: the event being handled schedules its successor.
             self.queue.reschedule_top(rank, at);
         } else {

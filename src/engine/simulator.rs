@@ -76,7 +76,7 @@ impl<'a> Simulator<'a> {
                 prepared,
                 params: prepared.params,
                 // Each component's own slot, then its battery's, then the datasets' timers.
-                queue: EventQueue::new(2 * n + prepared.data.slot_count()),
+                queue: EventQueue::new(2 * n + prepared.data.slot_count(), prepared.params.horizon),
                 streams: vec![Streams::default(); n],
                 nodes: vec![Node::default(); n],
                 cause: vec![dummy; n],
