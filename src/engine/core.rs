@@ -194,7 +194,7 @@ impl Core<'_> {
     #[inline]
     pub fn schedule(&mut self, i: usize, at: SimTime) {
         let rank = self.prepared.name_rank[i];
-        if self.queue.peek().is_some_and(|(_, top)| top == rank) {
+        if self.queue.top_slot() == Some(rank) {
             // The usual case: the event being handled schedules its successor.
             self.queue.reschedule_top(rank, at);
         } else {
@@ -229,10 +229,47 @@ impl Core<'_> {
     }
 
     /// Tells the dependents (and standby groups) of `c`, which just flipped, and queues the
-    /// dependents that flip in turn.
+    /// dependents that flip in turn. Inlined in [`Core::refresh`]: most flips reach one
+    /// dependent and stop there, and what concerns the other mechanisms (groups, queue links,
+    /// backups, batteries, datasets) is marked out of line, so that the common case is a short
+    /// loop (measured: 150 to 128 instructions an event on bench-tiers, callgrind).
+    #[inline(always)]
     fn propagate(&mut self, c: u32) {
+        let node = &self.nodes[c as usize];
+        let up = node.up;
+        if node.watched || node.backup_store {
+            self.mark_watchers(c);
+        }
+        // Each dependent lists `c` once (the compiler rejects repeats), so its counter moves
+        // by one; it is visited again only if it flips.
+        for &d in self.arch.dependents_of(ComponentId(c)) {
+            let node = &mut self.nodes[d.index()];
+            if up {
+                node.needs_up += 1;
+            } else {
+                node.needs_up -= 1;
+            }
+            if (node.battery || node.data) && self.mark_dependent(d.0) {
+                continue;
+            }
+            let node = &mut self.nodes[d.index()];
+            let now = node.should_be_up();
+            if now != node.up {
+                node.up = now;
+                if !now {
+                    self.cause[d.index()] = self.cause[c as usize];
+                }
+                self.stack.push(d.0);
+            }
+        }
+    }
+
+    /// Marks what must re-decide because `c` flipped: the standby groups it is a member of, the
+    /// queue links it consumes, the backup chains stored on it.
+    #[cold]
+    #[inline(never)]
+    fn mark_watchers(&mut self, c: u32) {
         let node = self.nodes[c as usize];
-        let (up, blame) = (node.up, self.cause[c as usize]);
         if node.watched {
             for &g in self.prepared.watchers_of(c as usize) {
                 self.pending.group(g);
@@ -248,31 +285,22 @@ impl Core<'_> {
                 self.pending.backup(d);
             }
         }
-        // Each dependent lists `c` once (the compiler rejects repeats), so its counter moves
-        // by one; it is visited again only if it flips.
-        for &d in self.arch.dependents_of(ComponentId(c)) {
-            let node = &mut self.nodes[d.index()];
-            if up {
-                node.needs_up += 1;
-            } else {
-                node.needs_up -= 1;
-            }
-            if node.battery {
-                self.pending.batteries.push(d.0);
-            }
-            if node.data {
-                let d = self.arch.components[d.index()].dataset.expect("a dataset's node");
-                self.pending.dataset(d);
-                continue;
-            }
-            let now = node.should_be_up();
-            if now != node.up {
-                node.up = now;
-                if !now {
-                    self.cause[d.index()] = blame;
-                }
-                self.stack.push(d.0);
-            }
+    }
+
+    /// Marks dependent `d`, a battery member or a dataset's node whose needs changed, as
+    /// having to re-decide. Returns whether it is a dataset's node (its dataset decides its
+    /// state, not the propagation).
+    #[cold]
+    #[inline(never)]
+    fn mark_dependent(&mut self, d: u32) -> bool {
+        let node = self.nodes[d as usize];
+        if node.battery {
+            self.pending.batteries.push(d);
         }
+        if node.data {
+            let d = self.arch.components[d as usize].dataset.expect("a dataset's node");
+            self.pending.dataset(d);
+        }
+        node.data
     }
 }

@@ -133,6 +133,11 @@ impl DormancyPlan {
     pub fn is_empty(&self) -> bool {
         self.order.is_empty()
     }
+
+    /// Whether component `i` may ever be dormant.
+    pub fn may_sleep(&self, i: usize) -> bool {
+        self.candidate.get(i).copied().unwrap_or(false)
+    }
 }
 
 impl Simulator<'_> {

@@ -35,6 +35,19 @@ pub(super) struct Scripted {
     pub mode: Option<u16>,
 }
 
+/// The laws of a *plain* component: random failures on, one failure law (no modes), a
+/// `Repair` with neither alerting delay nor crew, not a standby group, not a member of one and
+/// never dormant. Its own events only alternate failure and repair, each drawing the next
+/// one's time at once (`Simulator::plain_event`), with the same draws and states as the
+/// general path of `recovery.rs`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Plain {
+    /// Time to failure.
+    pub fail: Dist,
+    /// Repair time.
+    pub repair: Dist,
+}
+
 /// Per-component keys of the streams it uses.
 pub(super) struct Keys {
     pub fail: [u8; 32],
@@ -63,6 +76,8 @@ pub struct Prepared<'a> {
     pub(super) alert: Vec<Option<Dist>>,
     /// Crew of each component's repair.
     pub(super) crew: Vec<Option<u32>>,
+    /// The laws of each plain component (see [`Plain`]).
+    pub(super) plain: Vec<Option<Plain>>,
 
     /// Whether the service depends on the component, directly or not (or is it): only such
     /// failures are listed as contributing to an incident.
@@ -170,7 +185,27 @@ impl<'a> Prepared<'a> {
             consumer_links.extend_from_slice(list);
         }
         consumer_starts.push(consumer_links.len() as u32);
+        let plain = arch
+            .components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match (c.fail, c.recover) {
+                (Some(fail), Some(Recovery::Repair(repair)))
+                    if params.random
+                        && c.modes.is_empty()
+                        && c.alert.is_none()
+                        && c.crew.is_none()
+                        && c.standby.is_none()
+                        && lists[i].is_empty()
+                        && !dormancy.may_sleep(i) =>
+                {
+                    Some(Plain { fail, repair })
+                }
+                _ => None,
+            })
+            .collect();
         Prepared {
+            plain,
             arch,
             params,
             mode_keys,

@@ -18,7 +18,7 @@ use crate::rng::Stream;
 use crate::time::SimTime;
 
 use super::core::Entry;
-use super::prepared::Class;
+use super::prepared::{Class, Plain};
 use super::simulator::Simulator;
 use super::{Cause, ComponentId, Label, Mode, TraceKind};
 
@@ -193,6 +193,30 @@ impl Simulator<'_> {
                 Some(Entry::own(Class::RandomRecovery, rank, id, Some(Label::Replacement)))
             }
             Phase::Waiting => unreachable!("a repair waiting for its crew has no event"),
+        }
+    }
+
+    /// Handles the due event of plain component `i` (see [`Plain`]), in queue slot `rank`, at
+    /// `now`: a failure starts its repair, the end of a repair its next failure clock. The
+    /// general path (`pop_event`) does the same for such a component, through more checks.
+    pub(super) fn plain_event(&mut self, i: usize, rank: u32, laws: Plain, now: SimTime) -> Entry {
+        let id = i as u32;
+        let streams = &mut self.core.streams[i];
+        if self.cycles.phase[i] == Phase::Up {
+            let word = streams.recover.as_mut().expect("a plain component recovers").next_word();
+            self.core.note(now, i, TraceKind::Failed(Mode::Failure));
+            self.core.nodes[i].failed = true;
+            self.cycles.phase[i] = Phase::Repairing;
+            self.core.queue.reschedule_top(rank, now.saturating_add(laws.repair.sample(word)));
+            Entry::own(Class::RandomFailure, rank, id, None)
+        } else {
+            let word = streams.fail.as_mut().expect("a plain component fails").next_word();
+            self.core.note(now, i, TraceKind::Recovered(Label::Repair));
+            self.core.nodes[i].failed = false;
+            self.cycles.phase[i] = Phase::Up;
+            let ttf = SimTime(laws.fail.sample(word).0.max(1));
+            self.core.queue.reschedule_top(rank, now.saturating_add(ttf));
+            Entry::own(Class::RandomRecovery, rank, id, Some(Label::Repair))
         }
     }
 

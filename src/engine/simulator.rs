@@ -76,7 +76,7 @@ impl<'a> Simulator<'a> {
                 prepared,
                 params: prepared.params,
                 // Each component's own slot, then its battery's, then the datasets' timers.
-                queue: EventQueue::new(2 * n + prepared.data.slot_count()),
+                queue: EventQueue::new(2 * n + prepared.data.slot_count(), prepared.params.horizon),
                 streams: vec![Streams::default(); n],
                 nodes: vec![Node::default(); n],
                 cause: vec![dummy; n],
@@ -208,15 +208,18 @@ impl<'a> Simulator<'a> {
     /// battery's timer, or a dataset's timer (taken off the queue, applied later in the batch).
     /// Returns the batch entry if an own state changed, or the data timer's entry.
     fn pop_slot(&mut self, now: SimTime) -> Option<Entry> {
-        let (_, slot) = self.core.queue.peek().expect("an event is due");
+        let slot = self.core.queue.top_slot().expect("an event is due");
         let n = self.core.prepared.by_rank.len();
         if slot >= self.core.prepared.data.first_slot {
             self.core.queue.remove(slot);
             return Some(Entry::data_timer(slot));
         }
         if (slot as usize) < n {
-            let id = self.core.prepared.by_rank[slot as usize];
-            self.pop_event(id as usize, now)
+            let id = self.core.prepared.by_rank[slot as usize] as usize;
+            if let Some(laws) = self.core.prepared.plain[id] {
+                return Some(self.plain_event(id, slot, laws, now));
+            }
+            self.pop_event(id, now)
         } else {
             let id = self.core.prepared.by_rank[slot as usize - n];
             self.battery.timer(&mut self.core, &self.standby, id as usize, now)
