@@ -63,6 +63,7 @@ mod recovery;
 mod simulator;
 mod standby;
 mod trace;
+mod warm;
 
 pub use data::{DataLoss, Source, Store};
 pub use prepared::Prepared;

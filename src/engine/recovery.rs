@@ -61,6 +61,8 @@ pub(super) struct Cycles {
     pub mode_now: Vec<Option<u16>>,
     /// The mode named by the injection starting on each component in this batch.
     pub inject_mode: Vec<Option<u16>>,
+    /// Warm passive members whose failure clock runs slowed (`warm.rs`).
+    pub slowed: Vec<bool>,
 }
 
 impl Cycles {
@@ -74,6 +76,7 @@ impl Cycles {
             mode_streams: vec![Vec::new(); n],
             mode_now: vec![None; n],
             inject_mode: vec![None; n],
+            slowed: vec![false; n],
         }
     }
 }
@@ -121,7 +124,11 @@ impl Simulator<'_> {
         {
             self.cycles.paused[i] = Some(ttf);
             self.core.unschedule(i); // the event that just ended (a repair) must not fire again
+        } else if let Some(factor) = self.warm_factor(i) {
+            self.cycles.slowed[i] = true;
+            self.core.schedule(i, now.saturating_add(super::warm::stretch(ttf, factor)));
         } else {
+            self.cycles.slowed[i] = false;
             self.core.schedule(i, now.saturating_add(ttf));
         }
     }
@@ -222,6 +229,7 @@ impl Simulator<'_> {
 
     /// Starts an own failure of `i` at `now`: its recovery begins. The caller refreshes `i`.
     pub(super) fn fail(&mut self, i: usize, now: SimTime) {
+        self.cycles.slowed[i] = false;
         self.core.nodes[i].failed = true;
         self.cycles.paused[i] = None;
         match self.recovery_of(i) {

@@ -153,6 +153,7 @@ impl<'a> Simulator<'a> {
             self.battery.charge[i] = Charge::Full;
             self.cycles.phase[i] = Phase::Up;
             self.cycles.paused[i] = None;
+            self.cycles.slowed[i] = false;
             let random = self.core.params.random;
             let keys = &self.core.prepared.keys[i];
             let can_start_badly = random && c.start_failure > 0.0 && watched && c.recover.is_some();

@@ -305,6 +305,10 @@ impl Simulator<'_> {
                 self.redecide_dormancy(m, now);
             }
         }
+        if let Some(factor) = self.core.prepared.standby(g).warm.filter(|_| old != m) {
+            self.slow_clock(old, now, factor);
+            self.hurry_clock(m, now, factor);
+        }
         if old != m {
             self.battery.deactivated(&mut self.core, &self.standby, old, now);
             self.core

@@ -324,6 +324,9 @@ pub struct Standby {
     pub failback: bool,
     /// Passive members' failure clocks are paused (`Cold`) or run (`Hot`).
     pub cold: bool,
+    /// `Warm(factor)`: passive members' failure clocks run at this fraction of real time, in
+    /// (0, 1]; `None` for `Hot` and `Cold`.
+    pub warm: Option<f64>,
 }
 
 /// How an own failure ends.

@@ -20,8 +20,27 @@ pub fn diagnostic_in(text: &str, base: usize, error: &SpannedError) -> Diagnosti
     while start < end && text[start..].starts_with(char::is_whitespace) {
         start += text[start..].chars().next().map_or(1, char::len_utf8);
     }
-    Diagnostic::error(Span::new(base + start, base + end), message(&error.code))
-        .with_hint_opt(hint(&error.code))
+    let hint = hint(&error.code).or_else(|| fields_hint(&error.code, &text[..start]));
+    Diagnostic::error(Span::new(base + start, base + end), message(&error.code)).with_hint_opt(hint)
+}
+
+/// For a form written without its fields (`passive: Warm`), the form with them, named by the
+/// word before the error.
+fn fields_hint(code: &Error, before: &str) -> Option<String> {
+    if !matches!(code, Error::ExpectedStructLike) {
+        return None;
+    }
+    let word: String = before.trim_end().chars().rev().take_while(|c| c.is_alphanumeric()).collect();
+    let example = match word.chars().rev().collect::<String>().as_str() {
+        "Warm" => "`Warm(factor: 0.5)`: the fraction of real time a passive member ages at",
+        "Exp" => "`Exp(mean: \"2000h\")`",
+        "Weibull" => "`Weibull(shape: 1.5, mean: \"2000h\")`",
+        "LogNormal" => "`LogNormal(mean: \"4h\", sigma: 1.0)`",
+        "Uniform" => "`Uniform(lo: \"1m\", hi: \"5m\")`",
+        "HealthCheck" => "`HealthCheck(interval: \"30s\", threshold: 3)`",
+        _ => return Some("this form takes its fields in parentheses: `Name(field: value, ..)`".to_string()),
+    };
+    Some(format!("write {example}"))
 }
 
 fn message(code: &Error) -> String {

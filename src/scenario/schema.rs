@@ -249,7 +249,7 @@ pub struct StandbySpec {
 }
 
 /// How passive standby members age.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(rename = "passive")]
 pub enum Passive {
     /// Running and ageing like any component.
@@ -257,6 +257,12 @@ pub enum Passive {
     Hot,
     /// Idle: cannot fail until activated.
     Cold,
+    /// Ageing at `factor` (0 < factor <= 1) of real time while passive: the reliability-theory
+    /// warm spare (an exponential failure clock fails at `factor` of its rate).
+    Warm {
+        /// How fast a passive member's failure clocks run, relative to an active one's.
+        factor: Spanned<f64>,
+    },
 }
 
 /// How an own failure ends.

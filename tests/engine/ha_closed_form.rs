@@ -172,6 +172,29 @@ fn hot_standby_pair_with_exponential_detect_and_switch() {
 }
 
 #[test]
+fn warm_standby_pair_ages_its_passive_member_at_the_factor() {
+    // Two units fail at λ while active, at f λ while passive (a warm spare), each repaired on
+    // its own at μ; detection and switch take no time, no failback. States by units up:
+    // 2 (one active, one passive) -> 1 at λ (1 + f); 1 -> 0 at λ, -> 2 at μ; 0 -> 1 at 2 μ.
+    let (l, m) = (1.0 / 100.0, 1.0 / 10.0);
+    for (f, seed) in [(0.5, 5), (0.2, 6)] {
+        let pi = stationary(3, &[(2, 1, l * (1.0 + f)), (1, 0, l), (1, 2, m), (0, 1, 2.0 * m)]);
+        let exact = pi[0];
+        let text = format!(
+            r#"(name: "warm", seed: {seed}, horizon: "20000h",
+            profiles: {{ "db": (fail: Exp(mean: "100h"), recover: Repair(Exp(mean: "10h"))) }},
+            architectures: [(name: "a", service: "svc", components: [
+                (name: "db-a", kind: Database, profile: "db"), (name: "db-b", kind: Database, profile: "db"),
+                (name: "svc", kind: Group, standby: (members: ["db-a", "db-b"], detect: "0s", switch: "0s",
+                                                     passive: Warm(factor: {f}))),
+            ])])"#
+        );
+        let (u, _) = simulate(&text, 400);
+        assert_unavailability(&u, exact);
+    }
+}
+
+#[test]
 fn generator_that_may_fail_to_start() {
     // A utility feed (λu, μu) backed by a cold generator (fails only while running, λg; repair
     // μg) that fails to start with probability p each time it is asked: at each utility failure

@@ -221,13 +221,24 @@ pub(super) fn resolve_standby(
     }
     let detect = cx.dist(&standby.detect, Role::Delay);
     let switch = cx.dist(&standby.switch, Role::Delay);
+    let passive = standby.passive.clone().unwrap_or_default();
+    let warm = match &passive {
+        Passive::Warm { factor } if factor.value > 0.0 && factor.value <= 1.0 => Some(factor.value),
+        Passive::Warm { factor } => {
+            cx.error(factor.span, format!("a warm standby's `factor` is in (0, 1], got {}", factor.value)).hint =
+                Some("the fraction of real time a passive member ages at: 1 is `Hot`, and a member that does not age is `Cold`".into());
+            None
+        }
+        Passive::Hot | Passive::Cold => None,
+    };
     Some(ResolvedStandby {
         standby: Standby {
             members,
             detect: detect?,
             switch: switch?,
             failback: standby.failback.unwrap_or(false),
-            cold: standby.passive.unwrap_or_default() == Passive::Cold,
+            cold: passive == Passive::Cold,
+            warm,
         },
         spans,
     })

@@ -1,5 +1,6 @@
-//! Diagnostics of costs: a negative or non-finite rate, and a passive rate on a component that
-//! is no standby member.
+//! Diagnostics of what passive standby members cost and how they age: a negative or
+//! non-finite rate, a passive rate on a component that is no standby member, a warm factor out
+//! of (0, 1].
 
 use super::*;
 
@@ -46,4 +47,16 @@ fn costs_from_a_profile_apply() {
     let system = faultline::model::compile_str(text).unwrap().system;
     let costs: Vec<f64> = system.architectures[0].components.iter().map(|c| c.cost.per_hour).collect();
     assert_eq!(costs, [0.5, 2.0]);
+}
+
+#[test]
+fn a_warm_factor_out_of_range() {
+    let text = "(name: \"w\", horizon: \"1y\", architectures: [(name: \"a\", components: [\n    (name: \"p\", kind: Instance, fail: Never), (name: \"q\", kind: Instance, fail: Never),\n    (name: \"g\", kind: Group, standby: (members: [\"p\", \"q\"], detect: \"0s\", switch: \"1m\", passive: Warm(factor: 1.5))),\n], service: \"g\")])\n";
+    let path = scratch("warm-factor", text.as_bytes());
+    let file = path.display().to_string();
+    let run = validate(&[&file]);
+    assert_eq!(run.code, BAD_INPUT);
+    let col = text.lines().nth(2).unwrap().find("1.5").unwrap() + 1;
+    let block = assert_error(&run.stderr, &file, 3, col, "a warm standby's `factor` is in (0, 1], got 1.5");
+    assert!(hint(&block).is_some_and(|h| h.contains("`Cold`")));
 }

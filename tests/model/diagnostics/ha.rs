@@ -180,15 +180,12 @@ fn standby_on_a_kind_that_is_not_group_is_the_only_error() {
 }
 
 #[test]
-fn passive_warm_is_not_a_variant() {
-    let hint = expect_single_error(
-        "ha_passive_warm",
-        15,
-        97,
-        "unexpected variant named `Warm` in enum `passive`, expected either `Hot` or `Cold` instead",
+fn passive_warm_without_its_factor() {
+    let hint = expect_single_error("ha_passive_warm", 15, 101, "expected opening `(`");
+    assert_eq!(
+        hint.as_deref(),
+        Some("write `Warm(factor: 0.5)`: the fraction of real time a passive member ages at")
     );
-    // `Warm` is not close to `Hot` or `Cold`: no suggestion.
-    assert_eq!(hint, None);
 }
 
 #[test]
