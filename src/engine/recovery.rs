@@ -37,11 +37,12 @@ pub(super) enum Phase {
     Replacing,
 }
 
-/// A crew's state: members at work and repairs waiting, ordered (request time, name rank).
+/// A crew's state: members at work and repairs waiting, ordered (priority, highest first;
+/// request time; name rank): non-preemptive priority, then first come first served.
 #[derive(Clone, Debug, Default)]
 pub(super) struct CrewState {
     pub busy: u32,
-    pub waiting: BinaryHeap<Reverse<(SimTime, u32)>>,
+    pub waiting: BinaryHeap<Reverse<(Reverse<i64>, SimTime, u32)>>,
 }
 
 /// The own failure cycles of the components: where each is in its cycle, paused clocks, the
@@ -287,7 +288,8 @@ impl Simulator<'_> {
             self.core.note(now, i, TraceKind::WaitingForCrew);
             self.cycles.phase[i] = Phase::Waiting;
             self.core.unschedule(i);
-            self.cycles.crews[c].waiting.push(Reverse((now, self.core.prepared.name_rank[i])));
+            let priority = Reverse(self.core.arch.components[i].priority);
+            self.cycles.crews[c].waiting.push(Reverse((priority, now, self.core.prepared.name_rank[i])));
         }
     }
 
@@ -308,7 +310,7 @@ impl Simulator<'_> {
         let Some(crew) = self.core.prepared.crew[i] else { return };
         let c = crew as usize;
         self.cycles.crews[c].busy -= 1;
-        if let Some(Reverse((_, rank))) = self.cycles.crews[c].waiting.pop() {
+        if let Some(Reverse((_, _, rank))) = self.cycles.crews[c].waiting.pop() {
             self.cycles.crews[c].busy += 1;
             self.start_repair(self.core.prepared.by_rank[rank as usize] as usize, now);
         }

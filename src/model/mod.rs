@@ -181,6 +181,8 @@ pub struct Component {
     pub alert: Option<Dist>,
     /// The crew a `Repair` waits for.
     pub crew: Option<CrewId>,
+    /// Its repair's priority with the crew: higher first (default 0).
+    pub priority: i64,
     /// Probability of failing to start when a standby group activates it.
     pub start_failure: f64,
     /// As a standby member: how long it carries the load once active, and how long its needs

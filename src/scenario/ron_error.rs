@@ -80,9 +80,8 @@ fn hint(code: &Error) -> Option<String> {
         Error::ExpectedDifferentStructName { .. } => {
             Some("a `)` may close the entry before this too early, or a field is out of place".to_string())
         }
-        Error::ExpectedFloat | Error::ExpectedInteger => {
-            Some("write a number without quotes, e.g. `1.5` or `3`".to_string())
-        }
+        Error::ExpectedFloat => Some("write a number without quotes, e.g. `1.5` or `3`".to_string()),
+        Error::ExpectedInteger => Some("write a whole number without quotes, e.g. `3`".to_string()),
         Error::IntegerOutOfBounds => {
             Some("the number must be a non-negative integer that fits in 64 bits".to_string())
         }

@@ -88,6 +88,8 @@ pub struct ProfileSpec {
     pub cost_per_hour: Option<Spanned<f64>>,
     /// As a standby member: what it costs per hour while passive.
     pub passive_cost_per_hour: Option<Spanned<f64>>,
+    /// Repair priority with its crew (higher first; default 0).
+    pub priority: Option<Spanned<i64>>,
 }
 
 /// One failure mode: its own time to failure, whether it destroys data, and optionally its own
@@ -230,6 +232,9 @@ pub struct ComponentSpec {
     /// As a standby member: what it costs per hour while passive (default: `cost_per_hour`,
     /// 0 in a `Cold` group).
     pub passive_cost_per_hour: Option<Spanned<f64>>,
+    /// With a `crew`: a free member takes the waiting repair of highest priority first, then
+    /// the one waiting longest, then by name (default 0; replaces the profile's).
+    pub priority: Option<Spanned<i64>>,
 }
 
 /// A standby (active/passive) group.

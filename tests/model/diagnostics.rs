@@ -17,7 +17,7 @@ mod ha;
 #[path = "diagnostics/data.rs"]
 mod data;
 
-/// Costs (`cost_per_hour`, `passive_cost_per_hour`), with the same helpers.
+/// Costs, warm standby factors and repair priorities, with the same helpers.
 #[path = "diagnostics/cost.rs"]
 mod cost;
 

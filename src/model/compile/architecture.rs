@@ -156,6 +156,7 @@ fn compile_one(
             needs,
             alert: extras.alert,
             crew: extras.crew,
+            priority: extras.priority,
             start_failure: extras.start_failure,
             battery: extras.battery,
             standby,

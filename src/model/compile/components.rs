@@ -28,6 +28,7 @@ pub(super) struct CompiledProfile {
     pub start_failure: Option<Spanned<f64>>,
     pub cost_per_hour: Option<Spanned<f64>>,
     pub passive_cost_per_hour: Option<Spanned<f64>>,
+    pub priority: Option<Spanned<i64>>,
 }
 
 impl CompiledProfile {
@@ -84,6 +85,7 @@ pub(super) fn compile_profiles(cx: &mut Context, profiles: &Profiles, crews: &Cr
                 start_failure: spec.start_failure.clone(),
                 cost_per_hour: spec.cost_per_hour.clone(),
                 passive_cost_per_hour: spec.passive_cost_per_hour.clone(),
+                priority: spec.priority.clone(),
             },
         );
     }

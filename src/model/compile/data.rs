@@ -189,6 +189,7 @@ pub(super) fn dataset_node(name: &str, of: Vec<ComponentId>, dataset: Option<u32
         needs: Needs { rule: NeedsRule::Data, k: 0, of },
         alert: None,
         crew: None,
+        priority: 0,
         start_failure: 0.0,
         battery: None,
         standby: None,

@@ -61,6 +61,8 @@ pub(super) struct Extras {
     /// Cost per hour provisioned, and the passive rate if given (its own, else its profile's).
     pub cost_per_hour: f64,
     pub passive_cost_per_hour: Option<f64>,
+    /// Repair priority with the crew (its own, else its profile's; default 0).
+    pub priority: i64,
 }
 
 /// Compiles the HA fields of `spec` (its own, else its profile's).
@@ -121,7 +123,9 @@ pub(super) fn extras(
     let cost_per_hour = rate(cx, &spec.cost_per_hour, profile.map(|p| &p.cost_per_hour)).unwrap_or(0.0);
     let passive_cost_per_hour =
         rate(cx, &spec.passive_cost_per_hour, profile.map(|p| &p.passive_cost_per_hour));
-    Extras { alert, crew, start_failure, battery, cost_per_hour, passive_cost_per_hour }
+    let priority =
+        spec.priority.as_ref().or(profile.and_then(|p| p.priority.as_ref())).map_or(0, |p| p.value);
+    Extras { alert, crew, start_failure, battery, cost_per_hour, passive_cost_per_hour, priority }
 }
 
 /// A cost per hour: a finite number, at least 0 (0 when it is not, after reporting it).

@@ -1,6 +1,6 @@
-//! Diagnostics of what passive standby members cost and how they age: a negative or
-//! non-finite rate, a passive rate on a component that is no standby member, a warm factor out
-//! of (0, 1].
+//! Diagnostics of costs, warm standby and repair priorities: a negative or non-finite cost, a
+//! passive rate on a component that is no standby member, a warm factor out of (0, 1], a
+//! repair priority that is not a whole number.
 
 use super::*;
 
@@ -59,4 +59,13 @@ fn a_warm_factor_out_of_range() {
     let col = text.lines().nth(2).unwrap().find("1.5").unwrap() + 1;
     let block = assert_error(&run.stderr, &file, 3, col, "a warm standby's `factor` is in (0, 1], got 1.5");
     assert!(hint(&block).is_some_and(|h| h.contains("`Cold`")));
+}
+
+#[test]
+fn a_priority_that_is_not_a_whole_number() {
+    let (code, file, stderr, col) =
+        check("priority-word", r#"(name: "x", kind: Instance, fail: Never, priority: "high"),"#, "\"high\"");
+    assert_eq!(code, BAD_INPUT);
+    let block = assert_error(&stderr, &file, 4, col, "expected integer");
+    assert_eq!(hint(&block), Some("write a whole number without quotes, e.g. `3`"));
 }
