@@ -17,8 +17,10 @@
 //!   is drawn when the recovery ends (the component is new again). See `recovery.rs`.
 //! - Standby groups (`standby.rs`): one active member, detection, switching, failed starts,
 //!   failback, cold passive members whose failure clocks are paused, with those of the
-//!   components only passive cold members need (`dormancy.rs`); members with a battery
-//!   (`battery.rs`) carry the load for a limited runtime, then recharge.
+//!   components only passive cold members need (`dormancy.rs`), warm passive members whose
+//!   clocks run at a fraction of real time (`warm.rs`); members with a battery
+//!   (`battery.rs`) carry the load for a limited runtime, then recharge. At the horizon each
+//!   member's time active goes to the observer (what costs are priced on).
 //! - Failure modes: a component with `modes` draws one time to failure per mode (each on its
 //!   own `fail/<mode>` stream) and fails in the earliest; the mode decides its recovery and
 //!   whether it destroys data.

@@ -4,8 +4,9 @@
 //! Each component has at most one pending event, kept in the queue under its name rank: its
 //! next failure while up, the end of its alerting delay, of its repair, or of its
 //! replacement. A repair that waits for its crew has no event; it is queued at the crew,
-//! first come first served, ties (same instant) broken by component name, and starts when a
-//! crew member is released. A `Replace` needs no crew.
+//! highest `priority` first, then first come first served, ties (same instant) broken by
+//! component name, and starts when a crew member is released (a repair under way is never
+//! interrupted). A `Replace` needs no crew.
 //!
 //! [`Cycles`] owns where each component is in its cycle, the paused clocks, the crews and the
 //! failure modes; the failure clocks themselves are events in the core's queue.
