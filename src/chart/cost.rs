@@ -26,10 +26,10 @@ pub fn cost_vs_downtime(report: &ReportData, format: Format) -> Result<Vec<u8>, 
             )));
         }
     }
-    if !report.architectures.iter().any(|a| a.cost_per_year > 0.0) {
-        return Err(ChartError::NoData("no design has a cost".into()));
-    }
     let archs = &report.architectures[..report.architectures.len().min(super::MAX_ARCHITECTURES)];
+    if !archs.iter().any(|a| a.cost_per_year > 0.0) {
+        return Err(ChartError::NoData("no design drawn has a cost".into()));
+    }
     render(&Cost { report, archs }, format)
 }
 

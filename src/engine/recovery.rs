@@ -124,6 +124,10 @@ impl Simulator<'_> {
         if (self.core.nodes[i].watched && self.standby.is_cold_passive(&self.core, i))
             || self.cycles.dormant[i]
         {
+            // A warm passive member asleep with a cold group: its clock keeps its stretch.
+            let factor = self.warm_factor(i);
+            self.cycles.slowed[i] = factor.is_some();
+            let ttf = factor.map_or(ttf, |f| super::warm::stretch(ttf, f));
             self.cycles.paused[i] = Some(ttf);
             self.core.unschedule(i); // the event that just ended (a repair) must not fire again
         } else if let Some(factor) = self.warm_factor(i) {

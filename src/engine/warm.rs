@@ -8,7 +8,9 @@
 //! A member is passive from t = 0 if it is not its group's first member, and from the start of
 //! a switch away from it to the start of a switch back. Only the member's own clock is scaled:
 //! what it needs runs at full speed (cold groups, by contrast, pause what only passive members
-//! need, see `dormancy.rs`).
+//! need, see `dormancy.rs`). A warm group that is itself a cold group's passive member sleeps
+//! with it: its members' clocks are paused, the time to go kept in the same stretched units, so
+//! a switch while asleep scales the paused time instead.
 
 use crate::time::SimTime;
 
@@ -33,8 +35,13 @@ impl Simulator<'_> {
         if self.cycles.slowed[i] || self.cycles.phase[i] != super::recovery::Phase::Up || !self.has_clock(i) {
             return;
         }
-        let Some(at) = self.core.queue.time_of(self.core.prepared.name_rank[i]) else { return };
-        self.core.schedule(i, now.saturating_add(stretch(SimTime(at.0 - now.0), factor)));
+        if let Some(left) = self.cycles.paused[i] {
+            // Asleep (a cold group's): the paused time to go is stretched instead.
+            self.cycles.paused[i] = Some(stretch(left, factor));
+        } else {
+            let Some(at) = self.core.queue.time_of(self.core.prepared.name_rank[i]) else { return };
+            self.core.schedule(i, now.saturating_add(stretch(SimTime(at.0 - now.0), factor)));
+        }
         self.cycles.slowed[i] = true;
     }
 
@@ -43,9 +50,12 @@ impl Simulator<'_> {
         if !std::mem::take(&mut self.cycles.slowed[i]) {
             return;
         }
-        let Some(at) = self.core.queue.time_of(self.core.prepared.name_rank[i]) else { return };
-        let remaining = libm::round((at.0 - now.0) as f64 * factor) as u64;
-        self.core.schedule(i, now.saturating_add(SimTime(remaining)));
+        let shrink = |left: SimTime| SimTime(libm::round(left.0 as f64 * factor) as u64);
+        if let Some(left) = self.cycles.paused[i] {
+            self.cycles.paused[i] = Some(shrink(left));
+        } else if let Some(at) = self.core.queue.time_of(self.core.prepared.name_rank[i]) {
+            self.core.schedule(i, now.saturating_add(shrink(SimTime(at.0 - now.0))));
+        }
     }
 }
 

@@ -3,6 +3,11 @@
 //! another member was active. The times are whole milliseconds summed over the replications
 //! (exact integers, so the result does not depend on how replications were grouped); the
 //! rates are applied once, at the end, in component order.
+//!
+//! A passive rate applies to a group's direct members while another member of that group is
+//! active. A member of a group that is itself a cold group's passive member, and a component
+//! only passive cold members need (asleep with them, `engine/dormancy.rs`), are billed their
+//! own rates as if active: model a switched-off recovery stack's cost on its members directly.
 
 use crate::model::{Architecture, ComponentId};
 use crate::time::{MS_PER_HOUR, MS_PER_YEAR, SimTime};

@@ -1,8 +1,9 @@
 //! `compare`'s outputs: each architecture's downtime against a baseline, paired by
 //! replication, as a terminal table, Markdown, CSV (RFC 4180) or JSON; then what a review
-//! compares beside it: each design's RTO p95 and RPO p95 (pooled over every replication, the
-//! RPO as `check` judges it) and its data-loss events per year, with the paired difference
-//! from the baseline's and its 95% CI.
+//! compares beside it: each design's RTO p95 and RPO p95 (pooled over every replication; the
+//! table and Markdown give the RPO as `check` judges it, unrecoverable events included, the
+//! JSON and CSV the p95 of the recoverable events with the count of unrecoverable ones) and its
+//! data-loss events per year, with the paired difference from the baseline's and its 95% CI.
 //!
 //! The table and Markdown say what was run (`format::run_line` and the report's sentence),
 //! print numbers through `format`, and end with how to read them. The CSV has one row per
@@ -158,7 +159,8 @@ fn cost_cells(report: &Comparisons, r: &Recovery) -> [String; 2] {
         "(baseline)".to_string()
     } else {
         let d = r.cost_difference;
-        format!("{}{}", if d < 0.0 { "-" } else { "+" }, amount(d.abs()))
+        // A difference that rounds to zero cents is `+0.00`, never `-0.00`.
+        format!("{}{}", if amount(d.abs()) != "0.00" && d < 0.0 { "-" } else { "+" }, amount(d.abs()))
     };
     [amount(r.cost_per_year), difference]
 }

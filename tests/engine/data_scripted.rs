@@ -168,6 +168,27 @@ fn a_five_minute_cadence_skips_the_starts_while_its_store_is_down() {
 }
 
 #[test]
+fn a_backup_due_as_its_store_comes_back_through_an_instant_switch_sees_it_down() {
+    // The store is a standby pair switching in no time. Both members are out from 10 h to
+    // 12 h: at 12 h the members are back in the instant's first batch, the group in a second
+    // one (its 0 s switch), so the 12 h backup, due in the first, is skipped like 10 h and 11 h:
+    // a fire at 12 h 30 finds the 9 h backup.
+    let components = format!(
+        r#"{DBS}
+        (name: "s3a", kind: Storage, fail: Never), (name: "s3b", kind: Storage, fail: Never),
+        (name: "store", kind: Group, standby: (members: ["s3a", "s3b"], detect: "0s", switch: "0s")),"#
+    );
+    let data = r#"(name: "orders", holder: "db-a", backups: [(every: "1h", to: "store", restore: "2h")])"#;
+    let injections = format!(
+        r#"(target: Each(["s3a", "s3b"]), at: "10h", duration: "2h"), {}"#,
+        fire("az1", "12h30m", "1h")
+    );
+    let (_, _, losses) = run(&scenario(&components, data, &injections));
+    assert_eq!((losses.len(), losses[0].from), (1, Some(Source::Backup)), "{losses:?}");
+    assert_eq!(losses[0].rpo, Some(h(3).saturating_add(m(30))));
+}
+
+#[test]
 fn an_az_fire_destroys_the_copies_in_that_az_only() {
     // A replica on another instance in az1 burns with the primary; the backups on a store that
     // needs Any of the AZs survive; a store that needs az1 itself does not.

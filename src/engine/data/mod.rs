@@ -430,13 +430,23 @@ impl DataView<'_, '_> {
 
     /// When the datasets' timers of `now` run: the chains whose dataset or store changed in
     /// this batch start their backup due now, if any, in the state settled so far.
+    ///
+    /// A later batch at the same instant (after a zero-length timer) does not start them
+    /// again: a start is due once, in the state of the instant's first batch; a chain not
+    /// marked in that batch kept its state through it.
     pub(super) fn backups_due(&mut self, now: SimTime) {
+        let first = self.data.timers_ran != Some(now);
         self.data.timers_ran = Some(now);
         for k in 0..self.core.pending.backups.len() {
             let d = self.core.pending.backups[k] as usize;
             for m in 0..self.data.states[d].chains.len() {
                 let ok = self.can_back_up(d, m);
-                self.data.states[d].chains[m].due(&self.core.arch.datasets[d].backups[m], now, ok);
+                let (chain, b) = (&mut self.data.states[d].chains[m], &self.core.arch.datasets[d].backups[m]);
+                if first {
+                    chain.due(b, now, ok);
+                } else {
+                    chain.settle(b, now, ok);
+                }
             }
         }
     }

@@ -152,18 +152,26 @@ fn derive(
     let data = spec.data.clone().or_else(|| base.data.clone()).unwrap_or_default();
     let service = spec.service.clone().or_else(|| base.service.clone());
     let removed = removals(cx, base, spec, &components, &added, shared);
+    // Everything removed at once, then what is kept checked against it: the order of `remove`
+    // does not matter. A removal something kept refers to is reported and undone, so the
+    // compiler does not report the same mistake again as an unknown name.
     let mut kept = vec![true; components.len()];
+    for (name, _) in &removed {
+        kept[at[name.as_str()]] = false;
+    }
+    let mut undone = Vec::new();
     for (name, span) in &removed {
-        let k = at[name.as_str()];
         if let Some((who, where_)) = still_needed(name, &components, &kept, &data, service.as_ref()) {
             cx.report(
                 Diagnostic::error(*span, format!("`{name}` is removed, but {who} still refers to it"))
                     .with_hint(format!("remove or replace what refers to `{name}` too"))
                     .with_note(where_, format!("{who} refers to `{name}` here")),
             );
-        } else {
-            kept[k] = false;
+            undone.push(at[name.as_str()]);
         }
+    }
+    for k in undone {
+        kept[k] = true;
     }
     let components = components.into_iter().zip(kept).filter_map(|(c, keep)| keep.then_some(c)).collect();
     ArchitectureSpec {

@@ -164,3 +164,17 @@ fn a_name_both_added_and_removed_or_removed_twice() {
     assert_error(&stderr, &file, 14, col("\"web-1\"", 0), "`web-1` is both in `components` and in `remove`");
     assert_error(&stderr, &file, 14, col("\"web-2\"", 1), "`web-2` is listed twice in `remove`");
 }
+
+#[test]
+fn removing_a_component_and_what_needs_it_works_in_any_order() {
+    for order in [r#"["web-2", "site"]"#, r#"["site", "web-2"]"#] {
+        let extra = format!(
+            r#"(name: "single", extends: "multi-az", remove: {order}, components: [(name: "one", kind: Group, needs: Any(["web-1"]))], service: "one"),"#
+        );
+        let text = BASE.replace("EXTRA", &extra);
+        let system =
+            faultline::model::compile_str(&text).unwrap_or_else(|d| panic!("{order}: {d:#?}")).system;
+        let names: Vec<&str> = system.architectures[1].components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["web-1", "one"], "{order}");
+    }
+}
