@@ -125,8 +125,8 @@ fn percent(a: f64) -> String {
     format!("{:.decimals$}%", a * 100.0)
 }
 
-/// How an architecture's mean is drawn: by its verdict.
-fn verdict_marker(a: &ArchitectureData) -> (Marker, bool, RGBColor) {
+/// How an architecture's mean is drawn: by its availability verdict (the cost chart too).
+pub(super) fn verdict_marker(a: &ArchitectureData) -> (Marker, bool, RGBColor) {
     match a.objectives.availability.met {
         Some(true) => (Marker::Circle, true, DARK),
         Some(false) => (Marker::Triangle, true, MID),
@@ -184,17 +184,14 @@ impl Chart for Availability<'_> {
         DB::ErrorType: 'static,
     {
         let s = Scale(scale);
-        let r = self.report;
         let archs = self.archs;
-        let subtitle = format!(
-            "Mean and 95% CI over {} replications of {} y; {}",
-            style::count(r.replications),
-            style::trim(r.horizon_h / 8760.0),
-            r.scenario.name
-        );
-        let note = super::left_out_note(r.architectures.len());
-        let lines: Vec<&str> = std::iter::once(subtitle.as_str()).chain(note.as_deref()).collect();
-        let top = frame::titles(root, "Availability per architecture", &lines, s)?;
+        let top = frame::comparing_titles(
+            root,
+            "Availability per architecture",
+            "Mean and 95% CI",
+            self.report,
+            s,
+        )?;
         let entries = self.legend();
         let legend_h = frame::legend_height(root, &entries, s)?;
         let (w, h) = root.dim_in_pixel();

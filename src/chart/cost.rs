@@ -11,9 +11,10 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::availability::verdict_marker;
 use super::frame::{self, Entry, Key};
 use super::input::{ArchitectureData, ReportData};
-use super::style::{self, DARK, INK, MID, Marker, Scale};
+use super::style::{self, INK, Scale};
 use super::{Chart, ChartError, Format, render};
 
 /// The cost-against-downtime chart of `report`'s designs.
@@ -36,15 +37,6 @@ pub fn cost_vs_downtime(report: &ReportData, format: Format) -> Result<Vec<u8>, 
 struct Cost<'a> {
     report: &'a ReportData,
     archs: &'a [ArchitectureData],
-}
-
-/// How a design's point is drawn: by its availability verdict.
-fn verdict_marker(a: &ArchitectureData) -> (Marker, bool, RGBColor) {
-    match a.objectives.availability.met {
-        Some(true) => (Marker::Circle, true, DARK),
-        Some(false) => (Marker::Triangle, true, MID),
-        None => (Marker::Circle, false, DARK),
-    }
 }
 
 impl Cost<'_> {
@@ -80,16 +72,8 @@ impl Chart for Cost<'_> {
         DB::ErrorType: 'static,
     {
         let s = Scale(scale);
-        let r = self.report;
-        let subtitle = format!(
-            "Means per simulated year over {} replications of {} y; {}",
-            style::count(r.replications),
-            style::trim(r.horizon_h / 8760.0),
-            r.scenario.name
-        );
-        let note = super::left_out_note(r.architectures.len());
-        let lines: Vec<&str> = std::iter::once(subtitle.as_str()).chain(note.as_deref()).collect();
-        let top = frame::titles(root, "Cost against downtime", &lines, s)?;
+        let lead = "Means per simulated year";
+        let top = frame::comparing_titles(root, "Cost against downtime", lead, self.report, s)?;
         let entries = self.legend();
         let legend_h = frame::legend_height(root, &entries, s)?;
         let (w, h) = root.dim_in_pixel();

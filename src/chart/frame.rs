@@ -34,6 +34,27 @@ pub fn title<DB: DrawingBackend>(
     titles(root, title, &[subtitle], s)
 }
 
+/// The title of a chart comparing `report`'s architectures: `title`, then `lead` over the run
+/// (`Mean and 95% CI over 1,000 replications of 10 y; <scenario>`), then the note on the
+/// architectures left out, if any. Returns the height used, as [`titles`].
+pub fn comparing_titles<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    lead: &str,
+    report: &super::input::ReportData,
+    s: Scale,
+) -> Result<i32, ChartError> {
+    let subtitle = format!(
+        "{lead} over {} replications of {} y; {}",
+        super::style::count(report.replications),
+        super::style::trim(report.horizon_h / 8760.0),
+        report.scenario.name
+    );
+    let note = super::left_out_note(report.architectures.len());
+    let lines: Vec<&str> = std::iter::once(subtitle.as_str()).chain(note.as_deref()).collect();
+    titles(root, title, &lines, s)
+}
+
 /// Draws a title and subtitle lines at the top of `root`, each cut to the width; returns the
 /// height used (that of [`title`] plus 20 logical pixels a line past the first).
 pub fn titles<DB: DrawingBackend>(
