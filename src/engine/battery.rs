@@ -3,8 +3,9 @@
 //! A member with a battery is `Full` at the start. When it becomes active (a switch to it
 //! begins, or at t = 0 for a first member) it is `Discharging`; it never charges while it
 //! carries the load; after `runtime` it is `Empty`: not healthy, so its group fails
-//! over. It becomes `Charging` once its own `needs` hold, and `Full` (healthy) again after
-//! `recharge` of them holding without a break; if they stop holding, it is `Empty` again.
+//! over. It becomes `Charging` once its own `needs` hold and one of its `charges_from`
+//! sources (if it lists any) is up, and `Full` (healthy) again after `recharge` of that
+//! holding without a break; if it stops holding, it is `Empty` again.
 //! A member switched away from while `Discharging` keeps what is left (`Partial`): it stays
 //! healthy, carries the load for that long if activated again, and is `Full` again after
 //! `recharge` of its needs holding (the decision where the contract is silent: a UPS that
@@ -133,7 +134,9 @@ impl Batteries {
     /// The needs of battery member `i` may have started or stopped holding.
     pub fn needs_changed(&mut self, core: &mut Core<'_>, standby: &Standby, i: usize, now: SimTime) {
         let node = core.nodes[i];
-        let hold = node.needs_up >= node.threshold;
+        let sources = &core.arch.components[i].charges_from;
+        let hold = node.needs_up >= node.threshold
+            && (sources.is_empty() || sources.iter().any(|s| core.nodes[s.index()].up));
         let slot = slot(core, i);
         let charging = core.queue.time_of(slot).is_some();
         // A battery does not charge while it carries the load.

@@ -37,6 +37,8 @@ pub(super) struct Node {
     pub data: bool,
     /// Stores backups: its flips concern those datasets' backup chains.
     pub backup_store: bool,
+    /// A battery recharges from it: its flips concern that battery.
+    pub charges: bool,
     /// Effectively up.
     pub up: bool,
 }
@@ -237,7 +239,7 @@ impl Core<'_> {
     fn propagate(&mut self, c: u32) {
         let node = &self.nodes[c as usize];
         let up = node.up;
-        if node.watched || node.backup_store {
+        if node.watched || node.backup_store || node.charges {
             self.mark_watchers(c);
         }
         // Each dependent lists `c` once (the compiler rejects repeats), so its counter moves
@@ -265,7 +267,7 @@ impl Core<'_> {
     }
 
     /// Marks what must re-decide because `c` flipped: the standby groups it is a member of, the
-    /// queue links it consumes, the backup chains stored on it.
+    /// queue links it consumes, the backup chains stored on it, the batteries charging from it.
     #[cold]
     #[inline(never)]
     fn mark_watchers(&mut self, c: u32) {
@@ -284,6 +286,9 @@ impl Core<'_> {
             for &d in &self.prepared.data.backups_on[c as usize] {
                 self.pending.backup(d);
             }
+        }
+        if node.charges {
+            self.pending.batteries.extend_from_slice(&self.prepared.charging[c as usize]);
         }
     }
 

@@ -90,6 +90,8 @@ pub struct Prepared<'a> {
     /// groups (by index) it is a member of.
     pub(super) watchers: Vec<u32>,
     pub(super) watcher_starts: Vec<u32>,
+    /// For each component, the battery members that recharge from it (`charges_from`).
+    pub(super) charging: Vec<Vec<u32>>,
     /// Stream keys of each component's failure modes (`fail/<mode>`), empty without modes.
     pub(super) mode_keys: Vec<Vec<[u8; 32]>>,
     /// Datasets' timers and destruction sets.
@@ -162,6 +164,12 @@ impl<'a> Prepared<'a> {
             watchers.extend_from_slice(list);
         }
         watcher_starts.push(watchers.len() as u32);
+        let mut charging = vec![Vec::new(); n];
+        for (i, c) in arch.components.iter().enumerate() {
+            for source in &c.charges_from {
+                charging[source.index()].push(i as u32);
+            }
+        }
         let mode_keys = arch
             .components
             .iter()
@@ -226,6 +234,7 @@ impl<'a> Prepared<'a> {
             group_of,
             watchers,
             watcher_starts,
+            charging,
         }
     }
 

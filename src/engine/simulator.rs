@@ -148,6 +148,7 @@ impl<'a> Simulator<'a> {
                 flaky: false,
                 data: c.dataset.is_some(),
                 backup_store: !self.core.prepared.data.backups_on[i].is_empty(),
+                charges: !self.core.prepared.charging[i].is_empty(),
                 up: true,
             };
             self.battery.charge[i] = Charge::Full;

@@ -188,6 +188,8 @@ pub struct Component {
     /// As a standby member: how long it carries the load once active, and how long its needs
     /// must hold again before it can carry it again.
     pub battery: Option<Battery>,
+    /// With a battery: what it recharges from (any one up suffices; empty: no source needed).
+    pub charges_from: Vec<ComponentId>,
     /// For a standby group: its members and failover delays.
     pub standby: Option<Standby>,
     /// Failure modes (given instead of `fail`, which is then `None`), in file order.

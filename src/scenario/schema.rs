@@ -220,6 +220,9 @@ pub struct ComponentSpec {
     pub runtime: Option<DistExpr>,
     /// As a standby member with `runtime`: how long its `needs` must hold again to recharge.
     pub recharge: Option<DistExpr>,
+    /// With a battery: the components it recharges from (it charges only while one of them is
+    /// up, beside its own `needs`; default: no source needed).
+    pub charges_from: Option<Vec<Spanned<String>>>,
     /// Makes a `Group` a standby group: one active member, failover to the next.
     pub standby: Option<StandbySpec>,
     /// Failure modes, instead of `fail`; replaces the profile's whole.

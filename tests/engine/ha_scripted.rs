@@ -447,3 +447,31 @@ fn a_cold_member_s_own_components_sleep_with_it() {
     let (_, watched) = run(&stacks("Cold", true));
     assert_eq!(span(&watched[0]), (ms(4, 20, 0), ms(5, 20, 0)), "{watched:?}");
 }
+
+#[test]
+fn a_battery_recharges_only_from_its_sources() {
+    // The utility is out from 100 h to 110 h; the UPS carries the load for 15 min, then needs
+    // 4 h of recharge. Charging from the utility, it stays empty until the utility is back:
+    // one incident, 100 h 15 to 110 h. Without a source it recharges during the blackout and
+    // carries the load again for 15 min every 4 h 15.
+    let text = |charges: &str| {
+        format!(
+            r#"(name: "ups", horizon: "30d", random: false,
+            architectures: [(name: "a", service: "power", components: [
+                (name: "utility", kind: Power, fail: Never),
+                (name: "ups", kind: Power, fail: Never, runtime: "15m", recharge: "4h"{charges}),
+                (name: "power", kind: Group, standby: (members: ["utility", "ups"], detect: "0s", switch: "0s", failback: true)),
+            ])],
+            injections: [(target: "utility", at: "100h", duration: "10h")])"#
+        )
+    };
+    let at = |h: u64, m: u64| SimTime(h * MS_PER_HOUR + m * MS_PER_MINUTE);
+    let spans = |incidents: &[Incident]| incidents.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>();
+    let (_, sourced) = run(&text(r#", charges_from: ["utility"]"#));
+    assert_eq!(spans(&sourced), [(at(100, 15), at(110, 0))]);
+    let (_, unsourced) = run(&text(""));
+    assert_eq!(
+        spans(&unsourced),
+        [(at(100, 15), at(104, 15)), (at(104, 30), at(108, 30)), (at(108, 45), at(110, 0))]
+    );
+}

@@ -17,7 +17,7 @@ mod ha;
 #[path = "diagnostics/data.rs"]
 mod data;
 
-/// Costs, warm standby factors and repair priorities, with the same helpers.
+/// Costs, warm standby factors, repair priorities and battery sources, with the same helpers.
 #[path = "diagnostics/cost.rs"]
 mod cost;
 

@@ -159,6 +159,7 @@ fn compile_one(
             priority: extras.priority,
             start_failure: extras.start_failure,
             battery: extras.battery,
+            charges_from: charges_from(cx, draft.spec, extras.battery.is_some(), scope, outside),
             standby,
             modes: draft.modes.clone(),
             dataset: None,
@@ -437,4 +438,25 @@ fn passive_costs<'s>(
             }
         };
     }
+}
+
+/// The components a battery recharges from, resolved in `scope`; `charges_from` on a component
+/// without a battery is an error.
+fn charges_from(
+    cx: &mut Context,
+    spec: &crate::scenario::ComponentSpec,
+    battery: bool,
+    scope: &Names<'_>,
+    outside: Option<&Names<'_>>,
+) -> Vec<ComponentId> {
+    let Some(sources) = &spec.charges_from else { return Vec::new() };
+    if !battery && spec.runtime.is_none() {
+        if let Some(first) = sources.first() {
+            cx.error(first.span, format!("`charges_from` on `{}`, which has no battery", spec.name.value))
+                .hint =
+                Some("`charges_from` says what a battery (`runtime`, `recharge`) recharges from".into());
+        }
+        return Vec::new();
+    }
+    sources.iter().filter_map(|s| scope.resolve(cx, s, outside, None)).collect()
 }

@@ -192,6 +192,7 @@ pub(super) fn dataset_node(name: &str, of: Vec<ComponentId>, dataset: Option<u32
         priority: 0,
         start_failure: 0.0,
         battery: None,
+        charges_from: Vec::new(),
         standby: None,
         modes: Vec::new(),
         dataset,

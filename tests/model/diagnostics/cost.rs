@@ -1,6 +1,6 @@
-//! Diagnostics of costs, warm standby and repair priorities: a negative or non-finite cost, a
-//! passive rate on a component that is no standby member, a warm factor out of (0, 1], a
-//! repair priority that is not a whole number.
+//! Diagnostics of costs, warm standby, repair priorities and battery sources: a negative or
+//! non-finite cost, a passive rate on a component that is no standby member, a warm factor out
+//! of (0, 1], a repair priority that is not a whole number, `charges_from` without a battery.
 
 use super::*;
 
@@ -68,4 +68,16 @@ fn a_priority_that_is_not_a_whole_number() {
     assert_eq!(code, BAD_INPUT);
     let block = assert_error(&stderr, &file, 4, col, "expected integer");
     assert_eq!(hint(&block), Some("write a whole number without quotes, e.g. `3`"));
+}
+
+#[test]
+fn charges_from_without_a_battery() {
+    let (code, file, stderr, col) = check(
+        "charges-no-battery",
+        r#"(name: "x", kind: Power, fail: Never, charges_from: ["s"]),"#,
+        "\"s\"",
+    );
+    assert_eq!(code, BAD_INPUT);
+    let block = assert_error(&stderr, &file, 4, col, "`charges_from` on `x`, which has no battery");
+    assert!(hint(&block).is_some_and(|h| h.contains("`runtime`, `recharge`")));
 }
