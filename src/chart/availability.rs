@@ -219,17 +219,11 @@ impl Chart for Availability<'_> {
         let ticks = &axis.ticks;
         let tick_label =
             |y: &f64| ticks.iter().find(|t| (t.0 - *y).abs() < 1e-9).map(|t| t.1.clone()).unwrap_or_default();
-        chart
-            .configure_mesh()
+        style::house_mesh(&mut chart.configure_mesh(), s)
             .disable_x_mesh()
             .y_label_formatter(&tick_label)
             .y_desc("Availability [%] (axis spaced by nines)")
             .label_style(tick_style.clone())
-            .axis_desc_style(s.text(15.0, &INK))
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
-            .axis_style(s.line(&INK, 1.0))
-            .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
 
         if let Some(cut) = axis.cut {

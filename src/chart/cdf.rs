@@ -253,18 +253,12 @@ impl Chart for LogCdf<'_> {
         let label_of = |list: &[(f64, String)], v: f64| {
             list.iter().find(|t| (t.0 - v).abs() < 1e-9).map(|t| t.1.clone()).unwrap_or_default()
         };
-        chart
-            .configure_mesh()
+        style::house_mesh(&mut chart.configure_mesh(), s)
             .x_label_formatter(&|x| label_of(&xt, *x))
             .y_label_formatter(&|y| label_of(&yt, *y))
             .x_desc(self.x_desc.as_str())
             .y_desc(self.y_desc)
             .label_style(s.text(14.0, &INK))
-            .axis_desc_style(s.text(15.0, &INK))
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
-            .axis_style(s.line(&INK, 1.0))
-            .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
 
         let mut lines = Vec::new();

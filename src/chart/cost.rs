@@ -90,8 +90,7 @@ impl Chart for Cost<'_> {
             .y_label_area_size(s.px(96.0))
             .x_label_area_size(s.px(56.0))
             .build_cartesian_2d(0f64..x_max, 0f64..y_max)?;
-        chart
-            .configure_mesh()
+        style::house_mesh(&mut chart.configure_mesh(), s)
             .x_labels(8)
             .y_labels(8)
             .x_label_formatter(&|x| style::tick_label(*x, x_max))
@@ -99,11 +98,6 @@ impl Chart for Cost<'_> {
             .x_desc("Mean downtime per year [min]")
             .y_desc("Mean cost per year [scenario's currency]")
             .label_style(tick_style.clone())
-            .axis_desc_style(s.text(15.0, &INK))
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
-            .axis_style(s.line(&INK, 1.0))
-            .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
 
         let label_style = s.text(14.0, &INK);

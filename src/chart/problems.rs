@@ -252,19 +252,13 @@ impl Chart for Problems<'_> {
                 .and_then(|k| names.get(k).cloned())
                 .unwrap_or_default()
         };
-        chart
-            .configure_mesh()
+        style::house_mesh(&mut chart.configure_mesh(), s)
             .disable_y_mesh()
             .y_label_formatter(&name_of)
             .x_label_formatter(&|x| style::tick_label(*x, x_max))
             .x_labels(8)
             .x_desc(format!("Mean downtime per year [{unit}]"))
             .label_style(label_style.clone())
-            .axis_desc_style(s.text(15.0, &INK))
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
-            .axis_style(s.line(&INK, 1.0))
-            .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
 
         for (b, c) in self.bars.iter().zip(&centres) {

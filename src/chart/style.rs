@@ -59,6 +59,25 @@ impl Scale {
     }
 }
 
+/// The house style of every chart's axes and grid: axis titles at 15 px, no light grid lines,
+/// the bold ones in [`GRID`], axes in [`INK`], 5 px tick marks. Each chart adds its labels,
+/// formatters and which grid lines it hides.
+pub fn house_mesh<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>,
+    s: Scale,
+) -> &'m mut plotters::chart::MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType: std::fmt::Debug>,
+    Y: Ranged<ValueType: std::fmt::Debug>,
+    DB: DrawingBackend,
+{
+    mesh.axis_desc_style(s.text(15.0, &INK))
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
+        .axis_style(s.line(&INK, 1.0))
+        .set_all_tick_mark_size(s.px(5.0))
+}
+
 /// A linear f64 axis whose ticks are exactly the given values (labelled by the chart's
 /// formatter). plotters' `with_key_points` does the same but loses the f64 formatter.
 #[derive(Clone, Debug)]

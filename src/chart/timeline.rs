@@ -259,18 +259,12 @@ impl Chart for Timeline<'_> {
             let k = centres.iter().position(|c| (c - y).abs() < 1e-9);
             k.map(|k| names[k].clone()).unwrap_or_default()
         };
-        chart
-            .configure_mesh()
+        style::house_mesh(&mut chart.configure_mesh(), s)
             .disable_y_mesh()
             .y_label_formatter(&name_of)
             .x_label_formatter(&|v| ticks.iter().find(|t| t.0 == *v).map(|t| t.1.clone()).unwrap_or_default())
             .x_desc("Time since the start of the replication [days, hh:mm]")
             .label_style(label_style.clone())
-            .axis_desc_style(s.text(15.0, &INK))
-            .light_line_style(WHITE)
-            .bold_line_style(style::GRID)
-            .axis_style(s.line(&INK, 1.0))
-            .set_all_tick_mark_size(s.px(5.0))
             .draw()?;
 
         for k in 1..n {

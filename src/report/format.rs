@@ -257,6 +257,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn amounts_and_signed_rates_read_as_written() {
+        assert_eq!(amount(0.0), "0.00");
+        assert_eq!(amount(8760.0), "8,760.00");
+        assert_eq!(amount(14_920.1), "14,920.10");
+        assert_eq!(amount(1_234_567.895), "1,234,567.90", "half up at the cent");
+        assert_eq!(signed_rate(-0.0004), "+0.000", "never -0.000");
+        assert_eq!(signed_rate(0.4214), "+0.421");
+        assert_eq!(signed_rate_ci([-27.2817, 9.2817]), "[-27.282, +9.282]");
+    }
+
+    #[test]
     fn importance_keeps_three_significant_digits_when_small() {
         assert_eq!(small(0.999_908), "1.000");
         assert_eq!(small(0.0123), "0.012");

@@ -5,17 +5,16 @@
 #[path = "../harness/mod.rs"]
 mod harness;
 
+mod bundled_scenarios;
 mod closed_form;
 mod cost;
 mod data_closed_form;
 mod data_properties;
-mod data_scenarios;
 mod data_scripted;
 mod derived;
 mod determinism;
 mod ha_closed_form;
 mod ha_scripted;
 mod properties;
-mod scenario_claims;
 mod scripted;
 mod trace;

@@ -129,6 +129,20 @@ fn assert_accepted(stdout: &str, file: &str) {
     );
 }
 
+/// `validate` of `text`, written to scratch file `name`: (exit code, the file as printed,
+/// stderr).
+fn validate_text(name: &str, text: &str) -> (i32, String, String) {
+    let file = scratch(name, text.as_bytes()).display().to_string();
+    let run = validate(&[&file]);
+    (run.code, file, run.stderr)
+}
+
+/// The 1-based column of the first `needle` on 1-based line `line` of `text`.
+fn column(text: &str, line: usize, needle: &str) -> usize {
+    let at = text.lines().nth(line - 1).unwrap_or_else(|| panic!("no line {line}"));
+    at.find(needle).unwrap_or_else(|| panic!("no {needle} on line {line}: {at}")) + 1
+}
+
 /// A scratch file for tests that need content no fixture holds; unique per test.
 fn scratch(name: &str, contents: &[u8]) -> PathBuf {
     harness::scratch_file(&format!("diagnostics-{name}"), contents)

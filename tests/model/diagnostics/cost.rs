@@ -10,11 +10,8 @@ fn check(name: &str, component: &str, needle: &str) -> (i32, String, String, usi
     let text = format!(
         "(name: \"c\", horizon: \"1y\", architectures: [(\n    name: \"a\",\n    components: [\n        {component}\n        (name: \"s\", kind: Group, needs: All([\"x\"])),\n    ],\n    service: \"s\",\n)])\n"
     );
-    let path = scratch(name, text.as_bytes());
-    let file = path.display().to_string();
-    let run = validate(&[&file]);
-    let col = text.lines().nth(3).unwrap().find(needle).unwrap() + 1;
-    (run.code, file, run.stderr, col)
+    let (code, file, stderr) = validate_text(name, &text);
+    (code, file, stderr, column(&text, 4, needle))
 }
 
 #[test]
@@ -52,12 +49,10 @@ fn costs_from_a_profile_apply() {
 #[test]
 fn a_warm_factor_out_of_range() {
     let text = "(name: \"w\", horizon: \"1y\", architectures: [(name: \"a\", components: [\n    (name: \"p\", kind: Instance, fail: Never), (name: \"q\", kind: Instance, fail: Never),\n    (name: \"g\", kind: Group, standby: (members: [\"p\", \"q\"], detect: \"0s\", switch: \"1m\", passive: Warm(factor: 1.5))),\n], service: \"g\")])\n";
-    let path = scratch("warm-factor", text.as_bytes());
-    let file = path.display().to_string();
-    let run = validate(&[&file]);
-    assert_eq!(run.code, BAD_INPUT);
-    let col = text.lines().nth(2).unwrap().find("1.5").unwrap() + 1;
-    let block = assert_error(&run.stderr, &file, 3, col, "a warm standby's `factor` is in (0, 1], got 1.5");
+    let (code, file, stderr) = validate_text("warm-factor", text);
+    assert_eq!(code, BAD_INPUT);
+    let message = "a warm standby's `factor` is in (0, 1], got 1.5";
+    let block = assert_error(&stderr, &file, 3, column(text, 3, "1.5"), message);
     assert!(hint(&block).is_some_and(|h| h.contains("`Cold`")));
 }
 

@@ -26,21 +26,16 @@ const BASE: &str = r#"(
 /// column of the first `needle` on line 14).
 fn check(name: &str, extra: &str, needle: &str) -> (i32, String, String, usize) {
     let text = BASE.replace("EXTRA", extra);
-    let path = scratch(name, text.as_bytes());
-    let file = path.display().to_string();
-    let run = validate(&[&file]);
-    let line = text.lines().nth(13).expect("line 14");
-    let col = line.find(needle).unwrap_or_else(|| panic!("{needle} on line 14")) + 1;
-    (run.code, file, run.stderr, col)
+    let (code, file, stderr) = validate_text(name, &text);
+    (code, file, stderr, column(&text, 14, needle))
 }
 
 #[test]
 fn a_derived_design_is_valid() {
     let extra = r#"(name: "single", extends: "multi-az", components: [(name: "site", kind: Group, needs: Any(["web-1"]))], remove: ["web-2"]),"#;
     let text = BASE.replace("EXTRA", extra);
-    let path = scratch("derived-valid", text.as_bytes());
-    let run = validate(&[&path.display().to_string()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (code, _, stderr) = validate_text("derived-valid", &text);
+    assert_eq!(code, 0, "{stderr}");
     let system = faultline::model::compile_str(&text).unwrap().system;
     let single = &system.architectures[1];
     let names: Vec<&str> = single.components.iter().map(|c| c.name.as_str()).collect();
@@ -68,25 +63,17 @@ fn a_removed_component_still_needed_names_what_needs_it() {
     let block = assert_error(&stderr, &file, 14, col, "`web-2` is removed, but `site` still refers to it");
     assert_eq!(hint(&block), Some("remove or replace what refers to `web-2` too"));
     // The note points at the reference in the base design, line 10.
-    let col = BASE.lines().nth(9).unwrap().find("\"web-2\"").unwrap() + 1;
-    let note = header(&file, 10, col, "note", "`site` refers to `web-2` here");
+    let note = header(&file, 10, column(BASE, 10, "\"web-2\""), "note", "`site` refers to `web-2` here");
     assert!(block.contains(&note.as_str()), "{}", block.join("\n"));
     assert_eq!(stderr.matches(": error: ").count(), 1, "no second error for the same mistake:\n{stderr}");
 }
 
 #[test]
 fn a_cycle_lists_its_designs() {
-    let (code, file, stderr, _) =
-        check("derived-cycle", r#"(name: "a", extends: "b"), (name: "b", extends: "a"),"#, "\"a\"");
+    // The second design's `extends`, where the cycle closes.
+    let (code, file, stderr, col) =
+        check("derived-cycle", r#"(name: "a", extends: "b"), (name: "b", extends: "a"),"#, "\"a\")");
     assert_eq!(code, BAD_INPUT);
-    let col = BASE
-        .replace("EXTRA", r#"(name: "a", extends: "b"), (name: "b", extends: "a"),"#)
-        .lines()
-        .nth(13)
-        .unwrap()
-        .rfind("\"a\"")
-        .unwrap()
-        + 1;
     let block = assert_error(
         &stderr,
         &file,
@@ -114,18 +101,10 @@ fn removing_a_shared_component() {
             "    shared: [(name: \"az1\", kind: Az, fail: Never)],\n    architectures: [",
         )
         .replace("EXTRA", r#"(name: "single", extends: "multi-az", remove: ["az1"]),"#);
-    let path = scratch("derived-shared", text.as_bytes());
-    let file = path.display().to_string();
-    let run = validate(&[&file]);
-    assert_eq!(run.code, BAD_INPUT);
-    let line = text.lines().nth(14).expect("line 15");
-    let block = assert_error(
-        &run.stderr,
-        &file,
-        15,
-        line.find("\"az1\"").unwrap() + 1,
-        "`az1` is shared by every design: it cannot be removed",
-    );
+    let (code, file, stderr) = validate_text("derived-shared", &text);
+    assert_eq!(code, BAD_INPUT);
+    let message = "`az1` is shared by every design: it cannot be removed";
+    let block = assert_error(&stderr, &file, 15, column(&text, 15, "\"az1\""), message);
     assert!(hint(&block).is_some_and(|h| h.contains("move it from `shared`")));
 }
 

@@ -1,10 +1,11 @@
-//! The bundled data scenarios under their scripted injections alone (random failures off):
-//! each design's realised RTO and RPO are exactly what its delays imply, as the scenario's
-//! header states.
+//! The bundled scenarios under their scripted injections alone (random failures off): each
+//! design's realised RTO and RPO are exactly what its delays imply, and the single points of
+//! failure `sweep` names are those the scenario's header states.
 
+use faultline::analysis::sweep::sweep;
 use faultline::engine::{Label, Prepared, Recorder, RunParams, Simulator, Source};
 use faultline::model::compile_str;
-use faultline::time::{MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, SimTime};
+use faultline::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, SimTime};
 
 /// For each architecture of a bundled scenario, replication 0 with random failures off:
 /// (name, incidents as (start, duration, label), losses as (at, rpo, from)).
@@ -67,4 +68,25 @@ fn order_pipeline_turns_the_fulfilment_outage_into_a_backlog_that_outlives_reten
     assert_eq!(queued.0, "queued");
     assert!(queued.1.is_empty(), "checkout never waits for fulfilment: {:?}", queued.1);
     assert_eq!(queued.2, [(SimTime(105 * 24 * H), Some(day), None)]);
+}
+
+#[test]
+fn one_nat_gateway_is_a_single_point_of_failure_and_one_per_az_is_not() {
+    let system = compile_str(&crate::harness::scenario("nat-gateways.ron")).unwrap().system;
+    let spofs = |name: &str| {
+        let arch = system.architectures.iter().find(|a| a.name == name).unwrap();
+        sweep(arch, 1, SimTime(30 * MS_PER_DAY)).spofs
+    };
+    assert_eq!(spofs("nat-per-az"), ["alb", "use1"]);
+    assert_eq!(spofs("one-nat"), ["alb", "nat-1", "use1", "use1-az1"]);
+    // use1-az1 dark for 6 h on day 100: one-nat is down for all of it, nat-per-az not at all.
+    let runs = scripted("nat-gateways.ron");
+    let incidents: Vec<(&str, Vec<(SimTime, SimTime)>)> = runs
+        .iter()
+        .map(|(name, incidents, _)| (name.as_str(), incidents.iter().map(|&(at, d, _)| (at, d)).collect()))
+        .collect();
+    assert_eq!(
+        incidents,
+        [("nat-per-az", vec![]), ("one-nat", vec![(SimTime(100 * MS_PER_DAY), SimTime(6 * MS_PER_HOUR))])]
+    );
 }
