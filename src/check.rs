@@ -152,6 +152,8 @@ pub struct Finding {
 pub enum Measure {
     /// An availability objective: the target, the mean and its 95% CI (fractions).
     Availability {
+        /// Over unplanned downtime only (`availability_unplanned`).
+        unplanned: bool,
         /// Target.
         target: f64,
         /// Mean availability.
@@ -191,10 +193,11 @@ pub enum Measure {
 }
 
 impl Finding {
-    /// `availability`, `rto`, `rpo` or `downtime`.
+    /// `availability`, `availability_unplanned`, `rto`, `rpo` or `downtime`.
     pub fn metric(&self) -> &'static str {
         match self.measure {
-            Measure::Availability { .. } => "availability",
+            Measure::Availability { unplanned: false, .. } => "availability",
+            Measure::Availability { unplanned: true, .. } => "availability_unplanned",
             Measure::Rto { .. } => "rto",
             Measure::Rpo { .. } => "rpo",
             Measure::Downtime { .. } => "downtime",
@@ -210,7 +213,16 @@ pub fn objectives(a: &ArchitectureReport) -> Vec<Finding> {
         findings.push(Finding { architecture: a.name.clone(), measure, fails: o.gate, kind: "missed" })
     };
     if let (Some(target), Some(false)) = (o.availability.target, o.availability.met) {
-        push(Measure::Availability { target, mean: a.availability.mean, ci95: a.availability.ci95 });
+        push(Measure::Availability {
+            unplanned: false,
+            target,
+            mean: a.availability.mean,
+            ci95: a.availability.ci95,
+        });
+    }
+    if let (Some(target), Some(false)) = (o.availability_unplanned.target, o.availability_unplanned.met) {
+        let got = &a.planned.availability_unplanned;
+        push(Measure::Availability { unplanned: true, target, mean: got.mean, ci95: got.ci95 });
     }
     if let (Some(target), Some(false)) = (o.rto.target, o.rto.met) {
         push(Measure::Rto { target, p95: a.rto_s.p95, censored: a.rto_s.censored });

@@ -85,11 +85,11 @@ pub struct Birnbaum {
 
 /// The ranking a report lists: every component of `arch` that can fail or caused downtime in
 /// the run folded in `aggregate` (replications of `horizon`), with its share of the service's
-/// downtime and its Birnbaum importance (exact within [`BUDGET`]), by share, then Birnbaum
+/// unplanned downtime (planned outages are no component's problem) and its Birnbaum importance (exact within [`BUDGET`]), by share, then Birnbaum
 /// importance (both descending), then name.
 pub fn ranking(arch: &Architecture, aggregate: &Aggregate, horizon: SimTime) -> Ranking {
     let downtime = aggregate.downtime_by_component(arch);
-    let down_total_ms = aggregate.downtime_ms(horizon);
+    let down_total_ms = aggregate.unplanned_downtime_ms(horizon);
     let ids: Vec<ComponentId> = (0..arch.components.len() as u32)
         .map(ComponentId)
         .filter(|c| arch.components[c.index()].can_fail() || downtime[c.index()] > 0)

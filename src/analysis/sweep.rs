@@ -1,5 +1,6 @@
 //! Injection sweeps: every component that can fail is failed on purpose, alone (order 1) or in
-//! pairs (order 2), with random failures off, and the service's response is recorded.
+//! pairs (order 2), with random failures off and without planned maintenance, and the
+//! service's response is recorded.
 //!
 //! Each injection starts one hour after start-up and lasts `duration` (long by default, so
 //! only automatic mechanisms such as failover can end the outage before it does). A single
@@ -210,6 +211,8 @@ fn simulate(
     let mut scripted = arch.clone();
     scripted.injections =
         set.iter().map(|&(target, mode)| Injection { target, at, duration, mode }).collect();
+    // The injection alone: planned maintenance would be outages of its own.
+    scripted.maintenance.clear();
     let prepared = Prepared::new(&scripted, params);
     let mut recorder = Recorder::default();
     let summary = Simulator::new(&prepared).run(0, &mut recorder);

@@ -103,7 +103,9 @@ impl Simulator<'_> {
     /// The own failure an entry stands for, if it is one.
     fn own_failure(&self, class: Class, id: u32) -> Option<Cause> {
         let mode = match class {
-            Class::RandomFailure | Class::InjectionStart | Class::BatteryEmpty => self.mode_of(class, id),
+            Class::RandomFailure | Class::InjectionStart | Class::MaintenanceStart | Class::BatteryEmpty => {
+                self.mode_of(class, id)
+            }
             Class::StartFailure => Mode::StartFailure,
             _ => return None,
         };

@@ -6,7 +6,8 @@
 //!   at least 1 ms, so that time always advances between a recovery and the next failure.
 //! - *Own* state: a component is own-up iff it has no random failure in progress and no
 //!   injection active (injections are an overlay: they take no draws and neither pause nor
-//!   restart the failure clock). *Effective* state: own-up and at least `k` of its `needs` are
+//!   restart the failure clock; planned maintenance windows, `maintenance.rs`, are the same
+//!   overlay on a schedule). *Effective* state: own-up and at least `k` of its `needs` are
 //!   effectively up. One counter per component holds how many of its needs are up; a change
 //!   propagates only to the dependents of what changed (a stack, not a sweep).
 //! - Failure clocks, repairs and replacements run whatever the dependencies do. `Repair(d)`
@@ -20,7 +21,9 @@
 //!   components only passive cold members need (`dormancy.rs`), warm passive members whose
 //!   clocks run at a fraction of real time (`warm.rs`); members with a battery
 //!   (`battery.rs`) carry the load for a limited runtime, then recharge. At the horizon each
-//!   member's time active goes to the observer (what costs are priced on).
+//!   member's time active goes to the observer (what costs are priced on). A maintenance
+//!   window on the active member makes its group switch over at once to a healthy member
+//!   (planned: no detection, nothing lost).
 //! - Failure modes: a component with `modes` draws one time to failure per mode (each on its
 //!   own `fail/<mode>` stream) and fails in the earliest; the mode decides its recovery and
 //!   whether it destroys data.
@@ -30,7 +33,8 @@
 //!   live primary on an effectively up holder; data-loss events go to the observer.
 //! - Events at the same time form one batch; the queue yields them in name order. Inside a
 //!   batch, own changes are applied in the order (event class, component name), classes in the
-//!   order random failure, injection start, random recovery, injection end; standby timers come
+//!   order random failure, battery empty, injection start, maintenance start, random recovery,
+//!   battery full, injection end, maintenance end; standby timers come
 //!   after them and standby groups react last. The service is evaluated once, after the batch.
 //!   A down interval of 0 ms is never an incident (also when a zero-delay failover is decided
 //!   over several batches at one instant).
@@ -38,7 +42,8 @@
 //!   when a standby group the service depends on finished switching, in the batch that ended
 //!   it, to another member than the one active when the group went down; `promote`, `restore`
 //!   or `recreate` when a dataset the service depends on finished that recovery in that batch
-//!   (DR); else the cause's own recovery (`repair`, `replacement`, `injection-end`) if the
+//!   (DR); else the cause's own recovery (`repair`, `replacement`, `injection-end`,
+//!   `maintenance-end`) if the
 //!   cause's component is back, even if a switch back to the same member then had to complete;
 //!   else `dependency` (something else came back first: a redundant member, another
 //!   dependency, while the cause is still down).
@@ -46,7 +51,9 @@
 //!   of the incident's downtime is charged to it. Own failures during the incident (and other
 //!   failures in the batch that opened it) of components the service depends on, directly or
 //!   not, are its contributing failures; failures elsewhere are not. An incident still open at
-//!   the horizon is reported censored, ending at the horizon.
+//!   the horizon is reported censored, ending at the horizon. An incident caused by a
+//!   maintenance window with no other kind of failure contributing is *planned*
+//!   ([`Incident::planned`]); the statistics keep it apart.
 //! - Random streams come from [`crate::rng`]: one per (seed, replication, component, purpose).
 //!
 //! [`Prepared`] holds what every replication of an architecture shares (stream keys, the
@@ -58,6 +65,7 @@ mod core;
 mod data;
 mod dormancy;
 mod incidents;
+mod maintenance;
 mod prepared;
 mod queue;
 mod queues;
@@ -85,6 +93,17 @@ pub struct Cause {
     pub component: ComponentId,
     /// How.
     pub mode: Mode,
+}
+
+/// Why a standby group switches members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Switch {
+    /// The active member stopped being healthy and detection ran out (or none was healthy).
+    Failover,
+    /// Back to a healthy member of higher priority (`failback: true`): planned.
+    Failback,
+    /// Away from an active member going down for a maintenance window: planned.
+    Planned,
 }
 
 /// One interval during which the service was down.
@@ -123,6 +142,8 @@ pub enum Label {
     Recreate,
     /// The injection that caused it ended.
     InjectionEnd,
+    /// The maintenance window that caused it closed.
+    MaintenanceEnd,
     /// None of the above: something other than the cause came back first (a redundant
     /// member, another dependency) while the cause was still down.
     Dependency,
@@ -130,7 +151,7 @@ pub enum Label {
 
 impl Label {
     /// Every label, in a fixed order (the index of [`Label::index`]).
-    pub const ALL: [Label; 8] = [
+    pub const ALL: [Label; 9] = [
         Label::Failover,
         Label::Replacement,
         Label::Repair,
@@ -138,6 +159,7 @@ impl Label {
         Label::Restore,
         Label::Recreate,
         Label::InjectionEnd,
+        Label::MaintenanceEnd,
         Label::Dependency,
     ];
 
@@ -156,6 +178,7 @@ impl Label {
             Label::Restore => "restore",
             Label::Recreate => "recreate",
             Label::InjectionEnd => "injection-end",
+            Label::MaintenanceEnd => "maintenance-end",
             Label::Dependency => "dependency",
         }
     }
@@ -165,6 +188,12 @@ impl Incident {
     /// Length of the incident `[ms]` (up to the horizon if censored).
     pub fn duration(&self) -> SimTime {
         SimTime(self.end.0 - self.start.0)
+    }
+
+    /// A planned outage, not an incident of the failure statistics: a maintenance window
+    /// caused it and no other kind of failure contributed to it.
+    pub fn planned(&self) -> bool {
+        self.cause.mode == Mode::Maintenance && self.contributing.iter().all(|c| c.mode == Mode::Maintenance)
     }
 }
 

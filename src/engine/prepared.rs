@@ -14,9 +14,12 @@ pub(super) enum Class {
     RandomFailure,
     BatteryEmpty,
     InjectionStart,
+    /// A planned maintenance window opened (`maintenance.rs`).
+    MaintenanceStart,
     RandomRecovery,
     BatteryFull,
     InjectionEnd,
+    MaintenanceEnd,
     GroupTimer,
     /// A dataset's timer: a recovery, a resync or a backup (applied after the batch settled).
     DataTimer,

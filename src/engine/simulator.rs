@@ -21,6 +21,7 @@ use super::battery::{Batteries, Charge};
 use super::core::{Core, Entry, Node, Pending, Streams};
 use super::data::{Data, DataView};
 use super::incidents::Incidents;
+use super::maintenance::Windows;
 use super::prepared::{Class, Prepared, Scripted};
 use super::queues::Queues;
 use super::recovery::{Cycles, Phase};
@@ -62,6 +63,7 @@ pub struct Simulator<'a> {
     pub(super) battery: Batteries,
     pub(super) data: Data,
     pub(super) queues: Queues,
+    pub(super) maintenance: Windows,
 }
 
 impl<'a> Simulator<'a> {
@@ -92,6 +94,7 @@ impl<'a> Simulator<'a> {
             battery: Batteries::new(n),
             data: Data::new(n),
             queues: Queues::default(),
+            maintenance: Windows::default(),
         }
     }
 
@@ -198,6 +201,7 @@ impl<'a> Simulator<'a> {
         }
         self.data_view().reset(replication);
         self.queues.reset(&mut self.core);
+        self.maintenance.reset(&self.core.arch.maintenance, self.core.arch.components.len());
         for i in 0..self.core.arch.components.len() {
             if self.has_clock(i) {
                 let ttf = self.time_to_failure(i);
@@ -266,7 +270,7 @@ impl<'a> Simulator<'a> {
     #[inline]
     fn next_instant(&self, script: &Script<'_>) -> (SimTime, bool) {
         let random_at = self.core.queue.peek().map_or(SimTime::NEVER, |(t, _)| t);
-        let now = random_at.min(script.at());
+        let now = random_at.min(self.script_at(script));
         (now, random_at == now)
     }
 
@@ -289,7 +293,7 @@ impl<'a> Simulator<'a> {
         // The queue yields the instant's events in name order.
         if random {
             let first = self.pop_slot(now);
-            let alone = self.core.queue.peek().is_none_or(|(t, _)| t != now) && script.at() != now;
+            let alone = self.core.queue.peek().is_none_or(|(t, _)| t != now) && self.script_at(script) != now;
             match first {
                 Some(entry)
                     if alone && entry.class != Class::GroupTimer && entry.class != Class::DataTimer =>
@@ -316,16 +320,36 @@ impl<'a> Simulator<'a> {
             self.scripted(&script.events[script.next], now);
             script.next += 1;
         }
+        while self.maintenance.at() == now {
+            let window = self.maintenance.take(now);
+            self.scripted(&window, now);
+        }
         if self.core.batch.len() > 1 {
             self.core.batch.sort_unstable();
         }
         Gathered::Batch { applied }
     }
 
-    /// Starts or ends scripted injection `s` at `now`, into the batch.
+    /// When the next scripted injection or maintenance window starts or ends.
+    #[inline]
+    fn script_at(&self, script: &Script<'_>) -> SimTime {
+        script.at().min(self.maintenance.at())
+    }
+
+    /// Starts or ends scripted injection or maintenance window `s` at `now`, into the batch.
     fn scripted(&mut self, s: &Scripted, now: SimTime) {
         let i = s.component as usize;
         let label = match s.class {
+            Class::MaintenanceStart => {
+                self.core.nodes[i].injected += 1;
+                self.core.note(now, i, TraceKind::Failed(Mode::Maintenance));
+                None
+            }
+            Class::MaintenanceEnd => {
+                self.core.nodes[i].injected -= 1;
+                self.core.note(now, i, TraceKind::Recovered(Label::MaintenanceEnd));
+                Some(Label::MaintenanceEnd)
+            }
             Class::InjectionStart => {
                 self.core.nodes[i].injected += 1;
                 self.cycles.inject_mode[i] = s.mode;
@@ -437,6 +461,7 @@ impl<'a> Simulator<'a> {
                 self.cycles.inject_mode[id as usize].map_or(Mode::Injected, Mode::InjectedNamed)
             }
             Class::BatteryEmpty => Mode::BatteryEmpty,
+            Class::MaintenanceStart => Mode::Maintenance,
             Class::RandomFailure => self.cycles.mode_now[id as usize].map_or(Mode::Failure, Mode::Named),
             // Recoveries never take a component down: the mode is never read.
             _ => Mode::Failure,

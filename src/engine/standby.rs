@@ -27,6 +27,11 @@
 //! - With `failback`, once a switch has ended and the group is active, a healthy member of
 //!   higher priority than the active one is switched back to, costing one `switch` of downtime
 //!   (problem `<group>/failback`).
+//! - **Planned switchover.** When the active member goes down for a maintenance window (its
+//!   cause is a window, on itself or on what it needs) and another member is healthy, the group
+//!   switches at once, without detection, to the highest-priority healthy one: one `switch` of
+//!   downtime, blamed on the window (planned), and like a failback nothing is lost in it. With
+//!   no healthy peer the window is taken like any outage of the active member.
 //!
 //! The group is up iff it is `Active`, its active member is healthy, and its own `needs` hold.
 //! A member becomes active when the switch to it begins; with `passive: Cold` every other
@@ -42,7 +47,7 @@ use crate::time::SimTime;
 
 use super::core::Core;
 use super::simulator::Simulator;
-use super::{Cause, ComponentId, Mode, TraceKind};
+use super::{Cause, ComponentId, Mode, Switch, TraceKind};
 
 /// The standby groups during a replication, by index in `Prepared::groups`.
 #[derive(Debug, Default)]
@@ -98,8 +103,9 @@ pub(super) struct GroupState {
     /// The member (index) that was active when the group last went down: a switch ending on
     /// another one is a failover.
     pub down_from: usize,
-    /// The switch in progress is a failback (planned: nothing is lost in it).
-    pub failback: bool,
+    /// The switch in progress is planned (a failback or a switchover before maintenance):
+    /// nothing is lost in it.
+    pub planned: bool,
     /// Where its members' entries start in `Standby::active_ms`.
     pub first: usize,
     /// When the active member became active.
@@ -116,7 +122,7 @@ impl Simulator<'_> {
                 active: 0,
                 phase: GroupPhase::Active,
                 down_from: 0,
-                failback: false,
+                planned: false,
                 first,
                 active_since: SimTime::ZERO,
             });
@@ -188,8 +194,13 @@ impl Simulator<'_> {
 
     fn members_changed(&mut self, g: usize, now: SimTime) -> u64 {
         let active = self.standby.groups[g].active;
-        match self.standby.groups[g].phase {
+        let phase = self.standby.groups[g].phase;
+        match phase {
             GroupPhase::Active if !self.healthy(g, active) => {
+                let (switched, start_failures) = self.planned_switchover(g, now);
+                if switched {
+                    return start_failures;
+                }
                 self.standby.groups[g].down_from = active;
                 let d = self.core.prepared.standby(g).detect;
                 let id = self.core.prepared.groups[g].index();
@@ -199,7 +210,7 @@ impl Simulator<'_> {
                 self.core.note(now, id, TraceKind::DetectionStarted);
                 let blame = self.core.cause[self.member(g, active)];
                 self.set_ok(g, false, blame);
-                0
+                start_failures
             }
             GroupPhase::Active => self.consider_failback(g, now),
             GroupPhase::Detecting if self.healthy(g, active) => {
@@ -246,11 +257,34 @@ impl Simulator<'_> {
                 self.set_ok(g, false, blame);
                 return start_failures;
             };
-            if self.start_switch(g, k, now, false) {
+            if self.start_switch(g, k, now, Switch::Failover) {
                 return start_failures;
             }
             start_failures += 1;
         }
+    }
+
+    /// If the active member of group `g` just went down for a maintenance window, switches to
+    /// the highest-priority healthy member (trying the next after a failed start). Returns
+    /// whether a switch started (if not, the group detects the outage as any other) and the
+    /// failed starts.
+    fn planned_switchover(&mut self, g: usize, now: SimTime) -> (bool, u64) {
+        let active = self.standby.groups[g].active;
+        let m = self.member(g, active);
+        if self.core.nodes[m].up || self.core.cause[m].mode != Mode::Maintenance {
+            return (false, 0);
+        }
+        let mut start_failures = 0;
+        let n = self.core.prepared.standby(g).members.len();
+        for k in (0..n).filter(|&k| k != active) {
+            if self.healthy(g, k) {
+                if self.start_switch(g, k, now, Switch::Planned) {
+                    return (true, start_failures);
+                }
+                start_failures += 1;
+            }
+        }
+        (false, start_failures)
     }
 
     /// With `failback`, switches back to the best healthy member of higher priority than the
@@ -263,7 +297,7 @@ impl Simulator<'_> {
         let mut start_failures = 0;
         for k in 0..active {
             if self.healthy(g, k) {
-                if self.start_switch(g, k, now, true) {
+                if self.start_switch(g, k, now, Switch::Failback) {
                     return start_failures;
                 }
                 start_failures += 1;
@@ -274,7 +308,7 @@ impl Simulator<'_> {
 
     /// Begins a switch to member `k`: one draw against its start failure; on success the member
     /// becomes active and the group is down for `switch`. Returns whether it started.
-    fn start_switch(&mut self, g: usize, k: usize, now: SimTime, failback: bool) -> bool {
+    fn start_switch(&mut self, g: usize, k: usize, now: SimTime, kind: Switch) -> bool {
         let m = self.member(g, k);
         if self.core.nodes[m].flaky {
             let p = self.core.arch.components[m].start_failure;
@@ -286,10 +320,11 @@ impl Simulator<'_> {
         }
         let from = self.standby.groups[g].active;
         let old = self.member(g, from);
-        if failback {
+        let planned = kind != Switch::Failover;
+        if planned {
             self.standby.groups[g].down_from = from;
         }
-        self.standby.groups[g].failback = failback;
+        self.standby.groups[g].planned = planned;
         if from != k {
             let state = &mut self.standby.groups[g];
             self.standby.active_ms[state.first + from] += now.0 - state.active_since.0;
@@ -316,17 +351,18 @@ impl Simulator<'_> {
         }
         self.battery.activated(&mut self.core, m, now);
         let id = self.core.prepared.groups[g].index();
-        self.core.note(now, id, TraceKind::SwitchStarted { to: ComponentId(m as u32), failback });
+        self.core.note(now, id, TraceKind::SwitchStarted { to: ComponentId(m as u32), kind });
         let s = self.core.prepared.standby(g).switch;
         let word = self.core.streams[id].recover.as_mut().expect("groups have streams").next_word();
         self.core.schedule(id, now.saturating_add(s.sample(word)));
         if old != m {
             self.data_view().holder_switched(id);
         }
-        let blame = if failback {
-            Cause { component: ComponentId(id as u32), mode: Mode::Failback }
-        } else {
-            self.core.cause[id]
+        let blame = match kind {
+            Switch::Failback => Cause { component: ComponentId(id as u32), mode: Mode::Failback },
+            // The window that took the old member down.
+            Switch::Planned => self.core.cause[old],
+            Switch::Failover => self.core.cause[id],
         };
         self.set_ok(g, false, blame);
         true

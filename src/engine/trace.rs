@@ -10,7 +10,7 @@
 use crate::model::ComponentId;
 use crate::time::SimTime;
 
-use super::{Cause, Label, Mode};
+use super::{Cause, Label, Mode, Switch};
 
 /// One thing that happened.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,12 +42,12 @@ pub enum TraceKind {
     DetectionStarted,
     /// The active member was healthy again before detection ended: no switch.
     DetectionCancelled,
-    /// A standby group began switching to this member (`failback`: back to a preferred one).
+    /// A standby group began switching to this member.
     SwitchStarted {
         /// The member switched to.
         to: ComponentId,
-        /// A failback rather than a failover.
-        failback: bool,
+        /// Why: a failover, a failback, or a planned switchover before maintenance.
+        kind: Switch,
     },
     /// The switch in progress was given up: the member switched to stopped being healthy.
     SwitchAbandoned,

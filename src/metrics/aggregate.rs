@@ -9,7 +9,7 @@ use crate::time::{MS_PER_HOUR, MS_PER_YEAR, SimTime};
 use super::outcome::{DataTotals, LABEL_SLOTS, Outcome, ProblemTotals, QueueTotals};
 use super::report::{
     ArchitectureReport, AvailabilityStats, BacklogStats, DataReport, DatasetReport, Histograms, LabelTotals,
-    LostWrites, ObjectiveResult, Objectives, Problem, QueueReport, Ranking, RecoveredFrom, RpoStats,
+    LostWrites, ObjectiveResult, Objectives, Planned, Problem, QueueReport, Ranking, RecoveredFrom, RpoStats,
     RtoStats, Unrecoverable,
 };
 use super::{LogHistogram, student_t::t_quantile};
@@ -22,12 +22,12 @@ pub const MIN_REPLICATIONS_WITH_DOWNTIME: u64 = 30;
 #[derive(Clone, Debug, Default)]
 pub struct Aggregate {
     replications: u64,
-    up_ms: u128,
-    welford_mean: f64,
-    welford_m2: f64,
-    min_up_ms: Option<u64>,
-    max_up_ms: u64,
-    with_downtime: u64,
+    /// Availability over all downtime.
+    all: Fold,
+    /// Availability over unplanned downtime (planned outages counted as up).
+    unplanned: Fold,
+    planned_ms: u128,
+    planned_outages: u64,
     events: u64,
     incidents: u64,
     censored: u64,
@@ -68,14 +68,10 @@ impl Aggregate {
             self.injection_in_first = o.during_injection;
         }
         self.replications += 1;
-        self.up_ms += u128::from(o.up_ms);
-        let a = o.up_ms as f64 / horizon.0 as f64;
-        let delta = a - self.welford_mean;
-        self.welford_mean += delta / self.replications as f64;
-        self.welford_m2 += delta * (a - self.welford_mean);
-        self.min_up_ms = Some(self.min_up_ms.map_or(o.up_ms, |m| m.min(o.up_ms)));
-        self.max_up_ms = self.max_up_ms.max(o.up_ms);
-        self.with_downtime += u64::from(o.up_ms < horizon.0);
+        self.all.add(o.up_ms, horizon, self.replications);
+        self.unplanned.add(o.up_ms + o.planned_ms, horizon, self.replications);
+        self.planned_ms += u128::from(o.planned_ms);
+        self.planned_outages += o.planned_outages;
         self.events += o.events;
         self.incidents += o.incidents;
         self.censored += o.censored;
@@ -136,17 +132,12 @@ impl Aggregate {
         }
         let n = self.replications;
         let total_ms = u128::from(horizon.0) * u128::from(n);
-        let mean = if total_ms == 0 { 1.0 } else { self.up_ms as f64 / total_ms as f64 };
         let years = horizon.0 as f64 * n as f64 / MS_PER_YEAR as f64;
-        let degenerate = n < 2 || self.min_up_ms == Some(self.max_up_ms);
-        let (lo, hi) = if degenerate {
-            (mean, mean)
-        } else {
-            let sd = libm::sqrt(self.welford_m2 / (n - 1) as f64);
-            let half = t_quantile(0.975, (n - 1) as f64) * sd / libm::sqrt(n as f64);
-            ((mean - half).max(0.0), (mean + half).min(1.0))
-        };
-        let down_total_ms = total_ms - self.up_ms;
+        let availability = self.all.stats(horizon, n);
+        let availability_unplanned = self.unplanned.stats(horizon, n);
+        let (mean, lo) = (availability.mean, availability.ci95[0]);
+        let down_total_ms = total_ms - self.all.up_ms;
+        let per_year = |x: f64| if years > 0.0 { x / years } else { 0.0 };
         let uncensored = self.incidents - self.censored;
         let rto_s = |q: f64| self.rto.quantile(q).map(|ms| ms / 1000.0);
         let rto = RtoStats {
@@ -162,6 +153,10 @@ impl Aggregate {
             availability: ObjectiveResult {
                 target: arch.objectives.availability,
                 met: arch.objectives.availability.map(|t| lo >= t),
+            },
+            availability_unplanned: ObjectiveResult {
+                target: arch.objectives.availability_unplanned,
+                met: arch.objectives.availability_unplanned.map(|t| availability_unplanned.ci95[0] >= t),
             },
             rpo: ObjectiveResult {
                 target: arch.objectives.rpo.map(|t| t.0 as f64 / 1000.0),
@@ -215,19 +210,20 @@ impl Aggregate {
             .collect();
         ArchitectureReport {
             name: arch.name.clone(),
-            availability: AvailabilityStats {
-                mean,
-                ci95: [lo, hi],
-                ci_method: if degenerate { "degenerate" } else { "student-t" },
-                ci_reliable: !degenerate && self.with_downtime >= MIN_REPLICATIONS_WITH_DOWNTIME,
-            },
-            replications_with_downtime: self.with_downtime,
+            availability,
+            replications_with_downtime: self.all.with_downtime,
             nines: (mean < 1.0).then(|| -libm::log10(1.0 - mean)),
             downtime_min_per_year: if years > 0.0 { down_total_ms as f64 / 60_000.0 / years } else { 0.0 },
+            planned: Planned {
+                downtime_min_per_year: per_year(self.planned_ms as f64 / 60_000.0),
+                outages_per_year: per_year(self.planned_outages as f64),
+                outages: self.planned_outages,
+                availability_unplanned,
+            },
             incidents_per_year: if years > 0.0 { self.incidents as f64 / years } else { 0.0 },
             incidents_per_year_upper95: (self.incidents == 0 && years > 0.0).then(|| 3.0 / years),
             mtbi_h: (self.incidents > 0)
-                .then(|| self.up_ms as f64 / MS_PER_HOUR as f64 / self.incidents as f64),
+                .then(|| self.all.up_ms as f64 / MS_PER_HOUR as f64 / self.incidents as f64),
             incidents: self.incidents,
             rto_s: rto,
             objectives,
@@ -302,7 +298,59 @@ impl Aggregate {
 
     /// The service's downtime `[ms]` over the folded replications of `horizon` each.
     pub fn downtime_ms(&self, horizon: SimTime) -> u128 {
-        u128::from(horizon.0) * u128::from(self.replications) - self.up_ms
+        u128::from(horizon.0) * u128::from(self.replications) - self.all.up_ms
+    }
+
+    /// The same without the planned outages: the downtime the problems add up to.
+    pub fn unplanned_downtime_ms(&self, horizon: SimTime) -> u128 {
+        self.downtime_ms(horizon) - self.planned_ms
+    }
+}
+
+/// The running availability of one kind of up-time: its total, and Welford's mean and sum of
+/// squares of the per-replication fractions (in replication order, so the bits never depend on
+/// threads).
+#[derive(Clone, Debug, Default)]
+struct Fold {
+    up_ms: u128,
+    welford_mean: f64,
+    welford_m2: f64,
+    min_up_ms: Option<u64>,
+    max_up_ms: u64,
+    with_downtime: u64,
+}
+
+impl Fold {
+    /// Adds replication number `n` (from 1), up for `up_ms` of `horizon`.
+    fn add(&mut self, up_ms: u64, horizon: SimTime, n: u64) {
+        self.up_ms += u128::from(up_ms);
+        let a = up_ms as f64 / horizon.0 as f64;
+        let delta = a - self.welford_mean;
+        self.welford_mean += delta / n as f64;
+        self.welford_m2 += delta * (a - self.welford_mean);
+        self.min_up_ms = Some(self.min_up_ms.map_or(up_ms, |m| m.min(up_ms)));
+        self.max_up_ms = self.max_up_ms.max(up_ms);
+        self.with_downtime += u64::from(up_ms < horizon.0);
+    }
+
+    /// The mean over `n` replications of `horizon` and its Student-t 95% CI.
+    fn stats(&self, horizon: SimTime, n: u64) -> AvailabilityStats {
+        let total_ms = u128::from(horizon.0) * u128::from(n);
+        let mean = if total_ms == 0 { 1.0 } else { self.up_ms as f64 / total_ms as f64 };
+        let degenerate = n < 2 || self.min_up_ms == Some(self.max_up_ms);
+        let (lo, hi) = if degenerate {
+            (mean, mean)
+        } else {
+            let sd = libm::sqrt(self.welford_m2 / (n - 1) as f64);
+            let half = t_quantile(0.975, (n - 1) as f64) * sd / libm::sqrt(n as f64);
+            ((mean - half).max(0.0), (mean + half).min(1.0))
+        };
+        AvailabilityStats {
+            mean,
+            ci95: [lo, hi],
+            ci_method: if degenerate { "degenerate" } else { "student-t" },
+            ci_reliable: !degenerate && self.with_downtime >= MIN_REPLICATIONS_WITH_DOWNTIME,
+        }
     }
 }
 

@@ -106,9 +106,13 @@ pub fn label_slot(label: Option<Label>) -> usize {
 pub struct Outcome {
     /// Service up-time `[ms]`.
     pub up_ms: u64,
+    /// Downtime of the planned outages (see [`Incident::planned`]) `[ms]`.
+    pub planned_ms: u64,
+    /// Planned outages, censored ones included (not in `incidents`).
+    pub planned_outages: u64,
     /// Own failures and recoveries applied.
     pub events: u64,
-    /// Incidents, censored ones included.
+    /// Incidents, censored ones included (planned outages are not incidents).
     pub incidents: u64,
     /// Incidents still open at the horizon.
     pub censored: u64,
@@ -182,6 +186,11 @@ impl Observer for Collector<'_> {
     fn incident(&mut self, incident: &Incident) {
         let o = &mut self.outcome;
         let duration = incident.duration();
+        if incident.planned() {
+            o.planned_outages += 1;
+            o.planned_ms += duration.0;
+            return;
+        }
         o.incidents += 1;
         let rank = (!incident.censored, duration.0);
         if o.longest.is_none_or(|best| rank > best) {

@@ -84,8 +84,10 @@ pub struct ArchitectureReport {
     pub replications_with_downtime: u64,
     /// -log10(1 - availability); `None` when there was no downtime.
     pub nines: Option<f64>,
-    /// Mean downtime per year `[min/yr]`.
+    /// Mean downtime per year `[min/yr]`, planned included.
     pub downtime_min_per_year: f64,
+    /// Planned maintenance: its downtime, outages and the availability without it.
+    pub planned: Planned,
     /// Incidents per simulated year.
     pub incidents_per_year: f64,
     /// With no incident observed: the 95% upper bound 3 / (replications x years).
@@ -148,6 +150,22 @@ pub struct AvailabilityStats {
     pub ci_method: &'static str,
     /// False with fewer than 30 replications that saw any downtime, and for a degenerate CI.
     pub ci_reliable: bool,
+}
+
+/// Planned maintenance of one design. A planned outage is one a maintenance window caused with
+/// no other kind of failure contributing (see `Incident::planned`): it counts in the
+/// availability and the downtime, but not in the incidents, RTO, problems or labels.
+#[derive(Clone, Debug, Serialize)]
+pub struct Planned {
+    /// Mean planned downtime per year `[min/yr]` (part of `downtime_min_per_year`).
+    pub downtime_min_per_year: f64,
+    /// Planned outages per simulated year.
+    pub outages_per_year: f64,
+    /// Planned outages over all replications.
+    pub outages: u64,
+    /// Availability counting unplanned downtime only (SLAs usually exclude planned
+    /// maintenance); equal to `availability` without maintenance windows.
+    pub availability_unplanned: AvailabilityStats,
 }
 
 /// Realised RTO over uncensored incidents, nearest rank `[s]`.
@@ -289,6 +307,8 @@ pub struct RecoveredFrom {
 pub struct Objectives {
     /// Met iff the CI lower bound >= target.
     pub availability: ObjectiveResult,
+    /// Met iff the CI lower bound of the availability over unplanned downtime >= target.
+    pub availability_unplanned: ObjectiveResult,
     /// Target in seconds; met iff the pooled p95 <= target.
     pub rto: ObjectiveResult,
     /// Target in seconds; met iff the pooled p95 over every data-loss event <= target, an

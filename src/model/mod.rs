@@ -74,6 +74,8 @@ pub struct CrewId(pub u32);
 pub struct Objectives {
     /// Minimum availability, a fraction in [0, 1].
     pub availability: Option<f64>,
+    /// Minimum availability counting unplanned downtime only, a fraction in [0, 1].
+    pub availability_unplanned: Option<f64>,
     /// Maximum realised RTO at p95.
     pub rto: Option<SimTime>,
     /// Maximum realised RPO at p95.
@@ -97,6 +99,8 @@ pub struct Architecture {
     pub injections: Vec<Injection>,
     /// Targets of scripted failures that do not exist here, in file order.
     pub injections_skipped: Vec<String>,
+    /// Recurring planned outages whose target exists here, in file order.
+    pub maintenance: Vec<Maintenance>,
     /// The scenario's repair crews (the same in every architecture; each simulation has its
     /// own).
     pub crews: Vec<Crew>,
@@ -371,6 +375,21 @@ pub struct Needs {
     pub k: u32,
     /// The dependencies, in the order written, each once.
     pub of: Vec<ComponentId>,
+}
+
+/// Recurring planned outages of one component: own-down for exactly
+/// `[at + k every, at + k every + duration)`, k >= 0 (`duration < every`). A window is an
+/// overlay like an injection: it neither pauses nor restarts failure clocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Maintenance {
+    /// The component taken down.
+    pub target: ComponentId,
+    /// Start of the first window.
+    pub at: SimTime,
+    /// Time between window starts, > `duration`.
+    pub every: SimTime,
+    /// Length of each window, > 0.
+    pub duration: SimTime,
 }
 
 /// A scripted failure of one component: own-down for exactly `[at, at + duration)`.

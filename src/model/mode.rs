@@ -8,6 +8,8 @@ pub enum Mode {
     Failure,
     /// A scripted injection.
     Injected,
+    /// A planned maintenance window.
+    Maintenance,
     /// A standby member failed to start when it was activated.
     StartFailure,
     /// A standby group switched back to a higher-priority member (`failback: true`).
@@ -33,6 +35,7 @@ impl Mode {
             Mode::DataLoss => "data-lost",
             Mode::Failure => "failure",
             Mode::Injected => "injected",
+            Mode::Maintenance => "maintenance",
             Mode::StartFailure => "start-failure",
             Mode::Failback => "failback",
             Mode::BatteryEmpty => "battery-empty",

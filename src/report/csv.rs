@@ -10,7 +10,10 @@
 //! unrecoverable_events, unrecoverable_lost_span_mean_h, rpo_target_s, rpo_met, queues,
 //! queue_backlogs, queue_backlogs_per_year, queue_backlog_age_p95_s, queue_backlog_age_max_s,
 //! queue_data_loss_events, queue_rpo_max_s, recovered_from_failover, lost_writes_h,
-//! lost_writes_h_per_year, lost_writes_max_h, cost_per_year, seed, replications, horizon_h`.
+//! lost_writes_h_per_year, lost_writes_max_h, cost_per_year, planned_downtime_min_per_year,
+//! planned_outages_per_year, availability_unplanned_mean, availability_unplanned_ci95_low,
+//! availability_unplanned_ci95_high, availability_unplanned_target, availability_unplanned_met,
+//! seed, replications, horizon_h`.
 //! The data-loss columns (from `data_loss_events` on, added after `events` so earlier columns
 //! keep their positions) cover every dataset of the architecture together; per-dataset figures
 //! are in the JSON. `data_loss_events`, the `recovered_from_*` and `unrecoverable_events` are
@@ -29,7 +32,9 @@
 //! data-loss events destroyed, in hours the store accepted them (every dataset and queue
 //! together: the sum, per year, and the most one event destroyed, empty without an event).
 //! `cost_per_year` is the design's mean cost per simulated year in the scenario's currency (0
-//! without costs). The run's options close every row ([`RUN_COLUMNS`]: the seed, the replications and the
+//! without costs). The planned-maintenance columns follow (added last, before the run's
+//! options): planned downtime (part of `downtime_min_per_year`) and planned outages per year,
+//! the availability counting unplanned downtime only with its CI, and its objective. The run's options close every row ([`RUN_COLUMNS`]: the seed, the replications and the
 //! horizon in hours, the effective ones, command-line options included), so that a row copied
 //! out of its file still says what was run; `compare`'s CSV ends the same way.
 //! Quoting follows RFC 4180: a field with a comma, a double quote or a line break is quoted,
@@ -38,7 +43,7 @@
 use crate::metrics::{Header, Report};
 
 /// The header row's fields.
-pub const COLUMNS: [&str; 52] = [
+pub const COLUMNS: [&str; 59] = [
     "architecture",
     "availability_mean",
     "availability_ci95_low",
@@ -88,6 +93,13 @@ pub const COLUMNS: [&str; 52] = [
     "lost_writes_h_per_year",
     "lost_writes_max_h",
     "cost_per_year",
+    "planned_downtime_min_per_year",
+    "planned_outages_per_year",
+    "availability_unplanned_mean",
+    "availability_unplanned_ci95_low",
+    "availability_unplanned_ci95_high",
+    "availability_unplanned_target",
+    "availability_unplanned_met",
     "seed",
     "replications",
     "horizon_h",
@@ -182,6 +194,13 @@ pub fn render(report: &Report) -> String {
             d.lost_writes.per_year_h.to_string(),
             number(d.lost_writes.max_h),
             a.cost_per_year.to_string(),
+            a.planned.downtime_min_per_year.to_string(),
+            a.planned.outages_per_year.to_string(),
+            a.planned.availability_unplanned.mean.to_string(),
+            a.planned.availability_unplanned.ci95[0].to_string(),
+            a.planned.availability_unplanned.ci95[1].to_string(),
+            number(o.availability_unplanned.target),
+            flag(o.availability_unplanned.met),
         ];
         let [seed, replications, horizon_h] = run_fields(&report.header);
         let fields = fields.into_iter().chain([seed, replications, horizon_h]);

@@ -338,6 +338,6 @@ mod tests {
         assert_eq!(unrecoverable(&data(40, 3, Some(30.0))), "3 (mean 2h 30m lost)");
         assert_eq!(unrecoverable(&data(40, 0, Some(30.0))), "0");
         let kinds = crate::engine::Label::ALL.map(|l| mechanism_kind(l.name()));
-        assert_eq!(kinds, ["HA", "HA", "HA", "DR", "DR", "DR", "", ""]);
+        assert_eq!(kinds, ["HA", "HA", "HA", "DR", "DR", "DR", "", "", ""]);
     }
 }

@@ -26,6 +26,7 @@ pub mod format;
 pub mod json;
 pub mod layout;
 pub mod markdown;
+pub mod planned;
 pub mod render;
 pub mod spans;
 pub mod spof;

@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use super::format::duration_s;
 use super::layout::{Align, columns};
-use crate::engine::{Cause, Incident, Observer, Prepared, RunParams, Simulator, TraceEvent, TraceKind};
+use crate::engine::{
+    Cause, Incident, Observer, Prepared, RunParams, Simulator, Switch, TraceEvent, TraceKind,
+};
 use crate::metrics::ScenarioId;
 use crate::model::Architecture;
 use crate::rng::STREAM_VERSION;
@@ -130,8 +132,13 @@ fn describe(arch: &Architecture, e: &TraceEvent) -> String {
         TraceKind::Recharged => "battery recharged".into(),
         TraceKind::DetectionStarted => "active member unhealthy: detection started".into(),
         TraceKind::DetectionCancelled => "active member healthy again: no switch".into(),
-        TraceKind::SwitchStarted { to, failback } => {
-            format!("{} to {} started", if *failback { "failback" } else { "switch" }, name(arch, *to))
+        TraceKind::SwitchStarted { to, kind } => {
+            let what = match kind {
+                Switch::Failover => "switch",
+                Switch::Failback => "failback",
+                Switch::Planned => "planned switchover",
+            };
+            format!("{what} to {} started", name(arch, *to))
         }
         TraceKind::SwitchAbandoned => "switch abandoned: target unhealthy".into(),
         TraceKind::SwitchEnded => "switch ended".into(),
@@ -266,9 +273,13 @@ pub fn render_json(trace: &Trace<'_>) -> String {
                 }
                 TraceKind::DetectionStarted => "detection_started",
                 TraceKind::DetectionCancelled => "detection_cancelled",
-                TraceKind::SwitchStarted { to, failback } => {
+                TraceKind::SwitchStarted { to, kind } => {
                     j.to = Some(name(arch, *to).to_string());
-                    if *failback { "failback_started" } else { "switch_started" }
+                    match kind {
+                        Switch::Failover => "switch_started",
+                        Switch::Failback => "failback_started",
+                        Switch::Planned => "planned_switchover_started",
+                    }
                 }
                 TraceKind::SwitchAbandoned => "switch_abandoned",
                 TraceKind::SwitchEnded => "switch_ended",

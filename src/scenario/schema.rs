@@ -50,14 +50,21 @@ pub struct Scenario {
     /// Scripted failures, applied to every architecture that has the target.
     #[serde(default)]
     pub injections: Vec<InjectionSpec>,
+    /// Recurring planned outages, applied to every architecture that has the target.
+    #[serde(default)]
+    pub maintenance: Vec<MaintenanceSpec>,
 }
 
 /// Targets a design must meet. Every field is optional.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename = "objectives", deny_unknown_fields)]
 pub struct ObjectivesSpec {
-    /// Availability target, a fraction in [0, 1] (0.9995 = "three and a half nines").
+    /// Availability target, a fraction in [0, 1] (0.9995 = "three and a half nines"), over
+    /// all downtime.
     pub availability: Option<Spanned<f64>>,
+    /// Availability target over unplanned downtime only (planned maintenance excluded, as
+    /// SLAs usually count it), a fraction in [0, 1].
+    pub availability_unplanned: Option<Spanned<f64>>,
     /// Recovery time objective, a duration.
     pub rto: Option<Spanned<String>>,
     /// Recovery point objective, a duration.
@@ -394,6 +401,21 @@ pub struct BackupSpec {
     pub offset: Option<Spanned<String>>,
     /// Where a restore goes (default: the holder); the restored copy is the primary there.
     pub into: Option<Spanned<String>>,
+}
+
+/// Recurring planned outages of a target: windows `[at + k every, at + k every + duration)`,
+/// k >= 0, before the horizon.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "maintenance", deny_unknown_fields)]
+pub struct MaintenanceSpec {
+    /// Component(s) taken down for each window.
+    pub target: TargetExpr,
+    /// Time between window starts, a positive duration.
+    pub every: Spanned<String>,
+    /// Start of the first window, a duration since t = 0 (default "0s").
+    pub at: Option<Spanned<String>>,
+    /// Length of each window, a positive duration shorter than `every`.
+    pub duration: Spanned<String>,
 }
 
 /// A scripted failure.

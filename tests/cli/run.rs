@@ -206,6 +206,27 @@ fn check_architecture(a: &Value, years: f64, arch: &faultline::model::Architectu
     let nines = opt(&a["nines"], &at("nines"));
     let downtime = num(&a["downtime_min_per_year"], &at("downtime_min_per_year"));
     let per_year = num(&a["incidents_per_year"], &at("incidents_per_year"));
+    // Planned maintenance: part of the downtime; the availability without it is at least the
+    // availability, and its mean adds the planned downtime back.
+    let planned = &a["planned"];
+    has_keys(
+        planned,
+        &at("planned"),
+        &["downtime_min_per_year", "outages_per_year", "outages", "availability_unplanned"],
+    );
+    let planned_downtime = num(&planned["downtime_min_per_year"], &at("planned.downtime_min_per_year"));
+    assert!(
+        (0.0..=downtime * (1.0 + 1e-12)).contains(&planned_downtime),
+        "{name}: planned {planned_downtime}"
+    );
+    assert_eq!(int(&planned["outages"], &at("planned.outages")) == 0, planned_downtime == 0.0, "{name}");
+    let unplanned_mean =
+        num(&planned["availability_unplanned"]["mean"], &at("planned.availability_unplanned.mean"));
+    let minutes_per_year = HOURS_PER_YEAR * 60.0;
+    assert!(
+        (unplanned_mean - (mean + planned_downtime / minutes_per_year)).abs() <= 1e-9,
+        "{name}: unplanned availability {unplanned_mean} vs {mean} + planned {planned_downtime} min/yr"
+    );
     let upper = opt(&a["incidents_per_year_upper95"], &at("incidents_per_year_upper95"));
     if mean < 1.0 {
         let want = -libm::log10(1.0 - mean);
@@ -289,8 +310,8 @@ fn check_architecture(a: &Value, years: f64, arch: &faultline::model::Architectu
 
     // Objectives: a verdict exactly when there is a target.
     let obj = &a["objectives"];
-    has_keys(obj, &at("objectives"), &["availability", "rto"]);
-    for k in ["availability", "rto"] {
+    has_keys(obj, &at("objectives"), &["availability", "availability_unplanned", "rto"]);
+    for k in ["availability", "availability_unplanned", "rto"] {
         let o = &obj[k];
         has_keys(o, &at(&format!("objectives.{k}")), &["target", "met"]);
         assert_eq!(o["target"].is_null(), o["met"].is_null(), "{name}: objectives.{k}: {o}");
@@ -298,6 +319,17 @@ fn check_architecture(a: &Value, years: f64, arch: &faultline::model::Architectu
     }
     if let Some(target) = opt(&obj["availability"]["target"], &at("objectives.availability.target")) {
         assert_eq!(obj["availability"]["met"], lo >= target, "{name}: met iff CI low {lo} >= {target}");
+    }
+    if let Some(target) =
+        opt(&obj["availability_unplanned"]["target"], &at("objectives.availability_unplanned.target"))
+    {
+        let lo =
+            num(&planned["availability_unplanned"]["ci95"][0], &at("planned.availability_unplanned.ci95[0]"));
+        assert_eq!(
+            obj["availability_unplanned"]["met"],
+            lo >= target,
+            "{name}: met iff CI low {lo} >= {target}"
+        );
     }
     if let (Some(target), Some(p95)) = (opt(&obj["rto"]["target"], "rto.target"), q_p95(rto)) {
         assert_eq!(obj["rto"]["met"], p95 <= target, "{name}: met iff p95 {p95} <= {target}");
@@ -318,7 +350,9 @@ fn check_architecture(a: &Value, years: f64, arch: &faultline::model::Architectu
             arch.components.iter().find(|c| c.name == component).unwrap_or_else(|| panic!("{at}: {cause}"));
         let named = c.modes.iter().any(|m| mode == m.name || mode == format!("injected-{}", m.name));
         assert!(
-            named || ["failure", "injected", "start-failure", "failback", "battery-empty"].contains(&mode),
+            named
+                || ["failure", "injected", "maintenance", "start-failure", "failback", "battery-empty"]
+                    .contains(&mode),
             "{at}: cause {cause}"
         );
         let n = int(&p["incidents"], &at);
@@ -334,7 +368,8 @@ fn check_architecture(a: &Value, years: f64, arch: &faultline::model::Architectu
             "{name}: problems out of order: {ca} ({a} h) before {cb} ({b} h)"
         );
     }
-    let downtime_h = downtime / 60.0 * years;
+    // Planned outages are no problem's.
+    let downtime_h = (downtime - planned_downtime) / 60.0 * years;
     assert!(
         (total_h - downtime_h).abs() <= 1e-6 * downtime_h.max(1.0),
         "{name}: problems {total_h} h vs {downtime_h} h"

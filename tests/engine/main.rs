@@ -15,6 +15,7 @@ mod derived;
 mod determinism;
 mod ha_closed_form;
 mod ha_scripted;
+mod maintenance;
 mod properties;
 mod scripted;
 mod trace;

@@ -25,6 +25,10 @@ mod cost;
 #[path = "diagnostics/derived.rs"]
 mod derived;
 
+/// Planned maintenance windows and the unplanned availability objective, with the same helpers.
+#[path = "diagnostics/maintenance.rs"]
+mod maintenance;
+
 /// Warnings for likely modelling slips and `--deny-warnings`, with the same helpers.
 #[path = "diagnostics/warnings.rs"]
 mod warnings;
@@ -190,8 +194,8 @@ fn unknown_field() {
         4,
         5,
         "unexpected field named `horizn` in `Scenario`, expected one of `name`, `seed`, `horizon`, \
-         `replications`, `random`, `objectives`, `profiles`, `crews`, `shared`, `architectures`, or `injections` \
-         instead",
+         `replications`, `random`, `objectives`, `profiles`, `crews`, `shared`, `architectures`, `injections`, \
+         or `maintenance` instead",
     );
     assert_eq!(hint.as_deref(), Some("did you mean `horizon`?"));
 }

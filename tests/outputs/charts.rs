@@ -121,7 +121,10 @@ fn availability_charts() {
 fn availability_of_a_design_that_never_fails() {
     let mut system = system("database-multi-az.ron");
     system.random = false;
-    system.architectures.iter_mut().for_each(|a| a.injections.clear());
+    system.architectures.iter_mut().for_each(|a| {
+        a.injections.clear();
+        a.maintenance.clear();
+    });
     let data = data(&system);
     assert!(data.architectures.iter().all(|a| a.availability.mean == 1.0));
     check("availability-perfect", |f| chart::availability(&data, f));

@@ -11,8 +11,8 @@
 //! `resync`; any other member at once).
 //!
 //! Semantics (DESIGN-level rules in the module docs of `engine`):
-//! - **A failover loses what the new primary lacks.** When a switch that is not a failback (a
-//!   failback is planned) ends on another member than the primary member, each dataset the
+//! - **A failover loses what the new primary lacks.** When a switch that is not planned (a
+//!   failback, or a switchover before a maintenance window) ends on another member than the primary member, each dataset the
 //!   group holds loses the writes the new active member lacks: a data-loss event at the end of
 //!   the switch, recovered from `failover`, with RPO = the last write the old primary accepted
 //!   minus the newest write the new one holds (its lag, plus any time it was behind or
@@ -154,11 +154,8 @@ impl DataView<'_, '_> {
     /// Standby group `g` finished a switch: each dataset it holds loses what the member now
     /// active lacks against the member that held the primary (see the module docs).
     pub(in crate::engine) fn switch_ended(&mut self, g: usize, now: SimTime) {
-        let (from, to, planned) = (
-            self.standby.groups[g].down_from,
-            self.standby.groups[g].active,
-            self.standby.groups[g].failback,
-        );
+        let (from, to, planned) =
+            (self.standby.groups[g].down_from, self.standby.groups[g].active, self.standby.groups[g].planned);
         for d in 0..self.data.states.len() {
             if self.data.standby_holder(self.core, d) != Some(g) || self.data.states[d].phase != Phase::Live {
                 continue;

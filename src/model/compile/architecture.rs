@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::scenario::{ArchitectureSpec, InjectionSpec, Scenario};
+use crate::scenario::{ArchitectureSpec, InjectionSpec, MaintenanceSpec, Scenario};
 use crate::time::SimTime;
 
 use super::super::cycles::find_cycles;
 use super::super::{
-    Architecture, Component, ComponentId, Cost, Crew, Injection, Kind, Objectives, QueueLink,
+    Architecture, Component, ComponentId, Cost, Crew, Injection, Kind, Maintenance, Objectives, QueueLink,
 };
 use super::Context;
 use super::components::{CompiledProfiles, Drafts, Names, ResolvedNeeds, resolve_needs};
@@ -34,7 +34,14 @@ struct CheckedInjection<'s> {
     times: Option<(SimTime, SimTime)>,
 }
 
-/// Compiles every architecture, then checks that each injection targets at least one.
+/// A maintenance schedule with its values checked once: `(at, every, duration)` if valid.
+struct CheckedMaintenance<'s> {
+    spec: &'s MaintenanceSpec,
+    times: Option<(SimTime, SimTime, SimTime)>,
+}
+
+/// Compiles every architecture, then checks that each injection and maintenance schedule
+/// targets at least one.
 pub(super) fn compile_all(
     cx: &mut Context,
     scenario: &Scenario,
@@ -43,9 +50,12 @@ pub(super) fn compile_all(
 ) -> Vec<Architecture> {
     let injections: Vec<CheckedInjection<'_>> =
         scenario.injections.iter().map(|spec| check_injection(cx, spec, horizon)).collect();
+    let maintenance: Vec<CheckedMaintenance<'_>> =
+        scenario.maintenance.iter().map(|spec| check_maintenance(cx, spec, horizon)).collect();
     let mut first: BTreeMap<&str, Span> = BTreeMap::new();
     let mut architectures = Vec::new();
     let mut found_anywhere = vec![false; injections.len()];
+    let mut maintained_anywhere = vec![false; maintenance.len()];
     if scenario.architectures.is_empty() {
         cx.error(scenario.name.span, "the scenario has no architectures").hint =
             Some("add `architectures: [(name: ..., components: [...], service: ...)]`".into());
@@ -69,22 +79,76 @@ pub(super) fn compile_all(
         } else {
             first.insert(spec.name.as_str(), spec.name.span);
         }
-        let (arch, found) = compile_one(cx, spec, inputs, &injections);
+        let (arch, found, maintained) = compile_one(cx, spec, inputs, &injections, &maintenance);
         for (any, f) in found_anywhere.iter_mut().zip(found) {
+            *any |= f;
+        }
+        for (any, f) in maintained_anywhere.iter_mut().zip(maintained) {
             *any |= f;
         }
         architectures.push(arch);
     }
-    for (injection, found) in injections.iter().zip(found_anywhere) {
+    let targets = injections
+        .iter()
+        .map(|i| (&i.spec.target, "injection"))
+        .zip(found_anywhere)
+        .chain(maintenance.iter().map(|m| (&m.spec.target, "maintenance")).zip(maintained_anywhere));
+    for ((target, what), found) in targets {
         if architectures.is_empty() {
             break;
         }
-        super::targets::check_each(cx, &architectures, &injection.spec.target);
+        super::targets::check_each(cx, &architectures, target, what);
         if !found {
-            super::targets::report_missing(cx, &architectures, &injection.spec.target);
+            super::targets::report_missing(cx, &architectures, target, what);
         }
     }
     architectures
+}
+
+/// Checks a maintenance schedule's times: `every` and `duration` positive, `duration` shorter
+/// than `every` (windows would overlap or never end), the first window before the horizon
+/// (else a warning: it never happens).
+fn check_maintenance<'s>(
+    cx: &mut Context,
+    spec: &'s MaintenanceSpec,
+    horizon: Option<SimTime>,
+) -> CheckedMaintenance<'s> {
+    let every = cx.positive_duration(&spec.every, "a maintenance `every`");
+    let duration = cx.positive_duration(&spec.duration, "a maintenance window's duration");
+    let at = match &spec.at {
+        Some(at) => cx.duration(at),
+        None => Some(SimTime::ZERO),
+    };
+    if let (Some(every), Some(duration)) = (every, duration)
+        && duration >= every
+    {
+        cx.error(
+            spec.duration.span,
+            format!(
+                "a maintenance window of `{}` every `{}` never ends",
+                spec.duration.value, spec.every.value
+            ),
+        )
+        .hint = Some("`duration` must be shorter than `every`".into());
+        return CheckedMaintenance { spec, times: None };
+    }
+    if let (Some(at), Some(horizon), Some(span)) = (at, horizon, spec.at.as_ref())
+        && at >= horizon
+    {
+        cx.report(
+            Diagnostic::warning(
+                span.span,
+                format!("maintenance at `{}` starts at or after the horizon ({horizon})", span.value),
+            )
+            .with_hint("it will never happen; move it earlier or lengthen the horizon")
+            .about_horizon(),
+        );
+    }
+    let times = match (at, every, duration) {
+        (Some(at), Some(every), Some(duration)) => Some((at, every, duration)),
+        _ => None,
+    };
+    CheckedMaintenance { spec, times }
 }
 
 fn check_injection<'s>(
@@ -114,7 +178,8 @@ fn compile_one(
     spec: &ArchitectureSpec,
     inputs: &Inputs<'_, '_>,
     injections: &[CheckedInjection<'_>],
-) -> (Architecture, Vec<bool>) {
+    maintenance: &[CheckedMaintenance<'_>],
+) -> (Architecture, Vec<bool>, Vec<bool>) {
     let own = Drafts::new(cx, &spec.components, inputs.profiles, inputs.crews, false);
     let mut names = Names::new(cx, &own, Some(inputs.shared_names));
     let data = spec.data.as_deref().unwrap_or_default();
@@ -222,6 +287,22 @@ fn compile_one(
             Expanded::Missing => skipped.push(describe(&injection.spec.target)),
         }
     }
+    let mut windows = Vec::new();
+    let mut maintained = Vec::new();
+    for m in maintenance {
+        let expanded = expand(&components, &dependents, &dependent_starts, &names, &m.spec.target);
+        maintained.push(matches!(expanded, Expanded::Targets(_)));
+        let Expanded::Targets(targets) = expanded else { continue };
+        if let Some(dataset) = targets.iter().find(|t| components[t.index()].kind == Kind::Dataset) {
+            let name = &components[dataset.index()].name;
+            cx.error(m.spec.target.span, format!("`{name}` is a dataset and cannot be maintained")).hint =
+                Some("put the window on the component that holds it".into());
+            continue;
+        }
+        if let Some((at, every, duration)) = m.times {
+            windows.extend(targets.into_iter().map(|target| Maintenance { target, at, every, duration }));
+        }
+    }
     let arch = Architecture {
         name: spec.name.value.clone(),
         objectives: cx.objectives(spec.objectives.as_ref(), inputs.objectives),
@@ -229,6 +310,7 @@ fn compile_one(
         service,
         injections: placed,
         injections_skipped: skipped,
+        maintenance: windows,
         crews: inputs.crew_list.to_vec(),
         graph,
         dependents,
@@ -242,7 +324,7 @@ fn compile_one(
         let drafts: Vec<&super::components::Draft<'_>> = inputs.shared.0.iter().chain(&own.0).collect();
         super::slips::check(cx, &arch, &drafts);
     }
-    (arch, found)
+    (arch, found, maintained)
 }
 
 /// A `retention`, which only a `Queue` has.

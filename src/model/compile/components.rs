@@ -106,7 +106,7 @@ pub(super) struct ModeDraft {
 
 /// Mode names the engine gives problems (`<component>/<mode>`) that could meet a user's mode on
 /// one component. (`failure` is free: a component with modes has no plain random failure.)
-const RESERVED_MODES: [&str; 4] = ["injected", "start-failure", "failback", "battery-empty"];
+const RESERVED_MODES: [&str; 5] = ["injected", "maintenance", "start-failure", "failback", "battery-empty"];
 
 /// Compiles a `modes` list; `None` if any mode is invalid (already reported).
 fn compile_modes(cx: &mut Context, modes: &[ModeSpec]) -> Option<Vec<ModeDraft>> {

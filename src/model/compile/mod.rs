@@ -170,5 +170,6 @@ impl Context {
 
 impl Objectives {
     /// No targets, gating on.
-    pub const DEFAULT: Objectives = Objectives { availability: None, rto: None, rpo: None, gate: true };
+    pub const DEFAULT: Objectives =
+        Objectives { availability: None, availability_unplanned: None, rto: None, rpo: None, gate: true };
 }

@@ -1,4 +1,4 @@
-//! Expanding injection targets: a name, `Each([..])`, or every component in an AZ or region.
+//! Expanding injection and maintenance targets: a name, `Each([..])`, or every component in an AZ or region.
 //!
 //! A component is *in* AZ (or region) Z iff Z is reachable from it through `All` edges only:
 //! edges of a `needs` list that requires every entry (`All`, `AtLeast(n, n names)`, `Any` of
@@ -97,7 +97,8 @@ fn in_zone(form: &str, zone: &str, kind: Option<Kind>) -> String {
 }
 
 /// Reports every name of an `Each` target that is in no architecture, and an empty `Each`.
-pub(super) fn check_each(cx: &mut Context, architectures: &[Architecture], target: &TargetExpr) {
+/// `what` names the target's owner in messages ("injection", "maintenance").
+pub(super) fn check_each(cx: &mut Context, architectures: &[Architecture], target: &TargetExpr, what: &str) {
     let TargetForm::Set(TargetSpec::Each(list)) = &target.form else { return };
     if list.is_empty() {
         cx.error(target.span, "`Each([])` names no component").hint =
@@ -108,14 +109,19 @@ pub(super) fn check_each(cx: &mut Context, architectures: &[Architecture], targe
     for n in list.iter().filter(|n| architectures.iter().all(|a| a.find(n.as_str()).is_none())) {
         let hint = did_you_mean(n.as_str(), all.iter().copied()).map(|s| format!("did you mean `{s}`?"));
         cx.report(
-            Diagnostic::error(n.span, format!("injection target `{}` is in no architecture", n.value))
+            Diagnostic::error(n.span, format!("{what} target `{}` is in no architecture", n.value))
                 .with_hint_opt(hint),
         );
     }
 }
 
-/// Reports a target that matched nothing in any architecture.
-pub(super) fn report_missing(cx: &mut Context, architectures: &[Architecture], target: &TargetExpr) {
+/// Reports a target that matched nothing in any architecture (`what` as for [`check_each`]).
+pub(super) fn report_missing(
+    cx: &mut Context,
+    architectures: &[Architecture],
+    target: &TargetExpr,
+    what: &str,
+) {
     let all: Vec<&str> =
         architectures.iter().flat_map(|a| a.components.iter().map(|c| c.name.as_str())).collect();
     let suggest =
@@ -124,19 +130,17 @@ pub(super) fn report_missing(cx: &mut Context, architectures: &[Architecture], t
     match &target.form {
         TargetForm::Invalid => {}
         TargetForm::Name(name) => cx.report(
-            Diagnostic::error(target.span, format!("injection target `{name}` is in no architecture"))
+            Diagnostic::error(target.span, format!("{what} target `{name}` is in no architecture"))
                 .with_hint(suggest(name).unwrap_or_else(|| {
-                    "an injection's target must exist in at least one architecture".into()
+                    let article = if what.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+                    format!("{article} {what}'s target must exist in at least one architecture")
                 })),
         ),
         TargetForm::Set(TargetSpec::Each(list)) => {
             for n in list.iter().filter(|n| !exists(n.as_str())) {
                 cx.report(
-                    Diagnostic::error(
-                        n.span,
-                        format!("injection target `{}` is in no architecture", n.value),
-                    )
-                    .with_hint_opt(suggest(n.as_str())),
+                    Diagnostic::error(n.span, format!("{what} target `{}` is in no architecture", n.value))
+                        .with_hint_opt(suggest(n.as_str())),
                 );
             }
         }

@@ -154,20 +154,25 @@ impl Context {
     /// Objectives written in `spec`, over `base` field by field.
     pub fn objectives(&mut self, spec: Option<&ObjectivesSpec>, base: Objectives) -> Objectives {
         let Some(spec) = spec else { return base };
-        let availability = spec.availability.as_ref().and_then(|a| {
-            if (0.0..=1.0).contains(&a.value) {
-                Some(a.value)
-            } else {
-                self.error(
-                    a.span,
-                    format!("an availability target is a fraction in [0, 1], got {}", a.value),
-                )
-                .hint = Some("write 99.95% as 0.9995".into());
-                None
-            }
-        });
+        let mut fraction = |target: &Option<crate::scenario::Spanned<f64>>| {
+            target.as_ref().and_then(|a| {
+                if (0.0..=1.0).contains(&a.value) {
+                    Some(a.value)
+                } else {
+                    self.error(
+                        a.span,
+                        format!("an availability target is a fraction in [0, 1], got {}", a.value),
+                    )
+                    .hint = Some("write 99.95% as 0.9995".into());
+                    None
+                }
+            })
+        };
+        let availability = fraction(&spec.availability);
+        let availability_unplanned = fraction(&spec.availability_unplanned);
         Objectives {
             availability: availability.or(base.availability),
+            availability_unplanned: availability_unplanned.or(base.availability_unplanned),
             rto: spec.rto.as_ref().and_then(|d| self.duration(d)).or(base.rto),
             rpo: spec.rpo.as_ref().and_then(|d| self.duration(d)).or(base.rpo),
             gate: spec.gate.unwrap_or(base.gate),
