@@ -12,8 +12,12 @@ use faultline::time::{MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, Sim
 type Run = (String, Vec<(SimTime, SimTime, Option<Label>)>, Vec<(SimTime, Option<SimTime>, Option<Source>)>);
 
 fn scripted(file: &str) -> Vec<Run> {
-    let text = crate::harness::scenario(file);
-    let system = compile_str(&text).unwrap_or_else(|d| panic!("{d:#?}")).system;
+    scripted_text(&crate::harness::scenario(file))
+}
+
+/// [`scripted`] of a scenario's text.
+fn scripted_text(text: &str) -> Vec<Run> {
+    let system = compile_str(text).unwrap_or_else(|d| panic!("{d:#?}")).system;
     let params = RunParams { seed: system.seed, horizon: system.horizon, random: false };
     system
         .architectures
@@ -54,6 +58,48 @@ fn dr_strategies_give_the_rto_and_rpo_their_delays_imply() {
         assert_eq!(incidents.as_slice(), [(fire, rto, Some(label))], "{name}");
         assert_eq!(losses.as_slice(), [(loss_at, Some(rpo), Some(from))], "{name}");
     }
+}
+
+#[test]
+fn dr_strategies_backup_restore_waits_out_an_outage_that_keeps_the_data() {
+    // The bundled fire, with plain region outages and a lost volume around it.
+    let fire = r#"(target: "use1", at: "4806h", duration: "72h", mode: "fire"),"#;
+    let text = crate::harness::scenario("dr-strategies.ron");
+    assert!(text.contains(fire), "the bundled fire");
+    let injections = format!(
+        r#"(target: "use1", at: "1000h", duration: "1h"),
+        (target: "db-use1", at: "1500h", duration: "30m", mode: "volume-loss"),
+        (target: "usw2", at: "2000h", duration: "12h"),
+        {fire}
+        (target: "use1", at: "6000h", duration: "12h"),
+        (target: "usw2", at: "7000h", duration: "12h"),"#
+    );
+    let runs = scripted_text(&text.replace(fire, &injections));
+    let (name, incidents, losses) = &runs[0];
+    assert_eq!(name, "backup-restore");
+    let at = |hours: u64| SimTime(hours * H);
+    assert_eq!(
+        incidents.as_slice(),
+        [
+            // use1 out for 1 h, data kept: waited out, nothing moves to usw2.
+            (at(1000), at(1), Some(Label::InjectionEnd)),
+            // A lost volume: the 1,488 h snapshot restored in place (0.5 h) once the
+            // database is back (0.5 h).
+            (at(1500), at(1), Some(Label::Restore)),
+            // usw2 out for 12 h at 2,000 h: nothing of the service is there.
+            // The fire: the copy in usw2 restored into the stack there in 8 h.
+            (at(4806), at(8), Some(Label::Restore)),
+            // use1 out for 12 h at 6,000 h: the service now runs from usw2.
+            // usw2 out for 12 h: the data lives there now, so it is waited out.
+            (at(7000), at(12), Some(Label::InjectionEnd)),
+        ],
+        "{name}"
+    );
+    assert_eq!(
+        losses.as_slice(),
+        [(at(1500), Some(at(12)), Some(Source::Backup)), (at(4806), Some(at(6)), Some(Source::Backup))],
+        "{name}"
+    );
 }
 
 #[test]
