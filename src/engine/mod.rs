@@ -61,6 +61,7 @@
 //! [`Simulator`], which keeps its buffers between replications.
 
 mod battery;
+mod capacity;
 mod core;
 mod data;
 mod dormancy;
@@ -263,4 +264,8 @@ pub struct Summary {
     pub up: SimTime,
     /// Own failures and recoveries (random and injected) applied before the horizon.
     pub events: u64,
+    /// Time the service was up below the `full` capacity of a group it depends on `[ms]`.
+    pub degraded: SimTime,
+    /// Degraded episodes begun.
+    pub degraded_episodes: u64,
 }

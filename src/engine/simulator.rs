@@ -18,6 +18,7 @@ use crate::rng::Stream;
 use crate::time::SimTime;
 
 use super::battery::{Batteries, Charge};
+use super::capacity::Capacity;
 use super::core::{Core, Entry, Node, Pending, Streams};
 use super::data::{Data, DataView};
 use super::incidents::Incidents;
@@ -64,6 +65,7 @@ pub struct Simulator<'a> {
     pub(super) data: Data,
     pub(super) queues: Queues,
     pub(super) maintenance: Windows,
+    pub(super) capacity: Capacity,
 }
 
 impl<'a> Simulator<'a> {
@@ -95,6 +97,7 @@ impl<'a> Simulator<'a> {
             data: Data::new(n),
             queues: Queues::default(),
             maintenance: Windows::default(),
+            capacity: Capacity::new(arch, &prepared.serves),
         }
     }
 
@@ -202,6 +205,7 @@ impl<'a> Simulator<'a> {
         self.data_view().reset(replication);
         self.queues.reset(&mut self.core);
         self.maintenance.reset(&self.core.arch.maintenance, self.core.arch.components.len());
+        self.capacity.reset();
         for i in 0..self.core.arch.components.len() {
             if self.has_clock(i) {
                 let ttf = self.time_to_failure(i);
@@ -249,7 +253,12 @@ impl<'a> Simulator<'a> {
             }
             let was_up = self.core.nodes[service].up;
             let applied = match self.gather(now, random, &mut script, service, was_up, &mut events) {
-                Gathered::Done => continue,
+                Gathered::Done => {
+                    if self.capacity.watched() {
+                        self.capacity.after_batch(&self.core.nodes, true, now);
+                    }
+                    continue;
+                }
                 Gathered::Batch { applied } => applied,
             };
             if !applied {
@@ -260,9 +269,18 @@ impl<'a> Simulator<'a> {
             if !(was_up && is_up) {
                 incidents.after_batch(self, now, was_up, is_up, observer);
             }
+            if self.capacity.watched() {
+                self.capacity.after_batch(&self.core.nodes, is_up, now);
+            }
         }
         self.close(horizon, observer);
-        Summary { up: SimTime(horizon.0 - incidents.close(horizon, observer)), events }
+        let (degraded_ms, degraded_episodes) = self.capacity.close(horizon);
+        Summary {
+            up: SimTime(horizon.0 - incidents.close(horizon, observer)),
+            events,
+            degraded: SimTime(degraded_ms),
+            degraded_episodes,
+        }
     }
 
     /// The next instant with an event (before or past the horizon), and whether the queue has

@@ -8,9 +8,9 @@ use crate::time::{MS_PER_HOUR, MS_PER_YEAR, SimTime};
 
 use super::outcome::{DataTotals, LABEL_SLOTS, Outcome, ProblemTotals, QueueTotals};
 use super::report::{
-    ArchitectureReport, AvailabilityStats, BacklogStats, DataReport, DatasetReport, Histograms, LabelTotals,
-    LostWrites, ObjectiveResult, Objectives, Planned, Problem, QueueReport, Ranking, RecoveredFrom, RpoStats,
-    RtoStats, Unrecoverable,
+    ArchitectureReport, AvailabilityStats, BacklogStats, DataReport, DatasetReport, Degraded, Histograms,
+    LabelTotals, LostWrites, ObjectiveResult, Objectives, Planned, Problem, QueueReport, Ranking,
+    RecoveredFrom, RpoStats, RtoStats, Unrecoverable,
 };
 use super::{LogHistogram, student_t::t_quantile};
 
@@ -28,6 +28,8 @@ pub struct Aggregate {
     unplanned: Fold,
     planned_ms: u128,
     planned_outages: u64,
+    degraded_ms: u128,
+    degraded_episodes: u64,
     events: u64,
     incidents: u64,
     censored: u64,
@@ -72,6 +74,8 @@ impl Aggregate {
         self.unplanned.add(o.up_ms + o.planned_ms, horizon, self.replications);
         self.planned_ms += u128::from(o.planned_ms);
         self.planned_outages += o.planned_outages;
+        self.degraded_ms += u128::from(o.degraded_ms);
+        self.degraded_episodes += o.degraded_episodes;
         self.events += o.events;
         self.incidents += o.incidents;
         self.censored += o.censored;
@@ -220,6 +224,11 @@ impl Aggregate {
                 outages: self.planned_outages,
                 availability_unplanned,
             },
+            degraded: arch.components.iter().any(|c| c.full.is_some()).then(|| Degraded {
+                minutes_per_year: per_year(self.degraded_ms as f64 / 60_000.0),
+                episodes_per_year: per_year(self.degraded_episodes as f64),
+                episodes: self.degraded_episodes,
+            }),
             incidents_per_year: if years > 0.0 { self.incidents as f64 / years } else { 0.0 },
             incidents_per_year_upper95: (self.incidents == 0 && years > 0.0).then(|| 3.0 / years),
             mtbi_h: (self.incidents > 0)

@@ -110,6 +110,10 @@ pub struct Outcome {
     pub planned_ms: u64,
     /// Planned outages, censored ones included (not in `incidents`).
     pub planned_outages: u64,
+    /// Time up below a group's `full` capacity `[ms]`.
+    pub degraded_ms: u64,
+    /// Degraded episodes.
+    pub degraded_episodes: u64,
     /// Own failures and recoveries applied.
     pub events: u64,
     /// Incidents, censored ones included (planned outages are not incidents).
@@ -250,5 +254,7 @@ pub fn simulate(sim: &mut Simulator<'_>, replication: u64, rto_objective: Option
     let mut outcome = collector.outcome;
     outcome.up_ms = summary.up.0;
     outcome.events = summary.events;
+    outcome.degraded_ms = summary.degraded.0;
+    outcome.degraded_episodes = summary.degraded_episodes;
     outcome
 }

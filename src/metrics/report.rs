@@ -88,6 +88,8 @@ pub struct ArchitectureReport {
     pub downtime_min_per_year: f64,
     /// Planned maintenance: its downtime, outages and the availability without it.
     pub planned: Planned,
+    /// Time up at reduced capacity; `None` (JSON `null`) when no group declares `full`.
+    pub degraded: Option<Degraded>,
     /// Incidents per simulated year.
     pub incidents_per_year: f64,
     /// With no incident observed: the 95% upper bound 3 / (replications x years).
@@ -166,6 +168,18 @@ pub struct Planned {
     /// Availability counting unplanned downtime only (SLAs usually exclude planned
     /// maintenance); equal to `availability` without maintenance windows.
     pub availability_unplanned: AvailabilityStats,
+}
+
+/// Degraded capacity of one design: the service up while a group it depends on has fewer
+/// than its `full` capacity up (apart from incidents, when it is down).
+#[derive(Clone, Debug, Serialize)]
+pub struct Degraded {
+    /// Mean time degraded per year `[min/yr]`.
+    pub minutes_per_year: f64,
+    /// Degradation episodes per simulated year.
+    pub episodes_per_year: f64,
+    /// Degradation episodes over all replications.
+    pub episodes: u64,
 }
 
 /// Realised RTO over uncensored incidents, nearest rank `[s]`.

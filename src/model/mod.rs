@@ -181,6 +181,9 @@ pub struct Component {
     pub recover: Option<Recovery>,
     /// Dependencies.
     pub needs: Needs,
+    /// For a `Group`: what must be effectively up for it to carry the full load (below it but
+    /// within `needs`, the group is up but degraded); never a dependency.
+    pub full: Option<Needs>,
     /// Alerting: delay from an own failure until a `Repair` starts (none for `Replace`).
     pub alert: Option<Dist>,
     /// The crew a `Repair` waits for.

@@ -13,7 +13,7 @@
 //! lost_writes_h_per_year, lost_writes_max_h, cost_per_year, planned_downtime_min_per_year,
 //! planned_outages_per_year, availability_unplanned_mean, availability_unplanned_ci95_low,
 //! availability_unplanned_ci95_high, availability_unplanned_target, availability_unplanned_met,
-//! seed, replications, horizon_h`.
+//! degraded_min_per_year, degradation_episodes_per_year, seed, replications, horizon_h`.
 //! The data-loss columns (from `data_loss_events` on, added after `events` so earlier columns
 //! keep their positions) cover every dataset of the architecture together; per-dataset figures
 //! are in the JSON. `data_loss_events`, the `recovered_from_*` and `unrecoverable_events` are
@@ -34,7 +34,9 @@
 //! `cost_per_year` is the design's mean cost per simulated year in the scenario's currency (0
 //! without costs). The planned-maintenance columns follow (added last, before the run's
 //! options): planned downtime (part of `downtime_min_per_year`) and planned outages per year,
-//! the availability counting unplanned downtime only with its CI, and its objective. The run's options close every row ([`RUN_COLUMNS`]: the seed, the replications and the
+//! the availability counting unplanned downtime only with its CI, and its objective; then the
+//! time up below a group's `full` capacity and its episodes per year (empty without a `full`).
+//! The run's options close every row ([`RUN_COLUMNS`]: the seed, the replications and the
 //! horizon in hours, the effective ones, command-line options included), so that a row copied
 //! out of its file still says what was run; `compare`'s CSV ends the same way.
 //! Quoting follows RFC 4180: a field with a comma, a double quote or a line break is quoted,
@@ -43,7 +45,7 @@
 use crate::metrics::{Header, Report};
 
 /// The header row's fields.
-pub const COLUMNS: [&str; 59] = [
+pub const COLUMNS: [&str; 61] = [
     "architecture",
     "availability_mean",
     "availability_ci95_low",
@@ -100,6 +102,8 @@ pub const COLUMNS: [&str; 59] = [
     "availability_unplanned_ci95_high",
     "availability_unplanned_target",
     "availability_unplanned_met",
+    "degraded_min_per_year",
+    "degradation_episodes_per_year",
     "seed",
     "replications",
     "horizon_h",
@@ -201,6 +205,8 @@ pub fn render(report: &Report) -> String {
             a.planned.availability_unplanned.ci95[1].to_string(),
             number(o.availability_unplanned.target),
             flag(o.availability_unplanned.met),
+            number(a.degraded.as_ref().map(|d| d.minutes_per_year)),
+            number(a.degraded.as_ref().map(|d| d.episodes_per_year)),
         ];
         let [seed, replications, horizon_h] = run_fields(&report.header);
         let fields = fields.into_iter().chain([seed, replications, horizon_h]);

@@ -44,6 +44,7 @@ pub fn render(report: &Report) -> String {
     out.push_str(&objectives(archs));
     out.push_str(&super::cost::markdown(archs));
     out.push_str(&super::planned::markdown(archs));
+    out.push_str(&super::degraded::markdown(archs));
     if archs.iter().any(|a| !a.downtime_by_label.is_empty()) {
         out.push_str(
             "\nShare of downtime: of the service's downtime, how much incidents caused by the component \

@@ -18,6 +18,7 @@ pub mod compare;
 pub mod cost;
 pub mod csv;
 pub mod cutsets;
+pub mod degraded;
 pub mod finite;
 #[cfg(test)]
 pub(crate) mod fixture;

@@ -1,6 +1,7 @@
 //! The terminal table: architectures side by side, then data loss (when an architecture has
 //! datasets or queues), queues (when an architecture has queues), cost (when one has a cost),
-//! planned maintenance (when one had a planned outage), objectives, problems and notes.
+//! planned maintenance (when one had a planned outage), degraded capacity (when one declares a
+//! `full` capacity), objectives, problems and notes.
 //!
 //! A report without datasets prints exactly as before datasets existed: no data-loss table and
 //! no RPO column unless an architecture has datasets (or an RPO objective, to say it is n/a).
@@ -30,6 +31,7 @@ pub fn render(report: &Report) -> String {
     out.push_str(&queues(&report.architectures, simulated_years(h)));
     out.push_str(&super::cost::table(&report.architectures));
     out.push_str(&super::planned::table(&report.architectures));
+    out.push_str(&super::degraded::table(&report.architectures));
     out.push_str(&objectives(&report.architectures));
     out.push_str(&problems(&report.architectures));
     out.push_str(&notes(&report.architectures));

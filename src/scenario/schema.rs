@@ -217,6 +217,9 @@ pub struct ComponentSpec {
     pub recover: Option<RecoverSpec>,
     /// What must be effectively up for this component to be.
     pub needs: Option<NeedsSpec>,
+    /// On a `Group`: what must be up for it to carry the full load (`All`, `Any` or
+    /// `AtLeast`); below it but within `needs`, it is up but degraded.
+    pub full: Option<NeedsSpec>,
     /// Alerting delay before a `Repair` starts (see [`ProfileSpec::detect`]).
     pub detect: Option<DistExpr>,
     /// The repair crew a `Repair` waits for.

@@ -227,6 +227,16 @@ fn check_architecture(a: &Value, years: f64, arch: &faultline::model::Architectu
         (unplanned_mean - (mean + planned_downtime / minutes_per_year)).abs() <= 1e-9,
         "{name}: unplanned availability {unplanned_mean} vs {mean} + planned {planned_downtime} min/yr"
     );
+    // Degraded capacity: reported iff a group declares `full`; time up, so within the year.
+    let declared = arch.components.iter().any(|c| c.full.is_some());
+    assert_eq!(a["degraded"].is_null(), !declared, "{name}: degraded");
+    if declared {
+        has_keys(&a["degraded"], &at("degraded"), &["minutes_per_year", "episodes_per_year", "episodes"]);
+        let degraded = num(&a["degraded"]["minutes_per_year"], &at("degraded.minutes_per_year"));
+        assert!((0.0..=HOURS_PER_YEAR * 60.0 - downtime).contains(&degraded), "{name}: degraded {degraded}");
+        let episodes = int(&a["degraded"]["episodes"], &at("degraded.episodes"));
+        assert_eq!(episodes == 0, degraded == 0.0, "{name}: episodes {episodes}, {degraded} min/yr");
+    }
     let upper = opt(&a["incidents_per_year_upper95"], &at("incidents_per_year_upper95"));
     if mean < 1.0 {
         let want = -libm::log10(1.0 - mean);

@@ -6,6 +6,7 @@
 mod harness;
 
 mod bundled_scenarios;
+mod capacity;
 mod closed_form;
 mod cost;
 mod data_closed_form;

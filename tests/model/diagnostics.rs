@@ -29,6 +29,10 @@ mod derived;
 #[path = "diagnostics/maintenance.rs"]
 mod maintenance;
 
+/// Degraded capacity (`full` on a group), with the same helpers.
+#[path = "diagnostics/capacity.rs"]
+mod capacity;
+
 /// Warnings for likely modelling slips and `--deny-warnings`, with the same helpers.
 #[path = "diagnostics/warnings.rs"]
 mod warnings;

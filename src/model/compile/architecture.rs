@@ -219,6 +219,7 @@ fn compile_one(
             fail: draft.fail,
             recover: draft.recover,
             needs,
+            full: full_capacity(cx, draft.spec, scope, outside),
             alert: extras.alert,
             crew: extras.crew,
             priority: extras.priority,
@@ -373,6 +374,28 @@ fn queue_links(
         links.push(QueueLink { producer, queue, consumers, retention });
     }
     links
+}
+
+/// A group's `full` capacity: `All`, `Any` or `AtLeast` over names of the same scope as its
+/// `needs`. It only observes (no edge of the graph), so it may name anything of the design.
+fn full_capacity(
+    cx: &mut Context,
+    spec: &crate::scenario::ComponentSpec,
+    scope: &Names<'_>,
+    outside: Option<&Names<'_>>,
+) -> Option<super::super::Needs> {
+    let full = spec.full.as_ref()?;
+    if Kind::from(spec.kind) != Kind::Group {
+        cx.error(spec.name.span, format!("`full` on `{}`, which is no Group", spec.name.value)).hint =
+            Some("declare the full capacity on the group of the redundant components".into());
+        return None;
+    }
+    if let crate::scenario::NeedsSpec::Async { queue, .. } = full {
+        cx.error(queue.span, "`full` is `All`, `Any` or `AtLeast`, not `Async`").hint =
+            Some("e.g. `full: AtLeast(2, [\"web-1\", \"web-2\", \"web-3\"])`".into());
+        return None;
+    }
+    Some(resolve_needs(cx, &spec.name, Some(full), scope, outside).needs)
 }
 
 /// The failure mode an injection names on `target`, if any; reports a missing mode and a

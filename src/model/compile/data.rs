@@ -187,6 +187,7 @@ pub(super) fn dataset_node(name: &str, of: Vec<ComponentId>, dataset: Option<u32
         fail: None,
         recover: None,
         needs: Needs { rule: NeedsRule::Data, k: 0, of },
+        full: None,
         alert: None,
         crew: None,
         priority: 0,
