@@ -7,6 +7,13 @@
 //! floating-point fold never depends on scheduling — output is byte-identical for any
 //! `--threads` — and memory holds one chunk of outcomes at a time, whatever the replication
 //! count or horizon.
+//!
+//! With a precision ([`Plan::Precise`]), a design runs its first batch, then doubles its
+//! replications (2n, 4n, ..., up to the maximum) until the 95% CI half-width of its
+//! unavailability is at most the precision asked, relative to the estimate. The rule is only
+//! looked at on those fixed boundaries, on the aggregate folded in replication order, so where a
+//! design stops never depends on the threads or the machine. Replication r is the same
+//! replication whatever the plan (common random numbers hold across designs).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -24,16 +31,60 @@ pub const CHUNK: u64 = 512;
 /// Slices per thread in a chunk, so uneven replications still balance.
 const SLICES_PER_THREAD: u64 = 4;
 
-/// Runs `replications` replications of `arch` on `pool`, calling `progress` with the number
-/// done after each replication (from the worker threads, so a slow replication shows).
+/// How many replications a design runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Plan {
+    /// Exactly this many.
+    Fixed(u64),
+    /// `first`, then doubling until the precision is reached or `max` replications ran.
+    Precise {
+        /// The first batch.
+        first: u64,
+        /// The largest half-width wanted, relative to the unavailability.
+        relative: f64,
+        /// The most replications.
+        max: u64,
+    },
+}
+
+impl From<u64> for Plan {
+    fn from(n: u64) -> Plan {
+        Plan::Fixed(n)
+    }
+}
+
+impl Plan {
+    /// The plan of `system`: its precision if it has one, else its replications.
+    pub fn of(system: &crate::model::System) -> Plan {
+        match system.precision {
+            Some(p) => Plan::Precise {
+                first: system.replications,
+                relative: p.relative,
+                max: p.max_replications.max(system.replications),
+            },
+            None => Plan::Fixed(system.replications),
+        }
+    }
+
+    /// The most replications it may run (for progress bars).
+    pub fn most(&self) -> u64 {
+        match *self {
+            Plan::Fixed(n) => n,
+            Plan::Precise { max, .. } => max,
+        }
+    }
+}
+
+/// Runs the replications `plan` asks for of `arch` on `pool`, calling `progress` with the
+/// number done after each replication (from the worker threads, so a slow replication shows).
 pub fn run_architecture(
     arch: &Architecture,
     params: RunParams,
-    replications: u64,
+    plan: impl Into<Plan>,
     pool: &rayon::ThreadPool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Aggregate {
-    run_architecture_with(arch, params, replications, pool, progress, &mut |_, _| {})
+    run_architecture_with(arch, params, plan, pool, progress, &mut |_, _| {})
 }
 
 /// Runs every architecture of `system` on `pool` and reports each, in file order.
@@ -42,7 +93,7 @@ pub fn report_all(system: &crate::model::System, pool: &rayon::ThreadPool) -> Ve
     system
         .architectures
         .iter()
-        .map(|a| report(a, &run_architecture(a, params, system.replications, pool, &|_| {}), system.horizon))
+        .map(|a| report(a, &run_architecture(a, params, Plan::of(system), pool, &|_| {}), system.horizon))
         .collect()
 }
 
@@ -58,11 +109,16 @@ pub fn report(arch: &Architecture, aggregate: &Aggregate, horizon: SimTime) -> A
 pub fn run_architecture_with(
     arch: &Architecture,
     params: RunParams,
-    replications: u64,
+    plan: impl Into<Plan>,
     pool: &rayon::ThreadPool,
     progress: &(dyn Fn(u64) + Sync),
     each: &mut dyn FnMut(u64, &Outcome),
 ) -> Aggregate {
+    let plan = plan.into();
+    let (mut replications, last) = match plan {
+        Plan::Fixed(n) => (n, n),
+        Plan::Precise { first, max, .. } => (first.min(max), max),
+    };
     let prepared = Prepared::new(arch, params);
     let rto_objective = arch.objectives.rto;
     let slices = (pool.current_num_threads() as u64 * SLICES_PER_THREAD).max(1);
@@ -72,7 +128,16 @@ pub fn run_architecture_with(
     let mut aggregate = Aggregate::default();
     let done = AtomicU64::new(0);
     let mut start = 0;
-    while start < replications {
+    loop {
+        if start == replications {
+            let Plan::Precise { relative, .. } = plan else { break };
+            let reached = aggregate.relative_half_width(params.horizon);
+            if reached.is_some_and(|h| h <= relative) || replications == last {
+                aggregate.set_precision(relative, last);
+                break;
+            }
+            replications = (replications * 2).min(last);
+        }
         let end = (start + CHUNK).min(replications);
         let per_slice = (end - start).div_ceil(slices);
         let outcomes: Vec<Vec<Outcome>> = pool.install(|| {

@@ -87,6 +87,16 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
     let origin = file.display().to_string();
     // As `run`: with --horizon, the "injection after the horizon" warnings are checked again.
     let mut system = output::compile_file_with(file, args.options.horizon.is_none())?.system;
+    if args.options.precision.is_some() || args.options.max_replications.is_some() {
+        return Err(Error::new(
+            "error: check does not take --precision or --max-replications
+  = hint: a baseline pairs the same replications run after run, so check runs a fixed count: use --replications
+",
+        ));
+    }
+    // The same reason: a scenario's `precision` is for `run`, `report` and `compare`; check
+    // runs its `replications`.
+    system.precision = None;
     let overrides = args.options.apply(&mut system);
     if args.options.horizon.is_some() {
         warn_late_injections(&system, &origin);

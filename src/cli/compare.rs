@@ -61,7 +61,9 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let work = Work { system: &system, archs: &selected, replications: system.replications, threads };
     storm::announce(&work, &origin);
     let params = RunParams::of(&system);
-    let progress = Progress::new(system.replications * selected.len() as u64, r.quiet);
+    // With a precision the bar runs to the most replications a design may take.
+    let most = runner::Plan::of(&system).most();
+    let progress = Progress::new(most * selected.len() as u64, r.quiet);
     // Per architecture: its report, and per replication its downtime and data-loss events
     // per year (for the paired differences).
     let runs: Vec<(ArchitectureReport, Vec<f64>, Vec<f64>)> = selected
@@ -73,9 +75,9 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
             let aggregate = runner::run_architecture_with(
                 arch,
                 params,
-                system.replications,
+                runner::Plan::of(&system),
                 &pool,
-                &|done| progress.update(system.replications * k as u64 + done, &arch.name),
+                &|done| progress.update(most * k as u64 + done, &arch.name),
                 &mut |_, o| {
                     downtime.push(o.downtime_min_per_year(system.horizon));
                     data_loss.push(o.data_loss_events_per_year(system.horizon));
@@ -86,14 +88,29 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         .collect();
     progress.finish();
     let (_, base_downtime, base_loss) = &runs[baseline];
+    // With a precision, designs may stop at different counts: a difference pairs the
+    // replications both ran (replication r is the same in every design).
+    let paired = |a: &[f64], b: &[f64]| {
+        let n = a.len().min(b.len());
+        (a[..n].to_vec(), b[..n].to_vec())
+    };
     let report = Comparisons {
         header: header(&system, &r.file, overrides),
         metric: "downtime_min_per_year",
         baseline: names[baseline].to_string(),
-        comparisons: runs.iter().map(|(a, downtime, _)| compare(&a.name, downtime, base_downtime)).collect(),
+        comparisons: runs
+            .iter()
+            .map(|(a, downtime, _)| {
+                let (now, before) = paired(downtime, base_downtime);
+                compare(&a.name, &now, &before)
+            })
+            .collect(),
         recovery: runs
             .iter()
-            .map(|(a, _, loss)| Recovery::of(a, loss, base_loss, runs[baseline].0.cost_per_year))
+            .map(|(a, _, loss)| {
+                let (now, before) = paired(loss, base_loss);
+                Recovery::of(a, &now, &before, runs[baseline].0.cost_per_year)
+            })
             .collect(),
     };
     output::render(&report, r.format)

@@ -1,6 +1,6 @@
 //! The run options every simulating command takes (`run`, `compare`, `report`, `chart`,
-//! `check`): `--seed`, `--replications`, `--horizon` and `--threads`, one clap struct
-//! flattened into each.
+//! `check`): `--seed`, `--replications`, `--horizon`, `--precision`, `--max-replications` and
+//! `--threads`, one clap struct flattened into each.
 //!
 //! The first three replace the scenario's values; what a command ran with is what it records:
 //! the header of its output (the table's and markdown's run line, the JSON header's values and
@@ -20,7 +20,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::System;
+use crate::model::{Precision, System};
 use crate::scenario::MAX_REPLICATIONS;
 use crate::time::{SimTime, parse_duration};
 
@@ -36,6 +36,14 @@ pub struct RunOptions {
     /// Simulated time per replication, e.g. 10y (default: the scenario's).
     #[arg(long, value_name = "DUR", value_parser = positive_duration)]
     pub horizon: Option<SimTime>,
+    /// Run each design until the 95% CI half-width of its unavailability is at most P of it,
+    /// e.g. 5% or 0.05, doubling the replications from --replications (default: the
+    /// scenario's `precision`, else a fixed count).
+    #[arg(long, value_name = "P", value_parser = precision)]
+    pub precision: Option<f64>,
+    /// With a precision: the most replications a design runs (default 1000000).
+    #[arg(long, value_name = "N", value_parser = replications)]
+    pub max_replications: Option<u64>,
     /// Worker threads (default: one per core). Results are identical for any value.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -44,7 +52,11 @@ pub struct RunOptions {
 impl RunOptions {
     /// Whether a scenario value is replaced.
     pub fn any(&self) -> bool {
-        self.seed.is_some() || self.replications.is_some() || self.horizon.is_some()
+        self.seed.is_some()
+            || self.replications.is_some()
+            || self.horizon.is_some()
+            || self.precision.is_some()
+            || self.max_replications.is_some()
     }
 
     /// Replaces the scenario's values with the options given; returns them by name, for the
@@ -63,6 +75,17 @@ impl RunOptions {
             system.horizon = h;
             overrides.insert("horizon", h.to_string().into());
         }
+        if let Some(p) = self.precision {
+            let max = Precision::DEFAULT_MAX.max(system.replications).min(MAX_REPLICATIONS);
+            system.precision = Some(Precision { relative: p, max_replications: max });
+            overrides.insert("precision", p.into());
+        }
+        if let Some(max) = self.max_replications {
+            if let Some(p) = system.precision.as_mut() {
+                p.max_replications = max;
+            }
+            overrides.insert("max_replications", max.into());
+        }
         overrides
     }
 
@@ -79,13 +102,31 @@ impl RunOptions {
         if let Some(h) = self.horizon {
             out.push_str(&format!(" --horizon {h}"));
         }
+        if let Some(p) = self.precision {
+            out.push_str(&format!(" --precision {p}"));
+        }
+        if let Some(max) = self.max_replications {
+            out.push_str(&format!(" --max-replications {max}"));
+        }
         out
     }
 
     /// As [`RunOptions::args`], the options `trace` takes (`--seed`, `--horizon`): the trace
     /// commands under report.md's timelines.
     pub fn trace_args(&self) -> String {
-        RunOptions { replications: None, ..self.clone() }.args()
+        RunOptions { replications: None, precision: None, max_replications: None, ..self.clone() }.args()
+    }
+}
+
+/// A precision: a fraction in (0, 1), written `0.05` or `5%`.
+fn precision(text: &str) -> Result<f64, String> {
+    let value = match text.strip_suffix('%') {
+        Some(percent) => percent.trim().parse::<f64>().map(|p| p / 100.0),
+        None => text.parse::<f64>(),
+    };
+    match value {
+        Ok(p) if p > 0.0 && p < 1.0 => Ok(p),
+        _ => Err("expected a fraction between 0 and 1 of the unavailability, such as 5% or 0.05".into()),
     }
 }
 
@@ -129,6 +170,7 @@ mod tests {
             replications: Some(10),
             horizon: Some(parse_duration("2y").unwrap()),
             threads: Some(3),
+            ..RunOptions::default()
         };
         assert!(given.any());
         let overrides = given.apply(&mut system);

@@ -140,15 +140,17 @@ pub(super) fn simulate_report(
     let work = Work { system, archs: &archs, replications, threads: pool.current_num_threads() };
     storm::announce(&work, &file.display().to_string());
     let params = RunParams::of(system);
-    let progress = Progress::new(replications * archs.len() as u64, false);
+    // With a precision the bar runs to the most replications a design may take.
+    let most = runner::Plan::of(system).most();
+    let progress = Progress::new(most * archs.len() as u64, false);
     let mut incidents = Vec::new();
     let architectures = system
         .architectures
         .iter()
         .enumerate()
         .map(|(k, a)| {
-            let tick = |done| progress.update(replications * k as u64 + done, &a.name);
-            let aggregate = runner::run_architecture(a, params, replications, &pool, &tick);
+            let tick = |done| progress.update(most * k as u64 + done, &a.name);
+            let aggregate = runner::run_architecture(a, params, runner::Plan::of(system), &pool, &tick);
             incidents.push(aggregate.incidents());
             runner::report(a, &aggregate, system.horizon)
         })

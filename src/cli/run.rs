@@ -70,12 +70,14 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     };
     storm::announce(&work, &args.file.display().to_string());
     let params = RunParams::of(&system);
-    let progress = Progress::new(system.replications * selected.len() as u64, args.quiet);
+    // With a precision the bar runs to the most replications a design may take.
+    let most = runner::Plan::of(&system).most();
+    let progress = Progress::new(most * selected.len() as u64, args.quiet);
     let mut architectures = Vec::new();
     for (k, &i) in selected.iter().enumerate() {
         let arch = &system.architectures[i];
-        let done_before = system.replications * k as u64;
-        let aggregate = runner::run_architecture(arch, params, system.replications, &pool, &|done| {
+        let done_before = most * k as u64;
+        let aggregate = runner::run_architecture(arch, params, runner::Plan::of(&system), &pool, &|done| {
             progress.update(done_before + done, &arch.name)
         });
         architectures.push(runner::report(arch, &aggregate, system.horizon));

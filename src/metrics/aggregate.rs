@@ -9,8 +9,8 @@ use crate::time::{MS_PER_HOUR, MS_PER_YEAR, SimTime};
 use super::outcome::{DataTotals, LABEL_SLOTS, Outcome, ProblemTotals, QueueTotals};
 use super::report::{
     ArchitectureReport, AvailabilityStats, BacklogStats, DataReport, DatasetReport, Degraded, Histograms,
-    LabelTotals, LostWrites, ObjectiveResult, Objectives, Planned, Problem, QueueReport, Ranking,
-    RecoveredFrom, RpoStats, RtoStats, Unrecoverable,
+    LabelTotals, LostWrites, ObjectiveResult, Objectives, Planned, PrecisionReached, Problem, QueueReport,
+    Ranking, RecoveredFrom, RpoStats, RtoStats, Unrecoverable,
 };
 use super::{LogHistogram, student_t::t_quantile};
 
@@ -44,6 +44,8 @@ pub struct Aggregate {
     injection_in_first: bool,
     /// Each standby member's time active `[ms]`, over the folded replications.
     active_ms: Vec<(ComponentId, u128)>,
+    /// The precision asked and the most replications allowed, when the run had a precision.
+    precision: Option<(f64, u64)>,
 }
 
 /// Where the incidents a timeline may show are, found in the run's pass.
@@ -115,6 +117,25 @@ impl Aggregate {
     /// Replications folded so far.
     pub fn replications(&self) -> u64 {
         self.replications
+    }
+
+    /// The 95% CI half-width of the unavailability over the folded replications, relative to
+    /// the unavailability (Student t, not clamped to [0, 1]); `None` with fewer than two
+    /// replications or no downtime at all (a relative precision is then undefined).
+    pub fn relative_half_width(&self, horizon: SimTime) -> Option<f64> {
+        let n = self.replications;
+        let unavailability = 1.0 - self.all.stats(horizon, n).mean;
+        if n < 2 || unavailability <= 0.0 {
+            return None;
+        }
+        let sd = libm::sqrt(self.all.welford_m2.max(0.0) / (n - 1) as f64);
+        Some(t_quantile(0.975, (n - 1) as f64) * sd / libm::sqrt(n as f64) / unavailability)
+    }
+
+    /// Records that the run aimed at `relative` precision with at most `max` replications
+    /// (reported with what it reached).
+    pub fn set_precision(&mut self, relative: f64, max: u64) {
+        self.precision = Some((relative, max));
     }
 
     /// Where the incidents a timeline may show are.
@@ -224,6 +245,20 @@ impl Aggregate {
                 outages: self.planned_outages,
                 availability_unplanned,
             },
+            precision: self.precision.map(|(target, max_replications)| {
+                let reached = self.relative_half_width(horizon);
+                PrecisionReached {
+                    target,
+                    reached,
+                    replications: n,
+                    max_replications,
+                    stopped_by: if reached.is_some_and(|h| h <= target) {
+                        "precision"
+                    } else {
+                        "max_replications"
+                    },
+                }
+            }),
             degraded: arch.components.iter().any(|c| c.full.is_some()).then(|| Degraded {
                 minutes_per_year: per_year(self.degraded_ms as f64 / 60_000.0),
                 episodes_per_year: per_year(self.degraded_episodes as f64),

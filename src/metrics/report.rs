@@ -33,8 +33,12 @@ pub struct Header {
     pub scenario: ScenarioId,
     /// Master seed used.
     pub seed: u64,
-    /// Replications run.
+    /// Replications run (with a precision: the first batch; each design's count is in its
+    /// `precision`).
     pub replications: u64,
+    /// The stopping rule, with a precision (no key without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionRule>,
     /// Simulated time per replication `[h]`.
     pub horizon_h: f64,
     /// Random failures on.
@@ -57,11 +61,27 @@ impl Header {
             scenario,
             seed: system.seed,
             replications: system.replications,
+            precision: system.precision.map(|p| PrecisionRule {
+                relative: p.relative,
+                max_replications: p.max_replications,
+                rule: "each design doubles its replications from `replications` until the 95% CI half-width of its unavailability is at most `relative` of it, or `max_replications`",
+            }),
             horizon_h: system.horizon.0 as f64 / crate::time::MS_PER_HOUR as f64,
             random: system.random,
             overrides,
         }
     }
+}
+
+/// A run's stopping rule with a precision.
+#[derive(Clone, Debug, Serialize)]
+pub struct PrecisionRule {
+    /// The largest 95% CI half-width wanted, relative to the unavailability.
+    pub relative: f64,
+    /// The most replications a design runs.
+    pub max_replications: u64,
+    /// The rule, in words.
+    pub rule: &'static str,
 }
 
 /// Which scenario, by name and content.
@@ -90,6 +110,10 @@ pub struct ArchitectureReport {
     pub planned: Planned,
     /// Time up at reduced capacity; `None` (JSON `null`) when no group declares `full`.
     pub degraded: Option<Degraded>,
+    /// With a precision asked: what was reached and when the replications stopped (no key
+    /// without one, so that such a report is the same bytes as before precisions existed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionReached>,
     /// Incidents per simulated year.
     pub incidents_per_year: f64,
     /// With no incident observed: the 95% upper bound 3 / (replications x years).
@@ -168,6 +192,21 @@ pub struct Planned {
     /// Availability counting unplanned downtime only (SLAs usually exclude planned
     /// maintenance); equal to `availability` without maintenance windows.
     pub availability_unplanned: AvailabilityStats,
+}
+
+/// How precise a design's answer got, with a precision asked.
+#[derive(Clone, Debug, Serialize)]
+pub struct PrecisionReached {
+    /// The 95% CI half-width asked for, relative to the unavailability.
+    pub target: f64,
+    /// The half-width reached, relative; `None` when no downtime was seen (undefined).
+    pub reached: Option<f64>,
+    /// Replications run.
+    pub replications: u64,
+    /// The most it could run.
+    pub max_replications: u64,
+    /// `precision` (reached) or `max_replications` (stopped there short of it).
+    pub stopped_by: &'static str,
 }
 
 /// Degraded capacity of one design: the service up while a group it depends on has fewer

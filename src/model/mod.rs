@@ -45,14 +45,33 @@ pub struct System {
     pub seed: u64,
     /// Simulated time per replication `[ms]`, > 0.
     pub horizon: SimTime,
-    /// Number of replications, >= 1.
+    /// Number of replications, >= 1 (with `precision`: the first batch).
     pub replications: u64,
+    /// Run each design until its answer is this precise (or the replications reach a limit).
+    pub precision: Option<Precision>,
     /// `false`: random failures are off; only injections happen.
     pub random: bool,
     /// The candidate designs, in file order.
     pub architectures: Vec<Architecture>,
     /// Repair crews, in file order (shared by every architecture's own simulation).
     pub crews: Vec<Crew>,
+}
+
+/// When a run stops adding replications: once the 95% CI half-width of a design's
+/// unavailability is at most `relative` of the estimate, checked after the first `replications`
+/// and after each doubling, or at `max_replications` (each design on its own).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Precision {
+    /// The largest half-width wanted, as a fraction of the unavailability, in (0, 1).
+    pub relative: f64,
+    /// The most replications a design runs, >= the first batch.
+    pub max_replications: u64,
+}
+
+impl Precision {
+    /// The replications when `--max-replications` is not given: a million, or the first
+    /// batch if larger.
+    pub const DEFAULT_MAX: u64 = 1_000_000;
 }
 
 /// A repair crew: `size` repairs can be in progress at once; the others wait, first come

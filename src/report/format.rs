@@ -50,9 +50,8 @@ pub fn count(n: u64) -> String {
 /// print it; the values are the effective ones, command-line options included.
 pub fn run_line(h: &Header) -> String {
     format!(
-        "{} replication{} x {}, seed {}{}, stream v{}",
-        h.replications,
-        if h.replications == 1 { "" } else { "s" },
+        "{} x {}, seed {}{}, stream v{}",
+        replications(h),
         horizon(h),
         h.seed,
         if h.random { "" } else { ", random failures off" },
@@ -60,13 +59,42 @@ pub fn run_line(h: &Header) -> String {
     )
 }
 
+/// `300 replications`, or with a precision `1000 to 1000000 replications (until ±5% of the
+/// unavailability)`.
+fn replications(h: &Header) -> String {
+    match &h.precision {
+        None => format!("{} replication{}", h.replications, if h.replications == 1 { "" } else { "s" }),
+        Some(p) => format!(
+            "{} to {} replications (until ±{} of the unavailability)",
+            h.replications,
+            p.max_replications,
+            precision_percent(p.relative)
+        ),
+    }
+}
+
+/// What a design's precision came to: `16000 replications, 95% CI ±4.1% of the unavailability
+/// (asked ±5%)`, or why it stopped short.
+pub fn precision_reached(p: &crate::metrics::PrecisionReached) -> String {
+    let got = p.reached.map_or_else(
+        || "no downtime seen, so no relative CI".to_string(),
+        |h| format!("95% CI ±{} of the unavailability", precision_percent(h)),
+    );
+    let short = if p.stopped_by == "precision" { "" } else { ", short of it at the most replications" };
+    format!("{} replications, {got} (asked ±{}{short})", p.replications, precision_percent(p.target))
+}
+
+/// A relative precision as a percentage: `5%`, `0.5%`.
+pub fn precision_percent(relative: f64) -> String {
+    format!("{}%", significant(relative * 100.0))
+}
+
 /// What was run, as a sentence for documents: `300 replications of 2y each, seed 5, random
 /// failures on, faultline 0.1.0 (stream v2), scenario SHA-256 `…`.`
 pub fn run_sentence(h: &Header) -> String {
     format!(
-        "{} replication{} of {} each, seed {}, random failures {}, faultline {} (stream v{}), scenario SHA-256 `{}`.",
-        h.replications,
-        if h.replications == 1 { "" } else { "s" },
+        "{} of {} each, seed {}, random failures {}, faultline {} (stream v{}), scenario SHA-256 `{}`.",
+        replications(h),
         horizon(h),
         h.seed,
         if h.random { "on" } else { "off" },

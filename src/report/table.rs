@@ -304,6 +304,9 @@ fn notes(archs: &[ArchitectureReport]) -> String {
             parts
                 .push(format!("injections skipped (no such component): {}", a.injections_skipped.join(", ")));
         }
+        if let Some(p) = &a.precision {
+            parts.push(super::format::precision_reached(p));
+        }
         let _ = writeln!(out, "{}: {}", a.name, parts.join("; "));
     }
     if archs.iter().any(|a| ci_mark(a) == "*") {

@@ -30,8 +30,11 @@ pub struct Scenario {
     pub seed: u64,
     /// Simulated time per replication, a positive duration.
     pub horizon: Spanned<String>,
-    /// Number of independent replications.
+    /// Number of independent replications (with `precision`: the first batch).
     pub replications: Option<Spanned<u64>>,
+    /// Run until the 95% CI half-width of each design's unavailability is at most this
+    /// fraction of it (0.05: 5%), doubling the replications from `replications`.
+    pub precision: Option<Spanned<f64>>,
     /// `false`: no random failures, only the injections happen.
     pub random: Option<bool>,
     /// Objectives of every architecture (each may override field by field).

@@ -8,6 +8,7 @@ mod check;
 mod compare;
 mod formats;
 mod limits;
+mod precision;
 mod readme;
 mod run;
 mod scale;

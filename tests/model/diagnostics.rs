@@ -198,7 +198,7 @@ fn unknown_field() {
         4,
         5,
         "unexpected field named `horizn` in `Scenario`, expected one of `name`, `seed`, `horizon`, \
-         `replications`, `random`, `objectives`, `profiles`, `crews`, `shared`, `architectures`, `injections`, \
+         `replications`, `precision`, `random`, `objectives`, `profiles`, `crews`, `shared`, `architectures`, `injections`, \
          or `maintenance` instead",
     );
     assert_eq!(hint.as_deref(), Some("did you mean `horizon`?"));

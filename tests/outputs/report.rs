@@ -415,5 +415,10 @@ fn run_options_are_honoured_and_recorded_by_report_and_chart() {
     ]);
     assert_eq!(done.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&done.stderr);
-    assert!(stderr.contains("error: --seed, --replications and --horizon need a scenario\n"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "error: --seed, --replications, --horizon, --precision and --max-replications need a scenario\n"
+        ),
+        "{stderr}"
+    );
 }

@@ -56,6 +56,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, Vec<Diagnostic>> {
     cx.printable_name(&scenario.name, "scenario");
     let horizon = cx.positive_duration(&scenario.horizon, "the horizon");
     let replications = cx.replications(scenario);
+    let precision = cx.precision(scenario, replications);
     let objectives = cx.objectives(scenario.objectives.as_ref(), Objectives::DEFAULT);
     let (crews, crew_table) = ha::compile_crews(&mut cx, &scenario.crews);
     let profiles = components::compile_profiles(&mut cx, &scenario.profiles, &crew_table);
@@ -79,6 +80,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, Vec<Diagnostic>> {
         seed: scenario.seed,
         horizon: horizon.unwrap_or_default(),
         replications,
+        precision,
         random: scenario.random.unwrap_or(true),
         architectures,
         crews,
@@ -146,6 +148,17 @@ impl Context {
             );
         }
         r.value
+    }
+
+    fn precision(&mut self, scenario: &Scenario, replications: u64) -> Option<super::Precision> {
+        let p = scenario.precision.as_ref()?;
+        if !(p.value > 0.0 && p.value < 1.0) {
+            self.error(p.span, format!("`precision` is a fraction in (0, 1), got {}", p.value)).hint =
+                Some("0.05 asks for a 95% CI within ±5% of the unavailability".into());
+            return None;
+        }
+        let max_replications = super::Precision::DEFAULT_MAX.max(replications).min(MAX_REPLICATIONS);
+        Some(super::Precision { relative: p.value, max_replications })
     }
 
     fn finish(mut self, system: System) -> Result<Compiled, Vec<Diagnostic>> {
