@@ -102,6 +102,9 @@ pub fn render(report: &Report) -> String {
                 a.injections_skipped.join(", ")
             );
         }
+        if let Some(p) = &a.precision {
+            let _ = writeln!(out, "\nPrecision: {}.", super::format::precision_reached(p));
+        }
     }
     out
 }
