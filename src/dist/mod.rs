@@ -134,7 +134,19 @@ impl Dist {
     }
 
     /// Maps one random word to one duration by the inverse CDF, rounded to whole ms half up.
+    /// The exponential, the engine's usual law, is sampled inline at the call site; the other
+    /// laws out of line (the same arithmetic either way).
+    #[inline(always)]
     pub fn sample(&self, word: u64) -> SimTime {
+        match *self {
+            Dist::Exp { mean_ms } => round_ms(sample::exponential(word, mean_ms)),
+            _ => self.sample_other(word),
+        }
+    }
+
+    /// [`Dist::sample`] of the laws other than the exponential.
+    #[inline(never)]
+    fn sample_other(&self, word: u64) -> SimTime {
         let ms = match *self {
             Dist::Exp { mean_ms } => sample::exponential(word, mean_ms),
             Dist::Weibull { shape, scale_ms } => sample::weibull(word, shape, scale_ms),
@@ -157,6 +169,7 @@ fn positive(mean: SimTime) -> Result<f64, DistError> {
 /// Rounds a non-negative duration in ms to whole ms, half up, saturating below "never".
 /// For x >= 0, truncating x + 0.5 toward zero is floor(x + 0.5): exact, and cheaper than a
 /// call.
+#[inline]
 fn round_ms(ms: f64) -> SimTime {
     let shifted = ms + 0.5;
     if shifted >= (u64::MAX - 1) as f64 {
