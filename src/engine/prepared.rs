@@ -78,6 +78,11 @@ pub struct Prepared<'a> {
     pub(super) crew: Vec<Option<u32>>,
     /// The laws of each plain component (see [`Plain`]).
     pub(super) plain: Vec<Option<Plain>>,
+    /// For component `i`, `dependents[dependent_ranges[i].0..dependent_ranges[i].1]` are the
+    /// components that list it in their `needs` (the architecture's adjacency, flattened to
+    /// one lookup for the propagation loop).
+    dependents: Vec<u32>,
+    dependent_ranges: Vec<(u32, u32)>,
 
     /// Whether the service depends on the component, directly or not (or is it): only such
     /// failures are listed as contributing to an incident.
@@ -212,8 +217,12 @@ impl<'a> Prepared<'a> {
                 _ => None,
             })
             .collect();
+        let dependents = arch.dependents.iter().map(|d| d.0).collect();
+        let dependent_ranges = arch.dependent_starts.windows(2).map(|w| (w[0], w[1])).collect();
         Prepared {
             plain,
+            dependents,
+            dependent_ranges,
             arch,
             params,
             mode_keys,
@@ -256,6 +265,13 @@ impl<'a> Prepared<'a> {
     /// The queue links (by index) whose consumers `id` is.
     pub(super) fn consumer_links_of(&self, id: usize) -> &[u32] {
         &self.consumer_links[self.consumer_starts[id] as usize..self.consumer_starts[id + 1] as usize]
+    }
+
+    /// The components that list `id` in their `needs`.
+    #[inline]
+    pub(super) fn dependents_of(&self, id: u32) -> &[u32] {
+        let (start, end) = self.dependent_ranges[id as usize];
+        &self.dependents[start as usize..end as usize]
     }
 
     /// The standby groups (by index) that `id` is a member of.

@@ -18,7 +18,7 @@ use crate::model::Recovery;
 use crate::rng::Stream;
 use crate::time::SimTime;
 
-use super::core::Entry;
+use super::core::{Entry, Node};
 use super::prepared::{Class, Plain};
 use super::simulator::Simulator;
 use super::{Cause, ComponentId, Label, Mode, TraceKind};
@@ -121,7 +121,7 @@ impl Simulator<'_> {
     /// Starts the failure clock of own-up component `i` with `ttf` to go, or keeps it paused if
     /// `i` is a passive member of a cold standby group or sleeps with one.
     pub(super) fn start_clock(&mut self, i: usize, now: SimTime, ttf: SimTime) {
-        if (self.core.nodes[i].watched && self.standby.is_cold_passive(&self.core, i))
+        if (self.core.nodes[i].concerns(Node::WATCHED) && self.standby.is_cold_passive(&self.core, i))
             || self.cycles.dormant[i]
         {
             // A warm passive member asleep with a cold group: its clock keeps its stretch.
@@ -218,14 +218,14 @@ impl Simulator<'_> {
         if self.cycles.phase[i] == Phase::Up {
             let word = streams.recover.as_mut().expect("a plain component recovers").next_word();
             self.core.note(now, i, TraceKind::Failed(Mode::Failure));
-            self.core.nodes[i].failed = true;
+            self.core.nodes[i].set_failed(true);
             self.cycles.phase[i] = Phase::Repairing;
             self.core.queue.reschedule_top(rank, now.saturating_add(laws.repair.sample(word)));
             Entry::own(Class::RandomFailure, rank, id, None)
         } else {
             let word = streams.fail.as_mut().expect("a plain component fails").next_word();
             self.core.note(now, i, TraceKind::Recovered(Label::Repair));
-            self.core.nodes[i].failed = false;
+            self.core.nodes[i].set_failed(false);
             self.cycles.phase[i] = Phase::Up;
             let ttf = SimTime(laws.fail.sample(word).0.max(1));
             self.core.queue.reschedule_top(rank, now.saturating_add(ttf));
@@ -236,7 +236,7 @@ impl Simulator<'_> {
     /// Starts an own failure of `i` at `now`: its recovery begins. The caller refreshes `i`.
     pub(super) fn fail(&mut self, i: usize, now: SimTime) {
         self.cycles.slowed[i] = false;
-        self.core.nodes[i].failed = true;
+        self.core.nodes[i].set_failed(true);
         self.cycles.paused[i] = None;
         match self.recovery_of(i) {
             Recovery::Replace { detect, launch } => {
@@ -259,7 +259,7 @@ impl Simulator<'_> {
     /// Fails standby member `i` on a failed start, as an own failure under its own recovery.
     /// Returns whether it did fail (a member that cannot, or already has, does not).
     pub(super) fn fail_to_start(&mut self, i: usize, now: SimTime) -> bool {
-        if self.core.nodes[i].failed || !self.core.nodes[i].flaky {
+        if self.core.nodes[i].failed() || !self.core.nodes[i].flaky {
             return false;
         }
         self.core.note(now, i, TraceKind::Failed(Mode::StartFailure));
@@ -323,7 +323,7 @@ impl Simulator<'_> {
 
     /// `i`'s recovery ended at `now`: it is own-up and new again.
     fn recovered(&mut self, i: usize, now: SimTime) {
-        self.core.nodes[i].failed = false;
+        self.core.nodes[i].set_failed(false);
         self.cycles.phase[i] = Phase::Up;
         if self.has_clock(i) {
             let ttf = self.time_to_failure(i);

@@ -136,21 +136,15 @@ impl<'a> Simulator<'a> {
         for (i, c) in self.core.arch.components.iter().enumerate() {
             let watched = !self.core.prepared.watchers_of(i).is_empty();
             let consumes = !self.core.prepared.consumer_links_of(i).is_empty();
-            self.core.nodes[i] = Node {
-                needs_up: c.needs.of.len() as u32,
-                threshold: c.needs.k,
-                injected: 0,
-                failed: false,
-                standby_ok: true,
-                drained: false,
-                watched: watched || consumes,
-                battery: c.battery.is_some(),
-                flaky: false,
-                data: c.dataset.is_some(),
-                backup_store: !self.core.prepared.data.backups_on[i].is_empty(),
-                charges: !self.core.prepared.charging[i].is_empty(),
-                up: true,
-            };
+            let concerns = [
+                (watched || consumes, Node::WATCHED),
+                (!self.core.prepared.data.backups_on[i].is_empty(), Node::BACKUP_STORE),
+                (!self.core.prepared.charging[i].is_empty(), Node::CHARGES),
+                (c.battery.is_some(), Node::BATTERY),
+                (c.dataset.is_some(), Node::DATA),
+            ];
+            let concerns = concerns.iter().filter(|&&(on, _)| on).fold(0, |all, &(_, bit)| all | bit);
+            self.core.nodes[i] = Node::new(c.needs.of.len() as u32, c.needs.k, concerns);
             self.battery.charge[i] = Charge::Full;
             self.cycles.phase[i] = Phase::Up;
             self.cycles.paused[i] = None;
@@ -327,7 +321,7 @@ impl<'a> Simulator<'a> {
         let i = s.component as usize;
         let label = match s.class {
             Class::InjectionStart => {
-                self.core.nodes[i].injected += 1;
+                self.core.nodes[i].inject();
                 self.cycles.inject_mode[i] = s.mode;
                 let mode = s.mode.map_or(Mode::Injected, Mode::InjectedNamed);
                 self.core.note(now, i, TraceKind::Failed(mode));
@@ -337,7 +331,7 @@ impl<'a> Simulator<'a> {
                 None
             }
             _ => {
-                self.core.nodes[i].injected -= 1;
+                self.core.nodes[i].uninject();
                 self.core.note(now, i, TraceKind::Recovered(Label::InjectionEnd));
                 Some(Label::InjectionEnd)
             }
