@@ -42,6 +42,8 @@ pub(super) struct Scripted {
 /// general path of `recovery.rs`.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Plain {
+    /// The component.
+    pub id: u32,
     /// Time to failure.
     pub fail: Dist,
     /// Repair time.
@@ -76,7 +78,8 @@ pub struct Prepared<'a> {
     pub(super) alert: Vec<Option<Dist>>,
     /// Crew of each component's repair.
     pub(super) crew: Vec<Option<u32>>,
-    /// The laws of each plain component (see [`Plain`]).
+    /// The laws of each plain component (see [`Plain`]), by name rank (its queue slot), so
+    /// that the event loop finds them from the slot in one lookup.
     pub(super) plain: Vec<Option<Plain>>,
     /// For component `i`, `dependents[dependent_ranges[i].0..dependent_ranges[i].1]` are the
     /// components that list it in their `needs` (the architecture's adjacency, flattened to
@@ -198,10 +201,9 @@ impl<'a> Prepared<'a> {
             consumer_links.extend_from_slice(list);
         }
         consumer_starts.push(consumer_links.len() as u32);
-        let plain = arch
-            .components
+        let plain = by_rank
             .iter()
-            .enumerate()
+            .map(|&id| (id as usize, &arch.components[id as usize]))
             .map(|(i, c)| match (c.fail, c.recover) {
                 (Some(fail), Some(Recovery::Repair(repair)))
                     if params.random
@@ -212,7 +214,7 @@ impl<'a> Prepared<'a> {
                         && lists[i].is_empty()
                         && !dormancy.may_sleep(i) =>
                 {
-                    Some(Plain { fail, repair })
+                    Some(Plain { id: i as u32, fail, repair })
                 }
                 _ => None,
             })

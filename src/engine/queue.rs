@@ -73,6 +73,14 @@ impl EventQueue {
         either!(self, h => h.peek())
     }
 
+    /// The time of the earliest event ([`SimTime::NEVER`] if none), exact if before the
+    /// horizon: past it, a narrow queue may give its keys' cap (never below the horizon), which
+    /// is all the event loop needs to know, without the exact time kept aside.
+    #[inline]
+    pub fn next_time(&self) -> SimTime {
+        either!(self, h => h.heap.first().map_or(SimTime::NEVER, |&k| h.layout.time_or_cap(k)))
+    }
+
     /// The slot of the earliest event, if any.
     #[inline]
     pub fn top_slot(&self) -> Option<u32> {
@@ -112,6 +120,8 @@ pub trait Key: Copy + Clone + std::fmt::Debug {
     fn slot(&self, key: Self::K) -> u32;
     /// The time of a key, or `None` if clamped.
     fn time(&self, key: Self::K) -> Option<SimTime>;
+    /// The time of a key, or the cap if clamped.
+    fn time_or_cap(&self, key: Self::K) -> SimTime;
 }
 
 /// `u64` keys `min(time, cap) << shift | slot`.
@@ -151,6 +161,11 @@ impl Key for Narrow {
         let t = key >> self.shift;
         (t != self.cap).then_some(SimTime(t))
     }
+
+    #[inline(always)]
+    fn time_or_cap(&self, key: u64) -> SimTime {
+        SimTime(key >> self.shift)
+    }
 }
 
 /// `u128` keys `time << 32 | slot`: never clamped.
@@ -173,6 +188,11 @@ impl Key for Wide {
     #[inline(always)]
     fn time(&self, key: u128) -> Option<SimTime> {
         Some(SimTime((key >> 32) as u64))
+    }
+
+    #[inline(always)]
+    fn time_or_cap(&self, key: u128) -> SimTime {
+        SimTime((key >> 32) as u64)
     }
 }
 

@@ -209,28 +209,30 @@ impl Simulator<'_> {
         }
     }
 
-    /// Handles the due event of plain component `i` (see [`Plain`]), in queue slot `rank`, at
+    /// Handles the due event of a plain component (see [`Plain`]), in queue slot `rank`, at
     /// `now`: a failure starts its repair, the end of a repair its next failure clock. The
     /// general path (`pop_event`) does the same for such a component, through more checks.
-    pub(super) fn plain_event(&mut self, i: usize, rank: u32, laws: Plain, now: SimTime) -> Entry {
-        let id = i as u32;
+    #[inline(always)]
+    pub(super) fn plain_event(&mut self, rank: u32, laws: &Plain, now: SimTime) -> Entry {
+        let (id, i) = (laws.id, laws.id as usize);
         let streams = &mut self.core.streams[i];
-        if self.cycles.phase[i] == Phase::Up {
+        let (entry, at) = if self.cycles.phase[i] == Phase::Up {
             let word = streams.recover.as_mut().expect("a plain component recovers").next_word();
             self.core.note(now, i, TraceKind::Failed(Mode::Failure));
             self.core.nodes[i].set_failed(true);
             self.cycles.phase[i] = Phase::Repairing;
-            self.core.queue.reschedule_top(rank, now.saturating_add(laws.repair.sample(word)));
-            Entry::own(Class::RandomFailure, rank, id, None)
+            let entry = Entry::own(Class::RandomFailure, rank, id, None);
+            (entry, now.saturating_add(laws.repair.sample(word)))
         } else {
             let word = streams.fail.as_mut().expect("a plain component fails").next_word();
             self.core.note(now, i, TraceKind::Recovered(Label::Repair));
             self.core.nodes[i].set_failed(false);
             self.cycles.phase[i] = Phase::Up;
             let ttf = SimTime(laws.fail.sample(word).0.max(1));
-            self.core.queue.reschedule_top(rank, now.saturating_add(ttf));
-            Entry::own(Class::RandomRecovery, rank, id, Some(Label::Repair))
-        }
+            (Entry::own(Class::RandomRecovery, rank, id, Some(Label::Repair)), now.saturating_add(ttf))
+        };
+        self.core.queue.reschedule_top(rank, at);
+        entry
     }
 
     /// Starts an own failure of `i` at `now`: its recovery begins. The caller refreshes `i`.

@@ -29,8 +29,9 @@ use super::{Cause, EventQueue, Label, Mode, Observer, Summary, TraceEvent, Trace
 
 /// What gathering an instant's events left to do.
 enum Gathered {
-    /// One own change alone at its instant, applied, with nothing to react to: done.
-    Done,
+    /// One own change alone at its instant, applied, with nothing to react to: done. The time
+    /// of the queue's next event, looked at to know it was alone, is `random_at`.
+    Done { random_at: SimTime },
     /// A batch to apply and react to; its own change is already applied when `applied`.
     Batch { applied: bool },
 }
@@ -39,13 +40,22 @@ enum Gathered {
 struct Script<'a> {
     events: &'a [Scripted],
     next: usize,
+    /// When the next one happens (never once the script is done).
+    at: SimTime,
 }
 
-impl Script<'_> {
-    /// When the next scripted event happens (never once the script is done).
-    #[inline]
-    fn at(&self) -> SimTime {
-        self.events.get(self.next).map_or(SimTime::NEVER, |s| s.at)
+impl<'a> Script<'a> {
+    /// The script of `events`, from its first.
+    fn new(events: &'a [Scripted]) -> Script<'a> {
+        Script { events, next: 0, at: events.first().map_or(SimTime::NEVER, |s| s.at) }
+    }
+
+    /// The next scripted event; it becomes done.
+    fn take(&mut self) -> &'a Scripted {
+        let s = &self.events[self.next];
+        self.next += 1;
+        self.at = self.events.get(self.next).map_or(SimTime::NEVER, |s| s.at);
+        s
     }
 }
 
@@ -205,6 +215,15 @@ impl<'a> Simulator<'a> {
     /// Returns the batch entry if an own state changed, or the data timer's entry.
     fn pop_slot(&mut self, now: SimTime) -> Option<Entry> {
         let slot = self.core.queue.top_slot().expect("an event is due");
+        let prepared: &'a Prepared<'a> = self.core.prepared;
+        match prepared.plain.get(slot as usize) {
+            Some(Some(laws)) => Some(self.plain_event(slot, laws, now)),
+            _ => self.pop_other(slot, now),
+        }
+    }
+
+    /// [`Simulator::pop_slot`] of any other slot than a plain component's.
+    fn pop_other(&mut self, slot: u32, now: SimTime) -> Option<Entry> {
         let n = self.core.prepared.by_rank.len();
         if slot >= self.core.prepared.data.first_slot {
             self.core.queue.remove(slot);
@@ -212,9 +231,6 @@ impl<'a> Simulator<'a> {
         }
         if (slot as usize) < n {
             let id = self.core.prepared.by_rank[slot as usize] as usize;
-            if let Some(laws) = self.core.prepared.plain[id] {
-                return Some(self.plain_event(id, slot, laws, now));
-            }
             self.pop_event(id, now)
         } else {
             let id = self.core.prepared.by_rank[slot as usize - n];
@@ -229,17 +245,23 @@ impl<'a> Simulator<'a> {
         let horizon = self.core.params.horizon;
         let service = self.core.arch.service.index();
         let prepared: &'a Prepared<'a> = self.core.prepared;
-        let mut script = Script { events: &prepared.scripted, next: 0 };
+        let mut script = Script::new(&prepared.scripted);
         let mut events = 0u64;
         let mut incidents = Incidents::default();
+        // When the queue's next event is (exact before the horizon, which is all the loop needs).
+        let mut random_at = self.core.queue.next_time();
         loop {
-            let (now, random) = self.next_instant(&script);
+            let now = random_at.min(script.at);
             if now >= horizon {
                 break;
             }
             let was_up = self.core.nodes[service].up;
+            let random = random_at == now;
             let applied = match self.gather(now, random, &mut script, service, was_up, &mut events) {
-                Gathered::Done => continue,
+                Gathered::Done { random_at: next } => {
+                    random_at = next;
+                    continue;
+                }
                 Gathered::Batch { applied } => applied,
             };
             if !applied {
@@ -250,18 +272,10 @@ impl<'a> Simulator<'a> {
             if !(was_up && is_up) {
                 incidents.after_batch(self, now, was_up, is_up, observer);
             }
+            random_at = self.core.queue.next_time();
         }
         self.close(horizon, observer);
         Summary { up: SimTime(horizon.0 - incidents.close(horizon, observer)), events }
-    }
-
-    /// The next instant with an event (before or past the horizon), and whether the queue has
-    /// one then (else only the script does).
-    #[inline]
-    fn next_instant(&self, script: &Script<'_>) -> (SimTime, bool) {
-        let random_at = self.core.queue.peek().map_or(SimTime::NEVER, |(t, _)| t);
-        let now = random_at.min(script.at());
-        (now, random_at == now)
     }
 
     /// Takes the events of instant `now` into the batch, in (class, name) order: the queue's
@@ -282,38 +296,68 @@ impl<'a> Simulator<'a> {
         self.core.batch.clear();
         // The queue yields the instant's events in name order.
         if random {
-            let first = self.pop_slot(now);
-            let alone = self.core.queue.peek().is_none_or(|(t, _)| t != now) && script.at() != now;
-            match first {
-                Some(entry)
-                    if alone && entry.class != Class::GroupTimer && entry.class != Class::DataTimer =>
-                {
-                    *events += 1;
-                    let mode = self.mode_of(entry.class, entry.id);
-                    self.core.refresh(entry.id, Cause { component: ComponentId(entry.id), mode });
-                    if was_up && self.core.pending.is_empty() && self.core.nodes[service].up {
-                        return Gathered::Done;
+            let slot = self.core.queue.top_slot().expect("an event is due");
+            let prepared: &'a Prepared<'a> = self.core.prepared;
+            if let Some(Some(laws)) = prepared.plain.get(slot as usize) {
+                // The usual event, handled without going through the general path's checks. A
+                // plain component has no failure modes: it fails in `Mode::Failure`.
+                let entry = self.plain_event(slot, laws, now);
+                let random_at = self.core.queue.next_time();
+                if random_at != now && script.at != now {
+                    if self.apply_alone(entry, Mode::Failure, service, was_up, events) {
+                        return Gathered::Done { random_at };
                     }
                     applied = true;
-                    self.core.batch.push(entry);
                 }
-                Some(entry) => self.core.batch.push(entry),
-                None => {}
+                self.core.batch.push(entry);
+            } else {
+                let first = self.pop_other(slot, now);
+                let alone = self.core.queue.next_time() != now && script.at != now;
+                match first {
+                    Some(entry)
+                        if alone && entry.class != Class::GroupTimer && entry.class != Class::DataTimer =>
+                    {
+                        let mode = self.mode_of(entry.class, entry.id);
+                        if self.apply_alone(entry, mode, service, was_up, events) {
+                            return Gathered::Done { random_at: self.core.queue.next_time() };
+                        }
+                        applied = true;
+                        self.core.batch.push(entry);
+                    }
+                    Some(entry) => self.core.batch.push(entry),
+                    None => {}
+                }
             }
-            while self.core.queue.peek().is_some_and(|(t, _)| t == now) {
+            while self.core.queue.next_time() == now {
                 if let Some(entry) = self.pop_slot(now) {
                     self.core.batch.push(entry);
                 }
             }
         }
-        while script.at() == now {
-            self.scripted(&script.events[script.next], now);
-            script.next += 1;
+        while script.at == now {
+            self.scripted(script.take(), now);
         }
         if self.core.batch.len() > 1 {
             self.core.batch.sort_unstable();
         }
         Gathered::Batch { applied }
+    }
+
+    /// Applies own change `entry`, alone at its instant, at once (`mode` is its mode if it
+    /// fails), counting it in `events`. Returns whether the instant is done: nothing pending
+    /// and the service (component `service`) up all along (`was_up`).
+    #[inline(always)]
+    fn apply_alone(
+        &mut self,
+        entry: Entry,
+        mode: Mode,
+        service: usize,
+        was_up: bool,
+        events: &mut u64,
+    ) -> bool {
+        *events += 1;
+        self.core.refresh(entry.id, Cause { component: ComponentId(entry.id), mode });
+        was_up && self.core.pending.is_empty() && self.core.nodes[service].up
     }
 
     /// Starts or ends scripted injection `s` at `now`, into the batch.
