@@ -296,6 +296,13 @@ impl Core<'_> {
     /// down, `own_cause` is its cause; a dependent that goes down inherits the cause of the
     /// dependency that took it down (a dependent that is own-down is already down).
     pub fn refresh(&mut self, id: u32, own_cause: Cause) {
+        self.refresh_inline(id, own_cause);
+    }
+
+    /// [`Core::refresh`], inlined where it is the hot path (the event loop's own change alone at
+    /// its instant).
+    #[inline(always)]
+    pub fn refresh_inline(&mut self, id: u32, own_cause: Cause) {
         let Core { arch, prepared, nodes, cause, stack, pending, .. } = self;
         let mut flow = Propagation { arch, prepared, nodes, cause, stack, pending };
         let root = &mut flow.nodes[id as usize];

@@ -266,7 +266,7 @@ impl<P: Key> Heap<P> {
     fn reschedule_top(&mut self, slot: u32, time: SimTime) {
         debug_assert_eq!(self.layout.slot(self.heap[0]), slot);
         self.heap[0] = self.key(slot, time);
-        self.sift_down(0);
+        self.sift_down_inline(0);
     }
 
     fn remove(&mut self, slot: u32) {
@@ -301,7 +301,13 @@ impl<P: Key> Heap<P> {
     }
 
     /// Moves the key at `at` down to its place.
-    fn sift_down(&mut self, mut at: usize) {
+    fn sift_down(&mut self, at: usize) {
+        self.sift_down_inline(at);
+    }
+
+    /// [`Heap::sift_down`], inlined where it is the hot path ([`Heap::reschedule_top`]).
+    #[inline(always)]
+    fn sift_down_inline(&mut self, mut at: usize) {
         let key = self.heap[at];
         let n = self.heap.len();
         loop {

@@ -356,7 +356,7 @@ impl<'a> Simulator<'a> {
         events: &mut u64,
     ) -> bool {
         *events += 1;
-        self.core.refresh(entry.id, Cause { component: ComponentId(entry.id), mode });
+        self.core.refresh_inline(entry.id, Cause { component: ComponentId(entry.id), mode });
         was_up && self.core.pending.is_empty() && self.core.nodes[service].up
     }
 
