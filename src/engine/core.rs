@@ -224,6 +224,10 @@ pub(super) struct Pending {
     /// Datasets (by index) whose node or a backup store flipped: their backup chains look
     /// again (after the batch's timers and at its end).
     pub backups: Vec<u32>,
+    /// Nothing is pending, known without looking at the lists: set by the event loop when a
+    /// batch ends with nothing pending, cleared by every mark of the propagation (between
+    /// batches, the only thing that marks). Only the loop's lone plain changes rely on it.
+    pub quiet: bool,
 }
 
 impl Pending {
@@ -249,6 +253,12 @@ impl Pending {
         if !self.backups.contains(&d) {
             self.backups.push(d);
         }
+    }
+
+    /// Notes, after a batch, whether anything is left to re-decide.
+    #[inline]
+    pub fn note_quiet(&mut self) {
+        self.quiet = self.is_empty();
     }
 
     /// Nothing to re-decide.
@@ -378,6 +388,7 @@ impl Propagation<'_> {
 #[cold]
 #[inline(never)]
 fn mark_watchers(pending: &mut Pending, prepared: &Prepared<'_>, c: u32, concerns: u8) {
+    pending.quiet = false;
     if concerns & Node::WATCHED != 0 {
         for &g in prepared.watchers_of(c as usize) {
             pending.group(g);
@@ -404,6 +415,7 @@ fn mark_watchers(pending: &mut Pending, prepared: &Prepared<'_>, c: u32, concern
 #[cold]
 #[inline(never)]
 fn mark_dependent(pending: &mut Pending, arch: &crate::model::Architecture, node: Node, d: u32) -> bool {
+    pending.quiet = false;
     if node.concerns(Node::BATTERY) {
         pending.batteries.push(d);
     }

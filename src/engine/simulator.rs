@@ -208,6 +208,7 @@ impl<'a> Simulator<'a> {
                 self.start_clock(i, SimTime::ZERO, ttf);
             }
         }
+        self.core.pending.note_quiet();
     }
 
     /// Handles the event in the queue's first slot at `now`: a component's own event, its
@@ -272,6 +273,7 @@ impl<'a> Simulator<'a> {
             if !(was_up && is_up) {
                 incidents.after_batch(self, now, was_up, is_up, observer);
             }
+            self.core.pending.note_quiet();
             random_at = self.core.queue.next_time();
         }
         self.close(horizon, observer);
@@ -304,7 +306,14 @@ impl<'a> Simulator<'a> {
                 let entry = self.plain_event(slot, laws, now);
                 let random_at = self.core.queue.next_time();
                 if random_at != now && script.at != now {
-                    if self.apply_alone(entry, Mode::Failure, service, was_up, events) {
+                    // Nothing was pending after the last batch, and the propagation is all that
+                    // marks since (it clears `quiet` if it does): the lists need no look.
+                    *events += 1;
+                    self.core.refresh_inline(
+                        laws.id,
+                        Cause { component: ComponentId(laws.id), mode: Mode::Failure },
+                    );
+                    if was_up && self.core.pending.quiet && self.core.nodes[service].up {
                         return Gathered::Done { random_at };
                     }
                     applied = true;
@@ -357,7 +366,8 @@ impl<'a> Simulator<'a> {
     ) -> bool {
         *events += 1;
         self.core.refresh_inline(entry.id, Cause { component: ComponentId(entry.id), mode });
-        was_up && self.core.pending.is_empty() && self.core.nodes[service].up
+        self.core.pending.note_quiet();
+        was_up && self.core.pending.quiet && self.core.nodes[service].up
     }
 
     /// Starts or ends scripted injection `s` at `now`, into the batch.
