@@ -251,12 +251,13 @@ impl<'a> Simulator<'a> {
         let mut incidents = Incidents::default();
         // When the queue's next event is (exact before the horizon, which is all the loop needs).
         let mut random_at = self.core.queue.next_time();
+        // Whether the service is up (a done instant leaves it up).
+        let mut was_up = self.core.nodes[service].up;
         loop {
             let now = random_at.min(script.at);
             if now >= horizon {
                 break;
             }
-            let was_up = self.core.nodes[service].up;
             let random = random_at == now;
             let applied = match self.gather(now, random, &mut script, service, was_up, &mut events) {
                 Gathered::Done { random_at: next } => {
@@ -275,6 +276,7 @@ impl<'a> Simulator<'a> {
             }
             self.core.pending.note_quiet();
             random_at = self.core.queue.next_time();
+            was_up = self.core.nodes[service].up;
         }
         self.close(horizon, observer);
         Summary { up: SimTime(horizon.0 - incidents.close(horizon, observer)), events }
