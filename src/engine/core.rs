@@ -309,8 +309,8 @@ impl Core<'_> {
         self.refresh_inline(id, own_cause);
     }
 
-    /// [`Core::refresh`], inlined where it is the hot path (the event loop's own change alone at
-    /// its instant).
+    /// [`Core::refresh`], inlined where it is the hot path (the event loop's plain own change
+    /// alone at its instant; inlined in the other lone changes' path too, it cost more).
     #[inline(always)]
     pub fn refresh_inline(&mut self, id: u32, own_cause: Cause) {
         let Core { arch, prepared, nodes, cause, stack, pending, .. } = self;

@@ -367,7 +367,7 @@ impl<'a> Simulator<'a> {
         events: &mut u64,
     ) -> bool {
         *events += 1;
-        self.core.refresh_inline(entry.id, Cause { component: ComponentId(entry.id), mode });
+        self.core.refresh(entry.id, Cause { component: ComponentId(entry.id), mode });
         self.core.pending.note_quiet();
         was_up && self.core.pending.quiet && self.core.nodes[service].up
     }
