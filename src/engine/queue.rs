@@ -98,9 +98,10 @@ impl EventQueue {
     }
 
     /// Replaces the earliest event, which must be `slot`'s, with one at `time` (the common
-    /// case: a failure schedules its recovery, a recovery the next failure).
+    /// case: a failure schedules its recovery, a recovery the next failure). Returns the time
+    /// of the earliest event then, as [`EventQueue::next_time`] would.
     #[inline]
-    pub fn reschedule_top(&mut self, slot: u32, time: SimTime) {
+    pub fn reschedule_top(&mut self, slot: u32, time: SimTime) -> SimTime {
         either!(self, h => h.reschedule_top(slot, time))
     }
 
@@ -263,10 +264,11 @@ impl<P: Key> Heap<P> {
     }
 
     #[inline]
-    fn reschedule_top(&mut self, slot: u32, time: SimTime) {
+    fn reschedule_top(&mut self, slot: u32, time: SimTime) -> SimTime {
         debug_assert_eq!(self.layout.slot(self.heap[0]), slot);
         self.heap[0] = self.key(slot, time);
         self.sift_down_inline(0);
+        self.layout.time_or_cap(self.heap[0])
     }
 
     fn remove(&mut self, slot: u32) {

@@ -212,8 +212,9 @@ impl Simulator<'_> {
     /// Handles the due event of a plain component (see [`Plain`]), in queue slot `rank`, at
     /// `now`: a failure starts its repair, the end of a repair its next failure clock. The
     /// general path (`pop_event`) does the same for such a component, through more checks.
+    /// Returns its entry and the time of the queue's next event then.
     #[inline(always)]
-    pub(super) fn plain_event(&mut self, rank: u32, laws: &Plain, now: SimTime) -> Entry {
+    pub(super) fn plain_event(&mut self, rank: u32, laws: &Plain, now: SimTime) -> (Entry, SimTime) {
         let (id, i) = (laws.id, laws.id as usize);
         let streams = &mut self.core.streams[i];
         let (entry, at) = if self.cycles.phase[i] == Phase::Up {
@@ -231,8 +232,7 @@ impl Simulator<'_> {
             let ttf = SimTime(laws.fail.sample(word).0.max(1));
             (Entry::own(Class::RandomRecovery, rank, id, Some(Label::Repair)), now.saturating_add(ttf))
         };
-        self.core.queue.reschedule_top(rank, at);
-        entry
+        (entry, self.core.queue.reschedule_top(rank, at))
     }
 
     /// Starts an own failure of `i` at `now`: its recovery begins. The caller refreshes `i`.

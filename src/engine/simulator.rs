@@ -218,7 +218,7 @@ impl<'a> Simulator<'a> {
         let slot = self.core.queue.top_slot().expect("an event is due");
         let prepared: &'a Prepared<'a> = self.core.prepared;
         match prepared.plain.get(slot as usize) {
-            Some(Some(laws)) => Some(self.plain_event(slot, laws, now)),
+            Some(Some(laws)) => Some(self.plain_event(slot, laws, now).0),
             _ => self.pop_other(slot, now),
         }
     }
@@ -305,8 +305,7 @@ impl<'a> Simulator<'a> {
             if let Some(Some(laws)) = prepared.plain.get(slot as usize) {
                 // The usual event, handled without going through the general path's checks. A
                 // plain component has no failure modes: it fails in `Mode::Failure`.
-                let entry = self.plain_event(slot, laws, now);
-                let random_at = self.core.queue.next_time();
+                let (entry, random_at) = self.plain_event(slot, laws, now);
                 if random_at != now && script.at != now {
                     // Nothing was pending after the last batch, and the propagation is all that
                     // marks since (it clears `quiet` if it does): the lists need no look.
