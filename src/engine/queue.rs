@@ -81,6 +81,13 @@ impl EventQueue {
         either!(self, h => h.heap.first().map_or(SimTime::NEVER, |&k| h.layout.time_or_cap(k)))
     }
 
+    /// The time (as [`EventQueue::next_time`]) and the slot of the earliest event;
+    /// ([`SimTime::NEVER`], `u32::MAX`) if none.
+    #[inline]
+    pub fn next_event(&self) -> (SimTime, u32) {
+        either!(self, h => h.heap.first().map_or((SimTime::NEVER, u32::MAX), |&k| h.next_of(k)))
+    }
+
     /// The slot of the earliest event, if any.
     #[inline]
     pub fn top_slot(&self) -> Option<u32> {
@@ -98,10 +105,10 @@ impl EventQueue {
     }
 
     /// Replaces the earliest event, which must be `slot`'s, with one at `time` (the common
-    /// case: a failure schedules its recovery, a recovery the next failure). Returns the time
-    /// of the earliest event then, as [`EventQueue::next_time`] would.
+    /// case: a failure schedules its recovery, a recovery the next failure). Returns the
+    /// earliest event then, as [`EventQueue::next_event`] would.
     #[inline]
-    pub fn reschedule_top(&mut self, slot: u32, time: SimTime) -> SimTime {
+    pub fn reschedule_top(&mut self, slot: u32, time: SimTime) -> (SimTime, u32) {
         either!(self, h => h.reschedule_top(slot, time))
     }
 
@@ -264,11 +271,17 @@ impl<P: Key> Heap<P> {
     }
 
     #[inline]
-    fn reschedule_top(&mut self, slot: u32, time: SimTime) -> SimTime {
+    fn reschedule_top(&mut self, slot: u32, time: SimTime) -> (SimTime, u32) {
         debug_assert_eq!(self.layout.slot(self.heap[0]), slot);
         self.heap[0] = self.key(slot, time);
         self.sift_down_inline(0);
-        self.layout.time_or_cap(self.heap[0])
+        self.next_of(self.heap[0])
+    }
+
+    /// The time (or the cap, if clamped) and the slot of `key`.
+    #[inline(always)]
+    fn next_of(&self, key: P::K) -> (SimTime, u32) {
+        (self.layout.time_or_cap(key), self.layout.slot(key))
     }
 
     fn remove(&mut self, slot: u32) {

@@ -212,9 +212,9 @@ impl Simulator<'_> {
     /// Handles the due event of a plain component (see [`Plain`]), in queue slot `rank`, at
     /// `now`: a failure starts its repair, the end of a repair its next failure clock. The
     /// general path (`pop_event`) does the same for such a component, through more checks.
-    /// Returns its entry and the time of the queue's next event then.
+    /// Returns its entry and the queue's next event then (see [`super::EventQueue::next_event`]).
     #[inline(always)]
-    pub(super) fn plain_event(&mut self, rank: u32, laws: &Plain, now: SimTime) -> (Entry, SimTime) {
+    pub(super) fn plain_event(&mut self, rank: u32, laws: &Plain, now: SimTime) -> (Entry, (SimTime, u32)) {
         let (id, i) = (laws.id, laws.id as usize);
         let streams = &mut self.core.streams[i];
         let (entry, at) = if self.cycles.phase[i] == Phase::Up {

@@ -30,8 +30,8 @@ use super::{Cause, EventQueue, Label, Mode, Observer, Summary, TraceEvent, Trace
 /// What gathering an instant's events left to do.
 enum Gathered {
     /// One own change alone at its instant, applied, with nothing to react to: done. The time
-    /// of the queue's next event, looked at to know it was alone, is `random_at`.
-    Done { random_at: SimTime },
+    /// and slot of the queue's next event, looked at to know it was alone, are `next`.
+    Done { next: (SimTime, u32) },
     /// A batch to apply and react to; its own change is already applied when `applied`.
     Batch { applied: bool },
 }
@@ -250,7 +250,7 @@ impl<'a> Simulator<'a> {
         let mut events = 0u64;
         let mut incidents = Incidents::default();
         // When the queue's next event is (exact before the horizon, which is all the loop needs).
-        let mut random_at = self.core.queue.next_time();
+        let (mut random_at, mut top) = self.core.queue.next_event();
         // Whether the service is up (a done instant leaves it up).
         let mut was_up = self.core.nodes[service].up;
         loop {
@@ -259,13 +259,14 @@ impl<'a> Simulator<'a> {
                 break;
             }
             let random = random_at == now;
-            let applied = match self.gather(now, random, &mut script, service, was_up, &mut events) {
-                Gathered::Done { random_at: next } => {
-                    random_at = next;
-                    continue;
-                }
-                Gathered::Batch { applied } => applied,
-            };
+            let applied =
+                match self.gather(now, random.then_some(top), &mut script, service, was_up, &mut events) {
+                    Gathered::Done { next } => {
+                        (random_at, top) = next;
+                        continue;
+                    }
+                    Gathered::Batch { applied } => applied,
+                };
             if !applied {
                 events += self.apply_own_changes();
             }
@@ -275,7 +276,7 @@ impl<'a> Simulator<'a> {
                 incidents.after_batch(self, now, was_up, is_up, observer);
             }
             self.core.pending.note_quiet();
-            random_at = self.core.queue.next_time();
+            (random_at, top) = self.core.queue.next_event();
             was_up = self.core.nodes[service].up;
         }
         self.close(horizon, observer);
@@ -283,14 +284,14 @@ impl<'a> Simulator<'a> {
     }
 
     /// Takes the events of instant `now` into the batch, in (class, name) order: the queue's
-    /// (if `random`) and the script's. The common case, one own change alone at its instant, is
+    /// (if it has one then, `random` is the slot of its first) and the script's. The common case, one own change alone at its instant, is
     /// applied at once: with nothing pending and the service (component `service`) up all along
     /// (`was_up`) the instant is done; counts applied own changes in `events`.
     #[inline(always)]
     fn gather(
         &mut self,
         now: SimTime,
-        random: bool,
+        random: Option<u32>,
         script: &mut Script<'_>,
         service: usize,
         was_up: bool,
@@ -299,14 +300,13 @@ impl<'a> Simulator<'a> {
         let mut applied = false;
         self.core.batch.clear();
         // The queue yields the instant's events in name order.
-        if random {
-            let slot = self.core.queue.top_slot().expect("an event is due");
+        if let Some(slot) = random {
             let prepared: &'a Prepared<'a> = self.core.prepared;
             if let Some(Some(laws)) = prepared.plain.get(slot as usize) {
                 // The usual event, handled without going through the general path's checks. A
                 // plain component has no failure modes: it fails in `Mode::Failure`.
-                let (entry, random_at) = self.plain_event(slot, laws, now);
-                if random_at != now && script.at != now {
+                let (entry, next) = self.plain_event(slot, laws, now);
+                if next.0 != now && script.at != now {
                     // Nothing was pending after the last batch, and the propagation is all that
                     // marks since (it clears `quiet` if it does): the lists need no look.
                     *events += 1;
@@ -315,7 +315,7 @@ impl<'a> Simulator<'a> {
                         Cause { component: ComponentId(laws.id), mode: Mode::Failure },
                     );
                     if was_up && self.core.pending.quiet && self.core.nodes[service].up {
-                        return Gathered::Done { random_at };
+                        return Gathered::Done { next };
                     }
                     applied = true;
                 }
@@ -329,7 +329,7 @@ impl<'a> Simulator<'a> {
                     {
                         let mode = self.mode_of(entry.class, entry.id);
                         if self.apply_alone(entry, mode, service, was_up, events) {
-                            return Gathered::Done { random_at: self.core.queue.next_time() };
+                            return Gathered::Done { next: self.core.queue.next_event() };
                         }
                         applied = true;
                         self.core.batch.push(entry);
