@@ -315,15 +315,16 @@ impl<P: Key> Heap<P> {
         self.place(at, key);
     }
 
-    /// Moves the key at `at` down to its place.
+    /// Moves the key at `at` (its slot's position already `at`) down to its place.
     fn sift_down(&mut self, at: usize) {
         self.sift_down_inline(at);
     }
 
     /// [`Heap::sift_down`], inlined where it is the hot path ([`Heap::reschedule_top`]).
     #[inline(always)]
-    fn sift_down_inline(&mut self, mut at: usize) {
-        let key = self.heap[at];
+    fn sift_down_inline(&mut self, start: usize) {
+        let key = self.heap[start];
+        let mut at = start;
         let n = self.heap.len();
         loop {
             let first = ARITY * at + 1;
@@ -351,7 +352,10 @@ impl<P: Key> Heap<P> {
             self.place(at, c);
             at = child;
         }
-        self.place(at, key);
+        // A key that stays where it is (a repair's end, usually the earliest event) is in place.
+        if at != start {
+            self.place(at, key);
+        }
     }
 
     /// Puts `key` at position `at`.
