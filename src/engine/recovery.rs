@@ -216,18 +216,21 @@ impl Simulator<'_> {
     #[inline(always)]
     pub(super) fn plain_event(&mut self, rank: u32, laws: &Plain, now: SimTime) -> (Entry, (SimTime, u32)) {
         let (id, i) = (laws.id, laws.id as usize);
+        // A plain component's own failure and its phase move together (only here): whether it
+        // is failed says whether it is up (`Phase::Up`) or being repaired.
+        let node = &mut self.core.nodes[i];
+        let up = !node.failed();
+        node.set_failed(up);
         let streams = &mut self.core.streams[i];
-        let (entry, at) = if self.cycles.phase[i] == Phase::Up {
+        let (entry, at) = if up {
             let word = streams.recover.as_mut().expect("a plain component recovers").next_word();
             self.core.note(now, i, TraceKind::Failed(Mode::Failure));
-            self.core.nodes[i].set_failed(true);
             self.cycles.phase[i] = Phase::Repairing;
             let entry = Entry::own(Class::RandomFailure, rank, id, None);
             (entry, now.saturating_add(laws.repair.sample(word)))
         } else {
             let word = streams.fail.as_mut().expect("a plain component fails").next_word();
             self.core.note(now, i, TraceKind::Recovered(Label::Repair));
-            self.core.nodes[i].set_failed(false);
             self.cycles.phase[i] = Phase::Up;
             let ttf = SimTime(laws.fail.sample(word).0.max(1));
             (Entry::own(Class::RandomRecovery, rank, id, Some(Label::Repair)), now.saturating_add(ttf))
