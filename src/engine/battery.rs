@@ -19,7 +19,7 @@
 
 use crate::time::SimTime;
 
-use super::core::{Core, Entry};
+use super::core::{Core, Entry, Node};
 use super::prepared::Class;
 use super::standby::Standby;
 use super::{Label, Mode, TraceKind};
@@ -66,7 +66,7 @@ fn draw(core: &mut Core<'_>, i: usize, runtime: bool) -> SimTime {
 impl Batteries {
     /// Member `i` became active.
     pub fn activated(&mut self, core: &mut Core<'_>, i: usize, now: SimTime) {
-        if !core.nodes[i].battery {
+        if !core.nodes[i].concerns(Node::BATTERY) {
             return;
         }
         let left = match self.charge[i] {
@@ -81,7 +81,7 @@ impl Batteries {
 
     /// Member `i` stopped being active.
     pub fn deactivated(&mut self, core: &mut Core<'_>, standby: &Standby, i: usize, now: SimTime) {
-        if !core.nodes[i].battery {
+        if !core.nodes[i].concerns(Node::BATTERY) {
             return;
         }
         if self.charge[i] != Charge::Discharging {
@@ -111,7 +111,7 @@ impl Batteries {
             }
             Charge::Charging => {
                 self.charge[i] = Charge::Full;
-                core.nodes[i].drained = false;
+                core.nodes[i].set_drained(false);
                 core.note(now, i, TraceKind::Recharged);
                 Some(Entry::own(Class::BatteryFull, rank, i as u32, Some(Label::Repair)))
             }
@@ -127,7 +127,7 @@ impl Batteries {
     /// The battery of `i` is empty: `i` is not healthy; it recharges once its needs hold.
     fn empty(&mut self, core: &mut Core<'_>, standby: &Standby, i: usize, now: SimTime) {
         self.charge[i] = Charge::Empty;
-        core.nodes[i].drained = true;
+        core.nodes[i].set_drained(true);
         self.needs_changed(core, standby, i, now);
     }
 

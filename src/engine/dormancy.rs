@@ -19,6 +19,7 @@ use crate::model::Kind;
 use crate::model::{Architecture, ComponentId};
 use crate::time::SimTime;
 
+use super::core::Node;
 use super::simulator::Simulator;
 
 /// Which components may be dormant, computed once per architecture.
@@ -143,7 +144,7 @@ impl DormancyPlan {
 impl Simulator<'_> {
     /// Whether component `u`, a user of a candidate, is switched off.
     fn asleep(&self, u: usize) -> bool {
-        (self.core.nodes[u].watched && self.standby.is_cold_passive(&self.core, u))
+        (self.core.nodes[u].concerns(Node::WATCHED) && self.standby.is_cold_passive(&self.core, u))
             || (self.core.prepared.dormancy.candidate[u] && self.cycles.dormant[u])
     }
 

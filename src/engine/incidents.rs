@@ -117,7 +117,7 @@ impl Simulator<'_> {
     fn track_cause(&self, cause: Cause, back: &mut Option<Label>) {
         let c = cause.component.index();
         let node = &self.core.nodes[c];
-        if node.failed || node.injected > 0 || node.drained {
+        if node.failed() || node.injected() || node.drained() {
             *back = None;
         } else if let Some(label) = self
             .core

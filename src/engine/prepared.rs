@@ -45,6 +45,8 @@ pub(super) struct Scripted {
 /// general path of `recovery.rs`.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Plain {
+    /// The component.
+    pub id: u32,
     /// Time to failure.
     pub fail: Dist,
     /// Repair time.
@@ -79,8 +81,14 @@ pub struct Prepared<'a> {
     pub(super) alert: Vec<Option<Dist>>,
     /// Crew of each component's repair.
     pub(super) crew: Vec<Option<u32>>,
-    /// The laws of each plain component (see [`Plain`]).
+    /// The laws of each plain component (see [`Plain`]), by name rank (its queue slot), so
+    /// that the event loop finds them from the slot in one lookup.
     pub(super) plain: Vec<Option<Plain>>,
+    /// For component `i`, `dependents[dependent_ranges[i].0..dependent_ranges[i].1]` are the
+    /// components that list it in their `needs` (the architecture's adjacency, flattened to
+    /// one lookup for the propagation loop).
+    dependents: Vec<u32>,
+    dependent_ranges: Vec<(u32, u32)>,
 
     /// Whether the service depends on the component, directly or not (or is it): only such
     /// failures are listed as contributing to an incident.
@@ -196,10 +204,9 @@ impl<'a> Prepared<'a> {
             consumer_links.extend_from_slice(list);
         }
         consumer_starts.push(consumer_links.len() as u32);
-        let plain = arch
-            .components
+        let plain = by_rank
             .iter()
-            .enumerate()
+            .map(|&id| (id as usize, &arch.components[id as usize]))
             .map(|(i, c)| match (c.fail, c.recover) {
                 (Some(fail), Some(Recovery::Repair(repair)))
                     if params.random
@@ -210,13 +217,17 @@ impl<'a> Prepared<'a> {
                         && lists[i].is_empty()
                         && !dormancy.may_sleep(i) =>
                 {
-                    Some(Plain { fail, repair })
+                    Some(Plain { id: i as u32, fail, repair })
                 }
                 _ => None,
             })
             .collect();
+        let dependents = arch.dependents.iter().map(|d| d.0).collect();
+        let dependent_ranges = arch.dependent_starts.windows(2).map(|w| (w[0], w[1])).collect();
         Prepared {
             plain,
+            dependents,
+            dependent_ranges,
             arch,
             params,
             mode_keys,
@@ -259,6 +270,13 @@ impl<'a> Prepared<'a> {
     /// The queue links (by index) whose consumers `id` is.
     pub(super) fn consumer_links_of(&self, id: usize) -> &[u32] {
         &self.consumer_links[self.consumer_starts[id] as usize..self.consumer_starts[id + 1] as usize]
+    }
+
+    /// The components that list `id` in their `needs`.
+    #[inline]
+    pub(super) fn dependents_of(&self, id: u32) -> &[u32] {
+        let (start, end) = self.dependent_ranges[id as usize];
+        &self.dependents[start as usize..end as usize]
     }
 
     /// The standby groups (by index) that `id` is a member of.

@@ -73,6 +73,21 @@ impl EventQueue {
         either!(self, h => h.peek())
     }
 
+    /// The time of the earliest event ([`SimTime::NEVER`] if none), exact if before the
+    /// horizon: past it, a narrow queue may give its keys' cap (never below the horizon), which
+    /// is all the event loop needs to know, without the exact time kept aside.
+    #[inline]
+    pub fn next_time(&self) -> SimTime {
+        either!(self, h => h.heap.first().map_or(SimTime::NEVER, |&k| h.layout.time_or_cap(k)))
+    }
+
+    /// The time (as [`EventQueue::next_time`]) and the slot of the earliest event;
+    /// ([`SimTime::NEVER`], `u32::MAX`) if none.
+    #[inline]
+    pub fn next_event(&self) -> (SimTime, u32) {
+        either!(self, h => h.heap.first().map_or((SimTime::NEVER, u32::MAX), |&k| h.next_of(k)))
+    }
+
     /// The slot of the earliest event, if any.
     #[inline]
     pub fn top_slot(&self) -> Option<u32> {
@@ -90,9 +105,10 @@ impl EventQueue {
     }
 
     /// Replaces the earliest event, which must be `slot`'s, with one at `time` (the common
-    /// case: a failure schedules its recovery, a recovery the next failure).
+    /// case: a failure schedules its recovery, a recovery the next failure). Returns the
+    /// earliest event then, as [`EventQueue::next_event`] would.
     #[inline]
-    pub fn reschedule_top(&mut self, slot: u32, time: SimTime) {
+    pub fn reschedule_top(&mut self, slot: u32, time: SimTime) -> (SimTime, u32) {
         either!(self, h => h.reschedule_top(slot, time))
     }
 
@@ -112,6 +128,8 @@ pub trait Key: Copy + Clone + std::fmt::Debug {
     fn slot(&self, key: Self::K) -> u32;
     /// The time of a key, or `None` if clamped.
     fn time(&self, key: Self::K) -> Option<SimTime>;
+    /// The time of a key, or the cap if clamped.
+    fn time_or_cap(&self, key: Self::K) -> SimTime;
 }
 
 /// `u64` keys `min(time, cap) << shift | slot`.
@@ -151,6 +169,11 @@ impl Key for Narrow {
         let t = key >> self.shift;
         (t != self.cap).then_some(SimTime(t))
     }
+
+    #[inline(always)]
+    fn time_or_cap(&self, key: u64) -> SimTime {
+        SimTime(key >> self.shift)
+    }
 }
 
 /// `u128` keys `time << 32 | slot`: never clamped.
@@ -173,6 +196,11 @@ impl Key for Wide {
     #[inline(always)]
     fn time(&self, key: u128) -> Option<SimTime> {
         Some(SimTime((key >> 32) as u64))
+    }
+
+    #[inline(always)]
+    fn time_or_cap(&self, key: u128) -> SimTime {
+        SimTime((key >> 32) as u64)
     }
 }
 
@@ -243,10 +271,17 @@ impl<P: Key> Heap<P> {
     }
 
     #[inline]
-    fn reschedule_top(&mut self, slot: u32, time: SimTime) {
+    fn reschedule_top(&mut self, slot: u32, time: SimTime) -> (SimTime, u32) {
         debug_assert_eq!(self.layout.slot(self.heap[0]), slot);
         self.heap[0] = self.key(slot, time);
-        self.sift_down(0);
+        self.sift_down_inline(0);
+        self.next_of(self.heap[0])
+    }
+
+    /// The time (or the cap, if clamped) and the slot of `key`.
+    #[inline(always)]
+    fn next_of(&self, key: P::K) -> (SimTime, u32) {
+        (self.layout.time_or_cap(key), self.layout.slot(key))
     }
 
     fn remove(&mut self, slot: u32) {
@@ -280,9 +315,16 @@ impl<P: Key> Heap<P> {
         self.place(at, key);
     }
 
-    /// Moves the key at `at` down to its place.
-    fn sift_down(&mut self, mut at: usize) {
-        let key = self.heap[at];
+    /// Moves the key at `at` (its slot's position already `at`) down to its place.
+    fn sift_down(&mut self, at: usize) {
+        self.sift_down_inline(at);
+    }
+
+    /// [`Heap::sift_down`], inlined where it is the hot path ([`Heap::reschedule_top`]).
+    #[inline(always)]
+    fn sift_down_inline(&mut self, start: usize) {
+        let key = self.heap[start];
+        let mut at = start;
         let n = self.heap.len();
         loop {
             let first = ARITY * at + 1;
@@ -310,7 +352,10 @@ impl<P: Key> Heap<P> {
             self.place(at, c);
             at = child;
         }
-        self.place(at, key);
+        // A key that stays where it is (a repair's end, usually the earliest event) is in place.
+        if at != start {
+            self.place(at, key);
+        }
     }
 
     /// Puts `key` at position `at`.

@@ -18,7 +18,7 @@ use crate::model::Recovery;
 use crate::rng::Stream;
 use crate::time::SimTime;
 
-use super::core::Entry;
+use super::core::{Entry, Node};
 use super::prepared::{Class, Plain};
 use super::simulator::Simulator;
 use super::{Cause, ComponentId, Label, Mode, TraceKind};
@@ -121,7 +121,7 @@ impl Simulator<'_> {
     /// Starts the failure clock of own-up component `i` with `ttf` to go, or keeps it paused if
     /// `i` is a passive member of a cold standby group or sleeps with one.
     pub(super) fn start_clock(&mut self, i: usize, now: SimTime, ttf: SimTime) {
-        if (self.core.nodes[i].watched && self.standby.is_cold_passive(&self.core, i))
+        if (self.core.nodes[i].concerns(Node::WATCHED) && self.standby.is_cold_passive(&self.core, i))
             || self.cycles.dormant[i]
         {
             // A warm passive member asleep with a cold group: its clock keeps its stretch.
@@ -209,34 +209,39 @@ impl Simulator<'_> {
         }
     }
 
-    /// Handles the due event of plain component `i` (see [`Plain`]), in queue slot `rank`, at
+    /// Handles the due event of a plain component (see [`Plain`]), in queue slot `rank`, at
     /// `now`: a failure starts its repair, the end of a repair its next failure clock. The
     /// general path (`pop_event`) does the same for such a component, through more checks.
-    pub(super) fn plain_event(&mut self, i: usize, rank: u32, laws: Plain, now: SimTime) -> Entry {
-        let id = i as u32;
+    /// Returns its entry and the queue's next event then (see [`super::EventQueue::next_event`]).
+    #[inline(always)]
+    pub(super) fn plain_event(&mut self, rank: u32, laws: &Plain, now: SimTime) -> (Entry, (SimTime, u32)) {
+        let (id, i) = (laws.id, laws.id as usize);
+        // A plain component's own failure and its phase move together (only here): whether it
+        // is failed says whether it is up (`Phase::Up`) or being repaired.
+        let node = &mut self.core.nodes[i];
+        let up = !node.failed();
+        node.set_failed(up);
         let streams = &mut self.core.streams[i];
-        if self.cycles.phase[i] == Phase::Up {
+        let (entry, at) = if up {
             let word = streams.recover.as_mut().expect("a plain component recovers").next_word();
             self.core.note(now, i, TraceKind::Failed(Mode::Failure));
-            self.core.nodes[i].failed = true;
             self.cycles.phase[i] = Phase::Repairing;
-            self.core.queue.reschedule_top(rank, now.saturating_add(laws.repair.sample(word)));
-            Entry::own(Class::RandomFailure, rank, id, None)
+            let entry = Entry::own(Class::RandomFailure, rank, id, None);
+            (entry, now.saturating_add(laws.repair.sample(word)))
         } else {
             let word = streams.fail.as_mut().expect("a plain component fails").next_word();
             self.core.note(now, i, TraceKind::Recovered(Label::Repair));
-            self.core.nodes[i].failed = false;
             self.cycles.phase[i] = Phase::Up;
             let ttf = SimTime(laws.fail.sample(word).0.max(1));
-            self.core.queue.reschedule_top(rank, now.saturating_add(ttf));
-            Entry::own(Class::RandomRecovery, rank, id, Some(Label::Repair))
-        }
+            (Entry::own(Class::RandomRecovery, rank, id, Some(Label::Repair)), now.saturating_add(ttf))
+        };
+        (entry, self.core.queue.reschedule_top(rank, at))
     }
 
     /// Starts an own failure of `i` at `now`: its recovery begins. The caller refreshes `i`.
     pub(super) fn fail(&mut self, i: usize, now: SimTime) {
         self.cycles.slowed[i] = false;
-        self.core.nodes[i].failed = true;
+        self.core.nodes[i].set_failed(true);
         self.cycles.paused[i] = None;
         match self.recovery_of(i) {
             Recovery::Replace { detect, launch } => {
@@ -259,7 +264,7 @@ impl Simulator<'_> {
     /// Fails standby member `i` on a failed start, as an own failure under its own recovery.
     /// Returns whether it did fail (a member that cannot, or already has, does not).
     pub(super) fn fail_to_start(&mut self, i: usize, now: SimTime) -> bool {
-        if self.core.nodes[i].failed || !self.core.nodes[i].flaky {
+        if self.core.nodes[i].failed() || !self.core.nodes[i].flaky {
             return false;
         }
         self.core.note(now, i, TraceKind::Failed(Mode::StartFailure));
@@ -323,7 +328,7 @@ impl Simulator<'_> {
 
     /// `i`'s recovery ended at `now`: it is own-up and new again.
     fn recovered(&mut self, i: usize, now: SimTime) {
-        self.core.nodes[i].failed = false;
+        self.core.nodes[i].set_failed(false);
         self.cycles.phase[i] = Phase::Up;
         if self.has_clock(i) {
             let ttf = self.time_to_failure(i);

@@ -31,8 +31,9 @@ use super::{Cause, EventQueue, Label, Mode, Observer, Summary, TraceEvent, Trace
 
 /// What gathering an instant's events left to do.
 enum Gathered {
-    /// One own change alone at its instant, applied, with nothing to react to: done.
-    Done,
+    /// One own change alone at its instant, applied, with nothing to react to: done. The time
+    /// and slot of the queue's next event, looked at to know it was alone, are `next`.
+    Done { next: (SimTime, u32) },
     /// A batch to apply and react to; its own change is already applied when `applied`.
     Batch { applied: bool },
 }
@@ -41,13 +42,22 @@ enum Gathered {
 struct Script<'a> {
     events: &'a [Scripted],
     next: usize,
+    /// When the next one happens (never once the script is done).
+    at: SimTime,
 }
 
-impl Script<'_> {
-    /// When the next scripted event happens (never once the script is done).
-    #[inline]
-    fn at(&self) -> SimTime {
-        self.events.get(self.next).map_or(SimTime::NEVER, |s| s.at)
+impl<'a> Script<'a> {
+    /// The script of `events`, from its first.
+    fn new(events: &'a [Scripted]) -> Script<'a> {
+        Script { events, next: 0, at: events.first().map_or(SimTime::NEVER, |s| s.at) }
+    }
+
+    /// The next scripted event; it becomes done.
+    fn take(&mut self) -> &'a Scripted {
+        let s = &self.events[self.next];
+        self.next += 1;
+        self.at = self.events.get(self.next).map_or(SimTime::NEVER, |s| s.at);
+        s
     }
 }
 
@@ -142,21 +152,15 @@ impl<'a> Simulator<'a> {
         for (i, c) in self.core.arch.components.iter().enumerate() {
             let watched = !self.core.prepared.watchers_of(i).is_empty();
             let consumes = !self.core.prepared.consumer_links_of(i).is_empty();
-            self.core.nodes[i] = Node {
-                needs_up: c.needs.of.len() as u32,
-                threshold: c.needs.k,
-                injected: 0,
-                failed: false,
-                standby_ok: true,
-                drained: false,
-                watched: watched || consumes,
-                battery: c.battery.is_some(),
-                flaky: false,
-                data: c.dataset.is_some(),
-                backup_store: !self.core.prepared.data.backups_on[i].is_empty(),
-                charges: !self.core.prepared.charging[i].is_empty(),
-                up: true,
-            };
+            let concerns = [
+                (watched || consumes, Node::WATCHED),
+                (!self.core.prepared.data.backups_on[i].is_empty(), Node::BACKUP_STORE),
+                (!self.core.prepared.charging[i].is_empty(), Node::CHARGES),
+                (c.battery.is_some(), Node::BATTERY),
+                (c.dataset.is_some(), Node::DATA),
+            ];
+            let concerns = concerns.iter().filter(|&&(on, _)| on).fold(0, |all, &(_, bit)| all | bit);
+            self.core.nodes[i] = Node::new(c.needs.of.len() as u32, c.needs.k, concerns);
             self.battery.charge[i] = Charge::Full;
             self.cycles.phase[i] = Phase::Up;
             self.cycles.paused[i] = None;
@@ -212,6 +216,7 @@ impl<'a> Simulator<'a> {
                 self.start_clock(i, SimTime::ZERO, ttf);
             }
         }
+        self.core.pending.note_quiet();
     }
 
     /// Handles the event in the queue's first slot at `now`: a component's own event, its
@@ -219,6 +224,15 @@ impl<'a> Simulator<'a> {
     /// Returns the batch entry if an own state changed, or the data timer's entry.
     fn pop_slot(&mut self, now: SimTime) -> Option<Entry> {
         let slot = self.core.queue.top_slot().expect("an event is due");
+        let prepared: &'a Prepared<'a> = self.core.prepared;
+        match prepared.plain.get(slot as usize) {
+            Some(Some(laws)) => Some(self.plain_event(slot, laws, now).0),
+            _ => self.pop_other(slot, now),
+        }
+    }
+
+    /// [`Simulator::pop_slot`] of any other slot than a plain component's.
+    fn pop_other(&mut self, slot: u32, now: SimTime) -> Option<Entry> {
         let n = self.core.prepared.by_rank.len();
         if slot >= self.core.prepared.data.first_slot {
             self.core.queue.remove(slot);
@@ -226,9 +240,6 @@ impl<'a> Simulator<'a> {
         }
         if (slot as usize) < n {
             let id = self.core.prepared.by_rank[slot as usize] as usize;
-            if let Some(laws) = self.core.prepared.plain[id] {
-                return Some(self.plain_event(id, slot, laws, now));
-            }
             self.pop_event(id, now)
         } else {
             let id = self.core.prepared.by_rank[slot as usize - n];
@@ -243,24 +254,30 @@ impl<'a> Simulator<'a> {
         let horizon = self.core.params.horizon;
         let service = self.core.arch.service.index();
         let prepared: &'a Prepared<'a> = self.core.prepared;
-        let mut script = Script { events: &prepared.scripted, next: 0 };
+        let mut script = Script::new(&prepared.scripted);
         let mut events = 0u64;
         let mut incidents = Incidents::default();
+        // When the queue's next event is (exact before the horizon, which is all the loop needs).
+        let (mut random_at, mut top) = self.core.queue.next_event();
+        // Whether the service is up (a done instant leaves it up).
+        let mut was_up = self.core.nodes[service].up;
         loop {
-            let (now, random) = self.next_instant(&script);
+            let now = random_at.min(script.at).min(self.maintenance.at());
             if now >= horizon {
                 break;
             }
-            let was_up = self.core.nodes[service].up;
-            let applied = match self.gather(now, random, &mut script, service, was_up, &mut events) {
-                Gathered::Done => {
-                    if self.capacity.watched() {
-                        self.capacity.after_batch(&self.core.nodes, true, now);
+            let random = random_at == now;
+            let applied =
+                match self.gather(now, random.then_some(top), &mut script, service, was_up, &mut events) {
+                    Gathered::Done { next } => {
+                        if self.capacity.watched() {
+                            self.capacity.after_batch(&self.core.nodes, true, now);
+                        }
+                        (random_at, top) = next;
+                        continue;
                     }
-                    continue;
-                }
-                Gathered::Batch { applied } => applied,
-            };
+                    Gathered::Batch { applied } => applied,
+                };
             if !applied {
                 events += self.apply_own_changes();
             }
@@ -272,6 +289,9 @@ impl<'a> Simulator<'a> {
             if self.capacity.watched() {
                 self.capacity.after_batch(&self.core.nodes, is_up, now);
             }
+            self.core.pending.note_quiet();
+            (random_at, top) = self.core.queue.next_event();
+            was_up = self.core.nodes[service].up;
         }
         self.close(horizon, observer);
         let (degraded_ms, degraded_episodes) = self.capacity.close(horizon);
@@ -283,24 +303,15 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    /// The next instant with an event (before or past the horizon), and whether the queue has
-    /// one then (else only the script does).
-    #[inline]
-    fn next_instant(&self, script: &Script<'_>) -> (SimTime, bool) {
-        let random_at = self.core.queue.peek().map_or(SimTime::NEVER, |(t, _)| t);
-        let now = random_at.min(self.script_at(script));
-        (now, random_at == now)
-    }
-
     /// Takes the events of instant `now` into the batch, in (class, name) order: the queue's
-    /// (if `random`) and the script's. The common case, one own change alone at its instant, is
+    /// (if it has one then, `random` is the slot of its first) and the script's. The common case, one own change alone at its instant, is
     /// applied at once: with nothing pending and the service (component `service`) up all along
     /// (`was_up`) the instant is done; counts applied own changes in `events`.
     #[inline(always)]
     fn gather(
         &mut self,
         now: SimTime,
-        random: bool,
+        random: Option<u32>,
         script: &mut Script<'_>,
         service: usize,
         was_up: bool,
@@ -309,34 +320,53 @@ impl<'a> Simulator<'a> {
         let mut applied = false;
         self.core.batch.clear();
         // The queue yields the instant's events in name order.
-        if random {
-            let first = self.pop_slot(now);
-            let alone = self.core.queue.peek().is_none_or(|(t, _)| t != now) && self.script_at(script) != now;
-            match first {
-                Some(entry)
-                    if alone && entry.class != Class::GroupTimer && entry.class != Class::DataTimer =>
-                {
+        if let Some(slot) = random {
+            let prepared: &'a Prepared<'a> = self.core.prepared;
+            if let Some(Some(laws)) = prepared.plain.get(slot as usize) {
+                // The usual event, handled without going through the general path's checks. A
+                // plain component has no failure modes: it fails in `Mode::Failure`.
+                let (entry, next) = self.plain_event(slot, laws, now);
+                if next.0 != now && script.at != now && self.maintenance.at() != now {
+                    // Nothing was pending after the last batch, and the propagation is all that
+                    // marks since (it clears `quiet` if it does): the lists need no look.
                     *events += 1;
-                    let mode = self.mode_of(entry.class, entry.id);
-                    self.core.refresh(entry.id, Cause { component: ComponentId(entry.id), mode });
-                    if was_up && self.core.pending.is_empty() && self.core.nodes[service].up {
-                        return Gathered::Done;
+                    self.core.refresh_inline(
+                        laws.id,
+                        Cause { component: ComponentId(laws.id), mode: Mode::Failure },
+                    );
+                    if was_up && self.core.pending.quiet && self.core.nodes[service].up {
+                        return Gathered::Done { next };
                     }
                     applied = true;
-                    self.core.batch.push(entry);
                 }
-                Some(entry) => self.core.batch.push(entry),
-                None => {}
+                self.core.batch.push(entry);
+            } else {
+                let first = self.pop_other(slot, now);
+                let alone =
+                    self.core.queue.next_time() != now && script.at != now && self.maintenance.at() != now;
+                match first {
+                    Some(entry)
+                        if alone && entry.class != Class::GroupTimer && entry.class != Class::DataTimer =>
+                    {
+                        let mode = self.mode_of(entry.class, entry.id);
+                        if self.apply_alone(entry, mode, service, was_up, events) {
+                            return Gathered::Done { next: self.core.queue.next_event() };
+                        }
+                        applied = true;
+                        self.core.batch.push(entry);
+                    }
+                    Some(entry) => self.core.batch.push(entry),
+                    None => {}
+                }
             }
-            while self.core.queue.peek().is_some_and(|(t, _)| t == now) {
+            while self.core.queue.next_time() == now {
                 if let Some(entry) = self.pop_slot(now) {
                     self.core.batch.push(entry);
                 }
             }
         }
-        while script.at() == now {
-            self.scripted(&script.events[script.next], now);
-            script.next += 1;
+        while script.at == now {
+            self.scripted(script.take(), now);
         }
         while self.maintenance.at() == now {
             let window = self.maintenance.take(now);
@@ -348,10 +378,22 @@ impl<'a> Simulator<'a> {
         Gathered::Batch { applied }
     }
 
-    /// When the next scripted injection or maintenance window starts or ends.
-    #[inline]
-    fn script_at(&self, script: &Script<'_>) -> SimTime {
-        script.at().min(self.maintenance.at())
+    /// Applies own change `entry`, alone at its instant, at once (`mode` is its mode if it
+    /// fails), counting it in `events`. Returns whether the instant is done: nothing pending
+    /// and the service (component `service`) up all along (`was_up`).
+    #[inline(always)]
+    fn apply_alone(
+        &mut self,
+        entry: Entry,
+        mode: Mode,
+        service: usize,
+        was_up: bool,
+        events: &mut u64,
+    ) -> bool {
+        *events += 1;
+        self.core.refresh(entry.id, Cause { component: ComponentId(entry.id), mode });
+        self.core.pending.note_quiet();
+        was_up && self.core.pending.quiet && self.core.nodes[service].up
     }
 
     /// Starts or ends scripted injection or maintenance window `s` at `now`, into the batch.
@@ -359,17 +401,17 @@ impl<'a> Simulator<'a> {
         let i = s.component as usize;
         let label = match s.class {
             Class::MaintenanceStart => {
-                self.core.nodes[i].injected += 1;
+                self.core.nodes[i].inject();
                 self.core.note(now, i, TraceKind::Failed(Mode::Maintenance));
                 None
             }
             Class::MaintenanceEnd => {
-                self.core.nodes[i].injected -= 1;
+                self.core.nodes[i].uninject();
                 self.core.note(now, i, TraceKind::Recovered(Label::MaintenanceEnd));
                 Some(Label::MaintenanceEnd)
             }
             Class::InjectionStart => {
-                self.core.nodes[i].injected += 1;
+                self.core.nodes[i].inject();
                 self.cycles.inject_mode[i] = s.mode;
                 let mode = s.mode.map_or(Mode::Injected, Mode::InjectedNamed);
                 self.core.note(now, i, TraceKind::Failed(mode));
@@ -379,7 +421,7 @@ impl<'a> Simulator<'a> {
                 None
             }
             _ => {
-                self.core.nodes[i].injected -= 1;
+                self.core.nodes[i].uninject();
                 self.core.note(now, i, TraceKind::Recovered(Label::InjectionEnd));
                 Some(Label::InjectionEnd)
             }

@@ -45,7 +45,7 @@
 
 use crate::time::SimTime;
 
-use super::core::Core;
+use super::core::{Core, Node};
 use super::simulator::Simulator;
 use super::{Cause, ComponentId, Mode, Switch, TraceKind};
 
@@ -383,12 +383,12 @@ impl Simulator<'_> {
     /// Sets whether group `g`'s standby condition holds and propagates the change.
     fn set_ok(&mut self, g: usize, ok: bool, blame: Cause) {
         let id = self.core.prepared.groups[g].index();
-        self.core.nodes[id].standby_ok = ok;
+        self.core.nodes[id].set_standby_ok(ok);
         self.core.refresh(id as u32, blame);
         // Whether a member carries the load may have changed: a battery charges only when not.
         for k in 0..self.core.prepared.standby(g).members.len() {
             let m = self.member(g, k);
-            if self.core.nodes[m].battery {
+            if self.core.nodes[m].concerns(Node::BATTERY) {
                 self.core.pending.batteries.push(m as u32);
             }
         }

@@ -14,12 +14,13 @@
 
 use crate::time::SimTime;
 
+use super::core::Node;
 use super::simulator::Simulator;
 
 impl Simulator<'_> {
     /// The ageing factor of component `i` if it is a passive member of a warm group.
     pub(super) fn warm_factor(&self, i: usize) -> Option<f64> {
-        if !self.core.nodes[i].watched {
+        if !self.core.nodes[i].concerns(Node::WATCHED) {
             return None;
         }
         self.core.prepared.watchers_of(i).iter().find_map(|&g| {

@@ -393,7 +393,7 @@ impl DataView<'_, '_> {
                     .iter()
                     .map(|b| {
                         let ok =
-                            self.core.nodes[ds.node.index()].standby_ok && self.core.nodes[b.to.index()].up;
+                            self.core.nodes[ds.node.index()].standby_ok() && self.core.nodes[b.to.index()].up;
                         chains::Chain::new(b, ok)
                     })
                     .collect(),
@@ -415,7 +415,7 @@ impl DataView<'_, '_> {
     /// writes and the store is up.
     fn can_back_up(&self, d: usize, m: usize) -> bool {
         let ds = self.dataset(d);
-        self.core.nodes[ds.node.index()].standby_ok && self.core.nodes[ds.backups[m].to.index()].up
+        self.core.nodes[ds.node.index()].standby_ok() && self.core.nodes[ds.backups[m].to.index()].up
     }
 
     /// Applies the backups of dataset `d` that started before `now`, and at `now` once the
@@ -614,7 +614,7 @@ impl DataView<'_, '_> {
 
     /// The last instant dataset `d` accepted writes, as of `now`.
     fn last_write(&self, d: usize, now: SimTime) -> SimTime {
-        if self.core.nodes[self.dataset(d).node.index()].standby_ok {
+        if self.core.nodes[self.dataset(d).node.index()].standby_ok() {
             now
         } else {
             self.data.states[d].down_since
@@ -721,8 +721,8 @@ impl DataView<'_, '_> {
         if let Some(g) = self.data.standby_holder(self.core, d).filter(|_| resyncing) {
             self.core.pending.group(g as u32); // a member may have a copy to take over with again
         }
-        if self.core.nodes[node].standby_ok != ok {
-            self.core.nodes[node].standby_ok = ok;
+        if self.core.nodes[node].standby_ok() != ok {
+            self.core.nodes[node].set_standby_ok(ok);
             if !self.dataset(d).backups.is_empty() {
                 self.core.pending.backup(d as u32);
             }
