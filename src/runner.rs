@@ -1,9 +1,10 @@
 //! Runs replications on rayon and folds their outcomes strictly in replication order.
 //!
-//! Replications are processed in chunks of [`CHUNK`]. A chunk is cut into contiguous slices,
-//! one [`Simulator`] per slice (the same ones for the whole run) runs them on the thread pool,
-//! and the outcomes come back as a vector in replication order, which is folded sequentially
-//! into the [`Aggregate`]. So the
+//! Replications are processed in chunks of [`CHUNK`]. The workers of the thread pool take a
+//! chunk's replications one at a time, each on its own [`Simulator`] (the same one for the
+//! whole run), so one long replication holds up no others; the outcomes come back as a vector
+//! in replication order, which is folded sequentially into the [`Aggregate`]. A replication's
+//! outcome depends on its number only, not on the simulator that ran it. So the
 //! floating-point fold never depends on scheduling — output is byte-identical for any
 //! `--threads` — and memory holds one chunk of outcomes at a time, whatever the replication
 //! count or horizon.
@@ -16,6 +17,7 @@
 //! replication whatever the plan (common random numbers hold across designs).
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -27,9 +29,6 @@ use crate::time::SimTime;
 
 /// Replications in flight at once.
 pub const CHUNK: u64 = 512;
-
-/// Slices per thread in a chunk, so uneven replications still balance.
-const SLICES_PER_THREAD: u64 = 4;
 
 /// How many replications a design runs.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -121,10 +120,12 @@ pub fn run_architecture_with(
     };
     let prepared = Prepared::new(arch, params);
     let rto_objective = arch.objectives.rto;
-    let slices = (pool.current_num_threads() as u64 * SLICES_PER_THREAD).max(1);
-    // One simulator per slice, kept for the whole run: building one costs far more than a
-    // short replication, and the buffers are reset by every replication anyway.
-    let mut simulators: Vec<Simulator<'_>> = (0..slices).map(|_| Simulator::new(&prepared)).collect();
+    // One simulator per worker thread, kept for the whole run: building one costs far more
+    // than a short replication, and the buffers are reset by every replication anyway. A
+    // worker locks its own (never contended); replications are handed out one by one, so a
+    // slow one holds up no others.
+    let simulators: Vec<Mutex<Simulator<'_>>> =
+        (0..pool.current_num_threads().max(1)).map(|_| Mutex::new(Simulator::new(&prepared))).collect();
     let mut aggregate = Aggregate::default();
     let done = AtomicU64::new(0);
     let mut start = 0;
@@ -139,25 +140,21 @@ pub fn run_architecture_with(
             replications = (replications * 2).min(last);
         }
         let end = (start + CHUNK).min(replications);
-        let per_slice = (end - start).div_ceil(slices);
-        let outcomes: Vec<Vec<Outcome>> = pool.install(|| {
-            simulators
-                .par_iter_mut()
-                .enumerate()
-                .map(|(k, sim)| {
-                    let from = (start + k as u64 * per_slice).min(end);
-                    let to = (from + per_slice).min(end);
-                    (from..to)
-                        .map(|r| {
-                            let outcome = simulate(sim, r, rto_objective);
-                            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                            outcome
-                        })
-                        .collect()
+        let outcomes: Vec<Outcome> = pool.install(|| {
+            (start as usize..end as usize)
+                .into_par_iter()
+                .with_max_len(1)
+                .map(|r| {
+                    let r = r as u64;
+                    let worker = rayon::current_thread_index().unwrap_or(0) % simulators.len();
+                    let mut sim = simulators[worker].lock().unwrap_or_else(PoisonError::into_inner);
+                    let outcome = simulate(&mut sim, r, rto_objective);
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                    outcome
                 })
                 .collect()
         });
-        for (k, outcome) in outcomes.iter().flatten().enumerate() {
+        for (k, outcome) in outcomes.iter().enumerate() {
             aggregate.add(outcome, params.horizon);
             each(start + k as u64, outcome);
         }
