@@ -79,11 +79,12 @@ fn shown_rows(with_spans: &[usize], cause: Option<usize>) -> Vec<usize> {
 }
 
 /// Kinds in legend order: fill, bar height (share of a row) and legend text.
-const KINDS: [(Kind, Fill, f64, &str); 9] = [
+const KINDS: [(Kind, Fill, f64, &str); 10] = [
     (Kind::Incident, Fill { color: RGBColor(0x8b, 0x1a, 0x1a), hatch: None }, 0.7, "service incident"),
     (Kind::Failure, Fill { color: LIGHT, hatch: None }, 0.7, "random failure"),
     (Kind::StartFailure, Fill { color: LIGHT, hatch: Some(Hatch::Back) }, 0.7, "failed start"),
     (Kind::Injected, Fill { color: PALE, hatch: Some(Hatch::Forward) }, 0.7, "injection"),
+    (Kind::Maintenance, Fill { color: NEUTRAL, hatch: Some(Hatch::Back) }, 0.7, "maintenance window"),
     (Kind::BatteryEmpty, Fill { color: NEUTRAL, hatch: Some(Hatch::Cross) }, 0.7, "battery empty"),
     (Kind::DataLost, Fill { color: MID, hatch: None }, 0.7, "dataset without a primary"),
     (Kind::Detecting, Fill { color: NEUTRAL, hatch: None }, 0.3, "standby: detecting"),

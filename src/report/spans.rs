@@ -4,7 +4,8 @@
 //! Shared by the timeline (which draws them) and the choice of its window (which looks at what
 //! overlaps the incident shown). Anything still open at the end of the trace runs to the
 //! horizon. An injection that overlaps another injection of the same component is one
-//! interval, from the first start to the last end. A dataset is without a primary from its
+//! interval, from the first start to the last end; so is a maintenance window, an overlay too,
+//! drawn apart from the component's own failures it may overlap. A dataset is without a primary from its
 //! data-loss event until it is recovered (promote, restore); when the loss is recovered by its
 //! holder's standby switch instead (no promote or restore started: the copy on the member
 //! switched to becomes the primary), until that switch ends, since the trace has no recovery
@@ -24,6 +25,8 @@ pub enum Kind {
     StartFailure,
     /// A scripted injection.
     Injected,
+    /// A planned maintenance window.
+    Maintenance,
     /// A standby member's battery ran out.
     BatteryEmpty,
     /// A dataset without a live primary copy (its data lost there), until promoted or
@@ -71,6 +74,7 @@ pub fn rebuild(arch: &Architecture, events: &[TraceEvent], horizon: u64) -> Vec<
     let mut awaits_switch = vec![false; n];
     let mut own: Vec<Option<(u64, Kind)>> = vec![None; n];
     let mut injected: Vec<(u32, u64)> = vec![(0, 0); n];
+    let mut maintained: Vec<(u32, u64)> = vec![(0, 0); n];
     let mut battery: Vec<Option<u64>> = vec![None; n];
     let mut group: Vec<Option<(u64, Kind)>> = vec![None; n];
     let mut incident: Option<u64> = None;
@@ -94,6 +98,18 @@ pub fn rebuild(arch: &Architecture, events: &[TraceEvent], horizon: u64) -> Vec<
                 injected[c].0 = injected[c].0.saturating_sub(1);
                 if injected[c].0 == 0 {
                     push(row, Kind::Injected, injected[c].1, t);
+                }
+            }
+            TraceKind::Failed(Mode::Maintenance) => {
+                if maintained[c].0 == 0 {
+                    maintained[c].1 = t;
+                }
+                maintained[c].0 += 1;
+            }
+            TraceKind::Recovered(Label::MaintenanceEnd) => {
+                maintained[c].0 = maintained[c].0.saturating_sub(1);
+                if maintained[c].0 == 0 {
+                    push(row, Kind::Maintenance, maintained[c].1, t);
                 }
             }
             TraceKind::Failed(Mode::BatteryEmpty) => battery[c] = Some(t),
@@ -167,6 +183,9 @@ pub fn rebuild(arch: &Architecture, events: &[TraceEvent], horizon: u64) -> Vec<
         }
         if injected[c].0 > 0 {
             push(row, Kind::Injected, injected[c].1, horizon);
+        }
+        if maintained[c].0 > 0 {
+            push(row, Kind::Maintenance, maintained[c].1, horizon);
         }
         if let Some(a) = battery[c] {
             push(row, Kind::BatteryEmpty, a, horizon);

@@ -192,3 +192,23 @@ fn a_window_neither_pauses_nor_restarts_failure_clocks() {
     assert!(with.len() > 10, "{} failures", with.len());
     assert_eq!(with, failures(&random(false)));
 }
+
+#[test]
+fn a_timeline_draws_windows_apart_from_what_they_overlap() {
+    use faultline::report::spans::{Kind, Row, rebuild};
+    let text = designs("30d", "7d", false, r#"injections: [(target: "db", at: "190m", duration: "50m")]"#);
+    let system = compile(&text);
+    let (_, _, trace) = run(&text);
+    let spans = rebuild(&system.architectures[0], &trace, system.horizon.0);
+    let db = |kind: Kind| -> Vec<(u64, u64)> {
+        spans
+            .iter()
+            .filter(|s| s.row == Row::Component(0) && s.kind == kind)
+            .map(|s| (s.from, s.to))
+            .collect()
+    };
+    let windows = db(Kind::Maintenance);
+    assert_eq!(windows.len(), 5, "{windows:?}");
+    assert_eq!(windows[0], (h(3).0, h(3).saturating_add(m(30)).0));
+    assert_eq!(db(Kind::Injected), [(h(3).saturating_add(m(10)).0, h(4).0)]);
+}
