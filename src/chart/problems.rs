@@ -127,12 +127,14 @@ struct Problems<'a> {
 
 /// Fills by failure mode (the part of the cause after the last `/`; a component's named modes
 /// count as random failures, `injected-<mode>` as injections), with their legend text.
-const MODES: [(&str, Fill, &str); 5] = [
+const MODES: [(&str, Fill, &str); 6] = [
     ("failure", Fill { color: DARK, hatch: None }, "random failure"),
     ("injected", Fill { color: PALE, hatch: Some(Hatch::Forward) }, "injection"),
     ("start-failure", Fill { color: LIGHT, hatch: Some(Hatch::Back) }, "failed start"),
     ("battery-empty", Fill { color: NEUTRAL, hatch: Some(Hatch::Cross) }, "battery empty"),
     ("failback", Fill { color: MID, hatch: None }, "failback"),
+    // An outage a window caused that a failure joined (a planned one is no problem).
+    ("maintenance", Fill { color: NEUTRAL, hatch: Some(Hatch::Back) }, "maintenance window"),
 ];
 const OTHER: Fill = Fill { color: RGBColor(0xee, 0xee, 0xee), hatch: None };
 
