@@ -261,23 +261,38 @@ impl<'a> Simulator<'a> {
         let (mut random_at, mut top) = self.core.queue.next_event();
         // Whether the service is up (a done instant leaves it up).
         let mut was_up = self.core.nodes[service].up;
+        // The horizon, or the script's or the windows' next event if earlier: a queue event
+        // before it is its instant's only other than the queue's (neither moves but at a batch).
+        let mut limit = script.at.min(self.maintenance.at()).min(horizon);
         loop {
-            let now = random_at.min(script.at).min(self.maintenance.at());
-            if now >= horizon {
-                break;
-            }
+            let (now, queue_only) = if random_at < limit {
+                (random_at, true)
+            } else {
+                let now = random_at.min(script.at).min(self.maintenance.at());
+                if now >= horizon {
+                    break;
+                }
+                (now, false)
+            };
             let random = random_at == now;
-            let applied =
-                match self.gather(now, random.then_some(top), &mut script, service, was_up, &mut events) {
-                    Gathered::Done { next } => {
-                        if self.capacity.watched() {
-                            self.capacity.after_batch(&self.core.nodes, true, now);
-                        }
-                        (random_at, top) = next;
-                        continue;
+            let applied = match self.gather(
+                now,
+                random.then_some(top),
+                queue_only,
+                &mut script,
+                service,
+                was_up,
+                &mut events,
+            ) {
+                Gathered::Done { next } => {
+                    if self.capacity.watched() {
+                        self.capacity.after_batch(&self.core.nodes, true, now);
                     }
-                    Gathered::Batch { applied } => applied,
-                };
+                    (random_at, top) = next;
+                    continue;
+                }
+                Gathered::Batch { applied } => applied,
+            };
             if !applied {
                 events += self.apply_own_changes();
             }
@@ -292,6 +307,7 @@ impl<'a> Simulator<'a> {
             self.core.pending.note_quiet();
             (random_at, top) = self.core.queue.next_event();
             was_up = self.core.nodes[service].up;
+            limit = script.at.min(self.maintenance.at()).min(horizon);
         }
         self.close(horizon, observer);
         let (degraded_ms, degraded_episodes) = self.capacity.close(horizon);
@@ -304,7 +320,8 @@ impl<'a> Simulator<'a> {
     }
 
     /// Takes the events of instant `now` into the batch, in (class, name) order: the queue's
-    /// (if it has one then, `random` is the slot of its first) and the script's. The common case, one own change alone at its instant, is
+    /// (if it has one then, `random` is the slot of its first) and the script's (`queue_only`:
+    /// neither the script nor the windows have one then). The common case, one own change alone at its instant, is
     /// applied at once: with nothing pending and the service (component `service`) up all along
     /// (`was_up`) the instant is done; counts applied own changes in `events`.
     #[inline(always)]
@@ -312,6 +329,7 @@ impl<'a> Simulator<'a> {
         &mut self,
         now: SimTime,
         random: Option<u32>,
+        queue_only: bool,
         script: &mut Script<'_>,
         service: usize,
         was_up: bool,
@@ -326,7 +344,7 @@ impl<'a> Simulator<'a> {
                 // The usual event, handled without going through the general path's checks. A
                 // plain component has no failure modes: it fails in `Mode::Failure`.
                 let (entry, next) = self.plain_event(slot, laws, now);
-                if next.0 != now && script.at != now && self.maintenance.at() != now {
+                if next.0 != now && (queue_only || (script.at != now && self.maintenance.at() != now)) {
                     // Nothing was pending after the last batch, and the propagation is all that
                     // marks since (it clears `quiet` if it does): the lists need no look.
                     *events += 1;
@@ -342,8 +360,8 @@ impl<'a> Simulator<'a> {
                 self.core.batch.push(entry);
             } else {
                 let first = self.pop_other(slot, now);
-                let alone =
-                    self.core.queue.next_time() != now && script.at != now && self.maintenance.at() != now;
+                let alone = self.core.queue.next_time() != now
+                    && (queue_only || (script.at != now && self.maintenance.at() != now));
                 match first {
                     Some(entry)
                         if alone && entry.class != Class::GroupTimer && entry.class != Class::DataTimer =>
