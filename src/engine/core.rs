@@ -205,6 +205,8 @@ pub(super) struct Core<'a> {
     pub(super) stack: Vec<u32>,
     /// Trace events of the current replication, when tracing.
     pub trace: Option<Vec<TraceEvent>>,
+    /// Whether `trace` is `Some`: one byte to test per event instead of the vector's niche.
+    pub(super) tracing: bool,
     /// The times `[from, to)` whose trace events are kept (see
     /// [`super::Simulator::set_trace_window`]).
     pub(super) trace_window: (SimTime, SimTime),
@@ -276,7 +278,8 @@ impl Core<'_> {
     /// Records a trace event if tracing.
     #[inline]
     pub fn note(&mut self, at: SimTime, component: usize, kind: TraceKind) {
-        if let Some(trace) = self.trace.as_mut()
+        if self.tracing
+            && let Some(trace) = self.trace.as_mut()
             && at >= self.trace_window.0
             && at < self.trace_window.1
         {

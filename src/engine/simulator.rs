@@ -99,6 +99,7 @@ impl<'a> Simulator<'a> {
                 losses: Vec::new(),
                 stack: Vec::new(),
                 trace: None,
+                tracing: false,
                 trace_window: (SimTime::ZERO, SimTime(u64::MAX)),
             },
             cycles: Cycles::new(n, prepared.crew_count()),
@@ -125,6 +126,7 @@ impl<'a> Simulator<'a> {
     /// Turns recording of trace events on or off (off by default).
     pub fn set_tracing(&mut self, on: bool) {
         self.core.trace = on.then(Vec::new);
+        self.core.tracing = on;
     }
 
     /// Keeps only the trace events at times in `[from, to)` (all of them by default), so that
@@ -336,7 +338,6 @@ impl<'a> Simulator<'a> {
         events: &mut u64,
     ) -> Gathered {
         let mut applied = false;
-        self.core.batch.clear();
         // The queue yields the instant's events in name order.
         if let Some(slot) = random {
             let prepared: &'a Prepared<'a> = self.core.prepared;
@@ -357,8 +358,10 @@ impl<'a> Simulator<'a> {
                     }
                     applied = true;
                 }
+                self.core.batch.clear();
                 self.core.batch.push(entry);
             } else {
+                self.core.batch.clear();
                 let first = self.pop_other(slot, now);
                 let alone = self.core.queue.next_time() != now
                     && (queue_only || (script.at != now && self.maintenance.at() != now));
@@ -382,6 +385,8 @@ impl<'a> Simulator<'a> {
                     self.core.batch.push(entry);
                 }
             }
+        } else {
+            self.core.batch.clear();
         }
         while script.at == now {
             self.scripted(script.take(), now);
