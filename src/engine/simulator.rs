@@ -266,6 +266,8 @@ impl<'a> Simulator<'a> {
         // The horizon, or the script's or the windows' next event if earlier: a queue event
         // before it is its instant's only other than the queue's (neither moves but at a batch).
         let mut limit = script.at.min(self.maintenance.at()).min(horizon);
+        // Whether degraded capacity is watched (fixed for the simulator's life).
+        let watched = self.capacity.watched();
         loop {
             let (now, queue_only) = if random_at < limit {
                 (random_at, true)
@@ -287,7 +289,7 @@ impl<'a> Simulator<'a> {
                 &mut events,
             ) {
                 Gathered::Done { next } => {
-                    if self.capacity.watched() {
+                    if watched {
                         self.capacity.after_batch(&self.core.nodes, true, now);
                     }
                     (random_at, top) = next;
@@ -303,7 +305,7 @@ impl<'a> Simulator<'a> {
             if !(was_up && is_up) {
                 incidents.after_batch(self, now, was_up, is_up, observer);
             }
-            if self.capacity.watched() {
+            if watched {
                 self.capacity.after_batch(&self.core.nodes, is_up, now);
             }
             self.core.pending.note_quiet();
