@@ -29,6 +29,15 @@ use super::recovery::{Cycles, Phase};
 use super::standby::Standby;
 use super::{Cause, EventQueue, Label, Mode, Observer, Summary, TraceEvent, TraceKind};
 
+/// The instant the loop gathers: its time, the slot of the queue's first event if the queue
+/// has one then, and whether neither the script nor the windows have one then.
+#[derive(Clone, Copy)]
+struct Instant {
+    now: SimTime,
+    random: Option<u32>,
+    queue_only: bool,
+}
+
 /// What gathering an instant's events left to do.
 enum Gathered {
     /// One own change alone at its instant, applied, with nothing to react to: done. The time
@@ -279,15 +288,8 @@ impl<'a> Simulator<'a> {
                 (now, false)
             };
             let random = random_at == now;
-            let applied = match self.gather(
-                now,
-                random.then_some(top),
-                queue_only,
-                &mut script,
-                service,
-                was_up,
-                &mut events,
-            ) {
+            let instant = Instant { now, random: random.then_some(top), queue_only };
+            let applied = match self.gather(instant, &mut script, service, was_up, &mut events) {
                 Gathered::Done { next } => {
                     if watched {
                         self.capacity.after_batch(&self.core.nodes, true, now);
@@ -323,22 +325,21 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    /// Takes the events of instant `now` into the batch, in (class, name) order: the queue's
-    /// (if it has one then, `random` is the slot of its first) and the script's (`queue_only`:
-    /// neither the script nor the windows have one then). The common case, one own change alone at its instant, is
+    /// Takes the events of `instant` (`now`) into the batch, in (class, name) order: the
+    /// queue's (if it has one then, `random` is the slot of its first) and the script's
+    /// (`queue_only`: neither the script nor the windows have one then). The common case, one own change alone at its instant, is
     /// applied at once: with nothing pending and the service (component `service`) up all along
     /// (`was_up`) the instant is done; counts applied own changes in `events`.
     #[inline(always)]
     fn gather(
         &mut self,
-        now: SimTime,
-        random: Option<u32>,
-        queue_only: bool,
+        instant: Instant,
         script: &mut Script<'_>,
         service: usize,
         was_up: bool,
         events: &mut u64,
     ) -> Gathered {
+        let Instant { now, random, queue_only } = instant;
         let mut applied = false;
         // The queue yields the instant's events in name order.
         if let Some(slot) = random {
