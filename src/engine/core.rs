@@ -54,8 +54,11 @@ impl Node {
     pub const BATTERY: u8 = 1 << 3;
     /// `concerns`: a dataset's node; changes of its holder or replica hosts concern its dataset.
     pub const DATA: u8 = 1 << 4;
+    /// `concerns`: the service; its flips clear [`Pending::quiet`] (and mark nothing), so that
+    /// a lone plain change that leaves `quiet` set has left the service as it was.
+    pub const SERVICE: u8 = 1 << 5;
     /// The `concerns` of its flips.
-    const ON_FLIP: u8 = Node::WATCHED | Node::BACKUP_STORE | Node::CHARGES;
+    const ON_FLIP: u8 = Node::WATCHED | Node::BACKUP_STORE | Node::CHARGES | Node::SERVICE;
     /// The `concerns` of changes of its needs.
     const ON_NEEDS: u8 = Node::BATTERY | Node::DATA;
 
@@ -228,7 +231,8 @@ pub(super) struct Pending {
     pub backups: Vec<u32>,
     /// Nothing is pending, known without looking at the lists: set by the event loop when a
     /// batch ends with nothing pending, cleared by every mark of the propagation (between
-    /// batches, the only thing that marks). Only the loop's lone plain changes rely on it.
+    /// batches, the only thing that marks) and by every flip of the service. Only the loop's
+    /// lone plain changes rely on it: set after one, the service did not flip.
     pub quiet: bool,
 }
 
@@ -387,7 +391,7 @@ impl Propagation<'_> {
 
 /// Marks what must re-decide because `c` (with these `concerns`) flipped: the standby groups
 /// it is a member of, the queue links it consumes, the backup chains stored on it, the
-/// batteries charging from it.
+/// batteries charging from it (the service's flip only clears `quiet`).
 #[cold]
 #[inline(never)]
 fn mark_watchers(pending: &mut Pending, prepared: &Prepared<'_>, c: u32, concerns: u8) {

@@ -169,6 +169,7 @@ impl<'a> Simulator<'a> {
                 (!self.core.prepared.charging[i].is_empty(), Node::CHARGES),
                 (c.battery.is_some(), Node::BATTERY),
                 (c.dataset.is_some(), Node::DATA),
+                (i == self.core.arch.service.index(), Node::SERVICE),
             ];
             let concerns = concerns.iter().filter(|&&(on, _)| on).fold(0, |all, &(_, bit)| all | bit);
             self.core.nodes[i] = Node::new(c.needs.of.len() as u32, c.needs.k, concerns);
@@ -356,7 +357,8 @@ impl<'a> Simulator<'a> {
                         laws.id,
                         Cause { component: ComponentId(laws.id), mode: Mode::Failure },
                     );
-                    if was_up && self.core.pending.quiet && self.core.nodes[service].up {
+                    // Quiet, the service did not flip: up all along if it was up before.
+                    if was_up && self.core.pending.quiet {
                         return Gathered::Done { next };
                     }
                     applied = true;
