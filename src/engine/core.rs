@@ -320,8 +320,8 @@ impl Core<'_> {
     /// alone at its instant; inlined in the other lone changes' path too, it cost more).
     #[inline(always)]
     pub fn refresh_inline(&mut self, id: u32, own_cause: Cause) {
-        let Core { arch, prepared, nodes, cause, stack, pending, .. } = self;
-        let mut flow = Propagation { arch, prepared, nodes, cause, stack, pending };
+        let Core { prepared, nodes, cause, stack, pending, .. } = self;
+        let mut flow = Propagation { prepared, nodes, cause, stack, pending };
         let root = &mut flow.nodes[id as usize];
         let up = root.should_be_up();
         if up == root.up {
@@ -342,12 +342,12 @@ impl Core<'_> {
 }
 
 /// The fields of the core that the propagation works on, borrowed apart, so that the nodes'
-/// length and address stay in registers through its loop.
+/// length and address stay in registers through its loop (the causes, written on a flip
+/// down only, are reached through their vector where they are).
 struct Propagation<'c> {
-    arch: &'c crate::model::Architecture,
     prepared: &'c Prepared<'c>,
     nodes: &'c mut [Node],
-    cause: &'c mut [Cause],
+    cause: &'c mut Vec<Cause>,
     stack: &'c mut Vec<u32>,
     pending: &'c mut Pending,
 }
@@ -374,7 +374,7 @@ impl Propagation<'_> {
             } else {
                 dep.needs_up -= 1;
             }
-            if dep.concerns(Node::ON_NEEDS) && mark_dependent(self.pending, self.arch, *dep, d) {
+            if dep.concerns(Node::ON_NEEDS) && mark_dependent(self.pending, self.prepared.arch, *dep, d) {
                 continue;
             }
             let now = dep.should_be_up();
