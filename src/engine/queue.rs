@@ -112,6 +112,13 @@ impl EventQueue {
         either!(self, h => h.reschedule_top(slot, time))
     }
 
+    /// [`EventQueue::reschedule_top`], inlined where it is the hot path (a plain component's
+    /// event).
+    #[inline(always)]
+    pub fn reschedule_top_inline(&mut self, slot: u32, time: SimTime) -> (SimTime, u32) {
+        either!(self, h => h.reschedule_top_inline(slot, time))
+    }
+
     /// Removes `slot`'s event.
     pub fn remove(&mut self, slot: u32) {
         either!(self, h => h.remove(slot))
@@ -272,6 +279,12 @@ impl<P: Key> Heap<P> {
 
     #[inline]
     fn reschedule_top(&mut self, slot: u32, time: SimTime) -> (SimTime, u32) {
+        self.reschedule_top_inline(slot, time)
+    }
+
+    /// [`Heap::reschedule_top`], inlined where it is the hot path.
+    #[inline(always)]
+    fn reschedule_top_inline(&mut self, slot: u32, time: SimTime) -> (SimTime, u32) {
         debug_assert_eq!(self.layout.slot(self.heap[0]), slot);
         self.heap[0] = self.key(slot, time);
         self.sift_down_inline(0);
@@ -323,9 +336,14 @@ impl<P: Key> Heap<P> {
     /// [`Heap::sift_down`], inlined where it is the hot path ([`Heap::reschedule_top`]).
     #[inline(always)]
     fn sift_down_inline(&mut self, start: usize) {
-        let key = self.heap[start];
+        // The heap and the positions as slices: their addresses and lengths stay in registers
+        // through the loop (read through `self`, they are read again after each store).
+        let layout = self.layout;
+        let heap = &mut self.heap[..];
+        let position = &mut self.position[..];
+        let key = heap[start];
         let mut at = start;
-        let n = self.heap.len();
+        let n = heap.len();
         loop {
             let first = ARITY * at + 1;
             if first >= n {
@@ -333,15 +351,15 @@ impl<P: Key> Heap<P> {
             }
             // The smallest child: a tournament of two pairs when all four exist.
             let (child, c) = if first + 3 < n {
-                let h = &self.heap[first..first + 4];
+                let h = &heap[first..first + 4];
                 let (i1, m1) = if h[1] < h[0] { (1, h[1]) } else { (0, h[0]) };
                 let (i2, m2) = if h[3] < h[2] { (3, h[3]) } else { (2, h[2]) };
                 if m2 < m1 { (first + i2, m2) } else { (first + i1, m1) }
             } else {
-                let mut best = (first, self.heap[first]);
-                for k in first + 1..n {
-                    if self.heap[k] < best.1 {
-                        best = (k, self.heap[k]);
+                let mut best = (first, heap[first]);
+                for (k, &h) in heap.iter().enumerate().take(n).skip(first + 1) {
+                    if h < best.1 {
+                        best = (k, h);
                     }
                 }
                 best
@@ -349,12 +367,14 @@ impl<P: Key> Heap<P> {
             if key <= c {
                 break;
             }
-            self.place(at, c);
+            heap[at] = c;
+            position[layout.slot(c) as usize] = at as u32;
             at = child;
         }
         // A key that stays where it is (a repair's end, usually the earliest event) is in place.
         if at != start {
-            self.place(at, key);
+            heap[at] = key;
+            position[layout.slot(key) as usize] = at as u32;
         }
     }
 
