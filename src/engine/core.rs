@@ -54,8 +54,11 @@ impl Node {
     pub const BATTERY: u8 = 1 << 3;
     /// `concerns`: a dataset's node; changes of its holder or replica hosts concern its dataset.
     pub const DATA: u8 = 1 << 4;
+    /// `concerns`: the service; its flips clear [`Pending::quiet`] (and mark nothing), so that
+    /// a lone plain change that leaves `quiet` set has left the service as it was.
+    pub const SERVICE: u8 = 1 << 5;
     /// The `concerns` of its flips.
-    const ON_FLIP: u8 = Node::WATCHED | Node::BACKUP_STORE | Node::CHARGES;
+    const ON_FLIP: u8 = Node::WATCHED | Node::BACKUP_STORE | Node::CHARGES | Node::SERVICE;
     /// The `concerns` of changes of its needs.
     const ON_NEEDS: u8 = Node::BATTERY | Node::DATA;
 
@@ -205,6 +208,8 @@ pub(super) struct Core<'a> {
     pub(super) stack: Vec<u32>,
     /// Trace events of the current replication, when tracing.
     pub trace: Option<Vec<TraceEvent>>,
+    /// Whether `trace` is `Some`: one byte to test per event instead of the vector's niche.
+    pub(super) tracing: bool,
     /// The times `[from, to)` whose trace events are kept (see
     /// [`super::Simulator::set_trace_window`]).
     pub(super) trace_window: (SimTime, SimTime),
@@ -226,7 +231,8 @@ pub(super) struct Pending {
     pub backups: Vec<u32>,
     /// Nothing is pending, known without looking at the lists: set by the event loop when a
     /// batch ends with nothing pending, cleared by every mark of the propagation (between
-    /// batches, the only thing that marks). Only the loop's lone plain changes rely on it.
+    /// batches, the only thing that marks) and by every flip of the service. Only the loop's
+    /// lone plain changes rely on it: set after one, the service did not flip.
     pub quiet: bool,
 }
 
@@ -276,7 +282,8 @@ impl Core<'_> {
     /// Records a trace event if tracing.
     #[inline]
     pub fn note(&mut self, at: SimTime, component: usize, kind: TraceKind) {
-        if let Some(trace) = self.trace.as_mut()
+        if self.tracing
+            && let Some(trace) = self.trace.as_mut()
             && at >= self.trace_window.0
             && at < self.trace_window.1
         {
@@ -313,8 +320,8 @@ impl Core<'_> {
     /// alone at its instant; inlined in the other lone changes' path too, it cost more).
     #[inline(always)]
     pub fn refresh_inline(&mut self, id: u32, own_cause: Cause) {
-        let Core { arch, prepared, nodes, cause, stack, pending, .. } = self;
-        let mut flow = Propagation { arch, prepared, nodes, cause, stack, pending };
+        let Core { prepared, nodes, cause, stack, pending, .. } = self;
+        let mut flow = Propagation { prepared, nodes, cause, stack, pending };
         let root = &mut flow.nodes[id as usize];
         let up = root.should_be_up();
         if up == root.up {
@@ -335,12 +342,12 @@ impl Core<'_> {
 }
 
 /// The fields of the core that the propagation works on, borrowed apart, so that the nodes'
-/// length and address stay in registers through its loop.
+/// length and address stay in registers through its loop (the causes, written on a flip
+/// down only, are reached through their vector where they are).
 struct Propagation<'c> {
-    arch: &'c crate::model::Architecture,
     prepared: &'c Prepared<'c>,
     nodes: &'c mut [Node],
-    cause: &'c mut [Cause],
+    cause: &'c mut Vec<Cause>,
     stack: &'c mut Vec<u32>,
     pending: &'c mut Pending,
 }
@@ -367,7 +374,7 @@ impl Propagation<'_> {
             } else {
                 dep.needs_up -= 1;
             }
-            if dep.concerns(Node::ON_NEEDS) && mark_dependent(self.pending, self.arch, *dep, d) {
+            if dep.concerns(Node::ON_NEEDS) && mark_dependent(self.pending, self.prepared.arch, *dep, d) {
                 continue;
             }
             let now = dep.should_be_up();
@@ -384,7 +391,7 @@ impl Propagation<'_> {
 
 /// Marks what must re-decide because `c` (with these `concerns`) flipped: the standby groups
 /// it is a member of, the queue links it consumes, the backup chains stored on it, the
-/// batteries charging from it.
+/// batteries charging from it (the service's flip only clears `quiet`).
 #[cold]
 #[inline(never)]
 fn mark_watchers(pending: &mut Pending, prepared: &Prepared<'_>, c: u32, concerns: u8) {

@@ -84,11 +84,10 @@ pub struct Prepared<'a> {
     /// The laws of each plain component (see [`Plain`]), by name rank (its queue slot), so
     /// that the event loop finds them from the slot in one lookup.
     pub(super) plain: Vec<Option<Plain>>,
-    /// For component `i`, `dependents[dependent_ranges[i].0..dependent_ranges[i].1]` are the
-    /// components that list it in their `needs` (the architecture's adjacency, flattened to
-    /// one lookup for the propagation loop).
-    dependents: Vec<u32>,
-    dependent_ranges: Vec<(u32, u32)>,
+    /// For component `i`, `dependents[i]` are the components that list it in their `needs`
+    /// (the architecture's adjacency, one slice each: one lookup and no range to check for the
+    /// propagation loop).
+    dependents: Vec<Box<[u32]>>,
 
     /// Whether the service depends on the component, directly or not (or is it): only such
     /// failures are listed as contributing to an incident.
@@ -222,12 +221,14 @@ impl<'a> Prepared<'a> {
                 _ => None,
             })
             .collect();
-        let dependents = arch.dependents.iter().map(|d| d.0).collect();
-        let dependent_ranges = arch.dependent_starts.windows(2).map(|w| (w[0], w[1])).collect();
+        let dependents = arch
+            .dependent_starts
+            .windows(2)
+            .map(|w| arch.dependents[w[0] as usize..w[1] as usize].iter().map(|d| d.0).collect())
+            .collect();
         Prepared {
             plain,
             dependents,
-            dependent_ranges,
             arch,
             params,
             mode_keys,
@@ -275,8 +276,7 @@ impl<'a> Prepared<'a> {
     /// The components that list `id` in their `needs`.
     #[inline]
     pub(super) fn dependents_of(&self, id: u32) -> &[u32] {
-        let (start, end) = self.dependent_ranges[id as usize];
-        &self.dependents[start as usize..end as usize]
+        &self.dependents[id as usize]
     }
 
     /// The standby groups (by index) that `id` is a member of.

@@ -112,6 +112,13 @@ impl EventQueue {
         either!(self, h => h.reschedule_top(slot, time))
     }
 
+    /// [`EventQueue::reschedule_top`], inlined where it is the hot path (a plain component's
+    /// event).
+    #[inline(always)]
+    pub fn reschedule_top_inline(&mut self, slot: u32, time: SimTime) -> (SimTime, u32) {
+        either!(self, h => h.reschedule_top_inline(slot, time))
+    }
+
     /// Removes `slot`'s event.
     pub fn remove(&mut self, slot: u32) {
         either!(self, h => h.remove(slot))
@@ -272,10 +279,19 @@ impl<P: Key> Heap<P> {
 
     #[inline]
     fn reschedule_top(&mut self, slot: u32, time: SimTime) -> (SimTime, u32) {
+        self.reschedule_top_inline(slot, time)
+    }
+
+    /// [`Heap::reschedule_top`], inlined where it is the hot path.
+    #[inline(always)]
+    fn reschedule_top_inline(&mut self, slot: u32, time: SimTime) -> (SimTime, u32) {
         debug_assert_eq!(self.layout.slot(self.heap[0]), slot);
-        self.heap[0] = self.key(slot, time);
-        self.sift_down_inline(0);
-        self.next_of(self.heap[0])
+        let key = self.key(slot, time);
+        let layout = self.layout;
+        let heap = &mut self.heap[..];
+        heap[0] = key;
+        sift_down(layout, heap, &mut self.position, 0);
+        (layout.time_or_cap(heap[0]), layout.slot(heap[0]))
     }
 
     /// The time (or the cap, if clamped) and the slot of `key`.
@@ -317,45 +333,7 @@ impl<P: Key> Heap<P> {
 
     /// Moves the key at `at` (its slot's position already `at`) down to its place.
     fn sift_down(&mut self, at: usize) {
-        self.sift_down_inline(at);
-    }
-
-    /// [`Heap::sift_down`], inlined where it is the hot path ([`Heap::reschedule_top`]).
-    #[inline(always)]
-    fn sift_down_inline(&mut self, start: usize) {
-        let key = self.heap[start];
-        let mut at = start;
-        let n = self.heap.len();
-        loop {
-            let first = ARITY * at + 1;
-            if first >= n {
-                break;
-            }
-            // The smallest child: a tournament of two pairs when all four exist.
-            let (child, c) = if first + 3 < n {
-                let h = &self.heap[first..first + 4];
-                let (i1, m1) = if h[1] < h[0] { (1, h[1]) } else { (0, h[0]) };
-                let (i2, m2) = if h[3] < h[2] { (3, h[3]) } else { (2, h[2]) };
-                if m2 < m1 { (first + i2, m2) } else { (first + i1, m1) }
-            } else {
-                let mut best = (first, self.heap[first]);
-                for k in first + 1..n {
-                    if self.heap[k] < best.1 {
-                        best = (k, self.heap[k]);
-                    }
-                }
-                best
-            };
-            if key <= c {
-                break;
-            }
-            self.place(at, c);
-            at = child;
-        }
-        // A key that stays where it is (a repair's end, usually the earliest event) is in place.
-        if at != start {
-            self.place(at, key);
-        }
+        sift_down(self.layout, &mut self.heap, &mut self.position, at);
     }
 
     /// Puts `key` at position `at`.
@@ -363,6 +341,48 @@ impl<P: Key> Heap<P> {
     fn place(&mut self, at: usize, key: P::K) {
         self.heap[at] = key;
         self.position[self.layout.slot(key) as usize] = at as u32;
+    }
+}
+
+/// [`Heap::sift_down`] on the heap and the positions as slices, inlined where it is the hot
+/// path ([`Heap::reschedule_top`]): their addresses and lengths stay in registers through the
+/// loop (read through the heap, they are read again after each store once inlined).
+#[inline(always)]
+fn sift_down<P: Key>(layout: P, heap: &mut [P::K], position: &mut [u32], start: usize) {
+    let key = heap[start];
+    let mut at = start;
+    let n = heap.len();
+    loop {
+        let first = ARITY * at + 1;
+        if first >= n {
+            break;
+        }
+        // The smallest child: a tournament of two pairs when all four exist.
+        let (child, c) = if first + 3 < n {
+            let h = &heap[first..first + 4];
+            let (i1, m1) = if h[1] < h[0] { (1, h[1]) } else { (0, h[0]) };
+            let (i2, m2) = if h[3] < h[2] { (3, h[3]) } else { (2, h[2]) };
+            if m2 < m1 { (first + i2, m2) } else { (first + i1, m1) }
+        } else {
+            let mut best = (first, heap[first]);
+            for (k, &h) in heap.iter().enumerate().take(n).skip(first + 1) {
+                if h < best.1 {
+                    best = (k, h);
+                }
+            }
+            best
+        };
+        if key <= c {
+            break;
+        }
+        heap[at] = c;
+        position[layout.slot(c) as usize] = at as u32;
+        at = child;
+    }
+    // A key that stays where it is (a repair's end, usually the earliest event) is in place.
+    if at != start {
+        heap[at] = key;
+        position[layout.slot(key) as usize] = at as u32;
     }
 }
 

@@ -235,7 +235,7 @@ impl Simulator<'_> {
             let ttf = SimTime(laws.fail.sample(word).0.max(1));
             (Entry::own(Class::RandomRecovery, rank, id, Some(Label::Repair)), now.saturating_add(ttf))
         };
-        (entry, self.core.queue.reschedule_top(rank, at))
+        (entry, self.core.queue.reschedule_top_inline(rank, at))
     }
 
     /// Starts an own failure of `i` at `now`: its recovery begins. The caller refreshes `i`.

@@ -29,6 +29,15 @@ use super::recovery::{Cycles, Phase};
 use super::standby::Standby;
 use super::{Cause, EventQueue, Label, Mode, Observer, Summary, TraceEvent, TraceKind};
 
+/// The instant the loop gathers: its time, the slot of the queue's first event if the queue
+/// has one then, and whether neither the script nor the windows have one then.
+#[derive(Clone, Copy)]
+struct Instant {
+    now: SimTime,
+    random: Option<u32>,
+    queue_only: bool,
+}
+
 /// What gathering an instant's events left to do.
 enum Gathered {
     /// One own change alone at its instant, applied, with nothing to react to: done. The time
@@ -99,6 +108,7 @@ impl<'a> Simulator<'a> {
                 losses: Vec::new(),
                 stack: Vec::new(),
                 trace: None,
+                tracing: false,
                 trace_window: (SimTime::ZERO, SimTime(u64::MAX)),
             },
             cycles: Cycles::new(n, prepared.crew_count()),
@@ -125,6 +135,7 @@ impl<'a> Simulator<'a> {
     /// Turns recording of trace events on or off (off by default).
     pub fn set_tracing(&mut self, on: bool) {
         self.core.trace = on.then(Vec::new);
+        self.core.tracing = on;
     }
 
     /// Keeps only the trace events at times in `[from, to)` (all of them by default), so that
@@ -158,6 +169,7 @@ impl<'a> Simulator<'a> {
                 (!self.core.prepared.charging[i].is_empty(), Node::CHARGES),
                 (c.battery.is_some(), Node::BATTERY),
                 (c.dataset.is_some(), Node::DATA),
+                (i == self.core.arch.service.index(), Node::SERVICE),
             ];
             let concerns = concerns.iter().filter(|&&(on, _)| on).fold(0, |all, &(_, bit)| all | bit);
             self.core.nodes[i] = Node::new(c.needs.of.len() as u32, c.needs.k, concerns);
@@ -261,23 +273,33 @@ impl<'a> Simulator<'a> {
         let (mut random_at, mut top) = self.core.queue.next_event();
         // Whether the service is up (a done instant leaves it up).
         let mut was_up = self.core.nodes[service].up;
+        // The horizon, or the script's or the windows' next event if earlier: a queue event
+        // before it is its instant's only other than the queue's (neither moves but at a batch).
+        let mut limit = script.at.min(self.maintenance.at()).min(horizon);
+        // Whether degraded capacity is watched (fixed for the simulator's life).
+        let watched = self.capacity.watched();
         loop {
-            let now = random_at.min(script.at).min(self.maintenance.at());
-            if now >= horizon {
-                break;
-            }
+            let (now, queue_only) = if random_at < limit {
+                (random_at, true)
+            } else {
+                let now = random_at.min(script.at).min(self.maintenance.at());
+                if now >= horizon {
+                    break;
+                }
+                (now, false)
+            };
             let random = random_at == now;
-            let applied =
-                match self.gather(now, random.then_some(top), &mut script, service, was_up, &mut events) {
-                    Gathered::Done { next } => {
-                        if self.capacity.watched() {
-                            self.capacity.after_batch(&self.core.nodes, true, now);
-                        }
-                        (random_at, top) = next;
-                        continue;
+            let instant = Instant { now, random: random.then_some(top), queue_only };
+            let applied = match self.gather(instant, &mut script, service, was_up, &mut events) {
+                Gathered::Done { next } => {
+                    if watched {
+                        self.capacity.after_batch(&self.core.nodes, true, now);
                     }
-                    Gathered::Batch { applied } => applied,
-                };
+                    (random_at, top) = next;
+                    continue;
+                }
+                Gathered::Batch { applied } => applied,
+            };
             if !applied {
                 events += self.apply_own_changes();
             }
@@ -286,12 +308,13 @@ impl<'a> Simulator<'a> {
             if !(was_up && is_up) {
                 incidents.after_batch(self, now, was_up, is_up, observer);
             }
-            if self.capacity.watched() {
+            if watched {
                 self.capacity.after_batch(&self.core.nodes, is_up, now);
             }
             self.core.pending.note_quiet();
             (random_at, top) = self.core.queue.next_event();
             was_up = self.core.nodes[service].up;
+            limit = script.at.min(self.maintenance.at()).min(horizon);
         }
         self.close(horizon, observer);
         let (degraded_ms, degraded_episodes) = self.capacity.close(horizon);
@@ -303,22 +326,22 @@ impl<'a> Simulator<'a> {
         }
     }
 
-    /// Takes the events of instant `now` into the batch, in (class, name) order: the queue's
-    /// (if it has one then, `random` is the slot of its first) and the script's. The common case, one own change alone at its instant, is
+    /// Takes the events of `instant` (`now`) into the batch, in (class, name) order: the
+    /// queue's (if it has one then, `random` is the slot of its first) and the script's
+    /// (`queue_only`: neither the script nor the windows have one then). The common case, one own change alone at its instant, is
     /// applied at once: with nothing pending and the service (component `service`) up all along
     /// (`was_up`) the instant is done; counts applied own changes in `events`.
     #[inline(always)]
     fn gather(
         &mut self,
-        now: SimTime,
-        random: Option<u32>,
+        instant: Instant,
         script: &mut Script<'_>,
         service: usize,
         was_up: bool,
         events: &mut u64,
     ) -> Gathered {
+        let Instant { now, random, queue_only } = instant;
         let mut applied = false;
-        self.core.batch.clear();
         // The queue yields the instant's events in name order.
         if let Some(slot) = random {
             let prepared: &'a Prepared<'a> = self.core.prepared;
@@ -326,7 +349,7 @@ impl<'a> Simulator<'a> {
                 // The usual event, handled without going through the general path's checks. A
                 // plain component has no failure modes: it fails in `Mode::Failure`.
                 let (entry, next) = self.plain_event(slot, laws, now);
-                if next.0 != now && script.at != now && self.maintenance.at() != now {
+                if next.0 != now && (queue_only || (script.at != now && self.maintenance.at() != now)) {
                     // Nothing was pending after the last batch, and the propagation is all that
                     // marks since (it clears `quiet` if it does): the lists need no look.
                     *events += 1;
@@ -334,16 +357,19 @@ impl<'a> Simulator<'a> {
                         laws.id,
                         Cause { component: ComponentId(laws.id), mode: Mode::Failure },
                     );
-                    if was_up && self.core.pending.quiet && self.core.nodes[service].up {
+                    // Quiet, the service did not flip: up all along if it was up before.
+                    if was_up && self.core.pending.quiet {
                         return Gathered::Done { next };
                     }
                     applied = true;
                 }
+                self.core.batch.clear();
                 self.core.batch.push(entry);
             } else {
+                self.core.batch.clear();
                 let first = self.pop_other(slot, now);
-                let alone =
-                    self.core.queue.next_time() != now && script.at != now && self.maintenance.at() != now;
+                let alone = self.core.queue.next_time() != now
+                    && (queue_only || (script.at != now && self.maintenance.at() != now));
                 match first {
                     Some(entry)
                         if alone && entry.class != Class::GroupTimer && entry.class != Class::DataTimer =>
@@ -364,6 +390,8 @@ impl<'a> Simulator<'a> {
                     self.core.batch.push(entry);
                 }
             }
+        } else {
+            self.core.batch.clear();
         }
         while script.at == now {
             self.scripted(script.take(), now);
