@@ -20,8 +20,6 @@ pub(super) struct Windows {
     cursors: Vec<Cursor>,
     /// The earliest event of every cursor (never without schedules).
     next: SimTime,
-    /// Windows open on each component now.
-    pub open: Vec<u32>,
 }
 
 /// One schedule: its next window, and whether that window is open.
@@ -42,16 +40,14 @@ impl Cursor {
 }
 
 impl Windows {
-    /// Every schedule before its first window, for `n` components.
-    pub fn reset(&mut self, schedules: &[Maintenance], n: usize) {
+    /// Every schedule before its first window.
+    pub fn reset(&mut self, schedules: &[Maintenance]) {
         self.cursors.clear();
         self.cursors.extend(schedules.iter().map(|&schedule| Cursor {
             schedule,
             start: schedule.at,
             open: false,
         }));
-        self.open.clear();
-        self.open.resize(n, 0);
         self.refresh_next();
     }
 
@@ -69,11 +65,9 @@ impl Windows {
         let class = if cursor.open {
             cursor.open = false;
             cursor.start = cursor.start.saturating_add(cursor.schedule.every);
-            self.open[component as usize] -= 1;
             Class::MaintenanceEnd
         } else {
             cursor.open = true;
-            self.open[component as usize] += 1;
             Class::MaintenanceStart
         };
         self.refresh_next();
@@ -105,24 +99,24 @@ mod tests {
             every: SimTime(50),
             duration: SimTime(20),
         };
-        w.reset(&[a, b], 3);
+        w.reset(&[a, b]);
         let mut seen = Vec::new();
         while w.at() < SimTime(125) {
             let now = w.at();
             let s = w.take(now);
-            seen.push((now.0, s.class == Class::MaintenanceStart, w.open[1]));
+            seen.push((now.0, s.class == Class::MaintenanceStart, s.component));
         }
         assert_eq!(
             seen,
             [
                 (10, true, 1),
-                (12, true, 2),
+                (12, true, 1),
                 (15, false, 1),
-                (32, false, 0),
+                (32, false, 1),
                 (62, true, 1),
-                (82, false, 0),
+                (82, false, 1),
                 (110, true, 1),
-                (112, true, 2),
+                (112, true, 1),
                 (115, false, 1),
             ]
         );
@@ -131,8 +125,7 @@ mod tests {
     #[test]
     fn without_schedules_nothing_is_due() {
         let mut w = Windows::default();
-        w.reset(&[], 2);
+        w.reset(&[]);
         assert_eq!(w.at(), SimTime::NEVER);
-        assert_eq!(w.open, [0, 0]);
     }
 }

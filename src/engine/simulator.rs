@@ -220,7 +220,7 @@ impl<'a> Simulator<'a> {
         }
         self.data_view().reset(replication);
         self.queues.reset(&mut self.core);
-        self.maintenance.reset(&self.core.arch.maintenance, self.core.arch.components.len());
+        self.maintenance.reset(&self.core.arch.maintenance);
         self.capacity.reset();
         for i in 0..self.core.arch.components.len() {
             if self.has_clock(i) {

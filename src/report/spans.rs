@@ -62,6 +62,35 @@ pub struct Span {
     pub to: u64,
 }
 
+/// An overlay that may stack on one component (injections, maintenance windows): how many are
+/// open, and since when the first of them.
+#[derive(Clone, Copy, Default)]
+struct Overlay {
+    open: u32,
+    since: u64,
+}
+
+impl Overlay {
+    /// One more opens at `t`.
+    fn open(&mut self, t: u64) {
+        if self.open == 0 {
+            self.since = t;
+        }
+        self.open += 1;
+    }
+
+    /// One closes: the interval's start once the last one has.
+    fn close(&mut self) -> Option<u64> {
+        self.open = self.open.saturating_sub(1);
+        (self.open == 0).then_some(self.since)
+    }
+
+    /// The start of what is still open.
+    fn still_open(&self) -> Option<u64> {
+        (self.open > 0).then_some(self.since)
+    }
+}
+
 /// Every non-empty interval of `events` (a replication of `arch` with this `horizon` `[ms]`),
 /// in the order they ended.
 pub fn rebuild(arch: &Architecture, events: &[TraceEvent], horizon: u64) -> Vec<Span> {
@@ -73,8 +102,8 @@ pub fn rebuild(arch: &Architecture, events: &[TraceEvent], horizon: u64) -> Vec<
     }
     let mut awaits_switch = vec![false; n];
     let mut own: Vec<Option<(u64, Kind)>> = vec![None; n];
-    let mut injected: Vec<(u32, u64)> = vec![(0, 0); n];
-    let mut maintained: Vec<(u32, u64)> = vec![(0, 0); n];
+    let mut injected = vec![Overlay::default(); n];
+    let mut maintained = vec![Overlay::default(); n];
     let mut battery: Vec<Option<u64>> = vec![None; n];
     let mut group: Vec<Option<(u64, Kind)>> = vec![None; n];
     let mut incident: Option<u64> = None;
@@ -88,28 +117,16 @@ pub fn rebuild(arch: &Architecture, events: &[TraceEvent], horizon: u64) -> Vec<
         let (t, c) = (e.at.0, e.component.index());
         let row = Row::Component(c);
         match &e.kind {
-            TraceKind::Failed(Mode::Injected | Mode::InjectedNamed(_)) => {
-                if injected[c].0 == 0 {
-                    injected[c].1 = t;
-                }
-                injected[c].0 += 1;
-            }
+            TraceKind::Failed(Mode::Injected | Mode::InjectedNamed(_)) => injected[c].open(t),
             TraceKind::Recovered(Label::InjectionEnd) => {
-                injected[c].0 = injected[c].0.saturating_sub(1);
-                if injected[c].0 == 0 {
-                    push(row, Kind::Injected, injected[c].1, t);
+                if let Some(a) = injected[c].close() {
+                    push(row, Kind::Injected, a, t);
                 }
             }
-            TraceKind::Failed(Mode::Maintenance) => {
-                if maintained[c].0 == 0 {
-                    maintained[c].1 = t;
-                }
-                maintained[c].0 += 1;
-            }
+            TraceKind::Failed(Mode::Maintenance) => maintained[c].open(t),
             TraceKind::Recovered(Label::MaintenanceEnd) => {
-                maintained[c].0 = maintained[c].0.saturating_sub(1);
-                if maintained[c].0 == 0 {
-                    push(row, Kind::Maintenance, maintained[c].1, t);
+                if let Some(a) = maintained[c].close() {
+                    push(row, Kind::Maintenance, a, t);
                 }
             }
             TraceKind::Failed(Mode::BatteryEmpty) => battery[c] = Some(t),
@@ -181,11 +198,11 @@ pub fn rebuild(arch: &Architecture, events: &[TraceEvent], horizon: u64) -> Vec<
         if let Some((a, kind)) = own[c] {
             push(row, kind, a, horizon);
         }
-        if injected[c].0 > 0 {
-            push(row, Kind::Injected, injected[c].1, horizon);
+        if let Some(a) = injected[c].still_open() {
+            push(row, Kind::Injected, a, horizon);
         }
-        if maintained[c].0 > 0 {
-            push(row, Kind::Maintenance, maintained[c].1, horizon);
+        if let Some(a) = maintained[c].still_open() {
+            push(row, Kind::Maintenance, a, horizon);
         }
         if let Some(a) = battery[c] {
             push(row, Kind::BatteryEmpty, a, horizon);

@@ -13,16 +13,22 @@ fn compile(text: &str) -> System {
     compile_str(text).unwrap_or_else(|d| panic!("{d:#?}")).system
 }
 
-/// Replication 0 of the first architecture: its incidents, data losses and trace.
-fn run(text: &str) -> (Vec<Incident>, Vec<DataLoss>, Vec<TraceEvent>) {
+/// Replication 0 of architecture `k`: what it recorded and its trace.
+fn run_design(text: &str, k: usize) -> (Recorder, Vec<TraceEvent>) {
     let system = compile(text);
-    let params = RunParams::of(&system);
-    let prepared = Prepared::new(&system.architectures[0], params);
+    let prepared = Prepared::new(&system.architectures[k], RunParams::of(&system));
     let mut sim = Simulator::new(&prepared);
     sim.set_tracing(true);
     let mut recorder = Recorder::default();
     sim.run(0, &mut recorder);
-    (recorder.incidents, recorder.losses, sim.take_trace())
+    let trace = sim.take_trace();
+    (recorder, trace)
+}
+
+/// Replication 0 of the first architecture: its incidents, data losses and trace.
+fn run(text: &str) -> (Vec<Incident>, Vec<DataLoss>, Vec<TraceEvent>) {
+    let (recorder, trace) = run_design(text, 0);
+    (recorder.incidents, recorder.losses, trace)
 }
 
 fn reports(text: &str) -> Vec<ArchitectureReport> {
@@ -86,14 +92,7 @@ fn a_window_reaching_past_the_horizon_is_cut_there() {
 #[test]
 fn a_standby_group_switches_over_before_the_window_without_detection_and_loses_nothing() {
     let text = designs("30d", "7d", false, "");
-    let system = compile(&text);
-    let params = RunParams::of(&system);
-    let prepared = Prepared::new(&system.architectures[1], params);
-    let mut sim = Simulator::new(&prepared);
-    sim.set_tracing(true);
-    let mut recorder = Recorder::default();
-    sim.run(0, &mut recorder);
-    let trace = sim.take_trace();
+    let (recorder, trace) = run_design(&text, 1);
     // The first window opens at 3 h on the active member: one switch of 1 min, no detection;
     // db-b then stays active, so later windows on db (passive) take nothing down.
     assert_eq!(recorder.incidents.len(), 1, "{:?}", recorder.incidents);
@@ -117,11 +116,7 @@ fn the_same_outage_unplanned_fails_over_after_detection_and_loses_the_lag() {
     // loses the replica's 5 s of lag.
     let text = designs("30d", "7d", false, r#"injections: [(target: "db", at: "2h", duration: "30m")]"#)
         .replace(r#"maintenance: [(target: "db", every: "7d", at: "3h", duration: "30m")],"#, "");
-    let system = compile(&text);
-    let params = RunParams::of(&system);
-    let prepared = Prepared::new(&system.architectures[1], params);
-    let mut recorder = Recorder::default();
-    Simulator::new(&prepared).run(0, &mut recorder);
+    let (recorder, _) = run_design(&text, 1);
     assert_eq!(recorder.incidents.len(), 1);
     let i = &recorder.incidents[0];
     assert_eq!((i.start, i.end), (h(2), h(2).saturating_add(SimTime(90_000))));
@@ -135,11 +130,7 @@ fn with_no_healthy_peer_the_window_is_taken_like_any_outage() {
     // db-b is down (injected) from 2 h to 5 h: the window at 3 h finds no peer; the group
     // detects, has no healthy member, and takes db back after the window plus one switch.
     let text = designs("30d", "7d", false, r#"injections: [(target: "db-b", at: "2h", duration: "3h")]"#);
-    let system = compile(&text);
-    let params = RunParams::of(&system);
-    let prepared = Prepared::new(&system.architectures[1], params);
-    let mut recorder = Recorder::default();
-    Simulator::new(&prepared).run(0, &mut recorder);
+    let (recorder, _) = run_design(&text, 1);
     let first = &recorder.incidents[0];
     assert_eq!((first.start, first.end), (h(3), h(3).saturating_add(m(31))));
     assert_eq!(first.cause.mode, Mode::Maintenance);
