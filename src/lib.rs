@@ -10,6 +10,10 @@
 //!   --runner::run_architecture--> metrics::Aggregate   (outcomes folded in replication order)
 //!   --runner::report--> metrics::ArchitectureReport    (Aggregate::report's statistics and
 //!                                              analysis::importance::ranking's importance)
+//! model::Architecture --rare::estimate--> rare::RareEstimate  (regenerative cycles under
+//!                                              importance sampling, for designs that fail rarely;
+//!                                              runner::estimate chooses, runner::report_estimated
+//!                                              puts it into the report)
 //!   --report::{table,markdown,csv,json}::render, chart::*--> bytes --cli--> stdout / files
 //! ```
 //!
@@ -33,7 +37,8 @@
 //! engine      model dist rng time
 //! metrics     engine model dist rng time
 //! analysis    metrics engine model dist rng time
-//! runner      analysis metrics engine model time
+//! rare        metrics model dist rng time
+//! runner      analysis metrics engine model rare time
 //! compare     metrics
 //! check       compare metrics
 //! report      check compare runner analysis metrics engine model rng time
@@ -55,6 +60,7 @@ pub mod engine;
 mod layers;
 pub mod metrics;
 pub mod model;
+pub mod rare;
 pub mod report;
 pub mod rng;
 pub mod runner;

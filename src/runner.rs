@@ -21,6 +21,10 @@ use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
+mod estimated;
+
+pub use estimated::{Choice, Estimated, estimate, report_estimated};
+
 use crate::analysis::importance;
 use crate::engine::{Prepared, RunParams, Simulator};
 use crate::metrics::{Aggregate, ArchitectureReport, Outcome, simulate};
@@ -88,11 +92,10 @@ pub fn run_architecture(
 
 /// Runs every architecture of `system` on `pool` and reports each, in file order.
 pub fn report_all(system: &crate::model::System, pool: &rayon::ThreadPool) -> Vec<ArchitectureReport> {
-    let params = RunParams::of(system);
     system
         .architectures
         .iter()
-        .map(|a| report(a, &run_architecture(a, params, Plan::of(system), pool, &|_| {}), system.horizon))
+        .map(|a| report_estimated(a, &estimate(a, system, pool, &|_| {}, &mut |_, _| {}), system))
         .collect()
 }
 
@@ -113,7 +116,20 @@ pub fn run_architecture_with(
     progress: &(dyn Fn(u64) + Sync),
     each: &mut dyn FnMut(u64, &Outcome),
 ) -> Aggregate {
-    let plan = plan.into();
+    run_plan(arch, params, plan.into(), pool, progress, each, &mut |_| false)
+}
+
+/// As [`run_architecture_with`]; after the first batch, `stop_after_pilot` sees the aggregate
+/// and may end the run there (the `auto` estimator's pilot).
+fn run_plan(
+    arch: &Architecture,
+    params: RunParams,
+    plan: Plan,
+    pool: &rayon::ThreadPool,
+    progress: &(dyn Fn(u64) + Sync),
+    each: &mut dyn FnMut(u64, &Outcome),
+    stop_after_pilot: &mut dyn FnMut(&Aggregate) -> bool,
+) -> Aggregate {
     let (mut replications, last) = match plan {
         Plan::Fixed(n) => (n, n),
         Plan::Precise { first, max, .. } => (first.min(max), max),
@@ -129,8 +145,12 @@ pub fn run_architecture_with(
     let mut aggregate = Aggregate::default();
     let done = AtomicU64::new(0);
     let mut start = 0;
+    let mut pilot = true;
     loop {
         if start == replications {
+            if std::mem::take(&mut pilot) && stop_after_pilot(&aggregate) {
+                break;
+            }
             let Plan::Precise { relative, .. } = plan else { break };
             let reached = aggregate.relative_half_width(params.horizon);
             if reached.is_some_and(|h| h <= relative) || replications == last {

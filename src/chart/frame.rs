@@ -44,14 +44,33 @@ pub fn comparing_titles<DB: DrawingBackend>(
     report: &super::input::ReportData,
     s: Scale,
 ) -> Result<i32, ChartError> {
+    let replications = match report.precision {
+        None => super::style::count(report.replications),
+        Some(p) => format!(
+            "{} to {}",
+            super::style::count(report.replications),
+            super::style::count(p.max_replications)
+        ),
+    };
+    let until = report
+        .precision
+        .map_or_else(String::new, |p| format!(" (until ±{}%)", super::style::trim(p.relative * 100.0)));
     let subtitle = format!(
-        "{lead} over {} replications of {} y; {}",
-        super::style::count(report.replications),
+        "{lead} over {replications} replications of {} y{until}; {}",
         super::style::trim(report.horizon_h / 8760.0),
         report.scenario.name
     );
+    let rare: Vec<&str> = report
+        .architectures
+        .iter()
+        .filter(|a| a.estimator.as_ref().is_some_and(|e| e.method == "rare"))
+        .map(|a| a.name.as_str())
+        .collect();
+    let rare_note = (!rare.is_empty())
+        .then(|| format!("{}: long-run values by rare-event importance sampling", rare.join(", ")));
     let note = super::left_out_note(report.architectures.len());
-    let lines: Vec<&str> = std::iter::once(subtitle.as_str()).chain(note.as_deref()).collect();
+    let lines: Vec<&str> =
+        std::iter::once(subtitle.as_str()).chain(rare_note.as_deref()).chain(note.as_deref()).collect();
     titles(root, title, &lines, s)
 }
 

@@ -13,12 +13,48 @@ use crate::metrics::{Histograms, ObjectiveResult, Report};
 pub struct ReportData {
     /// The scenario.
     pub scenario: ScenarioName,
-    /// Replications run.
+    /// Replications run (with a precision: the first batch).
     pub replications: u64,
+    /// With a precision: the stopping rule.
+    #[serde(default)]
+    pub precision: Option<PrecisionData>,
     /// Simulated time per replication `[h]`.
     pub horizon_h: f64,
     /// One entry per architecture, in file order.
     pub architectures: Vec<ArchitectureData>,
+}
+
+/// A run's stopping rule.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+pub struct PrecisionData {
+    /// The relative 95% CI half-width asked for.
+    pub relative: f64,
+    /// The most replications a design runs.
+    pub max_replications: u64,
+}
+
+/// Which method gave a design's availability.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct EstimatorData {
+    /// `crude` or `rare`.
+    pub method: String,
+    /// With `rare`: the crude run beside it.
+    #[serde(default)]
+    pub crude: Option<CrudeData>,
+}
+
+/// The crude run beside a rare-event estimate.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+pub struct CrudeData {
+    /// Its replications.
+    pub replications: u64,
+}
+
+/// What a design's precision came to.
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
+pub struct PrecisionReachedData {
+    /// Replications run (regenerative cycles for a rare-event estimate).
+    pub replications: u64,
 }
 
 /// The scenario's name.
@@ -35,6 +71,12 @@ pub struct ArchitectureData {
     pub name: String,
     /// Availability and its confidence interval.
     pub availability: AvailabilityData,
+    /// With a method or a precision: which method gave the availability.
+    #[serde(default)]
+    pub estimator: Option<EstimatorData>,
+    /// With a precision: how far the design ran.
+    #[serde(default)]
+    pub precision: Option<PrecisionReachedData>,
     /// Mean downtime per year `[min]`.
     pub downtime_min_per_year: f64,
     /// Mean cost per year (absent from results made before costs: 0).
@@ -115,6 +157,11 @@ impl ReportData {
         ReportData {
             scenario: ScenarioName { name: report.header.scenario.name.clone() },
             replications: report.header.replications,
+            precision: report
+                .header
+                .precision
+                .as_ref()
+                .map(|p| PrecisionData { relative: p.relative, max_replications: p.max_replications }),
             horizon_h: report.header.horizon_h,
             architectures: report
                 .architectures
@@ -122,6 +169,14 @@ impl ReportData {
                 .map(|a| ArchitectureData {
                     name: a.name.clone(),
                     availability: AvailabilityData { mean: a.availability.mean, ci95: a.availability.ci95 },
+                    estimator: a.estimator.as_ref().map(|e| EstimatorData {
+                        method: e.method.to_string(),
+                        crude: e.crude.as_ref().map(|c| CrudeData { replications: c.replications }),
+                    }),
+                    precision: a
+                        .precision
+                        .as_ref()
+                        .map(|p| PrecisionReachedData { replications: p.replications }),
                     downtime_min_per_year: a.downtime_min_per_year,
                     cost_per_year: a.cost_per_year,
                     objectives: ObjectivesData {
@@ -146,9 +201,20 @@ impl ReportData {
         }
     }
 
-    /// Simulated years over all replications (the denominator of "per year").
-    pub fn simulated_years(&self) -> f64 {
-        self.replications as f64 * self.horizon_h / 8760.0
+    /// The replications `arch`'s problems and RTO come from: the run's, or with a precision
+    /// the design's own, or the crude run's beside a rare-event estimate.
+    pub fn crude_replications(&self, arch: &ArchitectureData) -> u64 {
+        match (&arch.estimator, &arch.precision) {
+            (Some(EstimatorData { crude: Some(c), .. }), _) => c.replications,
+            (_, Some(p)) => p.replications,
+            _ => self.replications,
+        }
+    }
+
+    /// Simulated years over the replications `arch`'s problems come from (the denominator of
+    /// "per year").
+    pub fn simulated_years(&self, arch: &ArchitectureData) -> f64 {
+        self.crude_replications(arch) as f64 * self.horizon_h / 8760.0
     }
 
     /// The architecture named `name`.
@@ -170,10 +236,13 @@ pub(crate) mod tests {
         ReportData {
             scenario: ScenarioName { name: "s".into() },
             replications: 1,
+            precision: None,
             horizon_h: 1.0,
             architectures: vec![ArchitectureData {
                 name: "a".into(),
                 availability: AvailabilityData { mean: 1.0, ci95: [1.0, 1.0] },
+                estimator: None,
+                precision: None,
                 downtime_min_per_year: 0.0,
                 cost_per_year: 0.0,
                 objectives: ObjectivesData { availability: none, rto: none, rpo: none, gate: true },
@@ -182,6 +251,25 @@ pub(crate) mod tests {
                 histograms: Some(Histograms { rto_ms: Default::default(), rpo_ms: None }),
             }],
         }
+    }
+
+    #[test]
+    fn per_year_figures_divide_by_the_replications_the_design_ran() {
+        let mut data = one_architecture();
+        data.replications = 100;
+        data.horizon_h = 8760.0;
+        let arch = data.architectures[0].clone();
+        assert_eq!(data.simulated_years(&arch), 100.0);
+        // With a precision: the design's own count.
+        let mut precise = arch.clone();
+        precise.precision = Some(PrecisionReachedData { replications: 800 });
+        assert_eq!(data.simulated_years(&precise), 800.0);
+        // Beside a rare-event estimate, whose precision counts cycles: the crude run's.
+        let mut rare = precise.clone();
+        rare.estimator =
+            Some(EstimatorData { method: "rare".into(), crude: Some(CrudeData { replications: 100 }) });
+        rare.precision = Some(PrecisionReachedData { replications: 65_536 });
+        assert_eq!(data.simulated_years(&rare), 100.0);
     }
 
     #[test]

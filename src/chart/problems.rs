@@ -1,8 +1,10 @@
 //! Downtime by problem: one architecture's root causes as horizontal bars, largest on top.
 //!
-//! A bar is the problem's downtime per simulated year (its `downtime_h` over all replications
-//! divided by replications x horizon in years), so it adds up to the report's downtime per year
-//! and does not grow with the replication count. Every problems chart of one report uses one
+//! A bar is the problem's downtime per simulated year (its `downtime_h` over the replications
+//! it came from divided by those replications x horizon in years: a design's own with a
+//! precision, the crude run's beside a rare-event estimate), so it adds up to the report's
+//! downtime per year (the crude run's, for a rare-event estimate) and does not grow with the
+//! replication count. Every problems chart of one report uses one
 //! unit, so designs compare side by side: h/yr, or min/yr when no bar of any architecture
 //! (with the same top N) reaches an hour a year, or s/yr when none reaches a minute. The x
 //! axis is each chart's own. Problems past the top N are summed into one "other" bar. The fill
@@ -27,7 +29,7 @@ pub fn downtime_by_problem(
     format: Format,
 ) -> Result<Vec<u8>, ChartError> {
     let arch = report.architecture(architecture)?;
-    let years = report.simulated_years();
+    let years = report.simulated_years(arch);
     if years <= 0.0 {
         return Err(ChartError::NoData("the report simulated no time".into()));
     }
@@ -35,8 +37,12 @@ pub fn downtime_by_problem(
     let (bars, singles, count) = bars(arch, top);
     let total_h = arch.problems.iter().map(|p| p.downtime_h).sum();
     // The largest bar of the whole report chooses the unit.
-    let largest = report.architectures.iter().flat_map(|a| bars_of(a, top)).fold(0.0, f64::max);
-    let unit = Unit::for_largest(largest / years);
+    let largest = report
+        .architectures
+        .iter()
+        .flat_map(|a| bars_of(a, top).into_iter().map(move |h| h / report.simulated_years(a)))
+        .fold(0.0, f64::max);
+    let unit = Unit::for_largest(largest);
     let chart = Problems { report, arch: architecture, count, singles, bars, years, total_h, unit };
     render(&chart, format)
 }
@@ -203,7 +209,7 @@ impl Chart for Problems<'_> {
         };
         let subtitle = format!(
             "Mean per simulated year over {} replications; {shown}; {}",
-            style::count(r.replications),
+            style::count(r.crude_replications(r.architecture(self.arch).expect("the chart's design"))),
             r.scenario.name
         );
         let top = frame::title(root, &format!("Downtime by problem: {}", self.arch), &subtitle, s)?;

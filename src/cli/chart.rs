@@ -57,7 +57,7 @@ fn from_json(args: &Args) -> Result<usize, String> {
         return Err("--timeline-replication needs a scenario\n  = hint: a result holds no replication histories and draws no timeline; pass the scenario file (RON) instead".into());
     }
     if args.options.any() {
-        return Err("--seed, --replications, --horizon, --precision and --max-replications need a scenario\n  = hint: a result was run already, with the values in its header; pass the scenario file (RON) to run it again".into());
+        return Err("--seed, --replications, --horizon, --precision, --max-replications and --method need a scenario\n  = hint: a result was run already, with the values in its header; pass the scenario file (RON) to run it again".into());
     }
     let text = crate::scenario::read_capped(&args.file)
         .and_then(|bytes| {

@@ -87,10 +87,13 @@ fn check_file(file: &Path, args: &Args, pool: &rayon::ThreadPool, out: &mut Stri
     let origin = file.display().to_string();
     // As `run`: with --horizon, the "injection after the horizon" warnings are checked again.
     let mut system = output::compile_file_with(file, args.options.horizon.is_none())?.system;
-    if args.options.precision.is_some() || args.options.max_replications.is_some() {
+    if args.options.precision.is_some()
+        || args.options.max_replications.is_some()
+        || args.options.method.is_some()
+    {
         return Err(Error::new(
-            "error: check does not take --precision or --max-replications
-  = hint: a baseline pairs the same replications run after run, so check runs a fixed count: use --replications
+            "error: check does not take --precision, --max-replications or --method
+  = hint: a baseline pairs the same replications run after run, so check runs a fixed count of crude replications: use --replications
 ",
         ));
     }

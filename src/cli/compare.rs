@@ -9,9 +9,8 @@ use super::storm::{self, Work};
 use super::{Error, output};
 use crate::compare::compare;
 use crate::diagnostic::did_you_mean;
-use crate::engine::RunParams;
 use crate::metrics::ArchitectureReport;
-use crate::report::compare::{Comparisons, Recovery};
+use crate::report::compare::{Comparisons, RareDowntime, Recovery};
 use crate::runner;
 
 /// Arguments of `compare`: `run`'s, and the baseline.
@@ -60,7 +59,6 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let threads = pool.current_num_threads();
     let work = Work { system: &system, archs: &selected, replications: system.replications, threads };
     storm::announce(&work, &origin);
-    let params = RunParams::of(&system);
     // With a precision the bar runs to the most replications a design may take.
     let most = runner::Plan::of(&system).most();
     let progress = Progress::new(most * selected.len() as u64, r.quiet);
@@ -72,10 +70,9 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         .map(|(k, &i)| {
             let (mut downtime, mut data_loss) = (Vec::new(), Vec::new());
             let arch = &system.architectures[i];
-            let aggregate = runner::run_architecture_with(
+            let run = runner::estimate(
                 arch,
-                params,
-                runner::Plan::of(&system),
+                &system,
                 &pool,
                 &|done| progress.update(most * k as u64 + done, &arch.name),
                 &mut |_, o| {
@@ -83,7 +80,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
                     data_loss.push(o.data_loss_events_per_year(system.horizon));
                 },
             );
-            (runner::report(arch, &aggregate, system.horizon), downtime, data_loss)
+            (runner::report_estimated(arch, &run, &system), downtime, data_loss)
         })
         .collect();
     progress.finish();
@@ -112,6 +109,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
                 Recovery::of(a, &now, &before, runs[baseline].0.cost_per_year)
             })
             .collect(),
+        rare: runs.iter().filter_map(|(a, _, _)| RareDowntime::of(a)).collect(),
     };
     output::render(&report, r.format)
 }

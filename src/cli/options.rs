@@ -20,7 +20,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Precision, System};
+use crate::model::{Estimator, Precision, System};
 use crate::scenario::MAX_REPLICATIONS;
 use crate::time::{SimTime, parse_duration};
 
@@ -41,9 +41,15 @@ pub struct RunOptions {
     /// scenario's `precision`, else a fixed count).
     #[arg(long, value_name = "P", value_parser = precision)]
     pub precision: Option<f64>,
-    /// With a precision: the most replications a design runs (default 1000000).
+    /// With a precision: the most replications a design runs (default 1000000); with the rare
+    /// method, also the most regenerative cycles.
     #[arg(long, value_name = "N", value_parser = replications)]
     pub max_replications: Option<u64>,
+    /// How availability is estimated: crude replications, rare-event importance sampling beside
+    /// them, or auto (rare when crude would need more than --max-replications to reach the
+    /// precision). Default: auto with a precision, else crude.
+    #[arg(long, value_enum, value_name = "METHOD")]
+    pub method: Option<MethodArg>,
     /// Worker threads (default: one per core). Results are identical for any value.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -57,6 +63,7 @@ impl RunOptions {
             || self.horizon.is_some()
             || self.precision.is_some()
             || self.max_replications.is_some()
+            || self.method.is_some()
     }
 
     /// Replaces the scenario's values with the options given; returns them by name, for the
@@ -86,6 +93,10 @@ impl RunOptions {
             }
             overrides.insert("max_replications", max.into());
         }
+        if let Some(m) = self.method {
+            system.estimator = Some(m.into());
+            overrides.insert("method", Estimator::from(m).name().into());
+        }
         overrides
     }
 
@@ -108,13 +119,44 @@ impl RunOptions {
         if let Some(max) = self.max_replications {
             out.push_str(&format!(" --max-replications {max}"));
         }
+        if let Some(m) = self.method {
+            out.push_str(&format!(" --method {}", Estimator::from(m).name()));
+        }
         out
     }
 
     /// As [`RunOptions::args`], the options `trace` takes (`--seed`, `--horizon`): the trace
     /// commands under report.md's timelines.
     pub fn trace_args(&self) -> String {
-        RunOptions { replications: None, precision: None, max_replications: None, ..self.clone() }.args()
+        RunOptions {
+            replications: None,
+            precision: None,
+            max_replications: None,
+            method: None,
+            ..self.clone()
+        }
+        .args()
+    }
+}
+
+/// `--method`'s values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MethodArg {
+    /// Replications over the horizon.
+    Crude,
+    /// Importance sampling over regenerative cycles, for designs that fail rarely.
+    Rare,
+    /// Rare when crude would need more than --max-replications.
+    Auto,
+}
+
+impl From<MethodArg> for Estimator {
+    fn from(m: MethodArg) -> Estimator {
+        match m {
+            MethodArg::Crude => Estimator::Crude,
+            MethodArg::Rare => Estimator::Rare,
+            MethodArg::Auto => Estimator::Auto,
+        }
     }
 }
 

@@ -150,9 +150,9 @@ pub(super) fn simulate_report(
         .enumerate()
         .map(|(k, a)| {
             let tick = |done| progress.update(most * k as u64 + done, &a.name);
-            let aggregate = runner::run_architecture(a, params, runner::Plan::of(system), &pool, &tick);
-            incidents.push(aggregate.incidents());
-            runner::report(a, &aggregate, system.horizon)
+            let run = runner::estimate(a, system, &pool, &tick, &mut |_, _| {});
+            incidents.push(run.aggregate.incidents());
+            runner::report_estimated(a, &run, system)
         })
         .collect();
     progress.finish();

@@ -12,7 +12,6 @@ use super::progress::Progress;
 use super::storm::{self, Work};
 use super::{Error, output};
 use crate::diagnostic::did_you_mean;
-use crate::engine::RunParams;
 use crate::metrics::{Header, MIN_REPLICATIONS_WITH_DOWNTIME, Report, ScenarioId};
 use crate::model::System;
 use crate::runner;
@@ -69,7 +68,6 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         threads: pool.current_num_threads(),
     };
     storm::announce(&work, &args.file.display().to_string());
-    let params = RunParams::of(&system);
     // With a precision the bar runs to the most replications a design may take.
     let most = runner::Plan::of(&system).most();
     let progress = Progress::new(most * selected.len() as u64, args.quiet);
@@ -77,16 +75,29 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     for (k, &i) in selected.iter().enumerate() {
         let arch = &system.architectures[i];
         let done_before = most * k as u64;
-        let aggregate = runner::run_architecture(arch, params, runner::Plan::of(&system), &pool, &|done| {
-            progress.update(done_before + done, &arch.name)
-        });
-        architectures.push(runner::report(arch, &aggregate, system.horizon));
+        let run = runner::estimate(
+            arch,
+            &system,
+            &pool,
+            &|done| progress.update(done_before + done, &arch.name),
+            &mut |_, _| {},
+        );
+        architectures.push(runner::report_estimated(arch, &run, &system));
     }
     progress.finish();
     for a in &architectures {
         // The warning counts the replications that saw downtime (`ci_reliable` is also false
         // for a degenerate CI, which may come from hundreds of them all alike). A scripted run
         // repeats one history: how many replications saw it says nothing of the CI.
+        if let Some(rare) = a.estimator.as_ref().and_then(|e| e.rare.as_ref()) {
+            if !a.availability.ci_reliable {
+                output::stderr(&format!(
+                    "warning: {}: only {} regenerative cycle(s) saw downtime (fewer than {MIN_REPLICATIONS_WITH_DOWNTIME}); the availability CI is not reliable\n  = hint: allow more cycles (--max-replications)\n",
+                    a.name, rare.cycles_with_downtime
+                ));
+            }
+            continue;
+        }
         let too_few = a.replications_with_downtime < MIN_REPLICATIONS_WITH_DOWNTIME;
         if too_few && (a.availability.ci_method != "degenerate" || system.random) {
             output::stderr(&format!(

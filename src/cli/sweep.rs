@@ -68,7 +68,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     if args.options.any() {
         return Err(Error::at(
             &args.file,
-            "sweep runs each injection once, random failures off: --seed, --replications, --horizon, --precision and --max-replications do not apply\n  = hint: --duration sets how long each injection lasts; --threads is the one run option sweep takes",
+            "sweep runs each injection once, random failures off: --seed, --replications, --horizon, --precision, --max-replications and --method do not apply\n  = hint: --duration sets how long each injection lasts; --threads is the one run option sweep takes",
         ));
     }
     let system = output::compile_file(&args.file)?.system;

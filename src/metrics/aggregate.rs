@@ -259,6 +259,7 @@ impl Aggregate {
                     },
                 }
             }),
+            estimator: None,
             degraded: arch.components.iter().any(|c| c.full.is_some()).then(|| Degraded {
                 minutes_per_year: per_year(self.degraded_ms as f64 / 60_000.0),
                 episodes_per_year: per_year(self.degraded_episodes as f64),

@@ -114,6 +114,10 @@ pub struct ArchitectureReport {
     /// without one, so that such a report is the same bytes as before precisions existed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<PrecisionReached>,
+    /// With a precision or `--method`: which method gave the availability and incident
+    /// figures, and why (no key otherwise, as for `precision`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimator: Option<EstimatorReport>,
     /// Incidents per simulated year.
     pub incidents_per_year: f64,
     /// With no incident observed: the 95% upper bound 3 / (replications x years).
@@ -207,6 +211,59 @@ pub struct PrecisionReached {
     pub max_replications: u64,
     /// `precision` (reached) or `max_replications` (stopped there short of it).
     pub stopped_by: &'static str,
+}
+
+/// Which method estimated a design's availability, downtime, nines, incidents per year and mean
+/// time between incidents.
+#[derive(Clone, Debug, Serialize)]
+pub struct EstimatorReport {
+    /// `crude` (replications over the horizon) or `rare` (importance sampling over
+    /// regenerative cycles).
+    pub method: &'static str,
+    /// Why: as asked, or what `auto`'s pilot saw, or why `rare` does not apply.
+    pub because: String,
+    /// The unavailability's 95% CI half-width relative to it; `None` with no downtime seen.
+    pub relative_half_width: Option<f64>,
+    /// Crude: the replications; rare: Kish's effective sample size of the cycles' weighted
+    /// downtime, (Σ d)² / Σ d².
+    pub effective_sample_size: f64,
+    /// The rare-event run, when `method` is `rare`.
+    pub rare: Option<RareReport>,
+    /// The crude run's own figures beside the rare ones, when `method` is `rare`.
+    pub crude: Option<CrudeReport>,
+}
+
+/// A rare-event run's figures (long-run values).
+#[derive(Clone, Debug, Serialize)]
+pub struct RareReport {
+    /// Regenerative cycles run.
+    pub cycles: u64,
+    /// Cycles in which the service went down.
+    pub cycles_with_downtime: u64,
+    /// The probability given to failures in a state with a repair in progress (balanced
+    /// failure biasing).
+    pub failure_biasing: f64,
+    /// Incidents per year's 95% CI.
+    pub incidents_per_year_ci95: [f64; 2],
+    /// Mean incident duration `[s]`; `None` with no incident seen.
+    pub mean_incident_s: Option<f64>,
+    /// Its 95% CI.
+    pub mean_incident_s_ci95: Option<[f64; 2]>,
+    /// The report's fields that come from the crude run alone.
+    pub crude_only: &'static [&'static str],
+}
+
+/// What crude sampling gave, beside a rare-event estimate.
+#[derive(Clone, Debug, Serialize)]
+pub struct CrudeReport {
+    /// Replications run.
+    pub replications: u64,
+    /// Availability and its CI.
+    pub availability: AvailabilityStats,
+    /// Incidents per simulated year.
+    pub incidents_per_year: f64,
+    /// The unavailability's relative 95% CI half-width; `None` with no downtime seen.
+    pub relative_half_width: Option<f64>,
 }
 
 /// Degraded capacity of one design: the service up while a group it depends on has fewer

@@ -49,6 +49,9 @@ pub struct System {
     pub replications: u64,
     /// Run each design until its answer is this precise (or the replications reach a limit).
     pub precision: Option<Precision>,
+    /// How availability and incident frequency are estimated; `None`: crude sampling, or
+    /// `Auto` with a precision.
+    pub estimator: Option<Estimator>,
     /// `false`: random failures are off; only injections happen.
     pub random: bool,
     /// The candidate designs, in file order.
@@ -66,6 +69,38 @@ pub struct Precision {
     pub relative: f64,
     /// The most replications a design runs, >= the first batch.
     pub max_replications: u64,
+}
+
+/// How a design's availability, incident frequency and mean incident duration are estimated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Estimator {
+    /// Replications over the horizon (crude Monte Carlo).
+    Crude,
+    /// Importance sampling over regenerative cycles (`rare`), beside a crude run.
+    Rare,
+    /// Rare when a crude pilot predicts that crude would not reach the precision within the
+    /// most replications and the design qualifies, else crude.
+    Auto,
+}
+
+impl Estimator {
+    /// What is used for `system`: its choice, else `Auto` with a precision, else `Crude`.
+    pub fn of(system: &System) -> Estimator {
+        system.estimator.unwrap_or(if system.precision.is_some() {
+            Estimator::Auto
+        } else {
+            Estimator::Crude
+        })
+    }
+
+    /// The name as written on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Estimator::Crude => "crude",
+            Estimator::Rare => "rare",
+            Estimator::Auto => "auto",
+        }
+    }
 }
 
 impl Precision {

@@ -38,6 +38,42 @@ pub struct Comparisons {
     pub comparisons: Vec<Comparison>,
     /// The same architectures' recovery and data loss, in the same order.
     pub recovery: Vec<Recovery>,
+    /// The designs whose availability came from the rare-event method (no key when none): the
+    /// differences above pair their crude replications, which may see little or no downtime.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rare: Vec<RareDowntime>,
+}
+
+/// A design's downtime by the rare-event method, beside the crude pairing.
+#[derive(Clone, Debug, Serialize)]
+pub struct RareDowntime {
+    /// The architecture.
+    pub name: String,
+    /// Downtime per year by the rare-event method `[min/yr]`.
+    pub downtime_min_per_year: f64,
+    /// Its 95% CI.
+    pub ci95: [f64; 2],
+}
+
+impl RareDowntime {
+    /// The rare-event downtime of `a`, if that method gave its availability.
+    pub fn of(a: &ArchitectureReport) -> Option<RareDowntime> {
+        a.estimator.as_ref()?.rare.as_ref()?;
+        let minutes = |availability: f64| (1.0 - availability) * crate::time::MS_PER_YEAR as f64 / 60_000.0;
+        Some(RareDowntime {
+            name: a.name.clone(),
+            downtime_min_per_year: a.downtime_min_per_year,
+            ci95: [minutes(a.availability.ci95[1]), minutes(a.availability.ci95[0])],
+        })
+    }
+
+    /// `read-any-3: 1.27e-4 min/yr [1.22e-4, 1.34e-4] by the rare-event method`.
+    fn sentence(&self) -> String {
+        format!(
+            "{}: {:.3e} min/yr [{:.3e}, {:.3e}] by the rare-event method (the row above pairs its crude replications)",
+            self.name, self.downtime_min_per_year, self.ci95[0], self.ci95[1]
+        )
+    }
 }
 
 /// A design's recovery and data loss, beside the baseline's.
@@ -140,6 +176,9 @@ pub fn table(report: &Comparisons) -> String {
     }
     out.push_str(&columns(&rows, &align, ""));
     out.push_str("\nnegative differences are less downtime; the verdict follows the paired CI\n");
+    for r in &report.rare {
+        let _ = writeln!(out, "{}", r.sentence());
+    }
     let _ = writeln!(out, "\nrecovery and data loss against `{}`", report.baseline);
     let mut rows = vec![RECOVERY_HEADINGS.map(String::from).to_vec()];
     rows.extend(report.recovery.iter().map(|r| recovery_cells(report, r).to_vec()));
@@ -211,6 +250,9 @@ pub fn markdown(report: &Comparisons) -> String {
         let _ = writeln!(out, "| {} |", row.join(" | "));
     }
     out.push_str("\nNegative differences are less downtime; the verdict follows the paired CI.\n");
+    for r in &report.rare {
+        let _ = writeln!(out, "\n{}.", r.sentence());
+    }
     let _ = writeln!(out, "\n## Recovery and data loss against `{}`\n", report.baseline);
     out.push_str(&format!("| {} |\n|---|---:|---|---:|---:|---:|\n", RECOVERY_HEADINGS.join(" | ")));
     for r in &report.recovery {
@@ -297,6 +339,7 @@ mod tests {
             baseline: "single|az".into(),
             comparisons,
             recovery,
+            rare: Vec::new(),
         }
     }
 

@@ -74,14 +74,47 @@ fn replications(h: &Header) -> String {
 }
 
 /// What a design's precision came to: `16000 replications, 95% CI ±4.1% of the unavailability
-/// (asked ±5%)`, or why it stopped short.
-pub fn precision_reached(p: &crate::metrics::PrecisionReached) -> String {
+/// (asked ±5%)`, or why it stopped short (regenerative cycles for a rare-event estimate).
+pub fn precision_reached(a: &ArchitectureReport, p: &crate::metrics::PrecisionReached) -> String {
+    let rare = a.estimator.as_ref().is_some_and(|e| e.rare.is_some());
+    let unit = if rare { "regenerative cycles" } else { "replications" };
     let got = p.reached.map_or_else(
         || "no downtime seen, so no relative CI".to_string(),
         |h| format!("95% CI ±{} of the unavailability", precision_percent(h)),
     );
-    let short = if p.stopped_by == "precision" { "" } else { ", short of it at the most replications" };
-    format!("{} replications, {got} (asked ±{}{short})", p.replications, precision_percent(p.target))
+    let short = if p.stopped_by == "precision" { "" } else { ", short of it at the most" };
+    format!("{} {unit}, {got} (asked ±{}{short})", p.replications, precision_percent(p.target))
+}
+
+/// Which method gave a design's availability and incident figures, when one was chosen: the
+/// rare-event run's size and the crude figures beside it, or why crude.
+pub fn estimator_note(a: &ArchitectureReport) -> Option<String> {
+    let e = a.estimator.as_ref()?;
+    let (Some(rare), Some(crude)) = (&e.rare, &e.crude) else {
+        return Some(format!("crude sampling ({})", e.because));
+    };
+    let u = 1.0 - a.availability.mean;
+    let [lo, hi] = a.availability.ci95;
+    let incident =
+        rare.mean_incident_s.map_or_else(String::new, |s| format!(", mean incident {}", duration_s(s)));
+    let crude_figure = if crude.availability.mean < 1.0 {
+        format!(
+            "{} [{}, {}]",
+            percent(crude.availability.mean),
+            percent(crude.availability.ci95[0]),
+            percent(crude.availability.ci95[1])
+        )
+    } else {
+        "no downtime seen".to_string()
+    };
+    Some(format!(
+        "availability, downtime, incidents/yr and MTBI by rare-event importance sampling ({}): unavailability {u:.3e} [{:.3e}, {:.3e}]{incident}, effective sample size {:.0}; crude over {} replications: {crude_figure}; RTO, problems and importance from the crude run",
+        e.because,
+        1.0 - hi,
+        1.0 - lo,
+        e.effective_sample_size,
+        crude.replications,
+    ))
 }
 
 /// A relative precision as a percentage: `5%`, `0.5%`.

@@ -103,7 +103,10 @@ pub fn render(report: &Report) -> String {
             );
         }
         if let Some(p) = &a.precision {
-            let _ = writeln!(out, "\nPrecision: {}.", super::format::precision_reached(p));
+            let _ = writeln!(out, "\nPrecision: {}.", super::format::precision_reached(a, p));
+        }
+        if let Some(note) = super::format::estimator_note(a) {
+            let _ = writeln!(out, "\nMethod: {note}.");
         }
     }
     out

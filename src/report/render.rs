@@ -199,6 +199,7 @@ mod tests {
                 &downtime,
                 0.0,
             )],
+            rare: Vec::new(),
         };
         honoured_or_refused(&comparisons);
         let outcome =

@@ -305,8 +305,9 @@ fn notes(archs: &[ArchitectureReport]) -> String {
                 .push(format!("injections skipped (no such component): {}", a.injections_skipped.join(", ")));
         }
         if let Some(p) = &a.precision {
-            parts.push(super::format::precision_reached(p));
+            parts.push(super::format::precision_reached(a, p));
         }
+        parts.extend(super::format::estimator_note(a));
         let _ = writeln!(out, "{}: {}", a.name, parts.join("; "));
     }
     if archs.iter().any(|a| ci_mark(a) == "*") {

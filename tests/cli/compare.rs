@@ -178,7 +178,7 @@ fn sweep_takes_threads_and_refuses_the_options_that_do_not_apply() {
         assert_eq!(run.exit_code(), 2, "{option:?}");
         assert_eq!(
             run.stderr,
-            "scenarios/dr-strategies.ron: error: sweep runs each injection once, random failures off: --seed, --replications, --horizon, --precision and --max-replications do not apply\n  = hint: --duration sets how long each injection lasts; --threads is the one run option sweep takes\n"
+            "scenarios/dr-strategies.ron: error: sweep runs each injection once, random failures off: --seed, --replications, --horizon, --precision, --max-replications and --method do not apply\n  = hint: --duration sets how long each injection lasts; --threads is the one run option sweep takes\n"
         );
         assert!(run.stdout.is_empty());
     }

@@ -9,6 +9,7 @@ mod compare;
 mod formats;
 mod limits;
 mod precision;
+mod rare;
 mod readme;
 mod run;
 mod scale;

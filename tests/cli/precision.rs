@@ -65,18 +65,20 @@ fn each_design_stops_at_the_first_doubling_precise_enough_with_a_fixed_runs_numb
 fn the_maximum_stops_a_design_short_and_says_so() {
     let file = scratch_file("precision-max.ron", SCENARIO);
     let file = file.to_str().unwrap();
-    let report =
-        json(&["run", file, "--precision", "1%", "--max-replications", "300", "--format", "json", "-q"]);
+    // Crude asked: auto would move this design to the rare-event method.
+    let crude = ["--precision", "1%", "--max-replications", "300", "--method", "crude"];
+    let report = json(&[&["run", file][..], &crude, &["--format", "json", "-q"]].concat());
     let p = &report["architectures"][0]["precision"];
     assert_eq!((p["replications"].as_u64(), p["stopped_by"].as_str()), (Some(300), Some("max_replications")));
     assert!(p["reached"].as_f64().unwrap() > 0.01);
-    let table = faultline(&["run", file, "--precision", "1%", "--max-replications", "300", "-q"]);
+    let table = faultline(&[&["run", file][..], &crude, &["-q"]].concat());
     assert!(
         table.stdout.contains("100 to 300 replications (until ±1.00% of the unavailability)"),
         "{}",
         table.stdout
     );
-    assert!(table.stdout.contains("short of it at the most replications"), "{}", table.stdout);
+    assert!(table.stdout.contains("300 replications, 95% CI"), "{}", table.stdout);
+    assert!(table.stdout.contains("short of it at the most"), "{}", table.stdout);
 }
 
 #[test]

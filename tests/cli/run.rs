@@ -163,8 +163,59 @@ fn check_report(report: &Value, file: &str, system: &System, replications: u64) 
 
     let archs = report["architectures"].as_array().expect("architectures is an array");
     for (a, arch) in archs.iter().zip(&system.architectures) {
-        check_architecture(a, years, arch);
+        let (crude, crude_years) = crude_view(a, horizon_h, years);
+        check_architecture(&crude, crude_years, arch);
     }
+}
+
+/// A design as its crude run gave it, and that run's simulated years: itself (with a
+/// precision, over the replications it ran), or, for a design whose availability came from
+/// the rare-event method, the crude run beside it, once the rare figures are checked to agree
+/// with each other.
+fn crude_view(a: &Value, horizon_h: f64, years: f64) -> (Value, f64) {
+    let name = a["name"].as_str().expect("name is a string");
+    let e = &a["estimator"];
+    if e["method"] != "rare" {
+        let n = a["precision"]["replications"].as_u64();
+        return (a.clone(), n.map_or(years, |n| n as f64 * horizon_h / HOURS_PER_YEAR));
+    }
+    // The rare figures: one unavailability behind availability, nines and downtime; the
+    // precision counts cycles.
+    let mean = num(&a["availability"]["mean"], name);
+    let u = 1.0 - mean;
+    assert_eq!(a["availability"]["ci_method"], "regenerative", "{name}");
+    let nines = num(&a["nines"], name);
+    assert!((nines - -libm::log10(u)).abs() <= 1e-4, "{name}: nines {nines} vs U {u}");
+    let downtime = num(&a["downtime_min_per_year"], name);
+    assert!((downtime / (u * HOURS_PER_YEAR * 60.0) - 1.0).abs() <= 1e-4, "{name}: downtime {downtime}");
+    assert_eq!(a["precision"]["replications"], e["rare"]["cycles"], "{name}");
+    assert_eq!(a["precision"]["reached"], e["relative_half_width"], "{name}");
+    let per_year = num(&a["incidents_per_year"], name);
+    let ci = &e["rare"]["incidents_per_year_ci95"];
+    assert!(
+        num(&ci[0], name) <= per_year && per_year <= num(&ci[1], name),
+        "{name}: {per_year} outside {ci}"
+    );
+    // The crude run, seen as a report of its own.
+    let crude = &e["crude"];
+    let n = crude["replications"].as_u64().expect("crude.replications");
+    let years = n as f64 * horizon_h / HOURS_PER_YEAR;
+    let mean = num(&crude["availability"]["mean"], name);
+    let lo = num(&crude["availability"]["ci95"][0], name);
+    let mut v = a.clone();
+    v["availability"] = crude["availability"].clone();
+    v["planned"]["availability_unplanned"] = crude["availability"].clone();
+    v["nines"] = if mean < 1.0 { serde_json::json!(-libm::log10(1.0 - mean)) } else { Value::Null };
+    v["downtime_min_per_year"] = serde_json::json!((1.0 - mean) * HOURS_PER_YEAR * 60.0);
+    v["incidents_per_year"] = crude["incidents_per_year"].clone();
+    let none = a["incidents"].as_u64() == Some(0);
+    v["incidents_per_year_upper95"] = if none { serde_json::json!(3.0 / years) } else { Value::Null };
+    for k in ["availability", "availability_unplanned"] {
+        if let Some(target) = a["objectives"][k]["target"].as_f64() {
+            v["objectives"][k]["met"] = Value::Bool(lo >= target);
+        }
+    }
+    (v, years)
 }
 
 fn check_architecture(a: &Value, years: f64, arch: &faultline::model::Architecture) {
@@ -443,9 +494,17 @@ fn every_bundled_scenario_prints_a_table() {
         let lines: Vec<&str> = run.stdout.lines().collect();
         assert_eq!(lines[0], system.name, "{file}: the first line is the scenario name");
         let random = if system.random { "" } else { ", random failures off" };
+        let replications = match system.precision {
+            None => format!("{n} replications"),
+            Some(p) => format!(
+                "{n} to {} replications (until ±{:.2}% of the unavailability)",
+                p.max_replications,
+                p.relative * 100.0
+            ),
+        };
         assert_eq!(
             lines[1],
-            format!("{n} replications x {}, seed 3{random}, stream v{STREAM_VERSION}", system.horizon),
+            format!("{replications} x {}, seed 3{random}, stream v{STREAM_VERSION}", system.horizon),
             "{file}: header line"
         );
         let columns = lines.iter().position(|l| l.starts_with("architecture ")).expect("a column header");

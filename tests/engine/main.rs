@@ -18,5 +18,6 @@ mod ha_closed_form;
 mod ha_scripted;
 mod maintenance;
 mod properties;
+mod rare_vs_engine;
 mod scripted;
 mod trace;

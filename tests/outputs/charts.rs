@@ -415,7 +415,7 @@ fn an_incident_during_an_injection_counts_whatever_its_cause() {
 #[test]
 fn every_problems_chart_of_a_report_shares_one_unit() {
     let base = data_of("database-multi-az.ron");
-    let years = base.simulated_years();
+    let years = base.simulated_years(&base.architectures[0]);
     let problem = |cause: &str, per_year_h: f64| ProblemData {
         cause: cause.into(),
         incidents: 1,

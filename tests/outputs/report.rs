@@ -417,7 +417,7 @@ fn run_options_are_honoured_and_recorded_by_report_and_chart() {
     let stderr = String::from_utf8_lossy(&done.stderr);
     assert!(
         stderr.contains(
-            "error: --seed, --replications, --horizon, --precision and --max-replications need a scenario\n"
+            "error: --seed, --replications, --horizon, --precision, --max-replications and --method need a scenario\n"
         ),
         "{stderr}"
     );

@@ -81,6 +81,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, Vec<Diagnostic>> {
         horizon: horizon.unwrap_or_default(),
         replications,
         precision,
+        estimator: None,
         random: scenario.random.unwrap_or(true),
         architectures,
         crews,

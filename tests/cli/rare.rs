@@ -1,0 +1,137 @@
+//! `--method` and the rare-event estimate as a user meets them: `auto` moves a design that
+//! crude sampling cannot see to the rare-event method and says so, the numbers match the
+//! closed form within their own CI, objectives use that CI, a design outside the method runs
+//! crude with the reason, and nothing changes without a method or a precision.
+
+use crate::harness::{faultline, scratch_file};
+
+/// Three replicas, any one enough (U = (1/10001)³, about 1e-12), beside a single instance that
+/// crude sampling measures easily.
+const SCENARIO: &str = r#"(name: "r", seed: 3, horizon: "10y", replications: 200,
+    profiles: { "node": (fail: Exp(mean: "10000h"), recover: Repair(Exp(mean: "1h"))) },
+    architectures: [
+        (name: "three", objectives: (availability: 0.9999999999995), service: "svc", components: [
+            (name: "a", kind: Instance, profile: "node"), (name: "b", kind: Instance, profile: "node"),
+            (name: "c", kind: Instance, profile: "node"), (name: "svc", kind: Group, needs: Any(["a", "b", "c"])),
+        ]),
+        (name: "one", service: "x", components: [
+            (name: "x", kind: Instance, fail: Exp(mean: "300h"), recover: Repair(Exp(mean: "3h"))),
+        ]),
+    ])"#;
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let run = faultline(args);
+    assert_eq!(run.exit_code(), 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).expect("JSON")
+}
+
+/// The scenario in a scratch file of its own for each test (tests run in parallel).
+fn file(test: &str) -> String {
+    scratch_file(&format!("rare-{test}.ron"), SCENARIO).to_str().unwrap().to_string()
+}
+
+#[test]
+fn auto_moves_the_design_crude_cannot_see_to_the_rare_method_with_the_closed_form_inside_its_ci() {
+    let file = file("auto");
+    let report = json(&["run", &file, "--precision", "5%", "--format", "json", "-q"]);
+    let three = &report["architectures"][0];
+    let e = &three["estimator"];
+    assert_eq!(e["method"], "rare");
+    assert!(
+        e["because"].as_str().unwrap().starts_with("auto: a crude pilot of 200 replications saw no downtime")
+    );
+    // The crude pilot's own figures stay beside the rare ones.
+    assert_eq!(e["crude"]["replications"], 200);
+    assert_eq!(e["crude"]["availability"]["mean"], 1.0);
+    let q = 1.0 / 10_001.0;
+    let exact = q * q * q;
+    let a = &three["availability"];
+    let (mean, lo, hi) =
+        (a["mean"].as_f64().unwrap(), a["ci95"][0].as_f64().unwrap(), a["ci95"][1].as_f64().unwrap());
+    assert!(
+        1.0 - hi <= exact && exact <= 1.0 - lo,
+        "exact U {exact:e} outside [{:e}, {:e}]",
+        1.0 - hi,
+        1.0 - lo
+    );
+    assert!(((1.0 - mean) / exact - 1.0).abs() < 0.1);
+    assert_eq!(a["ci_method"], "regenerative");
+    let nines = three["nines"].as_f64().unwrap();
+    assert!((nines - 12.0).abs() < 0.05, "{nines}");
+    // The precision counts cycles and was reached; the mean incident is 1/(3μ) = 20 min.
+    assert_eq!(three["precision"]["stopped_by"], "precision");
+    assert!(three["precision"]["reached"].as_f64().unwrap() <= 0.05);
+    assert_eq!(three["precision"]["replications"], e["rare"]["cycles"]);
+    assert!((e["rare"]["mean_incident_s"].as_f64().unwrap() - 1200.0).abs() < 1e-6);
+    assert!(e["effective_sample_size"].as_f64().unwrap() > 100.0);
+    // Objectives use the rare estimate's CI: 12.3 nines asked, about 12 reached.
+    assert_eq!(three["objectives"]["availability"]["met"], false);
+    // The weak design stays crude: its pilot predicts a count within the most.
+    let one = &report["architectures"][1];
+    assert_eq!(one["estimator"]["method"], "crude");
+    assert!(one["estimator"]["because"].as_str().unwrap().contains("within the most"));
+}
+
+#[test]
+fn without_a_method_or_a_precision_there_is_no_estimator_and_crude_misses_nothing() {
+    let file = file("plain");
+    let plain = json(&["run", &file, "--format", "json", "-q"]);
+    let three = &plain["architectures"][0];
+    assert!(three.get("estimator").is_none() && three.get("precision").is_none());
+    // Crude sees no downtime in 200 x 10 y, so it calls the 12.3 nines met: the rare method
+    // is what tells.
+    assert_eq!(three["availability"]["mean"], 1.0);
+    assert_eq!(three["objectives"]["availability"]["met"], true);
+    let crude = json(&["run", &file, "--method", "crude", "--format", "json", "-q"]);
+    assert_eq!(crude["architectures"][0]["estimator"]["method"], "crude");
+    assert_eq!(crude["architectures"][0]["availability"], plain["architectures"][0]["availability"]);
+}
+
+#[test]
+fn a_design_outside_the_method_runs_crude_and_says_why() {
+    let text = SCENARIO
+        .replace(r#"recover: Repair(Exp(mean: "1h"))"#, r#"recover: Replace(detect: "1m", launch: "4m")"#);
+    let file = scratch_file("rare-replace.ron", text);
+    let report = json(&["run", file.to_str().unwrap(), "--method", "rare", "--format", "json", "-q"]);
+    let e = &report["architectures"][0]["estimator"];
+    assert_eq!(e["method"], "crude");
+    let because = e["because"].as_str().unwrap();
+    assert!(
+        because.contains("does not apply") && because.contains("`a` does not recover by `Repair(Exp(..))`"),
+        "{because}"
+    );
+}
+
+#[test]
+fn the_table_and_markdown_say_which_method_gave_the_numbers() {
+    let file = file("table");
+    let table = faultline(&["run", &file, "--method", "rare", "-q"]);
+    assert_eq!(table.exit_code(), 0, "{}", table.stderr);
+    assert!(table.stdout.contains("regenerative cycles, 95% CI ±"), "{}", table.stdout);
+    assert!(table.stdout.contains("by rare-event importance sampling (--method rare)"), "{}", table.stdout);
+    assert!(table.stdout.contains("crude over 200 replications: no downtime seen"), "{}", table.stdout);
+    let md = faultline(&["run", &file, "--method", "rare", "--format", "markdown", "-q"]);
+    assert!(
+        md.stdout.contains("Method: availability, downtime, incidents/yr and MTBI by rare-event"),
+        "{}",
+        md.stdout
+    );
+}
+
+#[test]
+fn same_bytes_for_any_thread_count_and_check_refuses_a_method() {
+    let file = file("threads");
+    let args =
+        |threads: &'static str| ["run", "--method", "rare", "--format", "json", "-q", "--threads", threads];
+    let one = faultline(&[&args("1")[..1], &[file.as_str()], &args("1")[1..]].concat());
+    let two = faultline(&[&args("2")[..1], &[file.as_str()], &args("2")[1..]].concat());
+    assert_eq!(one.exit_code(), 0, "{}", one.stderr);
+    assert_eq!(one.stdout, two.stdout);
+    let check = faultline(&["check", &file, "--method", "rare"]);
+    assert_eq!(check.exit_code(), 2, "{}", check.stderr);
+    assert!(
+        check.stderr.contains("check does not take --precision, --max-replications or --method"),
+        "{}",
+        check.stderr
+    );
+}
