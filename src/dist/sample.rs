@@ -1,6 +1,6 @@
 //! Inverse-CDF samplers: one `u64` in, one duration in ms out, through [`ln()`] and `libm`.
 
-use super::ln::ln;
+use super::ln::ln_positive_normal;
 use super::normal::normal_quantile;
 
 const TWO_POW_MINUS_53: f64 = 1.0 / (1u64 << 53) as f64;
@@ -20,12 +20,12 @@ pub fn unit_open(word: u64) -> f64 {
 /// Exponential: -mean ln U, U in (0, 1].
 #[inline]
 pub fn exponential(word: u64, mean_ms: f64) -> f64 {
-    -mean_ms * ln(unit_open_closed(word))
+    -mean_ms * ln_positive_normal(unit_open_closed(word))
 }
 
 /// Weibull: scale (-ln U)^(1/shape).
 pub fn weibull(word: u64, shape: f64, scale_ms: f64) -> f64 {
-    scale_ms * libm::pow(-ln(unit_open_closed(word)), 1.0 / shape)
+    scale_ms * libm::pow(-ln_positive_normal(unit_open_closed(word)), 1.0 / shape)
 }
 
 /// Log-normal: exp(mu + sigma Φ⁻¹(U)), U in (0, 1).

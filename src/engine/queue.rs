@@ -123,6 +123,18 @@ impl EventQueue {
     pub fn remove(&mut self, slot: u32) {
         either!(self, h => h.remove(slot))
     }
+
+    /// Adds an event at `time` for `slot`, which has none, without putting it in order: until
+    /// [`EventQueue::restore_order`], the queue may only take more such events (a replication's
+    /// first failures, put in order once instead of one by one).
+    pub fn push_unordered(&mut self, slot: u32, time: SimTime) {
+        either!(self, h => h.push_unordered(slot, time))
+    }
+
+    /// Puts the events in order after [`EventQueue::push_unordered`].
+    pub fn restore_order(&mut self) {
+        either!(self, h => h.restore_order())
+    }
 }
 
 /// How a (time, slot) pair is packed into a totally ordered key.
@@ -316,6 +328,21 @@ impl<P: Key> Heap<P> {
         }
     }
 
+    fn push_unordered(&mut self, slot: u32, time: SimTime) {
+        debug_assert_eq!(self.position[slot as usize], ABSENT);
+        let key = self.key(slot, time);
+        self.position[slot as usize] = self.heap.len() as u32;
+        self.heap.push(key);
+    }
+
+    /// Builds the heap bottom up (Floyd): each parent, from the last, sifted down.
+    fn restore_order(&mut self) {
+        let n = self.heap.len();
+        for at in (0..n.saturating_sub(1).div_ceil(ARITY)).rev() {
+            self.sift_down(at);
+        }
+    }
+
     /// Moves the key at `at` up to its place.
     fn sift_up(&mut self, mut at: usize) {
         let key = self.heap[at];
@@ -430,6 +457,39 @@ mod tests {
         q.reschedule_top(1, SimTime(7));
         assert_eq!(q.peek(), Some((SimTime(7), 1)));
         assert_eq!(q.time_of(3), Some(SimTime(cap + 5)));
+    }
+
+    #[test]
+    fn events_pushed_unordered_come_out_in_order() {
+        for len in [0, 1, 2, 4, 5, 6, 21, 22, 64] {
+            for mut q in both(80) {
+                // A few in order first (as a replication's battery timers may be), then the rest.
+                let mut x = 0x9E37_79B9_7F4A_7C15u64 ^ len as u64;
+                let mut want = vec![];
+                for slot in 0..len {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    let time = (x >> 20) % 50;
+                    if slot < 3 {
+                        q.schedule(slot, SimTime(time));
+                    }
+                    want.push((time, slot));
+                }
+                for &(time, slot) in &want[3.min(want.len())..] {
+                    q.push_unordered(slot, SimTime(time));
+                }
+                q.restore_order();
+                want.sort_unstable();
+                let mut out = vec![];
+                while let Some((t, slot)) = q.peek() {
+                    assert_eq!(q.time_of(slot), Some(t));
+                    out.push((t.0, slot));
+                    q.remove(slot);
+                }
+                assert_eq!(out, want, "{len} events");
+            }
+        }
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub(super) struct CrewState {
 /// The own failure cycles of the components: where each is in its cycle, paused clocks, the
 /// crews, and the failure modes.
 pub(super) struct Cycles {
+    /// Where each component is in its cycle; a plain component's is not kept (its failed bit
+    /// says it, see [`Plain`]).
     pub phase: Vec<Phase>,
     /// Cold passive members and dormant components: remaining time to failure while their
     /// clock is paused.
@@ -216,8 +218,8 @@ impl Simulator<'_> {
     #[inline(always)]
     pub(super) fn plain_event(&mut self, rank: u32, laws: &Plain, now: SimTime) -> (Entry, (SimTime, u32)) {
         let (id, i) = (laws.id, laws.id as usize);
-        // A plain component's own failure and its phase move together (only here): whether it
-        // is failed says whether it is up (`Phase::Up`) or being repaired.
+        // A plain component's phase is its failed bit: up (`Phase::Up`) or being repaired. Its
+        // `Cycles::phase` entry is not kept (nothing reads a plain component's).
         let node = &mut self.core.nodes[i];
         let up = !node.failed();
         node.set_failed(up);
@@ -225,13 +227,11 @@ impl Simulator<'_> {
         let (entry, at) = if up {
             let word = streams.recover.as_mut().expect("a plain component recovers").next_word();
             self.core.note(now, i, TraceKind::Failed(Mode::Failure));
-            self.cycles.phase[i] = Phase::Repairing;
             let entry = Entry::own(Class::RandomFailure, rank, id, None);
             (entry, now.saturating_add(laws.repair.sample(word)))
         } else {
             let word = streams.fail.as_mut().expect("a plain component fails").next_word();
             self.core.note(now, i, TraceKind::Recovered(Label::Repair));
-            self.cycles.phase[i] = Phase::Up;
             let ttf = SimTime(laws.fail.sample(word).0.max(1));
             (Entry::own(Class::RandomRecovery, rank, id, Some(Label::Repair)), now.saturating_add(ttf))
         };

@@ -70,6 +70,55 @@ impl<'a> Script<'a> {
     }
 }
 
+/// How a replication starts for one component: its node, and the streams it uses.
+#[derive(Clone, Copy)]
+struct Start {
+    node: Node,
+    fail: bool,
+    recover: bool,
+    detect: bool,
+    start: bool,
+}
+
+impl Start {
+    /// How a replication starts for component `i` of `prepared`.
+    fn of(prepared: &Prepared<'_>, i: usize) -> Start {
+        let arch = prepared.arch;
+        let c = &arch.components[i];
+        let watched = !prepared.watchers_of(i).is_empty();
+        let consumes = !prepared.consumer_links_of(i).is_empty();
+        let concerns = [
+            (watched || consumes, Node::WATCHED),
+            (!prepared.data.backups_on[i].is_empty(), Node::BACKUP_STORE),
+            (!prepared.charging[i].is_empty(), Node::CHARGES),
+            (c.battery.is_some(), Node::BATTERY),
+            (c.dataset.is_some(), Node::DATA),
+            (i == arch.service.index(), Node::SERVICE),
+        ];
+        let concerns = concerns.iter().filter(|&&(on, _)| on).fold(0, |all, &(_, bit)| all | bit);
+        let mut node = Node::new(c.needs.of.len() as u32, c.needs.k, concerns);
+        let random = prepared.params.random;
+        let can_start_badly = random && c.start_failure > 0.0 && watched && c.recover.is_some();
+        node.flaky = can_start_badly;
+        // Failures that need recovery streams: random ones, failed starts, and injections
+        // in a mode (which take no draws, but a mode's recovery is the component's own).
+        let recovers = (random && c.can_fail()) || can_start_badly || c.standby.is_some();
+        // Detection delays: a group's, and the alerting or Replace delays of anything that
+        // can fail (randomly or by failing to start).
+        let fails_somehow = (random && c.can_fail()) || can_start_badly;
+        let replaces = matches!(c.recover, Some(crate::model::Recovery::Replace { .. }))
+            || c.modes.iter().any(|m| matches!(m.recover, crate::model::Recovery::Replace { .. }));
+        let detects = c.standby.is_some() || (fails_somehow && (c.alert.is_some() || replaces));
+        Start {
+            node,
+            fail: random && c.fail.is_some(),
+            recover: recovers,
+            detect: detects,
+            start: can_start_badly || c.battery.is_some(),
+        }
+    }
+}
+
 /// Simulates replications of one architecture, reusing its buffers.
 ///
 /// The state is split by owner: the core (`core.rs`: nodes, queue, propagation, the batch being
@@ -78,6 +127,8 @@ impl<'a> Script<'a> {
 /// (`data/`) and queue links (`queues.rs`). The loop in [`Simulator::run`] drives them.
 pub struct Simulator<'a> {
     pub(super) core: Core<'a>,
+    /// How every replication starts, for each component (fixed for the simulator's life).
+    start: Vec<Start>,
     pub(super) cycles: Cycles,
     pub(super) standby: Standby,
     pub(super) battery: Batteries,
@@ -118,6 +169,7 @@ impl<'a> Simulator<'a> {
             queues: Queues::default(),
             maintenance: Windows::default(),
             capacity: Capacity::new(arch, &prepared.serves),
+            start: (0..n).map(|i| Start::of(prepared, i)).collect(),
         }
     }
 
@@ -160,50 +212,26 @@ impl<'a> Simulator<'a> {
         }
         self.core.pending.groups.clear();
         self.core.pending.batteries.clear();
-        for (i, c) in self.core.arch.components.iter().enumerate() {
-            let watched = !self.core.prepared.watchers_of(i).is_empty();
-            let consumes = !self.core.prepared.consumer_links_of(i).is_empty();
-            let concerns = [
-                (watched || consumes, Node::WATCHED),
-                (!self.core.prepared.data.backups_on[i].is_empty(), Node::BACKUP_STORE),
-                (!self.core.prepared.charging[i].is_empty(), Node::CHARGES),
-                (c.battery.is_some(), Node::BATTERY),
-                (c.dataset.is_some(), Node::DATA),
-                (i == self.core.arch.service.index(), Node::SERVICE),
-            ];
-            let concerns = concerns.iter().filter(|&&(on, _)| on).fold(0, |all, &(_, bit)| all | bit);
-            self.core.nodes[i] = Node::new(c.needs.of.len() as u32, c.needs.k, concerns);
-            self.battery.charge[i] = Charge::Full;
-            self.cycles.phase[i] = Phase::Up;
-            self.cycles.paused[i] = None;
-            self.cycles.slowed[i] = false;
-            let random = self.core.params.random;
-            let keys = &self.core.prepared.keys[i];
-            let can_start_badly = random && c.start_failure > 0.0 && watched && c.recover.is_some();
-            self.core.nodes[i].flaky = can_start_badly;
-            // Failures that need recovery streams: random ones, failed starts, and injections
-            // in a mode (which take no draws, but a mode's recovery is the component's own).
-            let recovers = (random && c.can_fail()) || can_start_badly || c.standby.is_some();
-            // Detection delays: a group's, and the alerting or Replace delays of anything that
-            // can fail (randomly or by failing to start).
-            let fails_somehow = (random && c.can_fail()) || can_start_badly;
-            let replaces = matches!(c.recover, Some(crate::model::Recovery::Replace { .. }))
-                || c.modes.iter().any(|m| matches!(m.recover, crate::model::Recovery::Replace { .. }));
-            let detects = c.standby.is_some() || (fails_somehow && (c.alert.is_some() || replaces));
-            let streams = &mut self.core.streams[i];
-            restart(&mut streams.fail, random && c.fail.is_some(), &keys.fail, replication);
-            restart(&mut streams.recover, recovers, &keys.recover, replication);
-            restart_boxed(&mut streams.detect, detects, &keys.detect, replication);
-            restart_boxed(
-                &mut streams.start,
-                can_start_badly || c.battery.is_some(),
-                &keys.start,
-                replication,
-            );
+        for (node, start) in self.core.nodes.iter_mut().zip(&self.start) {
+            *node = start.node;
         }
+        self.battery.charge.fill(Charge::Full);
+        self.cycles.phase.fill(Phase::Up);
+        self.cycles.paused.fill(None);
+        self.cycles.slowed.fill(false);
+        let keys = &self.core.prepared.keys;
+        for ((streams, start), keys) in self.core.streams.iter_mut().zip(&self.start).zip(keys) {
+            restart(&mut streams.fail, start.fail, &keys.fail, replication);
+            restart(&mut streams.recover, start.recover, &keys.recover, replication);
+            restart_boxed(&mut streams.detect, start.detect, &keys.detect, replication);
+            restart_boxed(&mut streams.start, start.start, &keys.start, replication);
+        }
+        self.cycles.mode_now.fill(None);
+        self.cycles.inject_mode.fill(None);
         for (i, c) in self.core.arch.components.iter().enumerate() {
-            self.cycles.mode_now[i] = None;
-            self.cycles.inject_mode[i] = None;
+            if c.modes.is_empty() {
+                continue; // no mode streams, ever
+            }
             let streams = &mut self.cycles.mode_streams[i];
             streams.clear();
             if self.core.params.random {
@@ -222,8 +250,20 @@ impl<'a> Simulator<'a> {
         self.queues.reset(&mut self.core);
         self.maintenance.reset(&self.core.arch.maintenance);
         self.capacity.reset();
-        for i in 0..self.core.arch.components.len() {
-            if self.has_clock(i) {
+        // Plain components' clocks start plainly (no standby group, no sleep, no slowing):
+        // their first failures go into the queue together, put in order once.
+        let prepared: &'a Prepared<'a> = self.core.prepared;
+        for (rank, laws) in prepared.plain.iter().enumerate() {
+            if let Some(laws) = laws {
+                let fail = self.core.streams[laws.id as usize].fail.as_mut();
+                let word = fail.expect("a plain component fails").next_word();
+                let ttf = SimTime(laws.fail.sample(word).0.max(1));
+                self.core.queue.push_unordered(rank as u32, ttf);
+            }
+        }
+        self.core.queue.restore_order();
+        for (i, &rank) in prepared.name_rank.iter().enumerate() {
+            if prepared.plain[rank as usize].is_none() && self.has_clock(i) {
                 let ttf = self.time_to_failure(i);
                 self.start_clock(i, SimTime::ZERO, ttf);
             }
@@ -558,19 +598,28 @@ impl<'a> Simulator<'a> {
 }
 
 /// Points `slot` at the stream of `replication` if the component uses it, or empties it. The
-/// generator is rekeyed in place: no copy of its state, no block computed before it is used.
+/// generator is restarted in place: no copy of its state, no block computed before it is used.
+/// A slot only ever holds streams of its own `key` (the prepared key of its component and
+/// purpose), so that a stream there only needs to restart.
 fn restart(slot: &mut Option<Stream>, wanted: bool, key: &[u8; 32], replication: u64) {
     match (wanted, slot.as_mut()) {
-        (true, Some(stream)) => stream.rekey(key, replication),
+        (true, Some(stream)) => {
+            debug_assert!(stream.has_key(key));
+            stream.restart(replication)
+        }
         (true, None) => *slot = Some(Stream::new(key, replication)),
         (false, _) => *slot = None,
     }
 }
 
 /// As [`restart`], for a boxed stream: the box is kept across replications.
+#[inline]
 fn restart_boxed(slot: &mut Option<Box<Stream>>, wanted: bool, key: &[u8; 32], replication: u64) {
     match (wanted, slot.as_mut()) {
-        (true, Some(stream)) => stream.rekey(key, replication),
+        (true, Some(stream)) => {
+            debug_assert!(stream.has_key(key));
+            stream.restart(replication)
+        }
         (true, None) => *slot = Some(Box::new(Stream::new(key, replication))),
         (false, _) => *slot = None,
     }

@@ -97,6 +97,24 @@ fn within_the_bound_on_edges_and_a_few_thousand_arguments() {
     }
 }
 
+/// `ln_positive_normal` gives `ln`'s bits on positive normal arguments: the edges, sampler
+/// inputs (the smallest, 2^-53, included) and random bit patterns.
+#[test]
+fn ln_positive_normal_is_ln() {
+    let mut next = splitmix(11);
+    let mut xs: Vec<f64> = edges().into_iter().filter(|x| x.is_normal()).collect();
+    xs.extend([1.0, 1.0 - 1.0 / (1u64 << 53) as f64, 1.0 / (1u64 << 53) as f64]);
+    for _ in 0..100_000 {
+        xs.push(f64::from_bits(
+            0x0010_0000_0000_0000 + next() % (0x7FF0_0000_0000_0000 - 0x0010_0000_0000_0000),
+        ));
+        xs.push(((next() >> 11) + 1) as f64 / (1u64 << 53) as f64);
+    }
+    for x in xs {
+        assert_eq!(ln_positive_normal(x).to_bits(), ln(x).to_bits(), "ln({x:e})");
+    }
+}
+
 /// The kinds of argument of the 10^7 run: a name, how many, and how to draw one from a word.
 type Kind = (&'static str, u64, fn(u64) -> f64);
 
