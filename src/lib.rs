@@ -38,13 +38,14 @@
 //! metrics     engine model dist rng time
 //! analysis    metrics engine model dist rng time
 //! rare        metrics model dist rng time
+//! shard       metrics time
 //! runner      analysis metrics engine model rare time
 //! compare     metrics
 //! check       compare metrics
 //! report      check compare runner analysis metrics engine model rng time
 //! chart       report metrics time
 //! testing     engine model scenario diagnostic time
-//! cli         analysis chart check compare diagnostic engine metrics model report rng runner scenario time
+//! cli         analysis chart check compare diagnostic engine metrics model report rng runner scenario shard time
 //! ```
 #![warn(missing_docs)]
 
@@ -65,6 +66,7 @@ pub mod report;
 pub mod rng;
 pub mod runner;
 pub mod scenario;
+pub mod shard;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod time;

@@ -48,6 +48,13 @@ pub enum Plan {
         /// The most replications.
         max: u64,
     },
+    /// Replications `start..end` of a fixed count (a shard's: see `shard`).
+    Range {
+        /// The first replication.
+        start: u64,
+        /// One past the last.
+        end: u64,
+    },
 }
 
 impl From<u64> for Plan {
@@ -74,6 +81,7 @@ impl Plan {
         match *self {
             Plan::Fixed(n) => n,
             Plan::Precise { max, .. } => max,
+            Plan::Range { start, end } => end - start,
         }
     }
 }
@@ -130,9 +138,10 @@ fn run_plan(
     each: &mut dyn FnMut(u64, &Outcome),
     stop_after_pilot: &mut dyn FnMut(&Aggregate) -> bool,
 ) -> Aggregate {
-    let (mut replications, last) = match plan {
-        Plan::Fixed(n) => (n, n),
-        Plan::Precise { first, max, .. } => (first.min(max), max),
+    let (first, mut replications, last) = match plan {
+        Plan::Fixed(n) => (0, n, n),
+        Plan::Precise { first, max, .. } => (0, first.min(max), max),
+        Plan::Range { start, end } => (start, end, end),
     };
     let prepared = Prepared::new(arch, params);
     let rto_objective = arch.objectives.rto;
@@ -142,9 +151,9 @@ fn run_plan(
     // slow one holds up no others.
     let simulators: Vec<Mutex<Simulator<'_>>> =
         (0..pool.current_num_threads().max(1)).map(|_| Mutex::new(Simulator::new(&prepared))).collect();
-    let mut aggregate = Aggregate::default();
+    let mut aggregate = Aggregate::starting_at(first);
     let done = AtomicU64::new(0);
-    let mut start = 0;
+    let mut start = first;
     let mut pilot = true;
     loop {
         if start == replications {

@@ -27,6 +27,7 @@ mod paths;
 mod progress;
 mod report;
 mod run;
+mod shard;
 mod storm;
 mod sweep;
 mod trace;
@@ -83,6 +84,11 @@ pub enum Command {
         after_help = "Examples:\n  faultline report scenarios/database-multi-az.ron            # into reports/database-multi-az/\n  faultline report scenarios/three-tier.ron --out /tmp/review\n  faultline report scenarios/three-tier.ron --timeline-replication 7   # timelines from replication 7\n\nEach timeline shows one incident: the scripted injection's, else the longest of the run.\nThe same scenario writes the same bytes, whatever --threads is."
     )]
     Report(report::Args),
+    /// Merge the partial results of a run's shards (`run --shard I/N --emit FILE`) into its output.
+    #[command(
+        after_help = "Examples:\n  faultline run scenarios/three-tier.ron --shard 0/2 --emit part-0.json\n  faultline run scenarios/three-tier.ron --shard 1/2 --emit part-1.json\n  faultline merge part-*.json --format json > result.json\n\nThe merged output is the same bytes as `faultline run` on one machine with the same options;\npartials of another scenario, seed, option set or faultline version, or a missing or repeated\nshard, are refused (exit 2)."
+    )]
+    Merge(shard::MergeArgs),
     /// Draw the charts of a result (RESULT.json) or of a scenario (run first).
     #[command(
         after_help = "Examples:\n  faultline chart reports/three-tier/result.json --out /tmp/three-tier\n  faultline chart scenarios/power-generator.ron --out /tmp/power\n\nFrom a result: availability and downtime by problem; from a scenario also the RTO\ndistribution and a timeline per architecture. SVG and PNG, fonts built in."
@@ -127,6 +133,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Chart(args) => chart::run(&args),
+        Command::Merge(args) => shard::merge(&args),
         Command::Cutsets(args) => cutsets::run(&args),
         Command::Sweep(args) => sweep::run(&args),
         Command::Trace(args) => trace::run(&args),

@@ -42,8 +42,12 @@ use crate::time::{MS_PER_DAY, SimTime};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Scenario file (RON).
-    #[arg(value_name = "SCENARIO")]
-    pub file: PathBuf,
+    #[arg(value_name = "SCENARIO", required_unless_present = "from")]
+    pub file: Option<PathBuf>,
+    /// Write the bundle from the partial results of a run's shards (`report --shard I/N
+    /// --emit FILE`, or `run`'s) instead of running a scenario.
+    #[arg(long, value_name = "PARTIAL", num_args = 1.., conflicts_with = "file")]
+    pub from: Vec<PathBuf>,
     /// Output directory (default: reports/<name>/, the scenario file's name without its
     /// extension; `.`, `..` and characters unsafe in a folder name become `_`).
     #[arg(long, value_name = "DIR")]
@@ -54,6 +58,8 @@ pub struct Args {
     /// scripted injection's incident or the longest incident of the run.
     #[arg(long, value_name = "K")]
     pub timeline_replication: Option<u64>,
+    #[command(flatten)]
+    pub shard: super::shard::ShardArgs,
 }
 
 /// A chart written, or a timeline that could not be drawn, for report.md.
@@ -66,8 +72,18 @@ pub(super) struct Image {
     pub caption: Option<String>,
 }
 
-/// Runs the scenario and writes the bundle.
+/// Runs the scenario and writes the bundle (or, with `--shard`, a shard's partial result).
 pub fn run(args: &Args) -> Result<ExitCode, Error> {
+    if let Some(file) = &args.file
+        && args.shard.shard.is_some() | args.shard.emit.is_some()
+    {
+        let compiled = compile_report(file, &args.options, None)?;
+        let origin = file.display().to_string();
+        if let Some(shard) = args.shard.shard(&args.options, &compiled.system, &origin)? {
+            let emit = args.shard.emit.as_deref().expect("a shard has a file to emit");
+            return super::shard::emit(file, &compiled.system, &args.options, &[], shard, emit, false);
+        }
+    }
     let dir = write_report(args)?;
     output::print(&format!("report written to {}\n", dir.display()))
 }
@@ -94,6 +110,17 @@ pub(super) fn compile_report(
     if options.horizon.is_some() {
         warn_late_injections(&system, &file.display().to_string());
     }
+    check_timeline_replication(file, options, &system, timeline_replication)?;
+    Ok(Compiled { system, overrides })
+}
+
+/// A `timeline_replication` beyond the replications of `system` is an error.
+fn check_timeline_replication(
+    file: &Path,
+    options: &RunOptions,
+    system: &crate::model::System,
+    timeline_replication: Option<u64>,
+) -> Result<(), Error> {
     if let Some(k) = timeline_replication.filter(|&k| k >= system.replications) {
         return Err(Error::at(
             file,
@@ -111,7 +138,7 @@ pub(super) fn compile_report(
             ),
         ));
     }
-    Ok(Compiled { system, overrides })
+    Ok(())
 }
 
 /// A simulated scenario: its report, run parameters, and per architecture where the incidents
@@ -178,27 +205,71 @@ pub(super) struct Scenario<'a> {
     pub pool: &'a rayon::ThreadPool,
 }
 
+/// What a bundle is written from: a scenario run here, or the merged partials of its shards.
+struct Source {
+    system: crate::model::System,
+    file: PathBuf,
+    options: RunOptions,
+    simulated: Simulated,
+}
+
+impl Source {
+    fn of(args: &Args) -> Result<Source, Error> {
+        let Some(file) = &args.file else {
+            if args.options.any() {
+                return Err(Error::new(
+                    "error: --from takes no run options (--seed, --replications, --horizon, --precision, --max-replications, --method)\n  = hint: the partials were run with theirs, which the bundle records\n",
+                ));
+            }
+            let merged = super::shard::from_partials(&args.from)?;
+            if !merged.archs.is_empty() {
+                return Err(Error::new(format!(
+                    "error: the partials ran only --arch {}; a report covers every design\n  = hint: run the shards without --arch\n",
+                    merged.archs.join(", ")
+                )));
+            }
+            check_timeline_replication(
+                &merged.file,
+                &merged.options,
+                &merged.system,
+                args.timeline_replication,
+            )?;
+            let pool = output::pool(args.options.threads)?;
+            let params = RunParams::of(&merged.system);
+            let simulated = Simulated { report: merged.report, params, incidents: merged.incidents, pool };
+            return Ok(Source {
+                system: merged.system,
+                file: merged.file,
+                options: merged.options,
+                simulated,
+            });
+        };
+        let compiled = compile_report(file, &args.options, args.timeline_replication)?;
+        let simulated = simulate_report(&compiled, file, args.options.threads)?;
+        Ok(Source { system: compiled.system, file: file.clone(), options: args.options.clone(), simulated })
+    }
+}
+
 fn write_report(args: &Args) -> Result<PathBuf, Error> {
-    let at = |message: String| Error::at(&args.file, message);
-    let compiled = compile_report(&args.file, &args.options, args.timeline_replication)?;
-    let system = &compiled.system;
+    let Source { system, file, options, simulated } = Source::of(args)?;
+    let system = &system;
+    let at = |message: String| Error::at(&file, message);
     let dir = match &args.out {
         Some(dir) => dir.clone(),
         None => {
-            let dir = Path::new("reports").join(folder::of(&args.file));
+            let dir = Path::new("reports").join(folder::of(&file));
             atomic::refuse_link(&dir).map_err(at)?;
             dir
         }
     };
     let mut bundle = Bundle::open(&dir, &["result.json", "report.md", "charts"]).map_err(at)?;
-    let Simulated { report, params, incidents, pool } =
-        simulate_report(&compiled, &args.file, args.options.threads)?;
+    let Simulated { report, params, incidents, pool } = simulated;
     let result = json::render(&report).map_err(|e| at(e.to_string()))?;
     bundle.write("result.json", result.as_bytes()).map_err(at)?;
     let pick = args.timeline_replication.map_or(Pick::Default, Pick::Replication);
-    let trace_args = args.options.trace_args();
+    let trace_args = options.trace_args();
     let scenario =
-        Scenario { system, params, incidents: &incidents, file: &args.file, trace_args, pick, pool: &pool };
+        Scenario { system, params, incidents: &incidents, file: &file, trace_args, pick, pool: &pool };
     let images = write_charts(&mut bundle, &report, &scenario).map_err(at)?;
     let mut md = markdown::render(&report);
     let progress = Progress::counting(0, false, "injections");
@@ -227,8 +298,8 @@ fn write_report(args: &Args) -> Result<PathBuf, Error> {
     let _ = write!(
         md,
         "\n## Reproduce\n\n```sh\nfaultline report {file}{options}\nfaultline run {file}{options} --format json   # the numbers above, as result.json\n```\n",
-        file = args.file.display(),
-        options = args.options.args()
+        file = file.display(),
+        options = options.args()
     );
     bundle.write("report.md", md.as_bytes()).map_err(at)?;
     bundle.commit().map_err(at)?;

@@ -47,6 +47,8 @@ pub struct Args {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub shard: super::shard::ShardArgs,
 }
 
 /// Runs the simulation and prints the report.
@@ -59,6 +61,11 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         warn_late_injections(&system, &args.file.display().to_string());
     }
     let selected = select(&system, &args.archs, &args.file.display().to_string())?;
+    let origin = args.file.display().to_string();
+    if let Some(shard) = args.shard.shard(&args.options, &system, &origin)? {
+        let emit = args.shard.emit.as_deref().expect("a shard has a file to emit");
+        return super::shard::emit(&args.file, &system, &args.options, &args.archs, shard, emit, args.quiet);
+    }
     let pool = output::pool(args.options.threads)?;
     let work = Work {
         system: &system,
@@ -85,7 +92,16 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         architectures.push(runner::report_estimated(arch, &run, &system));
     }
     progress.finish();
-    for a in &architectures {
+    warn_too_few(&architectures, &system);
+    let header = header(&system, &args.file, overrides);
+    let report = Report { header, architectures };
+    output::render(&report, args.format)
+}
+
+/// Warns on stderr about each design whose CI rests on too few replications (or cycles) that
+/// saw downtime.
+pub(super) fn warn_too_few(architectures: &[crate::metrics::ArchitectureReport], system: &System) {
+    for a in architectures {
         // The warning counts the replications that saw downtime (`ci_reliable` is also false
         // for a degenerate CI, which may come from hundreds of them all alike). A scripted run
         // repeats one history: how many replications saw it says nothing of the CI.
@@ -106,9 +122,6 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
             ));
         }
     }
-    let header = header(&system, &args.file, overrides);
-    let report = Report { header, architectures };
-    output::render(&report, args.format)
 }
 
 /// Warns once per (target, start) of an injection that starts at or after the horizon.

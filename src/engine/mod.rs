@@ -88,7 +88,7 @@ pub use crate::model::Mode;
 use crate::time::SimTime;
 
 /// An own failure: the root cause of effective outages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Cause {
     /// The component that failed.
     pub component: ComponentId,

@@ -12,15 +12,19 @@ use super::report::{
     LabelTotals, LostWrites, ObjectiveResult, Objectives, Planned, PrecisionReached, Problem, QueueReport,
     Ranking, RecoveredFrom, RpoStats, RtoStats, Unrecoverable,
 };
-use super::{LogHistogram, student_t::t_quantile};
+use super::{LogHistogram, Wide, student_t::t_quantile};
 
 /// Replications with downtime below which the availability CI is flagged unreliable.
 pub const MIN_REPLICATIONS_WITH_DOWNTIME: u64 = 30;
 
-/// Running totals of one architecture. Integer totals are exact; the variance uses Welford's
-/// update, applied strictly in replication order so the bits never depend on threads.
-#[derive(Clone, Debug, Default)]
+/// Running totals of one architecture, every one an exact integer (the availability's variance
+/// from exact sums of squares), so the totals of consecutive runs of replications merge
+/// ([`Aggregate::merge`]) into exactly those of one run.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Aggregate {
+    /// The number of the first replication folded (0 but in a shard).
+    first: u64,
     replications: u64,
     /// Availability over all downtime.
     all: Fold,
@@ -36,6 +40,7 @@ pub struct Aggregate {
     censored_max_ms: u64,
     rto: LogHistogram,
     within_rto: u64,
+    #[serde(with = "pairs")]
     problems: BTreeMap<Cause, ProblemTotals>,
     labels: [ProblemTotals; LABEL_SLOTS],
     datasets: Vec<DataTotals>,
@@ -61,19 +66,25 @@ pub struct Incidents {
 }
 
 impl Aggregate {
+    /// An empty aggregate whose first replication will be number `first` (a shard's).
+    pub fn starting_at(first: u64) -> Aggregate {
+        Aggregate { first, ..Aggregate::default() }
+    }
+
     /// Adds the next replication's outcome (call in replication order).
     pub fn add(&mut self, o: &Outcome, horizon: SimTime) {
+        let number = self.first + self.replications;
         if let Some(rank) = o.longest
             && self.longest.is_none_or(|(_, best)| rank > best)
         {
-            self.longest = Some((self.replications, rank));
+            self.longest = Some((number, rank));
         }
-        if self.replications == 0 {
+        if number == 0 {
             self.injection_in_first = o.during_injection;
         }
         self.replications += 1;
-        self.all.add(o.up_ms, horizon, self.replications);
-        self.unplanned.add(o.up_ms + o.planned_ms, horizon, self.replications);
+        self.all.add(o.up_ms, horizon);
+        self.unplanned.add(o.up_ms + o.planned_ms, horizon);
         self.planned_ms += u128::from(o.planned_ms);
         self.planned_outages += o.planned_outages;
         self.degraded_ms += u128::from(o.degraded_ms);
@@ -119,6 +130,64 @@ impl Aggregate {
         self.replications
     }
 
+    /// The number of the first replication folded.
+    pub fn first(&self) -> u64 {
+        self.first
+    }
+
+    /// Adds the totals of `later`, which folded the replications that come right after these
+    /// (`later.first() == self.first() + self.replications()`): the result is the aggregate of
+    /// one run over both, to the bit, as every total is an exact integer.
+    pub fn merge(&mut self, later: &Aggregate) {
+        debug_assert_eq!(later.first, self.first + self.replications, "consecutive runs");
+        if let Some((r, rank)) = later.longest
+            && self.longest.is_none_or(|(_, best)| rank > best)
+        {
+            self.longest = Some((r, rank));
+        }
+        self.injection_in_first |= later.injection_in_first;
+        self.replications += later.replications;
+        self.all.merge(&later.all);
+        self.unplanned.merge(&later.unplanned);
+        self.planned_ms += later.planned_ms;
+        self.planned_outages += later.planned_outages;
+        self.degraded_ms += later.degraded_ms;
+        self.degraded_episodes += later.degraded_episodes;
+        self.events += later.events;
+        self.incidents += later.incidents;
+        self.censored += later.censored;
+        self.censored_max_ms = self.censored_max_ms.max(later.censored_max_ms);
+        self.rto.merge(&later.rto);
+        self.within_rto += later.within_rto;
+        for (cause, p) in &later.problems {
+            let t = self.problems.entry(*cause).or_default();
+            t.incidents += p.incidents;
+            t.downtime_ms += p.downtime_ms;
+        }
+        for (t, p) in self.labels.iter_mut().zip(&later.labels) {
+            t.incidents += p.incidents;
+            t.downtime_ms += p.downtime_ms;
+        }
+        if self.datasets.len() < later.datasets.len() {
+            self.datasets.resize(later.datasets.len(), DataTotals::default());
+        }
+        for (t, d) in self.datasets.iter_mut().zip(&later.datasets) {
+            t.merge(d);
+        }
+        if self.queues.len() < later.queues.len() {
+            self.queues.resize(later.queues.len(), QueueTotals::default());
+        }
+        for (t, q) in self.queues.iter_mut().zip(&later.queues) {
+            t.merge(q);
+        }
+        if self.active_ms.is_empty() {
+            self.active_ms = later.active_ms.iter().map(|&(m, _)| (m, 0)).collect();
+        }
+        for ((_, total), &(_, ms)) in self.active_ms.iter_mut().zip(&later.active_ms) {
+            *total += ms;
+        }
+    }
+
     /// The 95% CI half-width of the unavailability over the folded replications, relative to
     /// the unavailability (Student t, not clamped to [0, 1]); `None` with fewer than two
     /// replications or no downtime at all (a relative precision is then undefined).
@@ -128,7 +197,7 @@ impl Aggregate {
         if n < 2 || unavailability <= 0.0 {
             return None;
         }
-        let sd = libm::sqrt(self.all.welford_m2.max(0.0) / (n - 1) as f64);
+        let sd = libm::sqrt(self.all.variance(horizon, n));
         Some(t_quantile(0.975, (n - 1) as f64) * sd / libm::sqrt(n as f64) / unavailability)
     }
 
@@ -352,30 +421,50 @@ impl Aggregate {
     }
 }
 
-/// The running availability of one kind of up-time: its total, and Welford's mean and sum of
-/// squares of the per-replication fractions (in replication order, so the bits never depend on
-/// threads).
-#[derive(Clone, Debug, Default)]
+/// The running availability of one kind of up-time: its total, and the exact sums of the
+/// per-replication downtimes and their squares. Integer sums are the same whatever order the
+/// replications are added or merged in, so a run split into shards merges to the same bits.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Fold {
     up_ms: u128,
-    welford_mean: f64,
-    welford_m2: f64,
+    /// Σ (horizon - up)² over the replications `[ms²]`.
+    down_sq: Wide,
     min_up_ms: Option<u64>,
     max_up_ms: u64,
     with_downtime: u64,
 }
 
 impl Fold {
-    /// Adds replication number `n` (from 1), up for `up_ms` of `horizon`.
-    fn add(&mut self, up_ms: u64, horizon: SimTime, n: u64) {
+    /// Adds a replication up for `up_ms` of `horizon`.
+    fn add(&mut self, up_ms: u64, horizon: SimTime) {
         self.up_ms += u128::from(up_ms);
-        let a = up_ms as f64 / horizon.0 as f64;
-        let delta = a - self.welford_mean;
-        self.welford_mean += delta / n as f64;
-        self.welford_m2 += delta * (a - self.welford_mean);
+        self.down_sq.add(Wide::square(u128::from(horizon.0 - up_ms)));
         self.min_up_ms = Some(self.min_up_ms.map_or(up_ms, |m| m.min(up_ms)));
         self.max_up_ms = self.max_up_ms.max(up_ms);
         self.with_downtime += u64::from(up_ms < horizon.0);
+    }
+
+    /// Adds the replications folded in `other`.
+    fn merge(&mut self, other: &Fold) {
+        self.up_ms += other.up_ms;
+        self.down_sq.add(other.down_sq);
+        self.min_up_ms = match (self.min_up_ms, other.min_up_ms) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.max_up_ms = self.max_up_ms.max(other.max_up_ms);
+        self.with_downtime += other.with_downtime;
+    }
+
+    /// The sample variance of the per-replication availability over `n` replications of
+    /// `horizon`: (n Σd² - (Σd)²) / (n (n - 1) horizon²) with d the downtime, the numerator
+    /// exact.
+    fn variance(&self, horizon: SimTime, n: u64) -> f64 {
+        let down = u128::from(horizon.0) * u128::from(n) - self.up_ms;
+        let numerator = self.down_sq.times(n).minus(Wide::square(down)).expect("n Σd² >= (Σd)²");
+        let h = horizon.0 as f64;
+        numerator.to_f64() / (n as f64 * (n - 1) as f64) / (h * h)
     }
 
     /// The mean over `n` replications of `horizon` and its Student-t 95% CI.
@@ -386,7 +475,7 @@ impl Fold {
         let (lo, hi) = if degenerate {
             (mean, mean)
         } else {
-            let sd = libm::sqrt(self.welford_m2 / (n - 1) as f64);
+            let sd = libm::sqrt(self.variance(horizon, n));
             let half = t_quantile(0.975, (n - 1) as f64) * sd / libm::sqrt(n as f64);
             ((mean - half).max(0.0), (mean + half).min(1.0))
         };
@@ -507,5 +596,28 @@ mod tests {
         assert_eq!((r.objectives.availability.met, r.objectives.rto.met), (Some(true), Some(true)));
         assert_eq!((r.problems[0].cause.as_str(), r.problems[0].downtime_h), ("s/failure", 10.0));
         assert_eq!(r.events, 2);
+    }
+}
+
+/// A map with struct keys as a list of (key, value) pairs, for JSON.
+mod pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<K: Serialize, V: Serialize, S: Serializer>(
+        map: &BTreeMap<K, V>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(map.iter())
+    }
+
+    pub fn deserialize<'de, K, V, D>(deserializer: D) -> Result<BTreeMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Ord,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(deserializer)?.into_iter().collect())
     }
 }

@@ -14,6 +14,7 @@ mod histogram;
 mod outcome;
 mod report;
 mod student_t;
+mod wide;
 
 pub use aggregate::{Aggregate, Incidents, MIN_REPLICATIONS_WITH_DOWNTIME};
 pub use cost::cost_per_year;
@@ -21,3 +22,4 @@ pub use histogram::{HistogramError, LogHistogram, MAX_BUCKET, bucket_bounds, buc
 pub use outcome::{DataTotals, Outcome, ProblemTotals, QueueTotals, simulate};
 pub use report::*;
 pub use student_t::{t_cdf, t_quantile};
+pub use wide::Wide;

@@ -9,7 +9,7 @@ use crate::time::SimTime;
 use super::LogHistogram;
 
 /// Incidents and downtime charged to one problem.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ProblemTotals {
     /// Incidents it caused.
     pub incidents: u64,
@@ -18,7 +18,7 @@ pub struct ProblemTotals {
 }
 
 /// Data-loss events of one dataset, or of a whole architecture.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DataTotals {
     /// Data-loss events, unrecoverable ones included.
     pub events: u64,
@@ -146,7 +146,7 @@ pub struct Outcome {
 }
 
 /// Backlogs and losses of one queue link.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QueueTotals {
     /// Ages of the backlogs when they ended `[ms]`.
     pub backlog: LogHistogram,

@@ -26,7 +26,7 @@ use crate::dist::Dist;
 use crate::time::SimTime;
 
 /// Dense index of a component within one architecture, in declaration order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ComponentId(pub u32);
 
 impl ComponentId {

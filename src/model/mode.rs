@@ -2,7 +2,7 @@
 //! traces and reports use (`<component>/<mode>`). The engine decides when each happens.
 
 /// How a component went own-down.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Mode {
     /// A random failure drawn from its `fail` distribution.
     Failure,

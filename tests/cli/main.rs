@@ -13,3 +13,4 @@ mod rare;
 mod readme;
 mod run;
 mod scale;
+mod shards;

@@ -1,0 +1,223 @@
+//! `--shard I/N --emit FILE` on `run` and `report`, and `faultline merge PARTIAL...`: a run
+//! split into shards on a cluster's job array, merged into the bytes of the run on one machine
+//! (the split and the file format are `shard`'s).
+//!
+//! Decisions: `--shard` needs `--emit` (a shard's own table would be read as the answer);
+//! `--emit` alone writes the whole run as shard 0/1. A shard runs crude replications only:
+//! `--precision`, `--max-replications` and `--method` are refused with it, as a scenario's
+//! `precision` is, since where such a run stops depends on every replication. `merge` and
+//! `report --from` compile the scenario text the partials carry, so they need no other file.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use sha2::{Digest, Sha256};
+
+use super::options::RunOptions;
+use super::progress::Progress;
+use super::run::{Format, select, warn_too_few};
+use super::{Error, atomic, output};
+use crate::engine::RunParams;
+use crate::metrics::{Header, Incidents, Report, ScenarioId};
+use crate::model::System;
+use crate::runner;
+use crate::shard::{self, Design, Options, Partial, ScenarioText, Shard};
+use crate::time::SimTime;
+
+/// `--shard` and `--emit`.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct ShardArgs {
+    /// Run only shard I of N (from 0) of the replications, for a cluster's job array; needs
+    /// --emit. Shard I runs replications floor(I·R/N) to floor((I+1)·R/N) - 1.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
+    /// Write the shard's partial result to FILE (JSON), for `faultline merge` or
+    /// `faultline report --from`.
+    #[arg(long, value_name = "FILE")]
+    pub emit: Option<PathBuf>,
+}
+
+impl ShardArgs {
+    /// The shard to run, if one is asked for; an error for the options a shard refuses.
+    pub fn shard(&self, options: &RunOptions, system: &System, origin: &str) -> Result<Option<Shard>, Error> {
+        let shard = match (&self.shard, &self.emit) {
+            (None, None) => return Ok(None),
+            (Some(_), None) => {
+                return Err(Error::new(format!(
+                    "{origin}: error: --shard needs --emit FILE\n  = hint: a shard's partial result is only a part of the answer: write it with --emit and combine the shards with `faultline merge`\n"
+                )));
+            }
+            (shard, Some(_)) => shard.unwrap_or(Shard { index: 0, count: 1 }),
+        };
+        if options.precision.is_some() || options.max_replications.is_some() || options.method.is_some() {
+            return Err(Error::new(format!(
+                "{origin}: error: --shard and --emit do not take --precision, --max-replications or --method\n  = hint: where such a run stops depends on every replication; shard a fixed count (--replications)\n"
+            )));
+        }
+        if system.precision.is_some() {
+            return Err(Error::new(format!(
+                "{origin}: error: the scenario sets a `precision`, which --shard does not take\n  = hint: where such a run stops depends on every replication; remove `precision` or run without --shard\n"
+            )));
+        }
+        Ok(Some(shard))
+    }
+}
+
+/// Runs `shard` of the chosen designs of `system` (read from `file`, with `options` and
+/// `archs` given) and writes its partial result to `emit`.
+pub(super) fn emit(
+    file: &Path,
+    system: &System,
+    options: &RunOptions,
+    archs: &[String],
+    shard: Shard,
+    emit: &Path,
+    quiet: bool,
+) -> Result<ExitCode, Error> {
+    let origin = file.display().to_string();
+    let selected = select(system, archs, &origin)?;
+    let pool = output::pool(options.threads)?;
+    let params = RunParams::of(system);
+    let (first, end) = shard.range(system.replications);
+    let progress = Progress::new((end - first) * selected.len() as u64, quiet);
+    let designs = selected
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let arch = &system.architectures[i];
+            let done_before = (end - first) * k as u64;
+            let plan = runner::Plan::Range { start: first, end };
+            let totals = runner::run_architecture(arch, params, plan, &pool, &|done| {
+                progress.update(done_before + done, &arch.name)
+            });
+            Design { name: arch.name.clone(), totals }
+        })
+        .collect();
+    progress.finish();
+    let bytes = std::fs::read(file).map_err(|e| Error::at(file, format!("cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes.clone()).map_err(|_| Error::at(file, "not UTF-8 text"))?;
+    let partial = Partial {
+        faultline_partial: shard::FORMAT,
+        faultline: env!("CARGO_PKG_VERSION").to_string(),
+        stream_version: crate::rng::STREAM_VERSION,
+        scenario: ScenarioText {
+            name: system.name.clone(),
+            sha256: Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect(),
+            file: origin.clone(),
+            text,
+        },
+        options: Options {
+            seed: options.seed,
+            replications: options.replications,
+            horizon_ms: options.horizon.map(|h| h.0),
+            archs: archs.to_vec(),
+        },
+        shard,
+        replications: [first, end],
+        designs,
+    };
+    let json = serde_json::to_vec(&partial).map_err(|e| Error::new(format!("error: {e}\n")))?;
+    atomic::write(emit, &json).map_err(|e| Error::at(emit, e))?;
+    output::print(&format!(
+        "{origin}: shard {shard}: replications {first} to {} of {} written to {}\n",
+        end.saturating_sub(1),
+        system.replications,
+        emit.display()
+    ))
+}
+
+/// Partials merged into the run they split: the scenario as it ran, its report as `run`
+/// prints it, where each design's incidents are (for timelines), and the run's options.
+pub(super) struct FromPartials {
+    /// The scenario, its options applied.
+    pub system: System,
+    /// The report (every selected design).
+    pub report: Report,
+    /// Per design, where its incidents are.
+    pub incidents: Vec<Incidents>,
+    /// The scenario's path as given to the shards.
+    pub file: PathBuf,
+    /// The run options the shards were given.
+    pub options: RunOptions,
+    /// `--arch` as given to the shards.
+    pub archs: Vec<String>,
+}
+
+/// Reads and merges the partial results at `paths`.
+pub(super) fn from_partials(paths: &[PathBuf]) -> Result<FromPartials, Error> {
+    let mut partials = Vec::new();
+    for path in paths {
+        let origin = path.display().to_string();
+        let bytes = crate::scenario::read_capped(path)
+            .map_err(|e| Error::new(format!("{origin}: error: cannot read the file: {e}\n")))?;
+        let partial: Partial = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::new(format!(
+                "{origin}: error: not a faultline partial result: {e}\n  = hint: give the files written by `faultline run --shard I/N --emit FILE`\n"
+            ))
+        })?;
+        partials.push((origin, partial));
+    }
+    let merged = shard::merge(partials).map_err(|e| Error::new(format!("error: {e}\n")))?;
+    let file = PathBuf::from(&merged.scenario.file);
+    let text = merged.scenario.text.strip_prefix('\u{feff}').unwrap_or(&merged.scenario.text);
+    let mut system = crate::model::compile_str(text)
+        .map_err(|_| {
+            Error::new(format!(
+                "{}: error: the scenario the partials carry does not compile with this faultline\n",
+                file.display()
+            ))
+        })?
+        .system;
+    let options = RunOptions {
+        seed: merged.options.seed,
+        replications: merged.options.replications,
+        horizon: merged.options.horizon_ms.map(SimTime),
+        ..RunOptions::default()
+    };
+    let mut overrides = options.apply(&mut system);
+    if !merged.options.archs.is_empty() {
+        overrides.insert("arch", merged.options.archs.clone().into());
+    }
+    let selected = select(&system, &merged.options.archs, &file.display().to_string())?;
+    let mut architectures = Vec::new();
+    let mut incidents = Vec::new();
+    for (&i, design) in selected.iter().zip(&merged.designs) {
+        let arch = &system.architectures[i];
+        if arch.name != design.name || design.totals.replications() != system.replications {
+            return Err(Error::new(format!(
+                "error: the partials' design `{}` does not match the scenario they carry\n",
+                design.name
+            )));
+        }
+        incidents.push(design.totals.incidents());
+        architectures.push(runner::report(arch, &design.totals, system.horizon));
+    }
+    let id = ScenarioId { name: merged.scenario.name.clone(), sha256: merged.scenario.sha256.clone() };
+    let header = Header::new(&system, id, overrides);
+    Ok(FromPartials {
+        system,
+        report: Report { header, architectures },
+        incidents,
+        file,
+        options,
+        archs: merged.options.archs,
+    })
+}
+
+/// Arguments of `merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The partial results of every shard of one run (`--emit` files), in any order.
+    #[arg(value_name = "PARTIAL", required = true)]
+    pub partials: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `faultline merge`: prints what `run` prints for the whole run.
+pub fn merge(args: &MergeArgs) -> Result<ExitCode, Error> {
+    let merged = from_partials(&args.partials)?;
+    warn_too_few(&merged.report.architectures, &merged.system);
+    output::render(&merged.report, args.format)
+}

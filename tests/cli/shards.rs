@@ -1,0 +1,238 @@
+//! Shards: `run`/`report --shard I/N --emit FILE`, `merge` and `report --from` give the bytes
+//! of the run on one machine; what does not make one run is refused.
+
+use std::path::PathBuf;
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngSeed};
+
+use faultline::engine::RunParams;
+use faultline::metrics::{Header, Report, ScenarioId};
+use faultline::model::compile_str;
+use faultline::report::render::{Format, Render};
+use faultline::runner::{self, Plan};
+use faultline::shard::{self, Design, Options, Partial, ScenarioText, Shard};
+
+use crate::harness::{faultline, scenario, scratch_dir};
+
+/// The bundled scenarios a run can shard (not the benchmarks, for time; not those with a
+/// `precision`, which a shard refuses).
+const SCENARIOS: &[&str] = &[
+    "single-instance.ron",
+    "web-single-vs-multi-az.ron",
+    "three-tier.ron",
+    "mirrored-servers.ron",
+    "database-multi-az.ron",
+    "power-generator.ron",
+    "direct-connect-vpn.ron",
+    "web-asg-vs-manual.ron",
+    "database-data-protection.ron",
+    "session-state.ron",
+    "order-pipeline.ron",
+    "nat-gateways.ron",
+    "dr-strategies.ron",
+];
+
+const FORMATS: [Format; 4] = [Format::Table, Format::Json, Format::Csv, Format::Markdown];
+
+/// The report of `text` over `replications`, run whole, or as `shards` partials written to
+/// JSON, read back and merged.
+fn report(text: &str, replications: u64, shards: Option<u64>) -> Report {
+    let mut system = compile_str(text).unwrap_or_else(|d| panic!("{d:#?}")).system;
+    system.replications = replications;
+    let params = RunParams::of(&system);
+    let pool = runner::thread_pool(2).unwrap();
+    let architectures = match shards {
+        None => system
+            .architectures
+            .iter()
+            .map(|a| {
+                runner::report(
+                    a,
+                    &runner::run_architecture(a, params, replications, &pool, &|_| {}),
+                    system.horizon,
+                )
+            })
+            .collect(),
+        Some(count) => {
+            let partials: Vec<(String, Partial)> = (0..count)
+                .rev()
+                .map(|index| {
+                    let shard = Shard { index, count };
+                    let (first, end) = shard.range(replications);
+                    let designs = system
+                        .architectures
+                        .iter()
+                        .map(|a| Design {
+                            name: a.name.clone(),
+                            totals: runner::run_architecture(
+                                a,
+                                params,
+                                Plan::Range { start: first, end },
+                                &pool,
+                                &|_| {},
+                            ),
+                        })
+                        .collect();
+                    let partial = Partial {
+                        faultline_partial: shard::FORMAT,
+                        faultline: "test".into(),
+                        stream_version: 2,
+                        scenario: ScenarioText {
+                            name: system.name.clone(),
+                            sha256: "x".into(),
+                            file: "f".into(),
+                            text: String::new(),
+                        },
+                        options: Options::default(),
+                        shard,
+                        replications: [first, end],
+                        designs,
+                    };
+                    // Through the file format and back.
+                    let json = serde_json::to_string(&partial).unwrap();
+                    (format!("part-{index}"), serde_json::from_str(&json).unwrap())
+                })
+                .collect();
+            let merged = shard::merge(partials).unwrap();
+            system
+                .architectures
+                .iter()
+                .zip(&merged.designs)
+                .map(|(a, d)| runner::report(a, &d.totals, system.horizon))
+                .collect()
+        }
+    };
+    let id = ScenarioId { name: system.name.clone(), sha256: "x".into() };
+    Report { header: Header::new(&system, id, Default::default()), architectures }
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 12, rng_seed: RngSeed::Fixed(18), failure_persistence: None, ..Config::default() })]
+
+    /// For any bundled scenario, replication count and shard count: every output format of
+    /// the merged shards is the whole run's, byte for byte.
+    #[test]
+    fn merged_shards_print_the_bytes_of_one_run(
+        which in 0..SCENARIOS.len(),
+        replications in 1u64..40,
+        count in 1u64..7,
+    ) {
+        let text = scenario(SCENARIOS[which]);
+        let whole = report(&text, replications, None);
+        let merged = report(&text, replications, Some(count));
+        for format in FORMATS {
+            prop_assert_eq!(
+                String::from_utf8(whole.render(format).unwrap()).unwrap(),
+                String::from_utf8(merged.render(format).unwrap()).unwrap(),
+                "{} over {} replications in {} shards, {:?}", SCENARIOS[which], replications, count, format
+            );
+        }
+    }
+}
+
+fn ok(args: &[&str]) -> String {
+    let run = faultline(args);
+    assert_eq!(run.exit_code(), 0, "{args:?}: {}", run.stderr);
+    run.stdout
+}
+
+fn emit(dir: &std::path::Path, file: &str, count: u64, extra: &[&str]) -> Vec<String> {
+    (0..count)
+        .map(|i| {
+            let out = dir.join(format!("part-{i}.json")).to_str().unwrap().to_string();
+            let shard = format!("{i}/{count}");
+            ok(&[&["run", file, "--shard", &shard, "--emit", &out, "-q"][..], extra].concat());
+            out
+        })
+        .collect()
+}
+
+#[test]
+fn the_command_line_merges_to_the_run_and_report_from_partials_to_the_bundle() {
+    let dir = scratch_dir("shards-cli");
+    let file = "scenarios/database-multi-az.ron";
+    let parts = emit(&dir, file, 3, &["--replications", "60", "--seed", "9"]);
+    let size = std::fs::metadata(&parts[0]).unwrap().len();
+    assert!(size < 100_000, "a partial is small: {size} bytes");
+    for format in ["table", "json", "csv", "markdown"] {
+        let merged = ok(&[
+            &["merge"][..],
+            &parts.iter().map(String::as_str).collect::<Vec<_>>(),
+            &["--format", format],
+        ]
+        .concat());
+        let whole = ok(&["run", file, "--replications", "60", "--seed", "9", "--format", format, "-q"]);
+        assert_eq!(merged, whole, "{format}");
+    }
+    // report --from: the bundle of `report` with the same options, every file.
+    let report_parts: Vec<String> = (0..2)
+        .map(|i| {
+            let out = dir.join(format!("report-{i}.json")).to_str().unwrap().to_string();
+            ok(&["report", file, "--replications", "40", "--shard", &format!("{i}/2"), "--emit", &out]);
+            out
+        })
+        .collect();
+    let from = dir.join("from");
+    let single = dir.join("single");
+    ok(&["report", "--from", &report_parts[1], &report_parts[0], "--out", from.to_str().unwrap()]);
+    ok(&["report", file, "--replications", "40", "--out", single.to_str().unwrap()]);
+    let files = |d: &PathBuf| {
+        let mut v: Vec<(String, Vec<u8>)> = walk(d)
+            .into_iter()
+            .map(|p| (p.strip_prefix(d).unwrap().display().to_string(), std::fs::read(&p).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    let (a, b) = (files(&from), files(&single));
+    assert!(a.len() > 5, "{} files", a.len());
+    assert_eq!(a.iter().map(|f| &f.0).collect::<Vec<_>>(), b.iter().map(|f| &f.0).collect::<Vec<_>>());
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{name} differs");
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+    }
+    out
+}
+
+#[test]
+fn what_is_not_one_run_is_refused_with_the_reason() {
+    let dir = scratch_dir("shards-refused");
+    let file = "scenarios/single-instance.ron";
+    let parts = emit(&dir, file, 2, &["--replications", "20"]);
+    let other_seed =
+        emit(&scratch_dir("shards-refused-seed"), file, 2, &["--replications", "20", "--seed", "5"]);
+    let fails = |args: &[&str], expected: &str| {
+        let run = faultline(args);
+        assert_eq!(run.exit_code(), 2, "{args:?}");
+        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+    };
+    fails(&["merge", &parts[0]], "shard 1 of 2 missing");
+    fails(&["merge", &parts[0], &parts[1], &parts[1]], "is given twice");
+    fails(&["merge", &parts[0], &other_seed[1]], "the run options differ");
+    fails(&["run", file, "--shard", "0/2"], "--shard needs --emit FILE");
+    fails(&["run", file, "--shard", "2/2", "--emit", "x.json"], "expected I/N with 0 <= I < N");
+    fails(
+        &["run", file, "--shard", "0/2", "--emit", "x.json", "--precision", "5%"],
+        "do not take --precision",
+    );
+    fails(
+        &["run", "scenarios/replicated-store.ron", "--shard", "0/2", "--emit", "x.json"],
+        "sets a `precision`",
+    );
+    let scenario_as_partial = faultline(&["merge", file]);
+    assert_eq!(scenario_as_partial.exit_code(), 2);
+    assert!(
+        scenario_as_partial.stderr.contains("not a faultline partial result"),
+        "{}",
+        scenario_as_partial.stderr
+    );
+    fails(&["report", "--from", &parts[0], &parts[1], "--seed", "3"], "--from takes no run options");
+}
