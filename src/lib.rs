@@ -38,7 +38,7 @@
 //! metrics     engine model dist rng time
 //! analysis    metrics engine model dist rng time
 //! rare        metrics model dist rng time
-//! shard       metrics time
+//! shard       analysis metrics time
 //! runner      analysis metrics engine model rare time
 //! compare     metrics
 //! check       compare metrics

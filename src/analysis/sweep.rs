@@ -16,7 +16,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::single::{Network, Verdict, single_failures};
 use crate::engine::{Label, Prepared, Recorder, RunParams, Simulator};
@@ -42,6 +42,51 @@ pub struct Outcome {
     pub rpo_s: Option<f64>,
     /// Data-loss events with no surviving copy.
     pub unrecoverable: u64,
+}
+
+/// An [`Outcome`] as read back (a shard's partial sweep), its mechanism a name to look up.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutcomeWire {
+    targets: Vec<String>,
+    down: bool,
+    downtime_s: f64,
+    ended_by: Option<String>,
+    modes: Vec<Option<String>>,
+    data_lost: bool,
+    rpo_s: Option<f64>,
+    unrecoverable: u64,
+}
+
+impl<'de> Deserialize<'de> for Outcome {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Outcome, D::Error> {
+        Outcome::try_from(OutcomeWire::deserialize(deserializer)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<OutcomeWire> for Outcome {
+    type Error = String;
+
+    /// What ended the outage becomes the label's own name; an unknown one is an error.
+    fn try_from(w: OutcomeWire) -> Result<Outcome, String> {
+        let names = || Label::ALL.iter().map(|l| l.name()).chain(["open at horizon"]);
+        let ended_by = match w.ended_by {
+            None => None,
+            Some(name) => Some(names().find(|&n| n == name).ok_or_else(|| {
+                format!("`{name}` is not a mechanism ({})", names().collect::<Vec<_>>().join(", "))
+            })?),
+        };
+        Ok(Outcome {
+            targets: w.targets,
+            down: w.down,
+            downtime_s: w.downtime_s,
+            ended_by,
+            modes: w.modes,
+            data_lost: w.data_lost,
+            rpo_s: w.rpo_s,
+            unrecoverable: w.unrecoverable,
+        })
+    }
 }
 
 /// The sweep of one architecture.
@@ -79,9 +124,14 @@ pub fn sweep_with(
     duration: SimTime,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Sweep {
-    let at = SimTime(MS_PER_HOUR);
-    let horizon = at.saturating_add(duration).saturating_add(SimTime(24 * MS_PER_HOUR));
-    let params = RunParams { seed: 0, horizon, random: false };
+    let sets = injection_sets(arch, order);
+    finish(&arch.name, sweep_sets(arch, &sets, duration, progress))
+}
+
+/// The injections of a sweep of `order`, in the order they are run and split into shards:
+/// each component that can fail alone, by name (one with a data-losing failure mode twice:
+/// plainly, then in that mode), then with `order` 2 every pair.
+pub fn injection_sets(arch: &Architecture, order: usize) -> Vec<InjectionSet> {
     let mut targets: Vec<ComponentId> = (0..arch.components.len() as u32)
         .map(ComponentId)
         .filter(|c| arch.components[c.index()].can_fail())
@@ -90,7 +140,7 @@ pub fn sweep_with(
     // A target with a data-losing mode is failed twice: plainly, and in that mode.
     let losing =
         |c: ComponentId| arch.components[c.index()].modes.iter().position(|m| m.loses_data).map(|k| k as u16);
-    let mut sets: Vec<Vec<(ComponentId, Option<u16>)>> = Vec::new();
+    let mut sets: Vec<InjectionSet> = Vec::new();
     for &t in &targets {
         sets.push(vec![(t, None)]);
         if let Some(k) = losing(t) {
@@ -104,6 +154,23 @@ pub fn sweep_with(
             }
         }
     }
+    sets
+}
+
+/// Components failed together, each plainly or in a failure mode (an index into its `modes`).
+pub type InjectionSet = Vec<(ComponentId, Option<u16>)>;
+
+/// The outcomes of `sets` (all of a sweep's, or a shard's run of them), in their order. Each
+/// outcome depends on its set alone, so a sweep split into runs of sets gives the same.
+pub fn sweep_sets(
+    arch: &Architecture,
+    sets: &[InjectionSet],
+    duration: SimTime,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Vec<Outcome> {
+    let at = SimTime(MS_PER_HOUR);
+    let horizon = at.saturating_add(duration).saturating_add(SimTime(24 * MS_PER_HOUR));
+    let params = RunParams { seed: 0, horizon, random: false };
     let mut judge = (at.saturating_add(duration) < horizon
         && arch.components.iter().all(|c| c.battery.is_none()))
     .then(|| Judge::new(arch));
@@ -114,7 +181,7 @@ pub fn sweep_with(
     let verdicts: Vec<Option<Verdict>> =
         sets.iter().map(|set| judge.as_mut().and_then(|j| j.verdict(set))).collect();
     let done = AtomicU64::new(0);
-    let mut injections: Vec<Outcome> = sets
+    let injections: Vec<Outcome> = sets
         .par_iter()
         .zip(verdicts)
         .map(|(set, verdict)| {
@@ -128,11 +195,17 @@ pub fn sweep_with(
         })
         .collect();
     progress(total, total);
+    injections
+}
+
+/// The sweep of design `name` from the outcomes of all its injections in [`injection_sets`]
+/// order: the single points of failure, and the injections by impact.
+pub fn finish(name: &str, mut injections: Vec<Outcome>) -> Sweep {
     let mut spofs: Vec<String> =
         injections.iter().filter(|o| o.down && o.targets.len() == 1).map(|o| o.targets[0].clone()).collect();
     spofs.dedup();
     injections.sort_by(|a, b| b.downtime_s.total_cmp(&a.downtime_s).then_with(|| a.targets.cmp(&b.targets)));
-    Sweep { name: arch.name.clone(), spofs, injections }
+    Sweep { name: name.to_string(), spofs, injections }
 }
 
 /// Judges plain injections from the dependency graph (see [`sweep_with`]).

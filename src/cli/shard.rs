@@ -21,7 +21,7 @@ use crate::engine::RunParams;
 use crate::metrics::{Header, Incidents, Report, ScenarioId};
 use crate::model::System;
 use crate::runner;
-use crate::shard::{self, Design, Options, Partial, ScenarioText, Shard};
+use crate::shard::{self, Design, Options, Partial, ScenarioText, Shard, SweepDesign, SweepPartial};
 use crate::time::SimTime;
 
 /// `--shard` and `--emit`.
@@ -38,17 +38,21 @@ pub struct ShardArgs {
 }
 
 impl ShardArgs {
+    /// The shard asked for (`--emit` alone: 0/1), if any; `--shard` without `--emit` is an
+    /// error.
+    pub fn requested(&self, origin: &str) -> Result<Option<Shard>, Error> {
+        match (&self.shard, &self.emit) {
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(Error::new(format!(
+                "{origin}: error: --shard needs --emit FILE\n  = hint: a shard's partial result is only a part of the answer: write it with --emit and combine the shards with `faultline merge`\n"
+            ))),
+            (shard, Some(_)) => Ok(Some(shard.unwrap_or(Shard { index: 0, count: 1 }))),
+        }
+    }
+
     /// The shard to run, if one is asked for; an error for the options a shard refuses.
     pub fn shard(&self, options: &RunOptions, system: &System, origin: &str) -> Result<Option<Shard>, Error> {
-        let shard = match (&self.shard, &self.emit) {
-            (None, None) => return Ok(None),
-            (Some(_), None) => {
-                return Err(Error::new(format!(
-                    "{origin}: error: --shard needs --emit FILE\n  = hint: a shard's partial result is only a part of the answer: write it with --emit and combine the shards with `faultline merge`\n"
-                )));
-            }
-            (shard, Some(_)) => shard.unwrap_or(Shard { index: 0, count: 1 }),
-        };
+        let Some(shard) = self.requested(origin)? else { return Ok(None) };
         if options.precision.is_some() || options.max_replications.is_some() || options.method.is_some() {
             return Err(Error::new(format!(
                 "{origin}: error: --shard and --emit do not take --precision, --max-replications or --method\n  = hint: where such a run stops depends on every replication; shard a fixed count (--replications)\n"
@@ -94,18 +98,11 @@ pub(super) fn emit(
         })
         .collect();
     progress.finish();
-    let bytes = std::fs::read(file).map_err(|e| Error::at(file, format!("cannot read the file: {e}")))?;
-    let text = String::from_utf8(bytes.clone()).map_err(|_| Error::at(file, "not UTF-8 text"))?;
     let partial = Partial {
         faultline_partial: shard::FORMAT,
         faultline: env!("CARGO_PKG_VERSION").to_string(),
         stream_version: crate::rng::STREAM_VERSION,
-        scenario: ScenarioText {
-            name: system.name.clone(),
-            sha256: Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect(),
-            file: origin.clone(),
-            text,
-        },
+        scenario: scenario_text(file, system)?,
         options: Options {
             seed: options.seed,
             replications: options.replications,
@@ -116,8 +113,7 @@ pub(super) fn emit(
         replications: [first, end],
         designs,
     };
-    let json = serde_json::to_vec(&partial).map_err(|e| Error::new(format!("error: {e}\n")))?;
-    atomic::write(emit, &json).map_err(|e| Error::at(emit, e))?;
+    write_partial(&partial, emit)?;
     output::print(&format!(
         "{origin}: shard {shard}: replications {first} to {} of {} written to {}\n",
         end.saturating_sub(1),
@@ -145,18 +141,7 @@ pub(super) struct FromPartials {
 
 /// Reads and merges the partial results at `paths`.
 pub(super) fn from_partials(paths: &[PathBuf]) -> Result<FromPartials, Error> {
-    let mut partials = Vec::new();
-    for path in paths {
-        let origin = path.display().to_string();
-        let bytes = crate::scenario::read_capped(path)
-            .map_err(|e| Error::new(format!("{origin}: error: cannot read the file: {e}\n")))?;
-        let partial: Partial = serde_json::from_slice(&bytes).map_err(|e| {
-            Error::new(format!(
-                "{origin}: error: not a faultline partial result: {e}\n  = hint: give the files written by `faultline run --shard I/N --emit FILE`\n"
-            ))
-        })?;
-        partials.push((origin, partial));
-    }
+    let partials = read_all::<Partial>(paths)?;
     let merged = shard::merge(partials).map_err(|e| Error::new(format!("error: {e}\n")))?;
     let file = PathBuf::from(&merged.scenario.file);
     let text = merged.scenario.text.strip_prefix('\u{feff}').unwrap_or(&merged.scenario.text);
@@ -207,17 +192,142 @@ pub(super) fn from_partials(paths: &[PathBuf]) -> Result<FromPartials, Error> {
 /// Arguments of `merge`.
 #[derive(Debug, clap::Args)]
 pub struct MergeArgs {
-    /// The partial results of every shard of one run (`--emit` files), in any order.
+    /// The partial results of every shard of one run or sweep (`--emit` files), in any order.
     #[arg(value_name = "PARTIAL", required = true)]
     pub partials: Vec<PathBuf>,
-    /// Output format.
+    /// Output format (a sweep has table and json).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// For a sweep's shards: injections listed per architecture in the table.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
 }
 
-/// `faultline merge`: prints what `run` prints for the whole run.
+/// Reads `path`, capped like a scenario, as JSON.
+fn read_json(path: &Path) -> Result<serde_json::Value, Error> {
+    let origin = path.display().to_string();
+    let bytes = crate::scenario::read_capped(path)
+        .map_err(|e| Error::new(format!("{origin}: error: cannot read the file: {e}\n")))?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::new(format!(
+            "{origin}: error: not a faultline partial result: {e}\n  = hint: give the files written by `faultline run --shard I/N --emit FILE` (or sweep's)\n"
+        ))
+    })
+}
+
+/// `faultline merge`: prints what `run` (or `sweep`) prints for the whole run.
 pub fn merge(args: &MergeArgs) -> Result<ExitCode, Error> {
+    if let Some(first) = args.partials.first()
+        && read_json(first)?.get("faultline_sweep_partial").is_some()
+    {
+        return merge_sweep(args);
+    }
     let merged = from_partials(&args.partials)?;
     warn_too_few(&merged.report.architectures, &merged.system);
     output::render(&merged.report, args.format)
+}
+
+/// Reads every file of `paths` as a partial of type `T`.
+fn read_all<T: serde::de::DeserializeOwned>(paths: &[PathBuf]) -> Result<Vec<(String, T)>, Error> {
+    paths
+        .iter()
+        .map(|path| {
+            let origin = path.display().to_string();
+            let partial = serde_json::from_value(read_json(path)?).map_err(|e| {
+                Error::new(format!(
+                    "{origin}: error: not a faultline partial result of this kind: {e}\n  = hint: merge the partials of one command: every shard of a run, or every shard of a sweep\n"
+                ))
+            })?;
+            Ok((origin, partial))
+        })
+        .collect()
+}
+
+/// Merges a sweep's shards and prints the sweep.
+fn merge_sweep(args: &MergeArgs) -> Result<ExitCode, Error> {
+    if !matches!(args.format, Format::Table | Format::Json) {
+        return Err(Error::new(
+            "error: a sweep prints --format table or json\n  = hint: these partials are a sweep's shards; `sweep` has no csv or markdown\n",
+        ));
+    }
+    let merged = shard::merge_sweeps(read_all::<SweepPartial>(&args.partials)?)
+        .map_err(|e| Error::new(format!("error: {e}\n")))?;
+    let sweeps: Vec<crate::analysis::sweep::Sweep> = merged
+        .designs
+        .into_iter()
+        .map(|(name, outcomes)| crate::analysis::sweep::finish(&name, outcomes))
+        .collect();
+    let report = crate::report::sweep::Sweeps {
+        scenario: &merged.scenario.name,
+        architectures: &sweeps,
+        duration_s: merged.sweep.duration_ms as f64 / 1000.0,
+        order: merged.sweep.order,
+        top: args.top,
+    };
+    output::render(&report, args.format)
+}
+
+/// Writes a sweep's shard: per chosen design, its share of the injections and their outcomes.
+pub(super) fn emit_sweep(
+    file: &Path,
+    system: &System,
+    sweep: shard::SweepOptions,
+    shard: Shard,
+    emit: &Path,
+    pool: &rayon::ThreadPool,
+) -> Result<ExitCode, Error> {
+    let origin = file.display().to_string();
+    let selected = select(system, &sweep.archs, &origin)?;
+    let duration = SimTime(sweep.duration_ms);
+    let progress = Progress::counting(0, false, "injections");
+    let designs = selected
+        .iter()
+        .map(|&i| {
+            let arch = &system.architectures[i];
+            let sets = crate::analysis::sweep::injection_sets(arch, sweep.order as usize);
+            let (first, end) = shard.range(sets.len() as u64);
+            let injections = pool.install(|| {
+                crate::analysis::sweep::sweep_sets(
+                    arch,
+                    &sets[first as usize..end as usize],
+                    duration,
+                    &|done, total| {
+                        progress.set_total(total);
+                        progress.update(done, &arch.name);
+                    },
+                )
+            });
+            SweepDesign { name: arch.name.clone(), sets: [first, end, sets.len() as u64], injections }
+        })
+        .collect();
+    progress.finish();
+    let partial = SweepPartial {
+        faultline_sweep_partial: shard::SWEEP_FORMAT,
+        faultline: env!("CARGO_PKG_VERSION").to_string(),
+        stream_version: crate::rng::STREAM_VERSION,
+        scenario: scenario_text(file, system)?,
+        sweep,
+        shard,
+        designs,
+    };
+    write_partial(&partial, emit)?;
+    output::print(&format!("{origin}: sweep shard {shard} written to {}\n", emit.display()))
+}
+
+/// The scenario of `file` as a partial carries it.
+fn scenario_text(file: &Path, system: &System) -> Result<ScenarioText, Error> {
+    let bytes = std::fs::read(file).map_err(|e| Error::at(file, format!("cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes.clone()).map_err(|_| Error::at(file, "not UTF-8 text"))?;
+    Ok(ScenarioText {
+        name: system.name.clone(),
+        sha256: Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect(),
+        file: file.display().to_string(),
+        text,
+    })
+}
+
+/// Writes a partial as JSON to `emit`, replacing it whole.
+fn write_partial<T: serde::Serialize>(partial: &T, emit: &Path) -> Result<(), Error> {
+    let json = serde_json::to_vec(partial).map_err(|e| Error::new(format!("error: {e}\n")))?;
+    atomic::write(emit, &json).map_err(|e| Error::at(emit, e))
 }

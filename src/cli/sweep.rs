@@ -52,6 +52,8 @@ pub struct Args {
     /// The run options; only `--threads` applies.
     #[command(flatten)]
     pub options: RunOptions,
+    #[command(flatten)]
+    pub shard: super::shard::ShardArgs,
 }
 
 fn positive(text: &str) -> Result<SimTime, String> {
@@ -75,6 +77,15 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let pool = output::pool(args.options.threads)?;
     let selected = select(&system, &args.archs, &origin)?;
     let duration = args.duration.unwrap_or(SimTime(30 * MS_PER_DAY));
+    if let Some(shard) = args.shard.requested(&origin)? {
+        let emit = args.shard.emit.as_deref().expect("a shard has a file to emit");
+        let sweep = crate::shard::SweepOptions {
+            order: args.order,
+            duration_ms: duration.0,
+            archs: args.archs.clone(),
+        };
+        return super::shard::emit_sweep(&args.file, &system, sweep, shard, emit, &pool);
+    }
     // Injections the dependency graph settles are not simulated; the bar counts them all.
     let progress = Progress::counting(0, false, "injections");
     let sweeps: Vec<Sweep> = selected

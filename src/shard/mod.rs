@@ -145,17 +145,27 @@ pub struct Merged {
     pub designs: Vec<Design>,
 }
 
-/// Merges `partials` (each with the name of the file it came from, for errors) into the run
-/// they split; an error says which files disagree and how, or which shards are missing.
-pub fn merge(partials: Vec<(String, Partial)>) -> Result<Merged, String> {
-    let Some((first_origin, first)) = partials.first() else {
+/// What must be the same in every partial of one run, and which shard each is.
+struct Key<'a> {
+    format: (u32, u32),
+    faultline: &'a str,
+    stream_version: u32,
+    scenario: &'a ScenarioText,
+    options: String,
+    shard: Shard,
+}
+
+/// Checks that the partials with `keys` (each with the name of its file) are the shards of one
+/// run, each once, none missing; returns their positions in shard order.
+fn one_run(keys: &[(&String, Key<'_>)]) -> Result<Vec<usize>, String> {
+    let Some((first_origin, first)) = keys.first() else {
         return Err("no partial result given".into());
     };
-    for (origin, p) in &partials {
-        if p.faultline_partial != FORMAT {
+    for (origin, k) in keys {
+        let (format, reads) = k.format;
+        if format != reads {
             return Err(format!(
-                "{origin}: partial format {} (this faultline reads format {FORMAT})\n  = hint: run every shard and the merge with the same faultline",
-                p.faultline_partial
+                "{origin}: partial format {format} (this faultline reads format {reads})\n  = hint: run every shard and the merge with the same faultline"
             ));
         }
         let differ = |what: &str, a: String, b: String| {
@@ -164,40 +174,37 @@ pub fn merge(partials: Vec<(String, Partial)>) -> Result<Merged, String> {
                 "{origin}: {what} {verb} from {first_origin}'s: {b} against {a}\n  = hint: merge the shards of one run, made with the same faultline, scenario and options"
             ))
         };
-        if p.faultline != first.faultline {
-            return differ("the faultline version", first.faultline.clone(), p.faultline.clone());
+        if k.faultline != first.faultline {
+            return differ("the faultline version", first.faultline.to_string(), k.faultline.to_string());
         }
-        if p.stream_version != first.stream_version {
+        if k.stream_version != first.stream_version {
             return differ(
                 "the stream version",
                 first.stream_version.to_string(),
-                p.stream_version.to_string(),
+                k.stream_version.to_string(),
             );
         }
-        if p.scenario.sha256 != first.scenario.sha256 {
-            return differ(
-                "the scenario",
-                format!("{} (SHA-256 {})", first.scenario.file, first.scenario.sha256),
-                format!("{} (SHA-256 {})", p.scenario.file, p.scenario.sha256),
-            );
+        if k.scenario.sha256 != first.scenario.sha256 {
+            let id = |s: &ScenarioText| format!("{} (SHA-256 {})", s.file, s.sha256);
+            return differ("the scenario", id(first.scenario), id(k.scenario));
         }
-        if p.options != first.options {
-            return differ("the run options", format!("{:?}", first.options), format!("{:?}", p.options));
+        if k.options != first.options {
+            return differ("the run options", first.options.clone(), k.options.clone());
         }
-        if p.shard.count != first.shard.count {
+        if k.shard.count != first.shard.count {
             return differ(
                 "the shard count",
                 format!("{} shards", first.shard.count),
-                format!("{} shards", p.shard.count),
+                format!("{} shards", k.shard.count),
             );
         }
     }
-    let mut by_index: BTreeMap<u64, (&String, &Partial)> = BTreeMap::new();
-    for (origin, p) in &partials {
-        if let Some((other, _)) = by_index.insert(p.shard.index, (origin, p)) {
+    let mut by_index: BTreeMap<u64, (usize, &String)> = BTreeMap::new();
+    for (position, (origin, k)) in keys.iter().enumerate() {
+        if let Some((_, other)) = by_index.insert(k.shard.index, (position, origin)) {
             return Err(format!(
                 "shard {} is given twice: {other} and {origin}\n  = hint: give each shard's partial once",
-                p.shard
+                k.shard
             ));
         }
     }
@@ -212,30 +219,160 @@ pub fn merge(partials: Vec<(String, Partial)>) -> Result<Merged, String> {
             count - 1
         ));
     }
+    Ok(by_index.values().map(|&(position, _)| position).collect())
+}
+
+/// Merges `partials` (each with the name of the file it came from, for errors) into the run
+/// they split; an error says which files disagree and how, or which shards are missing.
+pub fn merge(partials: Vec<(String, Partial)>) -> Result<Merged, String> {
+    let keys: Vec<(&String, Key<'_>)> = partials
+        .iter()
+        .map(|(origin, p)| {
+            let key = Key {
+                format: (p.faultline_partial, FORMAT),
+                faultline: &p.faultline,
+                stream_version: p.stream_version,
+                scenario: &p.scenario,
+                options: format!("{:?}", p.options),
+                shard: p.shard,
+            };
+            (origin, key)
+        })
+        .collect();
+    let order = one_run(&keys)?;
     let mut designs: Vec<Design> = Vec::new();
     let mut next = 0;
-    for (origin, p) in by_index.values() {
+    for &k in &order {
+        let (origin, p) = &partials[k];
         let [start, end] = p.replications;
         let whole = |t: &Aggregate| t.first() == start && t.first() + t.replications() == end;
         if start != next || !p.designs.iter().all(|d| whole(&d.totals)) {
             return Err(format!(
-                "{origin}: shard {} starts at replication {}, where the shards before it end at {next}\n  = hint: the file was edited or made by another tool",
-                p.shard, p.replications[0]
+                "{origin}: shard {} starts at replication {start}, where the shards before it end at {next}\n  = hint: the file was edited or made by another tool",
+                p.shard
             ));
         }
-        next = p.replications[1];
+        next = end;
         if designs.is_empty() {
             designs = p.designs.clone();
             continue;
         }
         if p.designs.len() != designs.len() || p.designs.iter().zip(&designs).any(|(a, b)| a.name != b.name) {
-            return Err(format!("{origin}: its designs differ from {first_origin}'s"));
+            return Err(format!("{origin}: its designs differ from {}'s", partials[order[0]].0));
         }
         for (d, later) in designs.iter_mut().zip(&p.designs) {
             d.totals.merge(&later.totals);
         }
     }
-    Ok(Merged { scenario: first.scenario.clone(), options: first.options.clone(), count, designs })
+    let (_, first) = &partials[order[0]];
+    Ok(Merged {
+        scenario: first.scenario.clone(),
+        options: first.options.clone(),
+        count: first.shard.count,
+        designs,
+    })
+}
+
+/// The version of the partial-sweep format.
+pub const SWEEP_FORMAT: u32 = 1;
+
+/// A shard of a sweep: per design, its run of the injections (`analysis::sweep::injection_sets`
+/// order, split as replications are) and what each did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepPartial {
+    /// The format version, [`SWEEP_FORMAT`].
+    pub faultline_sweep_partial: u32,
+    /// The faultline version that wrote it.
+    pub faultline: String,
+    /// The random streams' version (the sweep draws none; kept for the same checks).
+    pub stream_version: u32,
+    /// The scenario.
+    pub scenario: ScenarioText,
+    /// The sweep's options.
+    pub sweep: SweepOptions,
+    /// Which shard.
+    pub shard: Shard,
+    /// Per design swept, in file order.
+    pub designs: Vec<SweepDesign>,
+}
+
+/// What a sweep was asked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepOptions {
+    /// `--order`.
+    pub order: u64,
+    /// `--duration` `[ms]`.
+    pub duration_ms: u64,
+    /// `--arch`, as given.
+    pub archs: Vec<String>,
+}
+
+/// One design's run of injections in a sweep shard.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepDesign {
+    /// The design.
+    pub name: String,
+    /// Its injections `first..end` of `of`.
+    pub sets: [u64; 3],
+    /// What each did, in order.
+    pub injections: Vec<crate::analysis::sweep::Outcome>,
+}
+
+/// A whole sweep from its shards: per design, every injection's outcome in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MergedSweep {
+    /// The scenario.
+    pub scenario: ScenarioText,
+    /// The sweep's options.
+    pub sweep: SweepOptions,
+    /// Per design: its name and outcomes.
+    pub designs: Vec<(String, Vec<crate::analysis::sweep::Outcome>)>,
+}
+
+/// Merges the shards of a sweep, refusing as [`merge`] does.
+pub fn merge_sweeps(partials: Vec<(String, SweepPartial)>) -> Result<MergedSweep, String> {
+    let keys: Vec<(&String, Key<'_>)> = partials
+        .iter()
+        .map(|(origin, p)| {
+            let key = Key {
+                format: (p.faultline_sweep_partial, SWEEP_FORMAT),
+                faultline: &p.faultline,
+                stream_version: p.stream_version,
+                scenario: &p.scenario,
+                options: format!("{:?}", p.sweep),
+                shard: p.shard,
+            };
+            (origin, key)
+        })
+        .collect();
+    let order = one_run(&keys)?;
+    let (_, first) = &partials[order[0]];
+    let mut designs: Vec<(String, Vec<crate::analysis::sweep::Outcome>)> =
+        first.designs.iter().map(|d| (d.name.clone(), Vec::new())).collect();
+    for &k in &order {
+        let (origin, p) = &partials[k];
+        if p.designs.len() != designs.len() || p.designs.iter().zip(&designs).any(|(a, b)| a.name != b.0) {
+            return Err(format!("{origin}: its designs differ from {}'s", partials[order[0]].0));
+        }
+        for (d, part) in designs.iter_mut().zip(&p.designs) {
+            let [start, end, of] = part.sets;
+            let expected = p.shard.range(of);
+            if d.1.len() as u64 != start
+                || (start, end) != expected
+                || part.injections.len() as u64 != end - start
+            {
+                return Err(format!(
+                    "{origin}: shard {} of `{}` holds injections {start} to {end} of {of}, not its share\n  = hint: the file was edited or made by another tool",
+                    p.shard, part.name
+                ));
+            }
+            d.1.extend(part.injections.iter().cloned());
+        }
+    }
+    Ok(MergedSweep { scenario: first.scenario.clone(), sweep: first.sweep.clone(), designs })
 }
 
 #[cfg(test)]

@@ -131,6 +131,30 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(Config { cases: 8, rng_seed: RngSeed::Fixed(19), failure_persistence: None, ..Config::default() })]
+
+    /// A sweep split into runs of its injections, concatenated in order, is the sweep.
+    #[test]
+    fn a_sweep_in_shards_is_the_sweep(which in 0..SCENARIOS.len(), count in 1u64..6, order in 1usize..3) {
+        use faultline::analysis::sweep::{finish, injection_sets, sweep_sets, sweep_with};
+        let system = compile_str(&scenario(SCENARIOS[which])).unwrap().system;
+        let duration = faultline::time::SimTime(6 * 3_600_000);
+        for arch in &system.architectures {
+            let sets = injection_sets(arch, order);
+            let mut outcomes = Vec::new();
+            for index in 0..count {
+                let (first, end) = Shard { index, count }.range(sets.len() as u64);
+                let part = sweep_sets(arch, &sets[first as usize..end as usize], duration, &|_, _| {});
+                // Through the file format and back.
+                let json = serde_json::to_string(&part).unwrap();
+                outcomes.extend(serde_json::from_str::<Vec<faultline::analysis::sweep::Outcome>>(&json).unwrap());
+            }
+            prop_assert_eq!(finish(&arch.name, outcomes), sweep_with(arch, order, duration, &|_, _| {}));
+        }
+    }
+}
+
 fn ok(args: &[&str]) -> String {
     let run = faultline(args);
     assert_eq!(run.exit_code(), 0, "{args:?}: {}", run.stderr);
@@ -200,6 +224,31 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
         if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
     }
     out
+}
+
+#[test]
+fn a_sweep_merged_from_shards_prints_the_sweep() {
+    let dir = scratch_dir("shards-sweep");
+    let file = "scenarios/dr-strategies.ron";
+    let parts: Vec<String> = (0..3)
+        .map(|i| {
+            let out = dir.join(format!("sweep-{i}.json")).to_str().unwrap().to_string();
+            ok(&["sweep", file, "--order", "2", "--shard", &format!("{i}/3"), "--emit", &out]);
+            out
+        })
+        .collect();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    for format in ["table", "json"] {
+        let merged = ok(&[&["merge"][..], &parts, &["--format", format]].concat());
+        assert_eq!(merged, ok(&["sweep", file, "--order", "2", "--format", format]), "{format}");
+    }
+    let csv = faultline(&[&["merge"][..], &parts, &["--format", "csv"]].concat());
+    assert_eq!(csv.exit_code(), 2);
+    assert!(csv.stderr.contains("a sweep prints --format table or json"), "{}", csv.stderr);
+    let run_part = emit(&dir, "scenarios/single-instance.ron", 1, &["--replications", "5"]);
+    let mixed = faultline(&["merge", parts[0], &run_part[0]]);
+    assert_eq!(mixed.exit_code(), 2);
+    assert!(mixed.stderr.contains("not a faultline partial result of this kind"), "{}", mixed.stderr);
 }
 
 #[test]
