@@ -87,15 +87,22 @@ impl RunOptions {
             system.precision = Some(Precision { relative: p, max_replications: max });
             overrides.insert("precision", p.into());
         }
-        if let Some(max) = self.max_replications {
-            if let Some(p) = system.precision.as_mut() {
-                p.max_replications = max;
-            }
-            overrides.insert("max_replications", max.into());
-        }
         if let Some(m) = self.method {
             system.estimator = Some(m.into());
             overrides.insert("method", Estimator::from(m).name().into());
+            // `auto` aims at a precision: 5% unless one is given.
+            if m == MethodArg::Auto && system.precision.is_none() {
+                let max = Precision::DEFAULT_MAX.max(system.replications).min(MAX_REPLICATIONS);
+                system.precision = Some(Precision { relative: 0.05, max_replications: max });
+            }
+        }
+        if let Some(max) = self.max_replications {
+            // Never below the first batch: that many run whatever the maximum.
+            if let Some(p) = system.precision.as_mut() {
+                p.max_replications = max.max(system.replications);
+            }
+            system.max_replications = Some(max);
+            overrides.insert("max_replications", max.into());
         }
         overrides
     }

@@ -52,6 +52,9 @@ pub struct System {
     /// How availability and incident frequency are estimated; `None`: crude sampling, or
     /// `Auto` with a precision.
     pub estimator: Option<Estimator>,
+    /// `--max-replications` as given: with a precision it is in `precision`; without one it
+    /// caps the rare-event method's cycles.
+    pub max_replications: Option<u64>,
     /// `false`: random failures are off; only injections happen.
     pub random: bool,
     /// The candidate designs, in file order.

@@ -9,7 +9,9 @@
 //! member of a warm group) and is repaired at μ = 1 / mean of its `Repair`, on its own, whatever
 //! the state of the rest (DESIGN's own-state rule: own clocks run whatever the dependencies).
 //!
-//! Standby groups qualify with `detect: "0s"` and `switch: "0s"`: the engine then switches in
+//! Standby groups qualify with `detect: "0s"` and `switch: "0s"`, `Hot`, or `Warm` with
+//! `failback` (without it, which member ages at full rate when all are up depends on the
+//! past, and the all-up state would not be one state): the engine then switches in
 //! the instant the active member stops being healthy, so the group's choice is a function of
 //! the members' health, applied here as the engine applies it (`engine::standby`): the active
 //! member stays while healthy (with `failback`, a healthy member of higher priority takes
@@ -195,11 +197,11 @@ impl Chain {
         state.up[self.service as usize]
     }
 
-    /// Whether `state` is the regeneration state: every unit up and every group's first
-    /// member active (without failback, a group may be all up with another member active,
-    /// whose passive member then ages otherwise).
+    /// Whether `state` is the regeneration state, every unit up. A `Warm` group has failback
+    /// (or the design does not qualify), so its first member is then active; which member of
+    /// a `Hot` group is active changes neither a rate nor the service's state.
     pub(super) fn regenerated(&self, state: &State) -> bool {
-        state.down_count == 0 && state.active.iter().all(|&a| a == 0)
+        state.down_count == 0
     }
 
     /// The failure rate of unit `u` in `state`: λ, or its group's `Warm` factor times λ while
@@ -254,6 +256,11 @@ fn qualifies(arch: &Architecture, c: usize) -> Result<(), NotApplicable> {
         }
         if s.cold {
             return Err(format!("standby group `{name}` is `Cold` (its passive members sleep)"));
+        }
+        if s.warm.is_some() && !s.failback {
+            return Err(format!(
+                "standby group `{name}` is `Warm` without `failback` (which member ages at full rate when all are up depends on the past, so the all-up state is not one state)"
+            ));
         }
     }
     if let Some(fail) = &component.fail {

@@ -1,6 +1,5 @@
 //! One regenerative cycle of the chain under balanced failure biasing: from the all-up state
-//! (every group's first member active) until it is entered again, with the likelihood ratio of
-//! the path carried along.
+//! until it is entered again, with the likelihood ratio of the path carried along.
 //!
 //! The cycle walks the chain's jump chain (which transition comes next), one draw per step,
 //! and credits each state visited with its *expected* holding time 1/q (q the state's total
@@ -11,7 +10,8 @@
 //! highly reliable Markovian systems", Management Science 40(3)). While the service is up:
 //! - in the all-up state, each possible failure is chosen with the same probability;
 //! - in any other state, the failures together have probability [`BIAS`], shared equally,
-//!   and the repairs 1 - `BIAS`, in proportion to their rates.
+//!   and the repairs 1 - `BIAS`, in proportion to their rates (all of it when nothing left up
+//!   can fail).
 //!
 //! While the service is down the chain moves with its own probabilities. Each step multiplies
 //! the likelihood ratio by (the transition's probability in the chain) / (its probability as
@@ -89,6 +89,10 @@ impl<'c> Walker<'c> {
                 (self.pick_by_rate(x * total, false), 1.0)
             } else if repair_total == 0.0 {
                 (self.pick_failure(x, failures), 1.0 / failures as f64)
+            } else if failures == 0 {
+                // Nothing left to fail (the rest never fails): repairs only, as in the chain.
+                let u = self.pick_by_rate(x * repair_total, true);
+                (u, chain.units[u].mu / repair_total)
             } else if x < BIAS {
                 (self.pick_failure(x / BIAS, failures), BIAS / failures as f64)
             } else {

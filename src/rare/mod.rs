@@ -6,14 +6,13 @@
 //! needs, directly or not, either never fails or fails after an `Exp` time and is repaired by
 //! `Repair(Exp(..))`, with no alerting delay, repair crew, failure modes, failed starts or
 //! battery; no dataset or queue link is among them; standby groups switch instantly
-//! (`detect: "0s", switch: "0s"`) and are `Hot` or `Warm`; and the design has no injections or
+//! (`detect: "0s", switch: "0s"`) and are `Hot`, or `Warm` with `failback`; and the design has no injections or
 //! maintenance windows, with random failures on. The design is then a continuous-time Markov
 //! chain (`chain`), and its long-run behaviour is what is estimated. Replacements, fixed or
 //! non-exponential delays, crews, datasets and failover times are outside it: such designs are
 //! measured by crude sampling, which suits the frequent outages that those mechanisms cause.
 //!
-//! **Estimator.** The chain regenerates each time it enters the all-up state with every
-//! standby group on its first member. A cycle (`cycle`) runs from there until it comes back,
+//! **Estimator.** The chain regenerates each time it enters the all-up state. A cycle (`cycle`) runs from there until it comes back,
 //! under balanced failure biasing, and contributes its length, the service's downtime and its
 //! incidents, each weighted by the likelihood ratio. Renewal-reward gives unavailability =
 //! E[downtime] / E[length], incident frequency = E[incidents] / E[length], mean incident

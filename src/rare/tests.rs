@@ -89,17 +89,41 @@ fn a_shared_az_in_series_with_a_redundant_pair() {
 
 #[test]
 fn warm_standby_pair_against_its_chain() {
-    // Units up: 2 -> 1 at λ(1 + f), 1 -> 0 at λ, 1 -> 2 at μ, 0 -> 1 at 2μ: π0 in closed form.
+    // Units up (identical members; with failback the first is active whenever both are up):
+    // 2 -> 1 at λ(1 + f), 1 -> 0 at λ, 1 -> 2 at μ, 0 -> 1 at 2μ: π0 in closed form.
     let (l, mu, f) = (1.0 / 10_000.0, 1.0 / 4.0, 0.5);
     let (p1, p0) = (l * (1.0 + f) / mu, l * (1.0 + f) / mu * l / (2.0 * mu));
     let exact = p0 / (1.0 + p1 + p0);
     let components = format!(
-        r#"{}, {}, (name: "svc", kind: Group, standby: (members: ["x", "y"], detect: "0s", switch: "0s", passive: Warm(factor: 0.5)))"#,
+        r#"{}, {}, (name: "svc", kind: Group, standby: (members: ["x", "y"], detect: "0s", switch: "0s", failback: true, passive: Warm(factor: 0.5)))"#,
         m("x", "10000h", "4h"),
         m("y", "10000h", "4h")
     );
     let r = run(&chain_of(&components), 10, 0.03);
     within("U", r.moments.unavailability(), exact);
+}
+
+#[test]
+fn a_service_that_cannot_go_down_has_no_downtime_even_while_its_units_fail() {
+    // `a` never fails, so the service never goes down; `b` still fails and is repaired: a state
+    // with a repair in progress and nothing left to fail.
+    let components = format!(
+        r#"(name: "a", kind: Instance, fail: Never), {}, (name: "svc", kind: Group, needs: Any(["a", "b"]))"#,
+        m("b", "1000h", "1h")
+    );
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let r = estimate(&chain_of(&components), 5, "a", 0.05, 20_000, &pool, &|_| {});
+    assert_eq!(r.moments.unavailability().value, 0.0);
+    assert_eq!(r.moments.n, 20_000, "no downtime, no relative precision: it runs to the most");
+    assert!(!r.reached());
+    let standby = format!(
+        r#"(name: "y", kind: Instance, fail: Never), {},
+           (name: "svc", kind: Group, standby: (members: ["x", "y"], detect: "0s", switch: "0s", failback: true,
+                                                passive: Warm(factor: 0.5)))"#,
+        m("x", "100h", "1h")
+    );
+    let r = estimate(&chain_of(&standby), 6, "a", 0.05, 20_000, &pool, &|_| {});
+    assert_eq!(r.moments.unavailability().value, 0.0);
 }
 
 #[test]
@@ -157,6 +181,15 @@ fn designs_outside_the_chain_say_why() {
             "",
             "detect or switch",
         ),
+        (
+            format!(
+                r#"{}, {}, (name: "svc", kind: Group, standby: (members: ["x", "y"], detect: "0s", switch: "0s", passive: Warm(factor: 0.5)))"#,
+                m("x", "100h", "1h"),
+                m("y", "100h", "1h")
+            ),
+            "",
+            "`Warm` without `failback`",
+        ),
     ];
     for (components, extra, expected) in cases {
         let why = not_applicable(&base(&components, extra));
@@ -175,7 +208,7 @@ fn coverage_of_the_confidence_interval_over_200_seeds() {
     let (l, mu, f) = (1.0 / 10_000.0, 1.0 / 4.0, 0.5);
     let (p1, p0) = (l * (1.0 + f) / mu, l * (1.0 + f) / mu * l / (2.0 * mu));
     let warm = format!(
-        r#"{}, {}, (name: "svc", kind: Group, standby: (members: ["x", "y"], detect: "0s", switch: "0s", passive: Warm(factor: 0.5)))"#,
+        r#"{}, {}, (name: "svc", kind: Group, standby: (members: ["x", "y"], detect: "0s", switch: "0s", failback: true, passive: Warm(factor: 0.5)))"#,
         m("x", "10000h", "4h"),
         m("y", "10000h", "4h")
     );

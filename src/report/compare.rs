@@ -69,9 +69,13 @@ impl RareDowntime {
 
     /// `read-any-3: 1.27e-4 min/yr [1.22e-4, 1.34e-4] by the rare-event method`.
     fn sentence(&self) -> String {
+        let m = |v: f64| if v >= 0.01 { super::format::significant(v) } else { format!("{v:.3e}") };
         format!(
-            "{}: {:.3e} min/yr [{:.3e}, {:.3e}] by the rare-event method (the row above pairs its crude replications)",
-            self.name, self.downtime_min_per_year, self.ci95[0], self.ci95[1]
+            "{}: {} min/yr [{}, {}] by the rare-event method (the row above pairs its crude replications)",
+            self.name,
+            m(self.downtime_min_per_year),
+            m(self.ci95[0]),
+            m(self.ci95[1])
         )
     }
 }

@@ -77,7 +77,12 @@ fn replications(h: &Header) -> String {
 /// (asked ±5%)`, or why it stopped short (regenerative cycles for a rare-event estimate).
 pub fn precision_reached(a: &ArchitectureReport, p: &crate::metrics::PrecisionReached) -> String {
     let rare = a.estimator.as_ref().is_some_and(|e| e.rare.is_some());
-    let unit = if rare { "regenerative cycles" } else { "replications" };
+    let unit = match (rare, p.replications == 1) {
+        (true, true) => "regenerative cycle",
+        (true, false) => "regenerative cycles",
+        (false, true) => "replication",
+        (false, false) => "replications",
+    };
     let got = p.reached.map_or_else(
         || "no downtime seen, so no relative CI".to_string(),
         |h| format!("95% CI ±{} of the unavailability", precision_percent(h)),

@@ -5,14 +5,13 @@
 //! - `rare` runs the plan's first batch of replications (the crude figures stay beside the rare
 //!   ones, and everything rare sampling does not estimate comes from them), then the
 //!   rare-event cycles (`rare`) to the precision asked, or [`DEFAULT_TARGET`] without one,
-//!   within `--max-replications` cycles. A design the method does not apply to is run crude
+//!   within `--max-replications` cycles (at least `rare::FIRST`: fewer would be no estimate). A design the method does not apply to is run crude
 //!   on the whole plan, and the report says why.
 //! - `auto` (the default with a precision) runs the crude plan's first batch as a pilot. If
 //!   that batch predicts that crude would need more than the most replications to reach the
 //!   precision, n (h / P)² for n replications at relative half-width h (no downtime seen:
 //!   beyond any count), and the design qualifies, it goes rare; otherwise crude carries on.
-//!   Without a precision, `auto` aims at [`DEFAULT_TARGET`] and the plan's replications are
-//!   the pilot.
+//!   `--method auto` without a precision gets one of [`DEFAULT_TARGET`] (`cli::options`).
 //!
 //! With rare, these report fields carry the rare estimate: `availability` (its CI from the
 //! delta method, `ci_method` `regenerative`), `nines`, `downtime_min_per_year`,
@@ -44,7 +43,13 @@ const CRUDE_ONLY: &[&str] = &[
     "problems",
     "downtime_by_label",
     "importance",
-    "data",
+    "data_loss_events",
+    "data_loss_events_per_year",
+    "rpo_s",
+    "unrecoverable",
+    "recovered_from",
+    "recoverable",
+    "lost_writes",
     "datasets",
     "queues",
     "degraded",
@@ -83,7 +88,10 @@ pub fn estimate(
     let plan = Plan::of(system);
     let estimator = Estimator::of(system);
     let target = system.precision.map_or(DEFAULT_TARGET, |p| p.relative);
-    let max = system.precision.map_or(Precision::DEFAULT_MAX, |p| p.max_replications);
+    let max = system
+        .precision
+        .map_or(system.max_replications.unwrap_or(Precision::DEFAULT_MAX), |p| p.max_replications)
+        .max(rare::FIRST);
     let crude = |stop: &mut dyn FnMut(&Aggregate) -> bool, each: &mut dyn FnMut(u64, &Outcome)| {
         run_plan(arch, params, plan, pool, progress, each, stop)
     };
@@ -179,7 +187,10 @@ pub fn report_estimated(arch: &Architecture, run: &Estimated, system: &System) -
         mean: 1.0 - u.value,
         ci95: [(1.0 - u.ci95()[1]).max(0.0), 1.0 - u.ci95()[0]],
         ci_method: if m.n < 2 || u.value == 0.0 { "degenerate" } else { "regenerative" },
-        ci_reliable: m.with_downtime >= MIN_REPLICATIONS_WITH_DOWNTIME,
+        // As crude sampling asks 30 replications with downtime: 30 cycles with downtime, worth
+        // 30 equally weighted observations.
+        ci_reliable: m.with_downtime >= MIN_REPLICATIONS_WITH_DOWNTIME
+            && m.effective_sample_size() >= MIN_REPLICATIONS_WITH_DOWNTIME as f64,
     };
     let crude = CrudeReport {
         replications: run.aggregate.replications(),

@@ -88,6 +88,25 @@ fn without_a_method_or_a_precision_there_is_no_estimator_and_crude_misses_nothin
 }
 
 #[test]
+fn the_most_cycles_hold_without_a_precision_and_auto_aims_at_five_percent() {
+    let file = file("caps");
+    let report =
+        json(&["run", &file, "--method", "rare", "--max-replications", "20000", "--format", "json", "-q"]);
+    let p = &report["architectures"][0]["precision"];
+    assert_eq!(p["max_replications"], 20000);
+    assert!(p["replications"].as_u64().unwrap() <= 20000, "{p}");
+    // Below the first batch of cycles, the first batch still runs: fewer would be no estimate.
+    let tiny = json(&["run", &file, "--method", "rare", "--max-replications", "3", "--format", "json", "-q"]);
+    assert_eq!(tiny["architectures"][0]["precision"]["replications"], 16384);
+    // `auto` without --precision aims at 5%, for crude designs as for rare ones.
+    let auto = json(&["run", &file, "--method", "auto", "--format", "json", "-q"]);
+    assert_eq!(auto["precision"]["relative"], 0.05);
+    for a in auto["architectures"].as_array().unwrap() {
+        assert_eq!(a["precision"]["stopped_by"], "precision", "{}", a["name"]);
+    }
+}
+
+#[test]
 fn a_design_outside_the_method_runs_crude_and_says_why() {
     let text = SCENARIO
         .replace(r#"recover: Repair(Exp(mean: "1h"))"#, r#"recover: Replace(detect: "1m", launch: "4m")"#);

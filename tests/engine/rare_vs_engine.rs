@@ -70,13 +70,13 @@ fn warm_standby_with_failback_and_unequal_members() {
 }
 
 #[test]
-fn warm_standby_without_failback_behind_a_shared_zone() {
+fn hot_standby_without_failback_behind_a_shared_zone() {
     agree(
         &format!(
             r#"(name: "z", kind: Az, fail: Exp(mean: "1000h"), recover: Repair(Exp(mean: "5h"))),
                (name: "p", kind: Database, {M}, needs: All(["z"])), (name: "s", kind: Database, fail: Exp(mean: "100h"),
                 recover: Repair(Exp(mean: "10h"))),
-               (name: "pair", kind: Group, standby: (members: ["p", "s"], detect: "0s", switch: "0s", passive: Warm(factor: 0.5))),
+               (name: "pair", kind: Group, standby: (members: ["p", "s"], detect: "0s", switch: "0s")),
                (name: "lb", kind: LoadBalancer, fail: Exp(mean: "5000h"), recover: Repair(Exp(mean: "1h"))),
                (name: "svc", kind: Group, needs: All(["lb", "pair"]))"#
         ),

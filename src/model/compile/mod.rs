@@ -82,6 +82,7 @@ pub fn compile(scenario: &Scenario) -> Result<Compiled, Vec<Diagnostic>> {
         replications,
         precision,
         estimator: None,
+        max_replications: None,
         random: scenario.random.unwrap_or(true),
         architectures,
         crews,
