@@ -201,6 +201,10 @@ pub(super) fn select(system: &System, wanted: &[String], origin: &str) -> Result
 }
 
 fn sha256_hex(path: &std::path::Path) -> String {
-    let bytes = std::fs::read(path).unwrap_or_default();
-    Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex_of(&std::fs::read(path).unwrap_or_default())
+}
+
+/// The SHA-256 of `bytes`, in lowercase hex (what outputs name a scenario by).
+pub(super) fn sha256_hex_of(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

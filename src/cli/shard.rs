@@ -11,8 +11,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use sha2::{Digest, Sha256};
-
 use super::options::RunOptions;
 use super::progress::Progress;
 use super::run::{Format, select, warn_too_few};
@@ -320,7 +318,7 @@ fn scenario_text(file: &Path, system: &System) -> Result<ScenarioText, Error> {
     let text = String::from_utf8(bytes.clone()).map_err(|_| Error::at(file, "not UTF-8 text"))?;
     Ok(ScenarioText {
         name: system.name.clone(),
-        sha256: Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect(),
+        sha256: super::run::sha256_hex_of(&bytes),
         file: file.display().to_string(),
         text,
     })

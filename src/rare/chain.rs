@@ -56,6 +56,9 @@ pub struct Chain {
     unit_of: Vec<Option<u32>>,
     /// Standby groups' cone indices, in cone order.
     groups: Vec<u32>,
+    /// Per unit: the `Warm` groups it is a member of, as (group index, its position in the
+    /// members), groups in declaration order (the order the engine looks at them in).
+    warm_of: Vec<Vec<(u32, u32)>>,
 }
 
 /// A component that fails and is repaired.
@@ -123,6 +126,7 @@ impl Chain {
             units: Vec::new(),
             unit_of: vec![None; order.len()],
             groups: Vec::new(),
+            warm_of: Vec::new(),
         };
         // The first component that does not qualify, in file order, is the one named.
         let mut in_file_order = order.clone();
@@ -155,6 +159,17 @@ impl Chain {
         if chain.units.is_empty() {
             return Err("nothing the service needs can fail".into());
         }
+        let mut warm_groups: Vec<u32> =
+            (0..chain.groups.len() as u32).filter(|&g| chain.group(g as usize).warm < 1.0).collect();
+        warm_groups.sort_by_key(|&g| order[chain.groups[g as usize] as usize]);
+        chain.warm_of = chain
+            .units
+            .iter()
+            .map(|unit| {
+                let position = |g: u32| chain.group(g as usize).members.iter().position(|&m| m == unit.node);
+                warm_groups.iter().filter_map(|&g| position(g).map(|k| (g, k as u32))).collect()
+            })
+            .collect();
         Ok(chain)
     }
 
@@ -204,26 +219,22 @@ impl Chain {
         state.down_count == 0
     }
 
-    /// The failure rate of unit `u` in `state`: λ, or its group's `Warm` factor times λ while
-    /// it is a passive member.
-    pub(super) fn failure_rate(&self, state: &State, u: usize) -> f64 {
-        let unit = self.units[u];
-        let mut rate = unit.lambda;
-        for (g, &node) in self.groups.iter().enumerate() {
-            let group = self.nodes[node as usize].standby.as_ref().expect("a group");
-            if group.warm < 1.0
-                && group.members.contains(&unit.node)
-                && group.members[state.active[g] as usize] != unit.node
-            {
-                rate *= group.warm;
-            }
-        }
-        rate
+    /// Standby group `g` (an index into `groups`).
+    fn group(&self, g: usize) -> &Group {
+        self.nodes[self.groups[g] as usize].standby.as_ref().expect("a standby group")
     }
 
-    /// Whether any group's passive members age at a factor (rates then depend on the state).
+    /// The failure rate of unit `u` in `state`: λ, or the `Warm` factor times λ of the first
+    /// warm group it is a passive member of (as the engine's `warm_factor`).
+    pub(super) fn failure_rate(&self, state: &State, u: usize) -> f64 {
+        let lambda = self.units[u].lambda;
+        let passive = self.warm_of[u].iter().find(|&&(g, k)| state.active[g as usize] != k);
+        passive.map_or(lambda, |&(g, _)| lambda * self.group(g as usize).warm)
+    }
+
+    /// Whether some unit is a member of a `Warm` group (its rate then depends on the state).
     pub(super) fn has_warm_groups(&self) -> bool {
-        self.groups.iter().any(|&g| self.nodes[g as usize].standby.as_ref().is_some_and(|s| s.warm < 1.0))
+        self.warm_of.iter().any(|w| !w.is_empty())
     }
 }
 

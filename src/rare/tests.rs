@@ -146,6 +146,13 @@ fn designs_outside_the_chain_say_why() {
     let pair = |x: &str| {
         format!(r#"{x}, {}, (name: "svc", kind: Group, needs: Any(["x", "y"]))"#, m("y", "100h", "1h"))
     };
+    let standby = |fields: &str| {
+        format!(
+            r#"{}, {}, (name: "svc", kind: Group, standby: (members: ["x", "y"], {fields}))"#,
+            m("x", "100h", "1h"),
+            m("y", "100h", "1h")
+        )
+    };
     let cases = [
         (
             pair(r#"(name: "x", kind: Instance, fail: Exp(mean: "100h"), recover: Repair("1h"))"#),
@@ -172,21 +179,9 @@ fn designs_outside_the_chain_say_why() {
             "injections",
         ),
         (pair(&m("x", "100h", "1h")), "random: false,", "random failures are off"),
+        (standby(r#"detect: "30s", switch: "1m""#), "", "detect or switch"),
         (
-            format!(
-                r#"{}, {}, (name: "svc", kind: Group, standby: (members: ["x", "y"], detect: "30s", switch: "1m"))"#,
-                m("x", "100h", "1h"),
-                m("y", "100h", "1h")
-            ),
-            "",
-            "detect or switch",
-        ),
-        (
-            format!(
-                r#"{}, {}, (name: "svc", kind: Group, standby: (members: ["x", "y"], detect: "0s", switch: "0s", passive: Warm(factor: 0.5)))"#,
-                m("x", "100h", "1h"),
-                m("y", "100h", "1h")
-            ),
+            standby(r#"detect: "0s", switch: "0s", passive: Warm(factor: 0.5)"#),
             "",
             "`Warm` without `failback`",
         ),

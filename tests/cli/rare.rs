@@ -63,6 +63,14 @@ fn auto_moves_the_design_crude_cannot_see_to_the_rare_method_with_the_closed_for
     assert!(three["precision"]["reached"].as_f64().unwrap() <= 0.05);
     assert_eq!(three["precision"]["replications"], e["rare"]["cycles"]);
     assert!((e["rare"]["mean_incident_s"].as_f64().unwrap() - 1200.0).abs() < 1e-6);
+    // Incidents: entries into the all-down state, 3 (1 - q) q² λ a year with λ = 1e-4 / h; the
+    // mean time between them, (1 - U) over that rate, within the rate's own CI.
+    let exact_rate = 3.0 * (1.0 - q) * q * q * 1e-4 * 8760.0;
+    let [lo, hi] = [0, 1].map(|k| e["rare"]["incidents_per_year_ci95"][k].as_f64().unwrap());
+    assert!(lo <= exact_rate && exact_rate <= hi, "{exact_rate:e} outside [{lo:e}, {hi:e}]");
+    let exact_mtbi_h = (1.0 - exact) * 8760.0 / exact_rate;
+    let mtbi_h = three["mtbi_h"].as_f64().unwrap();
+    assert!((mtbi_h / exact_mtbi_h - 1.0).abs() <= (hi - lo) / (lo + hi), "MTBI {mtbi_h} h against {exact_mtbi_h} h");
     assert!(e["effective_sample_size"].as_f64().unwrap() > 100.0);
     // Objectives use the rare estimate's CI: 12.3 nines asked, about 12 reached.
     assert_eq!(three["objectives"]["availability"]["met"], false);
