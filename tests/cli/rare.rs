@@ -70,7 +70,10 @@ fn auto_moves_the_design_crude_cannot_see_to_the_rare_method_with_the_closed_for
     assert!(lo <= exact_rate && exact_rate <= hi, "{exact_rate:e} outside [{lo:e}, {hi:e}]");
     let exact_mtbi_h = (1.0 - exact) * 8760.0 / exact_rate;
     let mtbi_h = three["mtbi_h"].as_f64().unwrap();
-    assert!((mtbi_h / exact_mtbi_h - 1.0).abs() <= (hi - lo) / (lo + hi), "MTBI {mtbi_h} h against {exact_mtbi_h} h");
+    assert!(
+        (mtbi_h / exact_mtbi_h - 1.0).abs() <= (hi - lo) / (lo + hi),
+        "MTBI {mtbi_h} h against {exact_mtbi_h} h"
+    );
     assert!(e["effective_sample_size"].as_f64().unwrap() > 100.0);
     // Objectives use the rare estimate's CI: 12.3 nines asked, about 12 reached.
     assert_eq!(three["objectives"]["availability"]["met"], false);
