@@ -2,7 +2,7 @@
 
 use crate::dist::Dist;
 use crate::model::{Architecture, ComponentId, Recovery, Standby};
-use crate::rng::{Purpose, stream_key};
+use crate::rng::{Purpose, Stream, stream_key};
 use crate::time::SimTime;
 
 use super::RunParams;
@@ -53,6 +53,20 @@ pub(super) struct Plain {
     pub fail: Dist,
     /// Repair time.
     pub repair: Dist,
+}
+
+impl Plain {
+    /// Its next time to failure (at least 1 ms), from its `fail` stream.
+    #[inline(always)]
+    pub fn draw_time_to_failure(&self, fail: &mut Stream) -> SimTime {
+        SimTime(self.fail.sample(fail.next_word()).0.max(1))
+    }
+
+    /// Its next repair time, from its `recover` stream.
+    #[inline(always)]
+    pub fn draw_repair(&self, recover: &mut Stream) -> SimTime {
+        self.repair.sample(recover.next_word())
+    }
 }
 
 /// Per-component keys of the streams it uses.

@@ -25,7 +25,7 @@ use super::incidents::Incidents;
 use super::maintenance::Windows;
 use super::prepared::{Class, Prepared, Scripted};
 use super::queues::Queues;
-use super::recovery::{Cycles, Phase};
+use super::recovery::{Ahead, Cycles, Phase};
 use super::standby::Standby;
 use super::{Cause, EventQueue, Label, Mode, Observer, Summary, TraceEvent, TraceKind};
 
@@ -251,13 +251,18 @@ impl<'a> Simulator<'a> {
         self.maintenance.reset(&self.core.arch.maintenance);
         self.capacity.reset();
         // Plain components' clocks start plainly (no standby group, no sleep, no slowing):
-        // their first failures go into the queue together, put in order once.
+        // their first failures go into the queue together, put in order once; their second
+        // and their first repair are drawn ahead.
         let prepared: &'a Prepared<'a> = self.core.prepared;
         for (rank, laws) in prepared.plain.iter().enumerate() {
             if let Some(laws) = laws {
-                let fail = self.core.streams[laws.id as usize].fail.as_mut();
-                let word = fail.expect("a plain component fails").next_word();
-                let ttf = SimTime(laws.fail.sample(word).0.max(1));
+                let streams = &mut self.core.streams[laws.id as usize];
+                let fail = streams.fail.as_mut().expect("a plain component fails");
+                let ttf = laws.draw_time_to_failure(fail);
+                self.cycles.ahead[rank] = Ahead {
+                    fail: laws.draw_time_to_failure(fail),
+                    repair: laws.draw_repair(streams.recover.as_mut().expect("a plain component recovers")),
+                };
                 self.core.queue.push_unordered(rank as u32, ttf);
             }
         }
