@@ -132,7 +132,9 @@ pub fn ln(x: f64) -> f64 {
 
 /// [`ln`] of a positive normal `x` (finite, at least 2^-1022), such as the samplers' U in
 /// (0, 1], which is at least 2^-53: the same bits, without the tests for the other values.
-#[inline]
+/// Always inlined, with the path near 1 (6% of the samplers' inputs) out of line: the engine's
+/// plain events then run 3% and 1% faster (bench-tiers, best of 7 alternating runs).
+#[inline(always)]
 pub fn ln_positive_normal(x: f64) -> f64 {
     debug_assert!(x.is_normal() && x > 0.0, "{x:e} is not positive normal");
     let ix = x.to_bits();
@@ -163,7 +165,7 @@ fn reduced(ix: u64) -> f64 {
 }
 
 /// ln(1 + f) for -2^-4 <= f < 0x1.09p-4: f - f²/2 exact as hi + lo, plus the atanh tail.
-#[inline]
+#[inline(never)]
 fn near_one(f: f64) -> f64 {
     let s = f / (2.0 + f);
     let s2 = s * s;

@@ -18,7 +18,7 @@ pub fn unit_open(word: u64) -> f64 {
 }
 
 /// Exponential: -mean ln U, U in (0, 1].
-#[inline]
+#[inline(always)]
 pub fn exponential(word: u64, mean_ms: f64) -> f64 {
     -mean_ms * ln_positive_normal(unit_open_closed(word))
 }
