@@ -40,11 +40,11 @@ pub(super) struct Scripted {
 
 /// The laws of a *plain* component: random failures on, one failure law (no modes), a
 /// `Repair` with neither alerting delay nor crew, not a standby group, not a member of one and
-/// never dormant. Its own events only alternate failure and repair, each drawing the next
-/// one's time at once (`Simulator::plain_event`), with the same draws and states as the
-/// general path of `recovery.rs`, but for its phase, which its failed bit says (`Cycles::phase`
-/// is not kept for it: only the general path, a standby member's clock and a sleeping one's
-/// read it, none of which a plain component takes).
+/// never dormant. Its own events only alternate failure and repair, each taking its time from
+/// the draws made one ahead (`recovery::Ahead`, `Simulator::plain_event`), with the same draws
+/// and states as the general path of `recovery.rs`, but for its phase, which its failed bit
+/// says (`Cycles::phase` is not kept for it: only the general path, a standby member's clock
+/// and a sleeping one's read it, none of which a plain component takes).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Plain {
     /// The component.

@@ -398,6 +398,55 @@ fn same_named_components_give_the_same_report_numbers() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A plain component (random failures, a plain `Repair`: the engine's fast path, which draws each
+// next time one ahead of its use) and the same component on the general path (a crew that is
+// never busy) draw the same numbers at the same moments of their cycles.
+
+/// Two architectures, `plain` and `general`, alike but for the crew of `general`'s instances.
+fn plain_and_general() -> String {
+    let design = |name: &str, crew: &str| {
+        format!(
+            r#"(name: "{name}", service: "web", components: [
+                (name: "a", kind: Instance, profile: "exp{crew}", needs: All(["zone"])),
+                (name: "b", kind: Instance, profile: "weibull{crew}"),
+                (name: "web", kind: Group, needs: All(["a", "b"])),
+            ])"#
+        )
+    };
+    let laws = [
+        ("exp", r#"fail: Exp(mean: "700h"), recover: Repair(Exp(mean: "3h"))"#),
+        (
+            "weibull",
+            r#"fail: Weibull(shape: 1.7, mean: "900h"), recover: Repair(LogNormal(mean: "2h", sigma: 1.0))"#,
+        ),
+    ];
+    let profiles: String = laws
+        .iter()
+        .map(|(name, law)| format!(r#""{name}": ({law}), "{name}-crew": ({law}, crew: "everyone"),"#))
+        .collect();
+    format!(
+        r#"(name: "paths", seed: 4242, horizon: "5y", crews: {{"everyone": 100}}, profiles: {{ {profiles} }},
+            shared: [(name: "zone", kind: Az, fail: Exp(mean: "3000h"), recover: Repair(Exp(mean: "5h")))],
+            architectures: [{}, {}])"#,
+        design("plain", ""),
+        design("general", "-crew")
+    )
+}
+
+#[test]
+fn a_plain_component_draws_as_the_general_path_does() {
+    let system = compile(&plain_and_general());
+    let (plain, general) = (arch(&system, "plain"), arch(&system, "general"));
+    let a = incidents(plain, params(&system), 0..REPLICATIONS);
+    assert_busy(&a);
+    let causes = |runs: &[(u64, Vec<Seen>)], name: &str| {
+        runs.iter().flat_map(|(_, s)| s).filter(|s| s.cause.starts_with(name)).count()
+    };
+    assert!(causes(&a, "a/") > 20 && causes(&a, "b/") > 20 && causes(&a, "zone/") > 0, "{a:?}");
+    assert_eq!(incidents(general, params(&system), 0..REPLICATIONS), a);
+}
+
+// ---------------------------------------------------------------------------------------------
 // A replication's history is its own: order of runs and simulator reuse do not matter.
 
 #[test]
