@@ -14,7 +14,13 @@
 //! unavailability is at most the precision asked, relative to the estimate. The rule is only
 //! looked at on those fixed boundaries, on the aggregate folded in replication order, so where a
 //! design stops never depends on the threads or the machine. Replication r is the same
-//! replication whatever the plan (common random numbers hold across designs).
+//! replication whatever the plan (common random numbers hold across designs). [`Plan::Range`]
+//! runs replications `start..end` only: a shard (`shard`), whose aggregate merges with the
+//! others' into the whole run's.
+//!
+//! `estimated.rs` chooses the estimator of a design (`--method`): the plan above (crude), or
+//! its first batch beside rare-event cycles (`rare`), or, for `auto`, the first batch as a pilot
+//! that decides between them; and puts a rare estimate into the report.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -23,7 +29,7 @@ use rayon::prelude::*;
 
 mod estimated;
 
-pub use estimated::{Choice, Estimated, estimate, report_estimated};
+pub use estimated::{Choice, DEFAULT_TARGET, Estimated, estimate, report_estimated};
 
 use crate::analysis::importance;
 use crate::engine::{Prepared, RunParams, Simulator};

@@ -40,10 +40,13 @@ pub fn downtime_by_problem(
     let largest = report
         .architectures
         .iter()
-        .flat_map(|a| bars_of(a, top).into_iter().map(move |h| h / report.simulated_years(a)))
+        .flat_map(|a| {
+            let years = report.simulated_years(a);
+            bars_of(a, top).into_iter().map(move |h| h / years)
+        })
         .fold(0.0, f64::max);
     let unit = Unit::for_largest(largest);
-    let chart = Problems { report, arch: architecture, count, singles, bars, years, total_h, unit };
+    let chart = Problems { report, arch, count, singles, bars, years, total_h, unit };
     render(&chart, format)
 }
 
@@ -120,7 +123,7 @@ struct Bar {
 
 struct Problems<'a> {
     report: &'a ReportData,
-    arch: &'a str,
+    arch: &'a ArchitectureData,
     /// Problems in the report.
     count: usize,
     /// Bars of one problem each (the rest are summed in one more bar).
@@ -209,10 +212,10 @@ impl Chart for Problems<'_> {
         };
         let subtitle = format!(
             "Mean per simulated year over {} replications; {shown}; {}",
-            style::count(r.crude_replications(r.architecture(self.arch).expect("the chart's design"))),
+            style::count(r.crude_replications(self.arch)),
             r.scenario.name
         );
-        let top = frame::title(root, &format!("Downtime by problem: {}", self.arch), &subtitle, s)?;
+        let top = frame::title(root, &format!("Downtime by problem: {}", self.arch.name), &subtitle, s)?;
         let entries = self.legend();
         let legend_h = frame::legend_height(root, &entries, s)?;
         let (w, h) = root.dim_in_pixel();

@@ -32,7 +32,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     // again against it.
     let compiled = output::compile_file_with(&r.file, r.options.horizon.is_none())?;
     let mut system = compiled.system;
-    let overrides = apply_overrides(&mut system, r);
+    let overrides = apply_overrides(&mut system, &r.options, &r.archs);
     if r.options.horizon.is_some() {
         run::warn_late_injections(&system, &origin);
     }

@@ -1,6 +1,6 @@
 //! The run options every simulating command takes (`run`, `compare`, `report`, `chart`,
-//! `check`): `--seed`, `--replications`, `--horizon`, `--precision`, `--max-replications` and
-//! `--threads`, one clap struct flattened into each.
+//! `check`): `--seed`, `--replications`, `--horizon`, `--precision`, `--max-replications`,
+//! `--method` and `--threads`, one clap struct flattened into each.
 //!
 //! The first three replace the scenario's values; what a command ran with is what it records:
 //! the header of its output (the table's and markdown's run line, the JSON header's values and
@@ -21,6 +21,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::{Estimator, Precision, System};
+use crate::runner::DEFAULT_TARGET;
 use crate::scenario::MAX_REPLICATIONS;
 use crate::time::{SimTime, parse_duration};
 
@@ -83,17 +84,15 @@ impl RunOptions {
             overrides.insert("horizon", h.to_string().into());
         }
         if let Some(p) = self.precision {
-            let max = Precision::DEFAULT_MAX.max(system.replications).min(MAX_REPLICATIONS);
-            system.precision = Some(Precision { relative: p, max_replications: max });
+            system.precision = Some(Precision::with_default_max(p, system.replications));
             overrides.insert("precision", p.into());
         }
         if let Some(m) = self.method {
             system.estimator = Some(m.into());
             overrides.insert("method", Estimator::from(m).name().into());
-            // `auto` aims at a precision: 5% unless one is given.
+            // `auto` aims at a precision: `DEFAULT_TARGET` unless one is given.
             if m == MethodArg::Auto && system.precision.is_none() {
-                let max = Precision::DEFAULT_MAX.max(system.replications).min(MAX_REPLICATIONS);
-                system.precision = Some(Precision { relative: 0.05, max_replications: max });
+                system.precision = Some(Precision::with_default_max(DEFAULT_TARGET, system.replications));
             }
         }
         if let Some(max) = self.max_replications {

@@ -17,6 +17,9 @@
 //! (`options.rs`): report.md's run line and reproduce commands, result.json's header and the
 //! trace commands under the timelines say what was run.
 //! Everything is deterministic: a rerun, on any number of threads, writes the same bytes.
+//! `--shard I/N --emit FILE` writes a shard's partial result instead (`shard.rs`), and
+//! `--from PARTIAL...` writes the bundle of every shard's partials merged, from the scenario
+//! text they carry: the same files as `report` of the whole run.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -77,11 +80,11 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     if let Some(file) = &args.file
         && args.shard.shard.is_some() | args.shard.emit.is_some()
     {
-        let compiled = compile_report(file, &args.options, None)?;
+        let system = compile_report(file, &args.options, None)?.system;
         let origin = file.display().to_string();
-        if let Some(shard) = args.shard.shard(&args.options, &compiled.system, &origin)? {
-            let emit = args.shard.emit.as_deref().expect("a shard has a file to emit");
-            return super::shard::emit(file, &compiled.system, &args.options, &[], shard, emit, false);
+        if let Some((shard, emit)) = args.shard.shard(&args.options, &system, &origin)? {
+            let every: Vec<usize> = (0..system.architectures.len()).collect();
+            return super::shard::emit(file, &system, &args.options, (&[], &every), shard, emit, false);
         }
     }
     let dir = write_report(args)?;

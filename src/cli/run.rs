@@ -56,15 +56,22 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     // With --horizon, the file's "injection after the horizon" warnings are checked again below.
     let compiled = output::compile_file_with(&args.file, args.options.horizon.is_none())?;
     let mut system = compiled.system;
-    let overrides = apply_overrides(&mut system, args);
+    let overrides = apply_overrides(&mut system, &args.options, &args.archs);
     if args.options.horizon.is_some() {
         warn_late_injections(&system, &args.file.display().to_string());
     }
     let selected = select(&system, &args.archs, &args.file.display().to_string())?;
     let origin = args.file.display().to_string();
-    if let Some(shard) = args.shard.shard(&args.options, &system, &origin)? {
-        let emit = args.shard.emit.as_deref().expect("a shard has a file to emit");
-        return super::shard::emit(&args.file, &system, &args.options, &args.archs, shard, emit, args.quiet);
+    if let Some((shard, emit)) = args.shard.shard(&args.options, &system, &origin)? {
+        return super::shard::emit(
+            &args.file,
+            &system,
+            &args.options,
+            (&args.archs, &selected),
+            shard,
+            emit,
+            args.quiet,
+        );
     }
     let pool = output::pool(args.options.threads)?;
     let work = Work {
@@ -105,7 +112,7 @@ pub(super) fn warn_too_few(architectures: &[crate::metrics::ArchitectureReport],
         // The warning counts the replications that saw downtime (`ci_reliable` is also false
         // for a degenerate CI, which may come from hundreds of them all alike). A scripted run
         // repeats one history: how many replications saw it says nothing of the CI.
-        if let Some(rare) = a.estimator.as_ref().and_then(|e| e.rare.as_ref()) {
+        if let Some(rare) = a.rare() {
             if !a.availability.ci_reliable {
                 output::stderr(&format!(
                     "warning: {}: only {} regenerative cycle(s) saw downtime (fewer than {MIN_REPLICATIONS_WITH_DOWNTIME}); the availability CI is not reliable\n  = hint: allow more cycles (--max-replications)\n",
@@ -140,11 +147,16 @@ pub(super) fn warn_late_injections(system: &System, origin: &str) {
     }
 }
 
-/// Applies the run options to `system`; returns them, and `--arch`, for the JSON header.
-pub(super) fn apply_overrides(system: &mut System, args: &Args) -> BTreeMap<&'static str, serde_json::Value> {
-    let mut overrides = args.options.apply(system);
-    if !args.archs.is_empty() {
-        overrides.insert("arch", args.archs.clone().into());
+/// Applies the run `options` to `system`; returns them, and `--arch` (`archs`), for the JSON
+/// header.
+pub(super) fn apply_overrides(
+    system: &mut System,
+    options: &RunOptions,
+    archs: &[String],
+) -> BTreeMap<&'static str, serde_json::Value> {
+    let mut overrides = options.apply(system);
+    if !archs.is_empty() {
+        overrides.insert("arch", archs.to_vec().into());
     }
     overrides
 }

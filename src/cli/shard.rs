@@ -1,6 +1,6 @@
-//! `--shard I/N --emit FILE` on `run` and `report`, and `faultline merge PARTIAL...`: a run
-//! split into shards on a cluster's job array, merged into the bytes of the run on one machine
-//! (the split and the file format are `shard`'s).
+//! `--shard I/N --emit FILE` on `run`, `report` and `sweep`, and `faultline merge PARTIAL...`:
+//! a run (or a sweep's injections) split into shards on a cluster's job array, merged into the
+//! bytes of the run on one machine (the split and the file format are `shard`'s).
 //!
 //! Decisions: `--shard` needs `--emit` (a shard's own table would be read as the answer);
 //! `--emit` alone writes the whole run as shard 0/1. A shard runs crude replications only:
@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use super::options::RunOptions;
 use super::progress::Progress;
-use super::run::{Format, select, warn_too_few};
+use super::run::{Format, apply_overrides, select, warn_too_few};
 use super::{Error, atomic, output};
 use crate::engine::RunParams;
 use crate::metrics::{Header, Incidents, Report, ScenarioId};
@@ -36,20 +36,26 @@ pub struct ShardArgs {
 }
 
 impl ShardArgs {
-    /// The shard asked for (`--emit` alone: 0/1), if any; `--shard` without `--emit` is an
-    /// error.
-    pub fn requested(&self, origin: &str) -> Result<Option<Shard>, Error> {
+    /// The shard asked for (`--emit` alone: 0/1) and the file to emit it to, if any; `--shard`
+    /// without `--emit` is an error.
+    pub fn requested(&self, origin: &str) -> Result<Option<(Shard, &Path)>, Error> {
         match (&self.shard, &self.emit) {
             (None, None) => Ok(None),
             (Some(_), None) => Err(Error::new(format!(
                 "{origin}: error: --shard needs --emit FILE\n  = hint: a shard's partial result is only a part of the answer: write it with --emit and combine the shards with `faultline merge`\n"
             ))),
-            (shard, Some(_)) => Ok(Some(shard.unwrap_or(Shard { index: 0, count: 1 }))),
+            (shard, Some(emit)) => Ok(Some((shard.unwrap_or(Shard { index: 0, count: 1 }), emit))),
         }
     }
 
-    /// The shard to run, if one is asked for; an error for the options a shard refuses.
-    pub fn shard(&self, options: &RunOptions, system: &System, origin: &str) -> Result<Option<Shard>, Error> {
+    /// The shard to run and its file, if one is asked for; an error for the options a shard
+    /// refuses.
+    pub fn shard(
+        &self,
+        options: &RunOptions,
+        system: &System,
+        origin: &str,
+    ) -> Result<Option<(Shard, &Path)>, Error> {
         let Some(shard) = self.requested(origin)? else { return Ok(None) };
         if options.precision.is_some() || options.max_replications.is_some() || options.method.is_some() {
             return Err(Error::new(format!(
@@ -65,19 +71,20 @@ impl ShardArgs {
     }
 }
 
-/// Runs `shard` of the chosen designs of `system` (read from `file`, with `options` and
-/// `archs` given) and writes its partial result to `emit`.
+/// Runs `shard` of the chosen designs of `system` (read from `file`, with `options` given, and
+/// `--arch` given as `archs`, which `selected`) and writes its partial result to `emit`.
 pub(super) fn emit(
     file: &Path,
     system: &System,
     options: &RunOptions,
-    archs: &[String],
+    (archs, selected): (&[String], &[usize]),
     shard: Shard,
     emit: &Path,
     quiet: bool,
 ) -> Result<ExitCode, Error> {
     let origin = file.display().to_string();
-    let selected = select(system, archs, &origin)?;
+    // The text the partial carries is read before the run: the one that ran.
+    let scenario = scenario_text(file, system)?;
     let pool = output::pool(options.threads)?;
     let params = RunParams::of(system);
     let (first, end) = shard.range(system.replications);
@@ -100,7 +107,7 @@ pub(super) fn emit(
         faultline_partial: shard::FORMAT,
         faultline: env!("CARGO_PKG_VERSION").to_string(),
         stream_version: crate::rng::STREAM_VERSION,
-        scenario: scenario_text(file, system)?,
+        scenario,
         options: Options {
             seed: options.seed,
             replications: options.replications,
@@ -139,7 +146,12 @@ pub(super) struct FromPartials {
 
 /// Reads and merges the partial results at `paths`.
 pub(super) fn from_partials(paths: &[PathBuf]) -> Result<FromPartials, Error> {
-    let partials = read_all::<Partial>(paths)?;
+    from_values(read_all(paths)?)
+}
+
+/// [`from_partials`] of the files read, by origin.
+fn from_values(values: Vec<(String, serde_json::Value)>) -> Result<FromPartials, Error> {
+    let partials = typed::<Partial>(values)?;
     let merged = shard::merge(partials).map_err(|e| Error::new(format!("error: {e}\n")))?;
     let file = PathBuf::from(&merged.scenario.file);
     let text = merged.scenario.text.strip_prefix('\u{feff}').unwrap_or(&merged.scenario.text);
@@ -157,10 +169,7 @@ pub(super) fn from_partials(paths: &[PathBuf]) -> Result<FromPartials, Error> {
         horizon: merged.options.horizon_ms.map(SimTime),
         ..RunOptions::default()
     };
-    let mut overrides = options.apply(&mut system);
-    if !merged.options.archs.is_empty() {
-        overrides.insert("arch", merged.options.archs.clone().into());
-    }
+    let overrides = apply_overrides(&mut system, &options, &merged.options.archs);
     let selected = select(&system, &merged.options.archs, &file.display().to_string())?;
     let mut architectures = Vec::new();
     let mut incidents = Vec::new();
@@ -215,23 +224,28 @@ fn read_json(path: &Path) -> Result<serde_json::Value, Error> {
 
 /// `faultline merge`: prints what `run` (or `sweep`) prints for the whole run.
 pub fn merge(args: &MergeArgs) -> Result<ExitCode, Error> {
-    if let Some(first) = args.partials.first()
-        && read_json(first)?.get("faultline_sweep_partial").is_some()
-    {
-        return merge_sweep(args);
+    let values = read_all(&args.partials)?;
+    if values.first().is_some_and(|(_, v)| v.get("faultline_sweep_partial").is_some()) {
+        return merge_sweep(args, values);
     }
-    let merged = from_partials(&args.partials)?;
+    let merged = from_values(values)?;
     warn_too_few(&merged.report.architectures, &merged.system);
     output::render(&merged.report, args.format)
 }
 
-/// Reads every file of `paths` as a partial of type `T`.
-fn read_all<T: serde::de::DeserializeOwned>(paths: &[PathBuf]) -> Result<Vec<(String, T)>, Error> {
-    paths
-        .iter()
-        .map(|path| {
-            let origin = path.display().to_string();
-            let partial = serde_json::from_value(read_json(path)?).map_err(|e| {
+/// Reads every file of `paths` as JSON, by origin.
+fn read_all(paths: &[PathBuf]) -> Result<Vec<(String, serde_json::Value)>, Error> {
+    paths.iter().map(|path| Ok((path.display().to_string(), read_json(path)?))).collect()
+}
+
+/// The files read, each as a partial of type `T`.
+fn typed<T: serde::de::DeserializeOwned>(
+    values: Vec<(String, serde_json::Value)>,
+) -> Result<Vec<(String, T)>, Error> {
+    values
+        .into_iter()
+        .map(|(origin, value)| {
+            let partial = serde_json::from_value(value).map_err(|e| {
                 Error::new(format!(
                     "{origin}: error: not a faultline partial result of this kind: {e}\n  = hint: merge the partials of one command: every shard of a run, or every shard of a sweep\n"
                 ))
@@ -242,13 +256,13 @@ fn read_all<T: serde::de::DeserializeOwned>(paths: &[PathBuf]) -> Result<Vec<(St
 }
 
 /// Merges a sweep's shards and prints the sweep.
-fn merge_sweep(args: &MergeArgs) -> Result<ExitCode, Error> {
+fn merge_sweep(args: &MergeArgs, values: Vec<(String, serde_json::Value)>) -> Result<ExitCode, Error> {
     if !matches!(args.format, Format::Table | Format::Json) {
         return Err(Error::new(
             "error: a sweep prints --format table or json\n  = hint: these partials are a sweep's shards; `sweep` has no csv or markdown\n",
         ));
     }
-    let merged = shard::merge_sweeps(read_all::<SweepPartial>(&args.partials)?)
+    let merged = shard::merge_sweeps(typed::<SweepPartial>(values)?)
         .map_err(|e| Error::new(format!("error: {e}\n")))?;
     let sweeps: Vec<crate::analysis::sweep::Sweep> = merged
         .designs
@@ -269,13 +283,14 @@ fn merge_sweep(args: &MergeArgs) -> Result<ExitCode, Error> {
 pub(super) fn emit_sweep(
     file: &Path,
     system: &System,
-    sweep: shard::SweepOptions,
+    (sweep, selected): (shard::SweepOptions, &[usize]),
     shard: Shard,
     emit: &Path,
     pool: &rayon::ThreadPool,
 ) -> Result<ExitCode, Error> {
     let origin = file.display().to_string();
-    let selected = select(system, &sweep.archs, &origin)?;
+    // The text the partial carries is read before the sweep: the one that ran.
+    let scenario = scenario_text(file, system)?;
     let duration = SimTime(sweep.duration_ms);
     let progress = Progress::counting(0, false, "injections");
     let designs = selected
@@ -303,7 +318,7 @@ pub(super) fn emit_sweep(
         faultline_sweep_partial: shard::SWEEP_FORMAT,
         faultline: env!("CARGO_PKG_VERSION").to_string(),
         stream_version: crate::rng::STREAM_VERSION,
-        scenario: scenario_text(file, system)?,
+        scenario,
         sweep,
         shard,
         designs,
@@ -312,16 +327,13 @@ pub(super) fn emit_sweep(
     output::print(&format!("{origin}: sweep shard {shard} written to {}\n", emit.display()))
 }
 
-/// The scenario of `file` as a partial carries it.
+/// The scenario of `file` as a partial carries it (read capped, as the compiler read it).
 fn scenario_text(file: &Path, system: &System) -> Result<ScenarioText, Error> {
-    let bytes = std::fs::read(file).map_err(|e| Error::at(file, format!("cannot read the file: {e}")))?;
-    let text = String::from_utf8(bytes.clone()).map_err(|_| Error::at(file, "not UTF-8 text"))?;
-    Ok(ScenarioText {
-        name: system.name.clone(),
-        sha256: super::run::sha256_hex_of(&bytes),
-        file: file.display().to_string(),
-        text,
-    })
+    let bytes = crate::scenario::read_capped(file)
+        .map_err(|e| Error::at(file, format!("cannot read the file: {e}")))?;
+    let sha256 = super::run::sha256_hex_of(&bytes);
+    let text = String::from_utf8(bytes).map_err(|_| Error::at(file, "not UTF-8 text"))?;
+    Ok(ScenarioText { name: system.name.clone(), sha256, file: file.display().to_string(), text })
 }
 
 /// Writes a partial as JSON to `emit`, replacing it whole.

@@ -77,14 +77,13 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let pool = output::pool(args.options.threads)?;
     let selected = select(&system, &args.archs, &origin)?;
     let duration = args.duration.unwrap_or(SimTime(30 * MS_PER_DAY));
-    if let Some(shard) = args.shard.requested(&origin)? {
-        let emit = args.shard.emit.as_deref().expect("a shard has a file to emit");
+    if let Some((shard, emit)) = args.shard.requested(&origin)? {
         let sweep = crate::shard::SweepOptions {
             order: args.order,
             duration_ms: duration.0,
             archs: args.archs.clone(),
         };
-        return super::shard::emit_sweep(&args.file, &system, sweep, shard, emit, &pool);
+        return super::shard::emit_sweep(&args.file, &system, (sweep, &selected), shard, emit, &pool);
     }
     // Injections the dependency graph settles are not simulated; the bar counts them all.
     let progress = Progress::counting(0, false, "injections");

@@ -13,6 +13,8 @@
 //! standby groups (`standby.rs`), batteries (`battery.rs`), datasets (`data/`) and queue links
 //! (`queues.rs`).
 
+use std::borrow::BorrowMut;
+
 use crate::model::ComponentId;
 use crate::rng::Stream;
 use crate::time::SimTime;
@@ -223,8 +225,8 @@ impl<'a> Simulator<'a> {
         for ((streams, start), keys) in self.core.streams.iter_mut().zip(&self.start).zip(keys) {
             restart(&mut streams.fail, start.fail, &keys.fail, replication);
             restart(&mut streams.recover, start.recover, &keys.recover, replication);
-            restart_boxed(&mut streams.detect, start.detect, &keys.detect, replication);
-            restart_boxed(&mut streams.start, start.start, &keys.start, replication);
+            restart(&mut streams.detect, start.detect, &keys.detect, replication);
+            restart(&mut streams.start, start.start, &keys.start, replication);
         }
         self.cycles.mode_now.fill(None);
         self.cycles.inject_mode.fill(None);
@@ -603,29 +605,23 @@ impl<'a> Simulator<'a> {
 }
 
 /// Points `slot` at the stream of `replication` if the component uses it, or empties it. The
-/// generator is restarted in place: no copy of its state, no block computed before it is used.
-/// A slot only ever holds streams of its own `key` (the prepared key of its component and
-/// purpose), so that a stream there only needs to restart.
-fn restart(slot: &mut Option<Stream>, wanted: bool, key: &[u8; 32], replication: u64) {
+/// generator is restarted in place: no copy of its state, no block computed before it is used,
+/// and a boxed one (the rarely used `detect` and `start` streams) keeps its box. A slot only
+/// ever holds streams of its own `key` (the prepared key of its component and purpose), so that
+/// a stream there only needs to restart.
+fn restart<S: BorrowMut<Stream> + From<Stream>>(
+    slot: &mut Option<S>,
+    wanted: bool,
+    key: &[u8; 32],
+    replication: u64,
+) {
     match (wanted, slot.as_mut()) {
         (true, Some(stream)) => {
+            let stream = stream.borrow_mut();
             debug_assert!(stream.has_key(key));
             stream.restart(replication)
         }
-        (true, None) => *slot = Some(Stream::new(key, replication)),
-        (false, _) => *slot = None,
-    }
-}
-
-/// As [`restart`], for a boxed stream: the box is kept across replications.
-#[inline]
-fn restart_boxed(slot: &mut Option<Box<Stream>>, wanted: bool, key: &[u8; 32], replication: u64) {
-    match (wanted, slot.as_mut()) {
-        (true, Some(stream)) => {
-            debug_assert!(stream.has_key(key));
-            stream.restart(replication)
-        }
-        (true, None) => *slot = Some(Box::new(Stream::new(key, replication))),
+        (true, None) => *slot = Some(S::from(Stream::new(key, replication))),
         (false, _) => *slot = None,
     }
 }

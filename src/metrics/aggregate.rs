@@ -95,27 +95,7 @@ impl Aggregate {
         self.censored_max_ms = self.censored_max_ms.max(o.censored_max_ms);
         self.rto.merge(&o.rto);
         self.within_rto += o.within_rto;
-        for (cause, p) in &o.problems {
-            let t = self.problems.entry(*cause).or_default();
-            t.incidents += p.incidents;
-            t.downtime_ms += p.downtime_ms;
-        }
-        for (t, p) in self.labels.iter_mut().zip(&o.labels) {
-            t.incidents += p.incidents;
-            t.downtime_ms += p.downtime_ms;
-        }
-        if self.datasets.len() < o.datasets.len() {
-            self.datasets.resize(o.datasets.len(), DataTotals::default());
-        }
-        for (t, d) in self.datasets.iter_mut().zip(&o.datasets) {
-            t.merge(d);
-        }
-        if self.queues.len() < o.queues.len() {
-            self.queues.resize(o.queues.len(), QueueTotals::default());
-        }
-        for (t, q) in self.queues.iter_mut().zip(&o.queues) {
-            t.merge(q);
-        }
+        self.add_breakdowns(&o.problems, &o.labels, &o.datasets, &o.queues);
         if self.active_ms.is_empty() {
             self.active_ms = o.active_ms.iter().map(|&(m, _)| (m, 0)).collect();
         }
@@ -123,6 +103,25 @@ impl Aggregate {
             debug_assert_eq!(*member, m, "the same members in every replication");
             *total += u128::from(ms);
         }
+    }
+
+    /// Adds the totals by problem, by label, by dataset and by queue of a replication or of a
+    /// later run.
+    fn add_breakdowns(
+        &mut self,
+        problems: &BTreeMap<Cause, ProblemTotals>,
+        labels: &[ProblemTotals; LABEL_SLOTS],
+        datasets: &[DataTotals],
+        queues: &[QueueTotals],
+    ) {
+        for (cause, p) in problems {
+            self.problems.entry(*cause).or_default().merge(p);
+        }
+        for (t, p) in self.labels.iter_mut().zip(labels) {
+            t.merge(p);
+        }
+        merge_padded(&mut self.datasets, datasets, DataTotals::merge);
+        merge_padded(&mut self.queues, queues, QueueTotals::merge);
     }
 
     /// Replications folded so far.
@@ -159,27 +158,7 @@ impl Aggregate {
         self.censored_max_ms = self.censored_max_ms.max(later.censored_max_ms);
         self.rto.merge(&later.rto);
         self.within_rto += later.within_rto;
-        for (cause, p) in &later.problems {
-            let t = self.problems.entry(*cause).or_default();
-            t.incidents += p.incidents;
-            t.downtime_ms += p.downtime_ms;
-        }
-        for (t, p) in self.labels.iter_mut().zip(&later.labels) {
-            t.incidents += p.incidents;
-            t.downtime_ms += p.downtime_ms;
-        }
-        if self.datasets.len() < later.datasets.len() {
-            self.datasets.resize(later.datasets.len(), DataTotals::default());
-        }
-        for (t, d) in self.datasets.iter_mut().zip(&later.datasets) {
-            t.merge(d);
-        }
-        if self.queues.len() < later.queues.len() {
-            self.queues.resize(later.queues.len(), QueueTotals::default());
-        }
-        for (t, q) in self.queues.iter_mut().zip(&later.queues) {
-            t.merge(q);
-        }
+        self.add_breakdowns(&later.problems, &later.labels, &later.datasets, &later.queues);
         if self.active_ms.is_empty() {
             self.active_ms = later.active_ms.iter().map(|&(m, _)| (m, 0)).collect();
         }
@@ -543,6 +522,16 @@ fn data_report(data: &DataTotals, rpo_objective: Option<SimTime>, years: f64) ->
                 .then(|| data.lost_writes_ms as f64 / data.events as f64 / MS_PER_HOUR as f64),
             max_h: (data.events > 0).then(|| data.lost_writes_max_ms as f64 / MS_PER_HOUR as f64),
         },
+    }
+}
+
+/// Merges `from` into `into` element by element, `into` first padded to `from`'s length.
+fn merge_padded<T: Clone + Default>(into: &mut Vec<T>, from: &[T], merge: impl Fn(&mut T, &T)) {
+    if into.len() < from.len() {
+        into.resize(from.len(), T::default());
+    }
+    for (t, f) in into.iter_mut().zip(from) {
+        merge(t, f);
     }
 }
 

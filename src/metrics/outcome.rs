@@ -17,6 +17,14 @@ pub struct ProblemTotals {
     pub downtime_ms: u64,
 }
 
+impl ProblemTotals {
+    /// Adds `other`'s.
+    pub fn merge(&mut self, other: &ProblemTotals) {
+        self.incidents += other.incidents;
+        self.downtime_ms += other.downtime_ms;
+    }
+}
+
 /// Data-loss events of one dataset, or of a whole architecture.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DataTotals {

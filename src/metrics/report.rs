@@ -158,6 +158,13 @@ pub struct ArchitectureReport {
     pub histograms: Histograms,
 }
 
+impl ArchitectureReport {
+    /// The rare-event estimate, when that method gave the availability and incident figures.
+    pub fn rare(&self) -> Option<&RareReport> {
+        self.estimator.as_ref()?.rare.as_ref()
+    }
+}
+
 /// The distributions behind the quantiles, as log-bucket histograms in ms (the JSON form is in
 /// [`LogHistogram`]'s docs): the quantiles of `rto_s` and `rpo_s` are theirs.
 #[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]

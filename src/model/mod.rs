@@ -110,6 +110,13 @@ impl Precision {
     /// The replications when `--max-replications` is not given: a million, or the first
     /// batch if larger.
     pub const DEFAULT_MAX: u64 = 1_000_000;
+
+    /// `relative` with the default maximum for a first batch of `replications`.
+    pub fn with_default_max(relative: f64, replications: u64) -> Precision {
+        let max_replications =
+            Precision::DEFAULT_MAX.max(replications).min(crate::scenario::MAX_REPLICATIONS);
+        Precision { relative, max_replications }
+    }
 }
 
 /// A repair crew: `size` repairs can be in progress at once; the others wait, first come

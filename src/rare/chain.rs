@@ -129,9 +129,7 @@ impl Chain {
             warm_of: Vec::new(),
         };
         // The first component that does not qualify, in file order, is the one named.
-        let mut in_file_order = order.clone();
-        in_file_order.sort_unstable();
-        for &c in &in_file_order {
+        for c in (0..n).filter(|&c| seen[c]) {
             qualifies(arch, c)?;
         }
         for (at, &c) in order.iter().enumerate() {

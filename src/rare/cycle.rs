@@ -57,7 +57,9 @@ impl<'c> Walker<'c> {
         let mut sums = CycleSums::default();
         let mut weight = 1.0;
         let mut was_up = true;
-        let mut up = chain.settle(&mut self.state);
+        // A cycle starts where the last one ended, all up and settled: the service is up.
+        debug_assert!(chain.settle(&mut self.state.clone()));
+        let mut up = true;
         loop {
             if self.warm {
                 for u in 0..chain.units.len() {
@@ -83,27 +85,24 @@ impl<'c> Walker<'c> {
                     sums.incidents += weight;
                 }
             }
-            // The transition: unit `u` changes state; `drawn` is its probability as drawn.
+            // The transition: unit `u` changes state; `drawn` is its probability as drawn, if
+            // not the chain's own.
             let x = crate::dist::unit_open(stream.next_word());
-            let (u, drawn) = if !up {
-                (self.pick_by_rate(x * total, false), 1.0)
+            let (u, drawn) = if !up || failures == 0 {
+                // While down, and when nothing left can fail (the rest never fails): the
+                // chain's own probabilities, under which the ratio stays 1.
+                (self.pick_by_rate(x * total, false), None)
             } else if repair_total == 0.0 {
-                (self.pick_failure(x, failures), 1.0 / failures as f64)
-            } else if failures == 0 {
-                // Nothing left to fail (the rest never fails): repairs only, as in the chain.
-                let u = self.pick_by_rate(x * repair_total, true);
-                (u, chain.units[u].mu / repair_total)
+                (self.pick_failure(x, failures), Some(1.0 / failures as f64))
             } else if x < BIAS {
-                (self.pick_failure(x / BIAS, failures), BIAS / failures as f64)
+                (self.pick_failure(x / BIAS, failures), Some(BIAS / failures as f64))
             } else {
                 let u = self.pick_by_rate((x - BIAS) / (1.0 - BIAS) * repair_total, true);
-                (u, (1.0 - BIAS) * chain.units[u].mu / repair_total)
+                (u, Some((1.0 - BIAS) * chain.units[u].mu / repair_total))
             };
-            let rate = if self.state.down[u] { chain.units[u].mu } else { self.rates[u] };
-            let original = rate / total;
-            // Under the chain's own probabilities, the ratio stays 1.
-            if up {
-                weight *= original / drawn;
+            if let Some(drawn) = drawn {
+                let rate = if self.state.down[u] { chain.units[u].mu } else { self.rates[u] };
+                weight *= rate / total / drawn;
             }
             self.state.down[u] = !self.state.down[u];
             if self.state.down[u] {

@@ -59,12 +59,17 @@ pub struct RareEstimate {
 impl RareEstimate {
     /// Whether it stopped because the precision was reached (else: at the most cycles).
     pub fn reached(&self) -> bool {
-        self.moments.unavailability().relative().is_some_and(|h| h <= self.target)
+        reached(&self.moments, self.target)
     }
 }
 
+/// Whether the unavailability's relative 95% half-width of `moments` is at most `target`.
+fn reached(moments: &Moments, target: f64) -> bool {
+    moments.unavailability().relative().is_some_and(|h| h <= target)
+}
+
 /// Runs cycles of `chain` on `pool` until the unavailability's relative 95% half-width is at
-/// most `target` or `max_cycles` ran; `progress` gets the cycles done after each batch.
+/// most `target` or `max_cycles` ran.
 pub fn estimate(
     chain: &Chain,
     seed: u64,
@@ -72,7 +77,6 @@ pub fn estimate(
     target: f64,
     max_cycles: u64,
     pool: &rayon::ThreadPool,
-    progress: &(dyn Fn(u64) + Sync),
 ) -> RareEstimate {
     let key = named_stream_key(seed, arch_name, "rare");
     let max_cycles = max_cycles.max(1);
@@ -99,9 +103,7 @@ pub fn estimate(
         });
         blocks.iter().for_each(|b| moments.merge(b));
         done = goal;
-        progress(moments.n);
-        let reached = moments.unavailability().relative().is_some_and(|h| h <= target);
-        if reached || done == max_blocks {
+        if reached(&moments, target) || done == max_blocks {
             return RareEstimate { moments, target, max_cycles };
         }
         goal = (goal * 2).min(max_blocks);

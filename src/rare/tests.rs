@@ -21,7 +21,7 @@ fn not_applicable(text: &str) -> String {
 
 fn run(chain: &Chain, seed: u64, target: f64) -> RareEstimate {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    estimate(chain, seed, "a", target, 4_000_000, &pool, &|_| {})
+    estimate(chain, seed, "a", target, 4_000_000, &pool)
 }
 
 /// Within two half-widths; a quantity with no variance at all (every incident of a 1-of-3
@@ -112,7 +112,7 @@ fn a_service_that_cannot_go_down_has_no_downtime_even_while_its_units_fail() {
         m("b", "1000h", "1h")
     );
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    let r = estimate(&chain_of(&components), 5, "a", 0.05, 20_000, &pool, &|_| {});
+    let r = estimate(&chain_of(&components), 5, "a", 0.05, 20_000, &pool);
     assert_eq!(r.moments.unavailability().value, 0.0);
     assert_eq!(r.moments.n, 20_000, "no downtime, no relative precision: it runs to the most");
     assert!(!r.reached());
@@ -122,7 +122,7 @@ fn a_service_that_cannot_go_down_has_no_downtime_even_while_its_units_fail() {
                                                 passive: Warm(factor: 0.5)))"#,
         m("x", "100h", "1h")
     );
-    let r = estimate(&chain_of(&standby), 6, "a", 0.05, 20_000, &pool, &|_| {});
+    let r = estimate(&chain_of(&standby), 6, "a", 0.05, 20_000, &pool);
     assert_eq!(r.moments.unavailability().value, 0.0);
 }
 
@@ -131,7 +131,7 @@ fn same_seed_same_bits_whatever_the_threads() {
     let chain = chain_of(&three("1000h", "1h", 2));
     let one = run(&chain, 3, 0.01);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
-    let many = estimate(&chain, 3, "a", 0.01, 4_000_000, &pool, &|_| {});
+    let many = estimate(&chain, 3, "a", 0.01, 4_000_000, &pool);
     assert_eq!(one, many);
     assert_ne!(one, run(&chain, 4, 0.01));
 }

@@ -8,7 +8,10 @@
 //! The table and Markdown say what was run (`format::run_line` and the report's sentence),
 //! print numbers through `format`, and end with how to read them. The CSV has one row per
 //! architecture, full precision and the run's options last (seed, replications, horizon, as
-//! `run`'s CSV); the JSON is the run's header with the comparisons.
+//! `run`'s CSV); the JSON is the run's header with the comparisons. A design whose
+//! availability came from the rare-event method gets a sentence under the table with its
+//! downtime by that method ([`RareDowntime`]; the JSON's `rare` list): the paired rows above
+//! pair its crude replications.
 
 use std::fmt::Write as _;
 
@@ -58,8 +61,10 @@ pub struct RareDowntime {
 impl RareDowntime {
     /// The rare-event downtime of `a`, if that method gave its availability.
     pub fn of(a: &ArchitectureReport) -> Option<RareDowntime> {
-        a.estimator.as_ref()?.rare.as_ref()?;
-        let minutes = |availability: f64| (1.0 - availability) * crate::time::MS_PER_YEAR as f64 / 60_000.0;
+        a.rare()?;
+        let minutes = |availability: f64| {
+            (1.0 - availability) * crate::time::MS_PER_YEAR as f64 / crate::time::MS_PER_MINUTE as f64
+        };
         Some(RareDowntime {
             name: a.name.clone(),
             downtime_min_per_year: a.downtime_min_per_year,

@@ -76,7 +76,7 @@ fn replications(h: &Header) -> String {
 /// What a design's precision came to: `16000 replications, 95% CI ±4.1% of the unavailability
 /// (asked ±5%)`, or why it stopped short (regenerative cycles for a rare-event estimate).
 pub fn precision_reached(a: &ArchitectureReport, p: &crate::metrics::PrecisionReached) -> String {
-    let rare = a.estimator.as_ref().is_some_and(|e| e.rare.is_some());
+    let rare = a.rare().is_some();
     let unit = match (rare, p.replications == 1) {
         (true, true) => "regenerative cycle",
         (true, false) => "regenerative cycles",

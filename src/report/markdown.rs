@@ -62,7 +62,7 @@ pub fn render(report: &Report) -> String {
     }
     for a in archs {
         let _ = writeln!(out, "\n## {}\n", cell(&a.name));
-        let rare = a.estimator.as_ref().is_some_and(|e| e.rare.is_some());
+        let rare = a.rare().is_some();
         if a.problems.is_empty() && rare {
             out.push_str(
                 "No incident in the crude run beside the rare-event estimate (see *Method* below).\n",

@@ -28,7 +28,7 @@ use crate::metrics::{
 };
 use crate::model::{Architecture, Estimator, Precision, System};
 use crate::rare::{self, Chain, RareEstimate};
-use crate::time::{MS_PER_HOUR, MS_PER_YEAR};
+use crate::time::{MS_PER_HOUR, MS_PER_MINUTE, MS_PER_YEAR};
 
 use super::{Plan, RunParams, run_plan};
 
@@ -95,7 +95,7 @@ pub fn estimate(
     let crude = |stop: &mut dyn FnMut(&Aggregate) -> bool, each: &mut dyn FnMut(u64, &Outcome)| {
         run_plan(arch, params, plan, pool, progress, each, stop)
     };
-    let rare_run = |chain: &Chain| rare::estimate(chain, system.seed, &arch.name, target, max, pool, &|_| {});
+    let rare_run = |chain: &Chain| rare::estimate(chain, system.seed, &arch.name, target, max, pool);
     match estimator {
         Estimator::Crude => {
             let aggregate = crude(&mut |_| false, each);
@@ -131,16 +131,13 @@ pub fn estimate(
                     let pilot = format!("a crude pilot of {n} replications");
                     let too_many = predicted.is_none_or(|p| p > max as f64);
                     let seen = match predicted {
-                        Some(p) if too_many => {
+                        Some(p) => {
+                            let than = if too_many { "more than" } else { "within" };
                             format!(
-                                "{pilot} predicts {p:.3e} replications for ±{}, more than the most ({max})",
+                                "{pilot} predicts {p:.3e} replications for ±{}, {than} the most ({max})",
                                 percent(target)
                             )
                         }
-                        Some(p) => format!(
-                            "{pilot} predicts {p:.3e} replications for ±{}, within the most ({max})",
-                            percent(target)
-                        ),
                         None => format!("{pilot} saw no downtime"),
                     };
                     because = match (&chain, too_many) {
@@ -182,10 +179,11 @@ pub fn report_estimated(arch: &Architecture, run: &Estimated, system: &System) -
     };
     let m = &rare.moments;
     let u = m.unavailability();
+    let [u_low, u_high] = u.ci95();
     let per_year = m.incident_rate().scaled(MS_PER_YEAR as f64);
     let availability = AvailabilityStats {
         mean: 1.0 - u.value,
-        ci95: [(1.0 - u.ci95()[1]).max(0.0), 1.0 - u.ci95()[0]],
+        ci95: [(1.0 - u_high).max(0.0), 1.0 - u_low],
         ci_method: if m.n < 2 || u.value == 0.0 { "degenerate" } else { "regenerative" },
         // As crude sampling asks 30 replications with downtime: 30 cycles with downtime, worth
         // 30 equally weighted observations.
@@ -202,7 +200,7 @@ pub fn report_estimated(arch: &Architecture, run: &Estimated, system: &System) -
     report.objectives.availability.met = met(arch.objectives.availability);
     report.objectives.availability_unplanned.met = met(arch.objectives.availability_unplanned);
     report.nines = (u.value > 0.0).then(|| -libm::log10(u.value));
-    report.downtime_min_per_year = u.value * MS_PER_YEAR as f64 / 60_000.0;
+    report.downtime_min_per_year = u.value * MS_PER_YEAR as f64 / MS_PER_MINUTE as f64;
     report.planned.availability_unplanned = availability.clone();
     report.availability = availability;
     report.incidents_per_year = per_year.value;

@@ -155,13 +155,56 @@ struct Key<'a> {
     shard: Shard,
 }
 
-/// Checks that the partials with `keys` (each with the name of its file) are the shards of one
-/// run, each once, none missing; returns their positions in shard order.
-fn one_run(keys: &[(&String, Key<'_>)]) -> Result<Vec<usize>, String> {
+/// What merging reads of a partial of either kind (a run's, a sweep's).
+trait Part {
+    /// What must be the same in every shard, and which shard it is.
+    fn key(&self) -> Key<'_>;
+    /// Its designs' names, in order.
+    fn names(&self) -> impl Iterator<Item = &str>;
+}
+
+impl Part for Partial {
+    fn key(&self) -> Key<'_> {
+        Key {
+            format: (self.faultline_partial, FORMAT),
+            faultline: &self.faultline,
+            stream_version: self.stream_version,
+            scenario: &self.scenario,
+            options: format!("{:?}", self.options),
+            shard: self.shard,
+        }
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.designs.iter().map(|d| d.name.as_str())
+    }
+}
+
+impl Part for SweepPartial {
+    fn key(&self) -> Key<'_> {
+        Key {
+            format: (self.faultline_sweep_partial, SWEEP_FORMAT),
+            faultline: &self.faultline,
+            stream_version: self.stream_version,
+            scenario: &self.scenario,
+            options: format!("{:?}", self.sweep),
+            shard: self.shard,
+        }
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.designs.iter().map(|d| d.name.as_str())
+    }
+}
+
+/// Checks that `partials` (each with the name of its file) are the shards of one run, each
+/// once, none missing, all with the same designs; returns their positions in shard order.
+fn one_run<P: Part>(partials: &[(String, P)]) -> Result<Vec<usize>, String> {
+    let keys: Vec<(&String, Key<'_>)> = partials.iter().map(|(origin, p)| (origin, p.key())).collect();
     let Some((first_origin, first)) = keys.first() else {
         return Err("no partial result given".into());
     };
-    for (origin, k) in keys {
+    for (origin, k) in &keys {
         let (format, reads) = k.format;
         if format != reads {
             return Err(format!(
@@ -219,27 +262,20 @@ fn one_run(keys: &[(&String, Key<'_>)]) -> Result<Vec<usize>, String> {
             count - 1
         ));
     }
-    Ok(by_index.values().map(|&(position, _)| position).collect())
+    let order: Vec<usize> = by_index.values().map(|&(position, _)| position).collect();
+    let (first_origin, first) = &partials[order[0]];
+    for (origin, p) in partials {
+        if !p.names().eq(first.names()) {
+            return Err(format!("{origin}: its designs differ from {first_origin}'s"));
+        }
+    }
+    Ok(order)
 }
 
 /// Merges `partials` (each with the name of the file it came from, for errors) into the run
 /// they split; an error says which files disagree and how, or which shards are missing.
 pub fn merge(partials: Vec<(String, Partial)>) -> Result<Merged, String> {
-    let keys: Vec<(&String, Key<'_>)> = partials
-        .iter()
-        .map(|(origin, p)| {
-            let key = Key {
-                format: (p.faultline_partial, FORMAT),
-                faultline: &p.faultline,
-                stream_version: p.stream_version,
-                scenario: &p.scenario,
-                options: format!("{:?}", p.options),
-                shard: p.shard,
-            };
-            (origin, key)
-        })
-        .collect();
-    let order = one_run(&keys)?;
+    let order = one_run(&partials)?;
     let mut designs: Vec<Design> = Vec::new();
     let mut next = 0;
     for &k in &order {
@@ -256,9 +292,6 @@ pub fn merge(partials: Vec<(String, Partial)>) -> Result<Merged, String> {
         if designs.is_empty() {
             designs = p.designs.clone();
             continue;
-        }
-        if p.designs.len() != designs.len() || p.designs.iter().zip(&designs).any(|(a, b)| a.name != b.name) {
-            return Err(format!("{origin}: its designs differ from {}'s", partials[order[0]].0));
         }
         for (d, later) in designs.iter_mut().zip(&p.designs) {
             d.totals.merge(&later.totals);
@@ -334,29 +367,12 @@ pub struct MergedSweep {
 
 /// Merges the shards of a sweep, refusing as [`merge`] does.
 pub fn merge_sweeps(partials: Vec<(String, SweepPartial)>) -> Result<MergedSweep, String> {
-    let keys: Vec<(&String, Key<'_>)> = partials
-        .iter()
-        .map(|(origin, p)| {
-            let key = Key {
-                format: (p.faultline_sweep_partial, SWEEP_FORMAT),
-                faultline: &p.faultline,
-                stream_version: p.stream_version,
-                scenario: &p.scenario,
-                options: format!("{:?}", p.sweep),
-                shard: p.shard,
-            };
-            (origin, key)
-        })
-        .collect();
-    let order = one_run(&keys)?;
+    let order = one_run(&partials)?;
     let (_, first) = &partials[order[0]];
     let mut designs: Vec<(String, Vec<crate::analysis::sweep::Outcome>)> =
         first.designs.iter().map(|d| (d.name.clone(), Vec::new())).collect();
     for &k in &order {
         let (origin, p) = &partials[k];
-        if p.designs.len() != designs.len() || p.designs.iter().zip(&designs).any(|(a, b)| a.name != b.0) {
-            return Err(format!("{origin}: its designs differ from {}'s", partials[order[0]].0));
-        }
         for (d, part) in designs.iter_mut().zip(&p.designs) {
             let [start, end, of] = part.sets;
             let expected = p.shard.range(of);

@@ -151,10 +151,10 @@ fn the_table_and_markdown_say_which_method_gave_the_numbers() {
 #[test]
 fn same_bytes_for_any_thread_count_and_check_refuses_a_method() {
     let file = file("threads");
-    let args =
-        |threads: &'static str| ["run", "--method", "rare", "--format", "json", "-q", "--threads", threads];
-    let one = faultline(&[&args("1")[..1], &[file.as_str()], &args("1")[1..]].concat());
-    let two = faultline(&[&args("2")[..1], &[file.as_str()], &args("2")[1..]].concat());
+    let run = |threads| {
+        faultline(&["run", &file, "--method", "rare", "--format", "json", "-q", "--threads", threads])
+    };
+    let (one, two) = (run("1"), run("2"));
     assert_eq!(one.exit_code(), 0, "{}", one.stderr);
     assert_eq!(one.stdout, two.stdout);
     let check = faultline(&["check", &file, "--method", "rare"]);

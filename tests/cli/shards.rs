@@ -161,15 +161,22 @@ fn ok(args: &[&str]) -> String {
     run.stdout
 }
 
-fn emit(dir: &std::path::Path, file: &str, count: u64, extra: &[&str]) -> Vec<String> {
+/// Runs shards 0 to `count` - 1 of `command` (`run`, `report`, `sweep`) on `file`, with `extra`
+/// arguments, into `dir`; returns their partials' paths.
+fn emit_with(dir: &std::path::Path, command: &str, file: &str, count: u64, extra: &[&str]) -> Vec<String> {
     (0..count)
         .map(|i| {
-            let out = dir.join(format!("part-{i}.json")).to_str().unwrap().to_string();
+            let out = dir.join(format!("{command}-{i}.json")).to_str().unwrap().to_string();
             let shard = format!("{i}/{count}");
-            ok(&[&["run", file, "--shard", &shard, "--emit", &out, "-q"][..], extra].concat());
+            ok(&[&[command, file, "--shard", &shard, "--emit", &out][..], extra].concat());
             out
         })
         .collect()
+}
+
+/// [`emit_with`] of `run`, quiet.
+fn emit(dir: &std::path::Path, file: &str, count: u64, extra: &[&str]) -> Vec<String> {
+    emit_with(dir, "run", file, count, &[extra, &["-q"]].concat())
 }
 
 #[test]
@@ -190,13 +197,7 @@ fn the_command_line_merges_to_the_run_and_report_from_partials_to_the_bundle() {
         assert_eq!(merged, whole, "{format}");
     }
     // report --from: the bundle of `report` with the same options, every file.
-    let report_parts: Vec<String> = (0..2)
-        .map(|i| {
-            let out = dir.join(format!("report-{i}.json")).to_str().unwrap().to_string();
-            ok(&["report", file, "--replications", "40", "--shard", &format!("{i}/2"), "--emit", &out]);
-            out
-        })
-        .collect();
+    let report_parts = emit_with(&dir, "report", file, 2, &["--replications", "40"]);
     let from = dir.join("from");
     let single = dir.join("single");
     ok(&["report", "--from", &report_parts[1], &report_parts[0], "--out", from.to_str().unwrap()]);
@@ -230,13 +231,7 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
 fn a_sweep_merged_from_shards_prints_the_sweep() {
     let dir = scratch_dir("shards-sweep");
     let file = "scenarios/dr-strategies.ron";
-    let parts: Vec<String> = (0..3)
-        .map(|i| {
-            let out = dir.join(format!("sweep-{i}.json")).to_str().unwrap().to_string();
-            ok(&["sweep", file, "--order", "2", "--shard", &format!("{i}/3"), "--emit", &out]);
-            out
-        })
-        .collect();
+    let parts = emit_with(&dir, "sweep", file, 3, &["--order", "2"]);
     let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
     for format in ["table", "json"] {
         let merged = ok(&[&["merge"][..], &parts, &["--format", format]].concat());

@@ -23,7 +23,7 @@ fn agree(components: &str, seed: u64) {
     let (u_crude, se_crude) = mean_se(&crude);
     let chain = Chain::new(arch, system.random).expect("the design qualifies");
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    let rare = estimate(&chain, seed, "a", 0.01, 2_000_000, &pool, &|_| {}).moments.unavailability();
+    let rare = estimate(&chain, seed, "a", 0.01, 2_000_000, &pool).moments.unavailability();
     let se_rare = rare.half_width / 1.96;
     let se = (se_crude * se_crude + se_rare * se_rare).sqrt();
     assert!(se < 0.05 * u_crude, "the test must be precise: SE {se} against U {u_crude}");

@@ -159,8 +159,7 @@ impl Context {
                 Some("0.05 asks for a 95% CI within ±5% of the unavailability".into());
             return None;
         }
-        let max_replications = super::Precision::DEFAULT_MAX.max(replications).min(MAX_REPLICATIONS);
-        Some(super::Precision { relative: p.value, max_replications })
+        Some(super::Precision::with_default_max(p.value, replications))
     }
 
     fn finish(mut self, system: System) -> Result<Compiled, Vec<Diagnostic>> {
