@@ -119,12 +119,12 @@ pub(super) fn emit(
         designs,
     };
     write_partial(&partial, emit)?;
-    output::print(&format!(
-        "{origin}: shard {shard}: replications {first} to {} of {} written to {}\n",
-        end.saturating_sub(1),
-        system.replications,
-        emit.display()
-    ))
+    let share = if end > first {
+        format!("replications {first} to {} of {}", end - 1, system.replications)
+    } else {
+        format!("no replication (the run has {}, fewer than its {} shards)", system.replications, shard.count)
+    };
+    output::print(&format!("{origin}: shard {shard}: {share} written to {}\n", emit.display()))
 }
 
 /// Partials merged into the run they split: the scenario as it ran, its report as `run`
@@ -171,6 +171,14 @@ fn from_values(values: Vec<(String, serde_json::Value)>) -> Result<FromPartials,
     };
     let overrides = apply_overrides(&mut system, &options, &merged.options.archs);
     let selected = select(&system, &merged.options.archs, &file.display().to_string())?;
+    if selected.len() != merged.designs.len() {
+        return Err(Error::new(format!(
+            "{}: error: the partials hold {} design(s) where the scenario they carry chooses {}\n  = hint: the files were edited or made by another tool\n",
+            file.display(),
+            merged.designs.len(),
+            selected.len()
+        )));
+    }
     let mut architectures = Vec::new();
     let mut incidents = Vec::new();
     for (&i, design) in selected.iter().zip(&merged.designs) {
@@ -245,6 +253,11 @@ fn typed<T: serde::de::DeserializeOwned>(
     values
         .into_iter()
         .map(|(origin, value)| {
+            if value.get("faultline_partial").is_none() && value.get("faultline_sweep_partial").is_none() {
+                return Err(Error::new(format!(
+                    "{origin}: error: not a faultline partial result: it has no `faultline_partial` key\n  = hint: give the files written by `--shard I/N --emit FILE`; a run's own output (--format json, result.json) is not one\n"
+                )));
+            }
             let partial = serde_json::from_value(value).map_err(|e| {
                 Error::new(format!(
                     "{origin}: error: not a faultline partial result of this kind: {e}\n  = hint: merge the partials of one command: every shard of a run, or every shard of a sweep\n"

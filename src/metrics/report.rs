@@ -163,6 +163,17 @@ impl ArchitectureReport {
     pub fn rare(&self) -> Option<&RareReport> {
         self.estimator.as_ref()?.rare.as_ref()
     }
+
+    /// The replications its problems, RTO and data-loss figures come from, in a run of
+    /// `run_replications` (the header's): those, or with a precision the design's own, or the
+    /// crude run's beside a rare-event estimate (whose precision counts cycles).
+    pub fn crude_replications(&self, run_replications: u64) -> u64 {
+        match (self.estimator.as_ref().and_then(|e| e.crude.as_ref()), &self.precision) {
+            (Some(crude), _) => crude.replications,
+            (None, Some(p)) => p.replications,
+            (None, None) => run_replications,
+        }
+    }
 }
 
 /// The distributions behind the quantiles, as log-bucket histograms in ms (the JSON form is in
@@ -245,6 +256,11 @@ pub struct EstimatorReport {
 pub struct RareReport {
     /// Regenerative cycles run.
     pub cycles: u64,
+    /// The unavailability, as estimated (the availability is 1 minus it: near 1, a double
+    /// keeps fewer of the unavailability's digits than this does).
+    pub unavailability: f64,
+    /// Its 95% CI, the lower end clamped at 0.
+    pub unavailability_ci95: [f64; 2],
     /// Cycles in which the service went down.
     pub cycles_with_downtime: u64,
     /// The probability given to failures in a state with a repair in progress (balanced

@@ -61,14 +61,12 @@ pub struct RareDowntime {
 impl RareDowntime {
     /// The rare-event downtime of `a`, if that method gave its availability.
     pub fn of(a: &ArchitectureReport) -> Option<RareDowntime> {
-        a.rare()?;
-        let minutes = |availability: f64| {
-            (1.0 - availability) * crate::time::MS_PER_YEAR as f64 / crate::time::MS_PER_MINUTE as f64
-        };
+        let rare = a.rare()?;
+        let minutes = |u: f64| u * crate::time::MS_PER_YEAR as f64 / crate::time::MS_PER_MINUTE as f64;
         Some(RareDowntime {
             name: a.name.clone(),
             downtime_min_per_year: a.downtime_min_per_year,
-            ci95: [minutes(a.availability.ci95[1]), minutes(a.availability.ci95[0])],
+            ci95: rare.unavailability_ci95.map(minutes),
         })
     }
 

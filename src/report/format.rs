@@ -98,8 +98,7 @@ pub fn estimator_note(a: &ArchitectureReport) -> Option<String> {
     let (Some(rare), Some(crude)) = (&e.rare, &e.crude) else {
         return Some(format!("crude sampling ({})", e.because));
     };
-    let u = 1.0 - a.availability.mean;
-    let [lo, hi] = a.availability.ci95;
+    let (u, [u_low, u_high]) = (rare.unavailability, rare.unavailability_ci95);
     let incident =
         rare.mean_incident_s.map_or_else(String::new, |s| format!(", mean incident {}", duration_s(s)));
     let crude_figure = if crude.availability.mean < 1.0 {
@@ -114,11 +113,7 @@ pub fn estimator_note(a: &ArchitectureReport) -> Option<String> {
     };
     Some(format!(
         "availability, downtime, incidents/yr and MTBI by rare-event importance sampling ({}): unavailability {u:.3e} [{:.3e}, {:.3e}]{incident}, effective sample size {:.0}; crude over {} replications: {crude_figure}; RTO, problems and importance from the crude run",
-        e.because,
-        1.0 - hi,
-        1.0 - lo,
-        e.effective_sample_size,
-        crude.replications,
+        e.because, u_low, u_high, e.effective_sample_size, crude.replications,
     ))
 }
 
@@ -295,9 +290,11 @@ pub fn no_rpo_reason(any_queues: bool) -> &'static str {
     if any_queues { "no datasets or queues" } else { "no datasets" }
 }
 
-/// Simulated years over all replications of `h` (the denominator of "per year").
-pub fn simulated_years(h: &Header) -> f64 {
-    h.replications as f64 * h.horizon_h * MS_PER_HOUR as f64 / crate::time::MS_PER_YEAR as f64
+/// Simulated years over the replications design `a` of a run with header `h` ran (the
+/// denominator of its "per year").
+pub fn simulated_years(h: &Header, a: &ArchitectureReport) -> f64 {
+    a.crude_replications(h.replications) as f64 * h.horizon_h * MS_PER_HOUR as f64
+        / crate::time::MS_PER_YEAR as f64
 }
 
 /// With no data-loss event in `years` simulated years, the 95% upper bound of the rate per

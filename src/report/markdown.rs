@@ -14,7 +14,7 @@ use super::format::{
     no_rpo_reason, percent, pooled_rpo_p95, ranked, rate, rpo_or_dash, run_sentence, share, simulated_years,
     unrecoverable,
 };
-use crate::metrics::{ArchitectureReport, DataReport, ObjectiveResult, Report};
+use crate::metrics::{ArchitectureReport, DataReport, Header, ObjectiveResult, Report};
 
 /// Components ranked per architecture (the ones that caused the most downtime).
 const TOP_COMPONENTS: usize = 10;
@@ -36,11 +36,10 @@ pub fn render(report: &Report) -> String {
     let h = &report.header;
     let archs = &report.architectures;
     let with_data = archs.iter().any(has_stores);
-    let years = simulated_years(h);
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", cell(&h.scenario.name));
     let _ = writeln!(out, "{}\n", run_sentence(h));
-    out.push_str(&comparison(archs, with_data, years));
+    out.push_str(&comparison(archs, with_data, h));
     out.push_str(&objectives(archs));
     out.push_str(&super::cost::markdown(archs));
     out.push_str(&super::planned::markdown(archs));
@@ -95,10 +94,10 @@ pub fn render(report: &Report) -> String {
             }
         }
         if has_stores(a) {
-            out.push_str(&data_loss(a, years));
+            out.push_str(&data_loss(a, simulated_years(h, a)));
         }
         if !a.queues.is_empty() {
-            out.push_str(&queues(a, years));
+            out.push_str(&queues(a, simulated_years(h, a)));
         }
         if !a.injections_skipped.is_empty() {
             let _ = writeln!(
@@ -127,7 +126,7 @@ fn loss_rate(d: &DataReport, years: f64) -> String {
     rate(d.data_loss_events, d.data_loss_events_per_year, years)
 }
 
-fn comparison(archs: &[ArchitectureReport], with_data: bool, years: f64) -> String {
+fn comparison(archs: &[ArchitectureReport], with_data: bool, h: &Header) -> String {
     let any_queues = archs.iter().any(|a| !a.queues.is_empty());
     let mut out = String::from(
         "| architecture | availability | 95% CI | nines | downtime/yr | incidents/yr | RTO p50 | RTO p95 | RTO max |",
@@ -159,7 +158,12 @@ fn comparison(archs: &[ArchitectureReport], with_data: bool, years: f64) -> Stri
         if with_data && !has_stores(a) {
             let _ = write!(out, " {} | - |", no_rpo_reason(any_queues));
         } else if with_data {
-            let _ = write!(out, " {} | {} |", loss_rate(&a.data, years), rpo_or_dash(a.data.rpo_s.p95));
+            let _ = write!(
+                out,
+                " {} | {} |",
+                loss_rate(&a.data, simulated_years(h, a)),
+                rpo_or_dash(a.data.rpo_s.p95)
+            );
         }
         out.push('\n');
     }

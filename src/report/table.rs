@@ -14,7 +14,9 @@ use super::format::{
     percent, pooled_rpo_p95, ranked, rate, rpo_or_dash, run_line, share, simulated_years, unrecoverable,
 };
 use super::layout::{Align, columns};
-use crate::metrics::{ArchitectureReport, DataReport, ObjectiveResult, Objectives, QueueReport, Report};
+use crate::metrics::{
+    ArchitectureReport, DataReport, Header, ObjectiveResult, Objectives, QueueReport, Report,
+};
 
 /// Problems listed per architecture.
 pub const TOP_PROBLEMS: usize = 5;
@@ -27,8 +29,8 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(out, "{}\n", run_line(h));
     out.push_str(&comparison(&report.architectures));
     out.push('\n');
-    out.push_str(&data_loss(&report.architectures, simulated_years(h)));
-    out.push_str(&queues(&report.architectures, simulated_years(h)));
+    out.push_str(&data_loss(&report.architectures, h));
+    out.push_str(&queues(&report.architectures, h));
     out.push_str(&super::cost::table(&report.architectures));
     out.push_str(&super::planned::table(&report.architectures));
     out.push_str(&super::degraded::table(&report.architectures));
@@ -126,7 +128,7 @@ fn has_stores(a: &ArchitectureReport) -> bool {
 
 /// Data-loss events side by side, each architecture's datasets and queues under it; empty when
 /// no architecture has a dataset or a queue.
-fn data_loss(archs: &[ArchitectureReport], years: f64) -> String {
+fn data_loss(archs: &[ArchitectureReport], h: &Header) -> String {
     if !archs.iter().any(has_stores) {
         return String::new();
     }
@@ -145,7 +147,7 @@ fn data_loss(archs: &[ArchitectureReport], years: f64) -> String {
         .map(String::from)
         .to_vec(),
     ];
-    let row = |name: String, d: &DataReport| {
+    let row = |name: String, d: &DataReport, years: f64| {
         vec![
             name,
             rate(d.data_loss_events, d.data_loss_events_per_year, years),
@@ -169,12 +171,13 @@ fn data_loss(archs: &[ArchitectureReport], years: f64) -> String {
             rows.push(vec![a.name.clone(), no_rpo_reason(false).into()]);
             continue;
         }
-        rows.push(row(a.name.clone(), &a.data));
+        let years = simulated_years(h, a);
+        rows.push(row(a.name.clone(), &a.data, years));
         for d in &a.datasets {
-            rows.push(row(format!("  {}", d.name), &d.data));
+            rows.push(row(format!("  {}", d.name), &d.data, years));
         }
         for q in &a.queues {
-            rows.push(row(format!("  {} (queue)", q.name), &q.data));
+            rows.push(row(format!("  {} (queue)", q.name), &q.data, years));
         }
     }
     let mut align = vec![Align::Right; 8];
@@ -196,7 +199,7 @@ fn data_loss(archs: &[ArchitectureReport], years: f64) -> String {
 
 /// Backlogs and message losses of each architecture's queues; empty when no architecture has a
 /// queue.
-fn queues(archs: &[ArchitectureReport], years: f64) -> String {
+fn queues(archs: &[ArchitectureReport], h: &Header) -> String {
     if archs.iter().all(|a| a.queues.is_empty()) {
         return String::new();
     }
@@ -216,7 +219,7 @@ fn queues(archs: &[ArchitectureReport], years: f64) -> String {
         .map(String::from)
         .to_vec(),
     ];
-    let row = |q: &QueueReport| {
+    let row = |q: &QueueReport, years: f64| {
         let b = &q.backlog_age_s;
         let d = &q.data;
         vec![
@@ -234,7 +237,8 @@ fn queues(archs: &[ArchitectureReport], years: f64) -> String {
     };
     for a in archs.iter().filter(|a| !a.queues.is_empty()) {
         rows.push(vec![a.name.clone()]);
-        rows.extend(a.queues.iter().map(row));
+        let years = simulated_years(h, a);
+        rows.extend(a.queues.iter().map(|q| row(q, years)));
     }
     let mut align = vec![Align::Right; 10];
     align[0] = Align::Left;

@@ -88,14 +88,16 @@ pub fn estimate(
     let plan = Plan::of(system);
     let estimator = Estimator::of(system);
     let target = system.precision.map_or(DEFAULT_TARGET, |p| p.relative);
+    // The most crude replications, which auto's pilot weighs its prediction against; the rare
+    // method runs at least its first batch of cycles whatever that is.
     let max = system
         .precision
-        .map_or(system.max_replications.unwrap_or(Precision::DEFAULT_MAX), |p| p.max_replications)
-        .max(rare::FIRST);
+        .map_or(system.max_replications.unwrap_or(Precision::DEFAULT_MAX), |p| p.max_replications);
+    let max_cycles = max.max(rare::FIRST);
     let crude = |stop: &mut dyn FnMut(&Aggregate) -> bool, each: &mut dyn FnMut(u64, &Outcome)| {
         run_plan(arch, params, plan, pool, progress, each, stop)
     };
-    let rare_run = |chain: &Chain| rare::estimate(chain, system.seed, &arch.name, target, max, pool);
+    let rare_run = |chain: &Chain| rare::estimate(chain, system.seed, &arch.name, target, max_cycles, pool);
     match estimator {
         Estimator::Crude => {
             let aggregate = crude(&mut |_| false, each);
@@ -222,6 +224,8 @@ pub fn report_estimated(arch: &Architecture, run: &Estimated, system: &System) -
         effective_sample_size: m.effective_sample_size(),
         rare: Some(RareReport {
             cycles: m.n,
+            unavailability: u.value,
+            unavailability_ci95: [u_low, u_high],
             cycles_with_downtime: m.with_downtime,
             failure_biasing: rare::BIAS,
             incidents_per_year_ci95: per_year.ci95(),

@@ -121,6 +121,24 @@ pub struct Options {
     pub archs: Vec<String>,
 }
 
+impl Options {
+    /// The options as given on the command line (`--seed 5 --replications 1200`), or `none`.
+    pub fn args(&self) -> String {
+        let mut out: Vec<String> = Vec::new();
+        if let Some(seed) = self.seed {
+            out.push(format!("--seed {seed}"));
+        }
+        if let Some(n) = self.replications {
+            out.push(format!("--replications {n}"));
+        }
+        if let Some(h) = self.horizon_ms {
+            out.push(format!("--horizon {}", crate::time::SimTime(h)));
+        }
+        out.extend(self.archs.iter().map(|a| format!("--arch {a}")));
+        if out.is_empty() { "none".into() } else { out.join(" ") }
+    }
+}
+
 /// One design's totals over a shard.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -170,7 +188,7 @@ impl Part for Partial {
             faultline: &self.faultline,
             stream_version: self.stream_version,
             scenario: &self.scenario,
-            options: format!("{:?}", self.options),
+            options: self.options.args(),
             shard: self.shard,
         }
     }
@@ -187,7 +205,7 @@ impl Part for SweepPartial {
             faultline: &self.faultline,
             stream_version: self.stream_version,
             scenario: &self.scenario,
-            options: format!("{:?}", self.sweep),
+            options: self.sweep.args(),
             shard: self.shard,
         }
     }
@@ -281,11 +299,20 @@ pub fn merge(partials: Vec<(String, Partial)>) -> Result<Merged, String> {
     for &k in &order {
         let (origin, p) = &partials[k];
         let [start, end] = p.replications;
-        let whole = |t: &Aggregate| t.first() == start && t.first() + t.replications() == end;
-        if start != next || !p.designs.iter().all(|d| whole(&d.totals)) {
+        let edited = "\n  = hint: the file was edited or made by another tool";
+        if start != next {
             return Err(format!(
-                "{origin}: shard {} starts at replication {start}, where the shards before it end at {next}\n  = hint: the file was edited or made by another tool",
+                "{origin}: shard {} starts at replication {start}, where the shards before it end at {next}{edited}",
                 p.shard
+            ));
+        }
+        let whole = |t: &Aggregate| t.first() == start && t.first() + t.replications() == end;
+        if let Some(d) = p.designs.iter().find(|d| !whole(&d.totals)) {
+            return Err(format!(
+                "{origin}: the totals of `{}` are of {} replications from {}, not of the shard's {start} to {end}{edited}",
+                d.name,
+                d.totals.replications(),
+                d.totals.first()
             ));
         }
         next = end;
@@ -340,6 +367,17 @@ pub struct SweepOptions {
     pub duration_ms: u64,
     /// `--arch`, as given.
     pub archs: Vec<String>,
+}
+
+impl SweepOptions {
+    /// The options as given on the command line (`--order 2 --duration 30d`).
+    pub fn args(&self) -> String {
+        let mut out = format!("--order {} --duration {}", self.order, crate::time::SimTime(self.duration_ms));
+        for a in &self.archs {
+            out.push_str(&format!(" --arch {a}"));
+        }
+        out
+    }
 }
 
 /// One design's run of injections in a sweep shard.

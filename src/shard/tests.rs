@@ -69,7 +69,10 @@ fn merge_refuses_what_is_not_one_run() {
     let mut other = partial(1, 2, 10);
     other.1.options.seed = Some(7);
     let e = err(vec![partial(0, 2, 10), other]);
-    assert!(e.contains("shard-1.json: the run options differ from shard-0.json's"), "{e}");
+    assert!(
+        e.contains("shard-1.json: the run options differ from shard-0.json's: --seed 7 against none"),
+        "{e}"
+    );
     let mut other = partial(1, 2, 10);
     other.1.scenario.sha256 = "cd".into();
     assert!(err(vec![partial(0, 2, 10), other]).contains("the scenario differs"));
@@ -84,4 +87,26 @@ fn merge_refuses_what_is_not_one_run() {
     let mut edited = partial(1, 2, 10);
     edited.1.replications[0] = 4;
     assert!(err(vec![partial(0, 2, 10), edited]).contains("starts at replication 4"));
+    let mut edited = partial(1, 2, 10);
+    edited.1.replications[1] = 9;
+    let e = err(vec![partial(0, 2, 10), edited]);
+    assert!(e.contains("the totals of `a` are of 5 replications from 5, not of the shard's 5 to 9"), "{e}");
+    let mut other = partial(1, 2, 10);
+    other.1.designs[0].name = "b".into();
+    let e = err(vec![partial(0, 2, 10), other]);
+    assert!(e.contains("shard-1.json: its designs differ from shard-0.json's"), "{e}");
+}
+
+#[test]
+fn options_read_as_the_command_line_gave_them() {
+    let options = Options {
+        seed: Some(5),
+        replications: Some(1200),
+        horizon_ms: Some(2 * 3_600_000),
+        archs: vec!["x".into()],
+    };
+    assert_eq!(options.args(), "--seed 5 --replications 1200 --horizon 2h --arch x");
+    assert_eq!(Options::default().args(), "none");
+    let sweep = SweepOptions { order: 2, duration_ms: 30 * 86_400_000, archs: vec![] };
+    assert_eq!(sweep.args(), "--order 2 --duration 30d");
 }

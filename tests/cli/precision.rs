@@ -141,3 +141,35 @@ fn compare_pairs_the_replications_both_designs_ran() {
         assert_eq!(got, &fixed["comparisons"][1][key], "{key}");
     }
 }
+
+/// A design with a dataset that never loses data, run to a precision past its first batch.
+const NO_LOSS: &str = r#"(name: "bound", seed: 3, horizon: "1y", replications: 100,
+    profiles: {"db": (modes: [(name: "host", fail: Exp(mean: "300h"), recover: Repair(Exp(mean: "3h")))])},
+    architectures: [(name: "a", components: [
+        (name: "db", kind: Database, profile: "db"),
+        (name: "app", kind: Group, needs: All(["orders"])),
+    ], data: [(name: "orders", holder: "db")], service: "app")])"#;
+
+#[test]
+fn the_bound_on_an_unseen_rate_counts_the_replications_the_design_ran() {
+    let file = scratch_file("precision-no-loss.ron", NO_LOSS);
+    let file = file.to_str().unwrap();
+    let n =
+        json(&["run", file, "--precision", "5%", "--format", "json", "-q"])["architectures"][0]["precision"]
+            ["replications"]
+            .as_u64()
+            .unwrap();
+    assert!(n > 100, "the test needs a design that ran past its first batch: {n}");
+    // Rule of three over the design's n replications of 1 y, not the first batch's 100.
+    let want = 3.0 / n as f64;
+    let bound = |text: &str| -> f64 {
+        let at = text.find("none observed (< ").expect("an unseen rate") + "none observed (< ".len();
+        text[at..].split(')').next().unwrap().parse().unwrap()
+    };
+    for format in ["table", "markdown"] {
+        let out = faultline(&["run", file, "--precision", "5%", "--format", format, "-q"]);
+        assert_eq!(out.exit_code(), 0, "{}", out.stderr);
+        let got = bound(&out.stdout);
+        assert!((got - want).abs() <= 1e-3 * want, "{format}: {got} against 3/{n} = {want}\n{}", out.stdout);
+    }
+}

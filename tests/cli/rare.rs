@@ -165,3 +165,90 @@ fn same_bytes_for_any_thread_count_and_check_refuses_a_method() {
         check.stderr
     );
 }
+
+#[test]
+fn auto_weighs_the_pilot_against_the_most_replications_asked() {
+    // The pilot of `one` predicts about 225 replications for ±1%: within a million, more than 220.
+    let file = file("auto-max");
+    let run = |max: &str| {
+        let args = ["run", &file, "--arch", "one", "--precision", "1%", "--max-replications", max];
+        json(&[&args[..], &["--format", "json", "-q"]].concat())["architectures"][0]["estimator"].clone()
+    };
+    let within = run("1000000");
+    assert_eq!(within["method"], "crude", "{within}");
+    assert!(within["because"].as_str().unwrap().contains("within the most (1000000)"), "{within}");
+    let beyond = run("220");
+    assert_eq!(beyond["method"], "rare", "{beyond}");
+    assert!(beyond["because"].as_str().unwrap().contains("more than the most (220)"), "{beyond}");
+}
+
+/// A 2-of-3 quorum: node MTTF 5,000 h, MTTR 2 h, independent repairs.
+const QUORUM: &str = r#"(name: "q", seed: 11, horizon: "10y", replications: 200,
+    profiles: { "node": (fail: Exp(mean: "5000h"), recover: Repair(Exp(mean: "2h"))) },
+    architectures: [
+        (name: "quorum", service: "svc", components: [
+            (name: "a", kind: Instance, profile: "node"), (name: "b", kind: Instance, profile: "node"),
+            (name: "c", kind: Instance, profile: "node"), (name: "svc", kind: Group, needs: AtLeast(2, ["a", "b", "c"])),
+        ]),
+        (name: "single", service: "x", components: [(name: "x", kind: Instance, profile: "node")]),
+    ])"#;
+
+/// `value` within the 99.9% interval that a 95% CI `[lo, hi]` around `estimate` implies
+/// (half-width scaled by z(0.9995) / z(0.975) = 3.2905 / 1.9600).
+fn within_ci(value: f64, estimate: f64, [lo, hi]: [f64; 2], what: &str) {
+    let half = (hi - lo) / 2.0 * 3.2905 / 1.9600;
+    assert!(
+        (value - estimate).abs() <= half,
+        "{what}: exact {value:e}, estimate {estimate:e} [{lo:e}, {hi:e}]"
+    );
+}
+
+#[test]
+fn the_quorums_downtime_incidents_and_mean_incident_match_its_chain() {
+    let file = scratch_file("rare-quorum.ron", QUORUM).to_str().unwrap().to_string();
+    let (lambda, mu) = (1.0 / 5000.0, 1.0 / 2.0); // per hour
+    let q = lambda / (lambda + mu);
+    // Down with two or three nodes down; incidents enter two-down from one-down; an incident
+    // ends back at one-down: from two-down a repair (2μ) ends it, a third failure (λ) adds a
+    // three-down spell (1/(3μ)) first, so its mean is (1 + λ/(3μ)) / (2μ).
+    let u = 3.0 * q * q * (1.0 - q) + q * q * q;
+    let per_year = 3.0 * q * (1.0 - q) * (1.0 - q) * 2.0 * lambda * 8760.0;
+    let mean_incident_s = (1.0 + lambda / (3.0 * mu)) / (2.0 * mu) * 3600.0;
+    let minutes_per_year = 365.0 * 24.0 * 60.0;
+
+    let report = json(&["run", &file, "--method", "rare", "--precision", "2%", "--format", "json", "-q"]);
+    let quorum = &report["architectures"][0];
+    let rare = &quorum["estimator"]["rare"];
+    let pair = |v: &serde_json::Value| [v[0].as_f64().unwrap(), v[1].as_f64().unwrap()];
+    let u_est = rare["unavailability"].as_f64().unwrap();
+    let u_ci = pair(&rare["unavailability_ci95"]);
+    within_ci(u, u_est, u_ci, "unavailability");
+    let downtime = quorum["downtime_min_per_year"].as_f64().unwrap();
+    within_ci(u * minutes_per_year, downtime, u_ci.map(|x| x * minutes_per_year), "downtime min/yr");
+    within_ci(
+        per_year,
+        quorum["incidents_per_year"].as_f64().unwrap(),
+        pair(&rare["incidents_per_year_ci95"]),
+        "incidents/yr",
+    );
+    within_ci(
+        mean_incident_s,
+        rare["mean_incident_s"].as_f64().unwrap(),
+        pair(&rare["mean_incident_s_ci95"]),
+        "mean incident s",
+    );
+
+    // compare: the quorum's downtime by the rare-event method, under the paired rows.
+    let compare = faultline(&["compare", &file, "--method", "rare", "--format", "json", "-q"]);
+    assert_eq!(compare.exit_code(), 0, "{}", compare.stderr);
+    let compare: serde_json::Value = serde_json::from_str(&compare.stdout).unwrap();
+    let rows = compare["rare"].as_array().unwrap();
+    let row = rows.iter().find(|r| r["name"] == "quorum").expect("the quorum's rare downtime");
+    within_ci(
+        u * minutes_per_year,
+        row["downtime_min_per_year"].as_f64().unwrap(),
+        pair(&row["ci95"]),
+        "compare's rare downtime min/yr",
+    );
+    assert_eq!(row["downtime_min_per_year"], quorum["downtime_min_per_year"]);
+}

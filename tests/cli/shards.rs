@@ -247,6 +247,29 @@ fn a_sweep_merged_from_shards_prints_the_sweep() {
 }
 
 #[test]
+fn a_shard_with_no_replication_says_so() {
+    let dir = scratch_dir("shards-empty");
+    let out = dir.join("empty.json");
+    let run = faultline(&[
+        "run",
+        "scenarios/single-instance.ron",
+        "--replications",
+        "2",
+        "--shard",
+        "0/3",
+        "--emit",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(run.exit_code(), 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("shard 0/3: no replication (the run has 2, fewer than its 3 shards)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn what_is_not_one_run_is_refused_with_the_reason() {
     let dir = scratch_dir("shards-refused");
     let file = "scenarios/single-instance.ron";
@@ -260,7 +283,33 @@ fn what_is_not_one_run_is_refused_with_the_reason() {
     };
     fails(&["merge", &parts[0]], "shard 1 of 2 missing");
     fails(&["merge", &parts[0], &parts[1], &parts[1]], "is given twice");
-    fails(&["merge", &parts[0], &other_seed[1]], "the run options differ");
+    fails(&["merge", &parts[0], &other_seed[1]], "the run options differ from");
+    fails(&["merge", &parts[0], &other_seed[1]], "--seed 5 --replications 20 against --replications 20");
+    // A run's own output is not a partial.
+    let whole = dir.join("whole.json");
+    std::fs::write(
+        &whole,
+        faultline(&["run", file, "--replications", "20", "--format", "json", "-q"]).stdout,
+    )
+    .unwrap();
+    fails(&["merge", whole.to_str().unwrap()], "it has no `faultline_partial` key");
+    // Partials whose designs are not the ones their scenario chooses.
+    let edited: Vec<String> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+            v["designs"].as_array_mut().unwrap().clear();
+            let out = dir.join(format!("edited-{i}.json"));
+            std::fs::write(&out, v.to_string()).unwrap();
+            out.to_str().unwrap().to_string()
+        })
+        .collect();
+    fails(
+        &["merge", &edited[0], &edited[1]],
+        "the partials hold 0 design(s) where the scenario they carry chooses 1",
+    );
     fails(&["run", file, "--shard", "0/2"], "--shard needs --emit FILE");
     fails(&["run", file, "--shard", "2/2", "--emit", "x.json"], "expected I/N with 0 <= I < N");
     fails(
