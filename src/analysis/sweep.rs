@@ -69,7 +69,7 @@ impl TryFrom<OutcomeWire> for Outcome {
 
     /// What ended the outage becomes the label's own name; an unknown one is an error.
     fn try_from(w: OutcomeWire) -> Result<Outcome, String> {
-        let names = || Label::ALL.iter().map(|l| l.name()).chain(["open at horizon"]);
+        let names = || Label::ALL.iter().map(|l| l.name()).chain([Label::OPEN_AT_HORIZON]);
         let ended_by = match w.ended_by {
             None => None,
             Some(name) => Some(names().find(|&n| n == name).ok_or_else(|| {
@@ -294,7 +294,7 @@ fn simulate(
         targets: set.iter().map(|&(c, _)| arch.components[c.index()].name.clone()).collect(),
         down: first.is_some(),
         downtime_s: (horizon.0 - summary.up.0) as f64 / 1000.0,
-        ended_by: first.map(|i| i.label.map_or("open at horizon", |l| l.name())),
+        ended_by: first.map(|i| Label::name_or_open(i.label)),
         modes: set
             .iter()
             .map(|&(c, m)| m.map(|k| arch.components[c.index()].modes[k as usize].name.clone()))

@@ -164,6 +164,14 @@ impl Label {
         Label::Dependency,
     ];
 
+    /// What reports write for an incident with no label: one still open at the horizon.
+    pub const OPEN_AT_HORIZON: &'static str = "open at horizon";
+
+    /// The name of `label`, or [`Label::OPEN_AT_HORIZON`] without one.
+    pub fn name_or_open(label: Option<Label>) -> &'static str {
+        label.map_or(Label::OPEN_AT_HORIZON, Label::name)
+    }
+
     /// Position in [`Label::ALL`].
     pub fn index(self) -> usize {
         self as usize

@@ -270,7 +270,7 @@ impl Aggregate {
             .zip(&self.labels)
             .filter(|(_, t)| t.incidents > 0)
             .map(|(label, t)| Problem {
-                cause: label.map_or("open at horizon", |l| l.name()).to_string(),
+                cause: Label::name_or_open(label).to_string(),
                 incidents: t.incidents,
                 downtime_h: t.downtime_ms as f64 / MS_PER_HOUR as f64,
             })
@@ -541,6 +541,35 @@ mod tests {
     use crate::engine::{Cause, Mode};
     use crate::metrics::{Method, Outcome};
     use crate::model::{ComponentId, compile_str};
+
+    /// The variance from exact sums against a two-pass floating-point one, on downtimes whose
+    /// squares summed n times pass 2^128 (what `Wide` is for): a 2^62 ms horizon, downtimes up
+    /// to half of it.
+    #[test]
+    fn the_exact_variance_matches_a_two_pass_one_past_two_to_the_128() {
+        let horizon = SimTime(1 << 62);
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let ups: Vec<u64> = (0..40)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                horizon.0 - (x >> 3) % (horizon.0 / 2)
+            })
+            .collect();
+        let mut fold = Fold::default();
+        for &up in &ups {
+            fold.add(up, horizon);
+        }
+        let n = ups.len() as u64;
+        let down: u128 = ups.iter().map(|&u| u128::from(horizon.0 - u)).sum();
+        assert!(down.checked_mul(down).is_none(), "(Σd)² passes 2^128");
+        let a: Vec<f64> = ups.iter().map(|&u| u as f64 / horizon.0 as f64).collect();
+        let mean = a.iter().sum::<f64>() / n as f64;
+        let two_pass = a.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1) as f64;
+        let exact = fold.variance(horizon, n);
+        assert!((exact / two_pass - 1.0).abs() < 1e-12, "{exact:e} against {two_pass:e}");
+    }
 
     /// Two replications of 1000 h, one with a single 10 h incident, one with none: every
     /// reported number by hand.

@@ -157,8 +157,6 @@ pub struct Merged {
     pub scenario: ScenarioText,
     /// The run options.
     pub options: Options,
-    /// The shard count.
-    pub count: u64,
     /// Per design, in file order.
     pub designs: Vec<Design>,
 }
@@ -325,12 +323,7 @@ pub fn merge(partials: Vec<(String, Partial)>) -> Result<Merged, String> {
         }
     }
     let (_, first) = &partials[order[0]];
-    Ok(Merged {
-        scenario: first.scenario.clone(),
-        options: first.options.clone(),
-        count: first.shard.count,
-        designs,
-    })
+    Ok(Merged { scenario: first.scenario.clone(), options: first.options.clone(), designs })
 }
 
 /// The version of the partial-sweep format.
